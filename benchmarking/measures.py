@@ -1,0 +1,58 @@
+"""The measures catalogue: every school-level figure the store can hold, with how to read it."""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    label: str
+    key_stage: str  # KS2, KS4 or "school" for whole-school context
+    kind: str  # "result" or "context"
+    unit: str  # "score", "%", "pupils", "points", "band"
+    higher_is_better: bool | None  # None where neither direction is better (context)
+
+
+MEASURES: tuple[Measure, ...] = (
+    # Whole-school context (January census).
+    Measure("pupils_on_roll", "Pupils on roll", "school", "context", "pupils", None),
+    Measure("pct_disadvantaged", "% disadvantaged (FSM in last 6 years)", "school", "context", "%", None),
+    Measure("pct_eal", "% English as an additional language", "school", "context", "%", None),
+    Measure("pct_sen_support", "% SEN support", "school", "context", "%", None),
+    Measure("pct_ehcp", "% with an EHC plan", "school", "context", "%", None),
+    # KS4 cohort context.
+    Measure("ks4_cohort", "KS4 cohort (pupils at end of KS4)", "KS4", "context", "pupils", None),
+    Measure("ks4_prior_attainment", "KS4 cohort prior attainment (KS2 average point score)", "KS4", "context", "points", None),
+    Measure("ks4_cohort_pct_disadvantaged", "% of KS4 cohort disadvantaged", "KS4", "context", "%", None),
+    Measure("ks4_cohort_pct_eal", "% of KS4 cohort with EAL", "KS4", "context", "%", None),
+    Measure("ks4_cohort_pct_sen_support", "% of KS4 cohort with SEN support", "KS4", "context", "%", None),
+    Measure("ks4_cohort_pct_ehcp", "% of KS4 cohort with an EHC plan", "KS4", "context", "%", None),
+    # KS4 results.
+    Measure("ks4_att8", "Attainment 8", "KS4", "result", "points", True),
+    Measure("ks4_p8", "Progress 8", "KS4", "result", "score", True),
+    Measure("ks4_p8_band_published", "Progress 8 band as published (1 well above .. 5 well below)", "KS4", "result", "band", False),
+    Measure("ks4_basics_94", "% grade 4+ in English and maths", "KS4", "result", "%", True),
+    Measure("ks4_basics_95", "% grade 5+ in English and maths", "KS4", "result", "%", True),
+    Measure("ks4_ebacc_aps", "EBacc average point score", "KS4", "result", "points", True),
+    Measure("ks4_ebacc_entry", "% entering the EBacc", "KS4", "result", "%", True),
+    Measure("ks4_ebacc_94", "% achieving the EBacc at grade 4+", "KS4", "result", "%", True),
+    Measure("ks4_ebacc_95", "% achieving the EBacc at grade 5+", "KS4", "result", "%", True),
+    # KS2 cohort context.
+    Measure("ks2_cohort", "KS2 cohort (eligible pupils)", "KS2", "context", "pupils", None),
+    Measure("ks2_prior_attainment", "KS2 cohort prior attainment (KS1 average point score)", "KS2", "context", "points", None),
+    Measure("ks2_cohort_pct_disadvantaged", "% of KS2 cohort disadvantaged", "KS2", "context", "%", None),
+    Measure("ks2_cohort_pct_eal", "% of KS2 cohort with EAL", "KS2", "context", "%", None),
+    Measure("ks2_cohort_pct_sen_support", "% of KS2 cohort with SEN support", "KS2", "context", "%", None),
+    Measure("ks2_cohort_pct_ehcp", "% of KS2 cohort with an EHC plan", "KS2", "context", "%", None),
+    # KS2 results.
+    Measure("ks2_rwm_expected", "% at the expected standard in reading, writing and maths", "KS2", "result", "%", True),
+    Measure("ks2_rwm_higher", "% at the higher standard in reading, writing and maths", "KS2", "result", "%", True),
+    Measure("ks2_read_progress", "KS2 reading progress", "KS2", "result", "score", True),
+    Measure("ks2_writ_progress", "KS2 writing progress", "KS2", "result", "score", True),
+    Measure("ks2_mat_progress", "KS2 maths progress", "KS2", "result", "score", True),
+    Measure("ks2_read_average", "KS2 reading average scaled score", "KS2", "result", "points", True),
+    Measure("ks2_mat_average", "KS2 maths average scaled score", "KS2", "result", "points", True),
+)
+
+MEASURES_BY_CODE = {m.code: m for m in MEASURES}
+CONTEXT_CODES = tuple(m.code for m in MEASURES if m.kind == "context")
+RESULT_CODES = tuple(m.code for m in MEASURES if m.kind == "result")

@@ -1,0 +1,49 @@
+-- Views over the base tables, recreated whenever the store is opened for writing.
+
+-- Whole-school census context, one row per school and year.
+CREATE OR REPLACE VIEW context_wide AS
+SELECT
+    urn,
+    year,
+    max(value) FILTER (WHERE measure = 'pupils_on_roll')    AS pupils_on_roll,
+    max(value) FILTER (WHERE measure = 'pct_disadvantaged') AS pct_disadvantaged,
+    max(value) FILTER (WHERE measure = 'pct_eal')           AS pct_eal,
+    max(value) FILTER (WHERE measure = 'pct_sen_support')   AS pct_sen_support,
+    max(value) FILTER (WHERE measure = 'pct_ehcp')          AS pct_ehcp
+FROM context
+WHERE measure IN ('pupils_on_roll', 'pct_disadvantaged', 'pct_eal', 'pct_sen_support', 'pct_ehcp')
+GROUP BY urn, year;
+
+-- The URN whose census context stands for each school with results in a year: its own where the
+-- census has it, else its GIAS successor's (a URN change such as an academy conversion), else its
+-- predecessor's.
+CREATE OR REPLACE VIEW context_urn AS
+WITH census_years AS (
+    SELECT DISTINCT urn, year FROM context WHERE measure = 'pct_disadvantaged'
+),
+school_years AS (
+    SELECT DISTINCT urn, year FROM results
+),
+candidates AS (
+    SELECT sy.urn, sy.year, sy.urn AS context_urn, 0 AS preference
+    FROM school_years sy
+    JOIN census_years c USING (urn, year)
+    UNION ALL
+    SELECT sy.urn, sy.year, l.link_urn AS context_urn,
+           CASE WHEN l.link_type ILIKE 'successor%' THEN 1 ELSE 2 END AS preference
+    FROM school_years sy
+    JOIN school_links l ON l.urn = sy.urn
+    JOIN census_years c ON c.urn = l.link_urn AND c.year = sy.year
+)
+SELECT urn, year,
+       arg_min(context_urn, preference) AS context_urn,
+       min(preference) > 0             AS via_link
+FROM candidates
+GROUP BY urn, year;
+
+-- Each school and year with its census context, following URN changes.
+CREATE OR REPLACE VIEW school_context AS
+SELECT cu.urn, cu.year, cu.context_urn, cu.via_link,
+       cw.pupils_on_roll, cw.pct_disadvantaged, cw.pct_eal, cw.pct_sen_support, cw.pct_ehcp
+FROM context_urn cu
+JOIN context_wide cw ON cw.urn = cu.context_urn AND cw.year = cu.year;

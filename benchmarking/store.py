@@ -1,0 +1,200 @@
+"""The DuckDB store: where it lives, its schema and migrations, and every write.
+
+Reads for pages and commands go through the query functions here too, so no other module writes SQL
+against the store's tables except through a `Store`.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+
+from .errors import BenchmarkingError
+from .measures import MEASURES
+from .reference import LOCAL_AUTHORITIES
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = PROJECT_ROOT / "data" / "benchmarking.duckdb"
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+SCHEMA_VERSION = 1
+SCHOOL_COLUMNS = ["urn", "name", "la_code", "phase", "phase_rank", "nftype", "school_type",
+                  "state_funded", "mainstream", "is_open"]
+
+# Tables a caller may name in the generic write helpers: never user input, always one of these.
+_WRITABLE = {"context", "results", "school_links", "synthetic_truth", "local_authorities"}
+_KEYS = {
+    "context": ("urn", "year", "measure"),
+    "results": ("urn", "year", "measure"),
+    "school_links": ("urn", "link_urn", "link_type"),
+    "synthetic_truth": ("urn", "year", "measure"),
+    "local_authorities": ("la_code",),
+}
+
+
+def default_db_path() -> Path:
+    """The store's path: $BENCHMARKING_DB if set, else data/benchmarking.duckdb in the project."""
+    env = os.environ.get("BENCHMARKING_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+class Store:
+    """An open DuckDB store. Use `open_store` to get one."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool):
+        self.con = con
+        self.path = path
+        self.read_only = read_only
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        ).fetchone()[0]
+        if not exists:
+            return 0
+        return self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema to SCHEMA_VERSION, and refresh the views."""
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise BenchmarkingError(
+                f"The store {self.path} was made by a newer version of this tool "
+                f"(schema {version}, this tool knows {SCHEMA_VERSION}). Update the tool."
+            )
+        if version < 1:
+            with self.transaction():
+                self.con.execute((SQL_DIR / "schema.sql").read_text())
+                self.con.executemany(
+                    "INSERT INTO local_authorities VALUES (?, ?, ?)", [list(la) for la in LOCAL_AUTHORITIES]
+                )
+                self.con.executemany(
+                    "INSERT INTO measures VALUES (?, ?, ?, ?, ?, ?)",
+                    [[m.code, m.label, m.key_stage, m.kind, m.unit, m.higher_is_better] for m in MEASURES],
+                )
+                self.con.execute("INSERT INTO schema_version (version) VALUES (?)", [SCHEMA_VERSION])
+        self.con.execute((SQL_DIR / "views.sql").read_text())
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: commit if the block finishes, roll back if it raises."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    # -- writes ----------------------------------------------------------------------------------
+    def upsert(self, table: str, frame: pd.DataFrame) -> int:
+        """Insert rows, replacing any with the same key: re-importing never duplicates."""
+        if table not in _WRITABLE:
+            raise ValueError(f"not a writable table: {table}")
+        if frame is None or frame.empty:
+            return 0
+        frame = frame.drop_duplicates(subset=list(_KEYS[table]), keep="last")
+        with self._registered("incoming_rows", frame):
+            self.con.execute(f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM incoming_rows")
+        return len(frame)
+
+    def upsert_schools(self, frame: pd.DataFrame) -> int:
+        """Add or update schools, keeping the phase from the most authoritative source.
+
+        A primary phase and a secondary phase from equally authoritative sources make an all-through school.
+        """
+        if frame is None or frame.empty:
+            return 0
+        frame = frame.drop_duplicates(subset=["urn"], keep="last").copy()
+        for column in SCHOOL_COLUMNS:
+            if column not in frame:
+                frame[column] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        frame["phase_rank"] = pd.to_numeric(frame["phase_rank"]).fillna(0).astype(int)
+        frame = frame[SCHOOL_COLUMNS].astype(object).where(frame[SCHOOL_COLUMNS].notna(), None)
+        with self._registered("incoming_schools", frame):
+            self.con.execute((SQL_DIR / "upsert_schools.sql").read_text())
+        return len(frame)
+
+    def replace_pupils(self, frame: pd.DataFrame) -> int:
+        """Replace the pupils of each school, year and key stage in `frame` with its rows."""
+        with self._registered("incoming_pupils", frame):
+            self.con.execute(
+                """
+                DELETE FROM pupils
+                WHERE (urn, year, key_stage) IN (SELECT DISTINCT urn, year, key_stage FROM incoming_pupils)
+                """
+            )
+            self.con.execute("INSERT INTO pupils BY NAME SELECT * FROM incoming_pupils")
+        return len(frame)
+
+    @contextmanager
+    def _registered(self, name: str, frame) -> Iterator[None]:
+        """Expose a DataFrame to SQL as `name` for the block only."""
+        self.con.register(name, frame)
+        try:
+            yield
+        finally:
+            try:
+                self.con.unregister(name)
+            except duckdb.Error:
+                pass  # an aborted transaction refuses this; the block's own error is what matters
+
+    def log_import(self, *, file: str, kind: str, year: int | None, checksum: str | None, rows_read: int,
+                   rows_stored: int, rows_skipped: int, rows_rejected: int, status: str,
+                   message: str | None = None) -> None:
+        self.con.execute(
+            """
+            INSERT INTO import_log (file, kind, year, checksum, rows_read, rows_stored, rows_skipped,
+                                    rows_rejected, status, message)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [file, kind, year, checksum, rows_read, rows_stored, rows_skipped, rows_rejected, status, message],
+        )
+
+    # -- reads -----------------------------------------------------------------------------------
+    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        """Run a read query with bound parameters and return a DataFrame."""
+        return self.con.execute(sql, params or []).df()
+
+    def query_file(self, name: str, params: list | None = None) -> pd.DataFrame:
+        """Run a named query from benchmarking/sql/NAME.sql."""
+        return self.query((SQL_DIR / f"{name}.sql").read_text(), params)
+
+
+def open_store(path: str | Path | None = None, read_only: bool = False) -> Store:
+    """Open (and create or migrate, unless read-only) the store at `path` or the default path."""
+    path = Path(path) if path else default_db_path()
+    if read_only and not path.exists():
+        raise BenchmarkingError(
+            f"No store at {path}. Build the demo store with `python -m benchmarking demo`, "
+            "or import DfE files with `python -m benchmarking import-dfe PATH`."
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        raise BenchmarkingError(f"Cannot open the store {path}: {exc}") from exc
+    store = Store(con, path, read_only)
+    if not read_only:
+        store.migrate()
+    elif store.schema_version() != SCHEMA_VERSION:
+        version = store.schema_version()
+        store.close()
+        raise BenchmarkingError(
+            f"The store {path} has schema version {version}, this tool needs {SCHEMA_VERSION}: "
+            "open it once for writing (any import or `info`) to migrate it."
+        )
+    return store

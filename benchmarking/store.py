@@ -187,6 +187,7 @@ def open_store(path: str | Path | None = None, read_only: bool = False) -> Store
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         raise BenchmarkingError(f"Cannot open the store {path}: {exc}") from exc
+    con.execute("SET enable_progress_bar = false")
     store = Store(con, path, read_only)
     if not read_only:
         store.migrate()

@@ -1,0 +1,215 @@
+"""The DfE importer on small hand-made files (every rule, hand-checked) and on the real files."""
+import math
+
+import pytest
+
+from benchmarking.dfe_import import FileProblem, detect_kind, import_dfe, year_from_path
+from benchmarking.errors import BenchmarkingError
+from tests.conftest import write_csv
+
+KS4 = """RECTYPE,LEA,ESTAB,URN,SCHNAME,ICLOSE,NFTYPE,TPUP,ATT8SCR,P8PUP,P8MEA,P8CILOW,P8CIUPP,PTL2BASICS_94,P8_BANDING
+1,936,4001,111111,Alpha School,0,AC,150,50.1,140,0.25,0.05,0.45,70.0%,2
+1,936,4002,222222,Beta School,0,CY,4,SUPP,4,SUPP,SUPP,SUPP,SUPP,SUPP
+1,936,4003,333333,Gamma College,1,IND,NA,NA,NA,NA,NA,NA,NA,NA
+2,936,7001,444444,Delta Special,0,CYS,12,10.5,11,-1.5,-2.3,-0.7,5.0%,5
+1,936,4004,666666,Epsilon School,0,FD,120,44.0,110,LOWCOV,LOWCOV,LOWCOV,,
+4,936,,,,,,,,,,,,,
+7,,,,,,,500000,46.5,480000,-0.03,,,64.4%,
+"""
+CENSUS = """URN,LA,ESTAB,SCHOOLTYPE,NOR,PNUMFSMEVER,PNUMEAL,PSENELK,PSENELSE
+555555,936,4001,State-funded secondary,1000,20.5,8.0,11.0,1.5
+222222,936,4002,State-funded secondary,300,NA,5.0,10.0,2.0
+NAT,,,,8000000,23.0,19.0,12.0,3.0
+"""
+LINKS = '''"URN","LinkURN","LinkName","LinkType","LinkEstablishedDate"
+111111,555555,"Alpha Academy","Successor","01-09-2018"
+555555,111111,"Alpha School","Predecessor","01-09-2018"
+'''
+KS2 = """RECTYPE,LEA,ESTAB,URN,SCHNAME,NFTYPE,ICLOSE,TELIG,TKS1AVERAGE,PTFSM6CLA1A,PTRWM_EXP,READPROG,READPROG_LOWER,READPROG_UPPER
+1,936,4001,111111,Alpha School,AC,0,60,16.1,12%,71%,1.2,-0.3,2.7
+3,936,,,,,,,,,,,,
+"""
+
+
+def results(store, urn, measure):
+    frame = store.query("SELECT * FROM results WHERE urn = ? AND measure = ?", [urn, measure])
+    return frame.iloc[0] if len(frame) else None
+
+
+def make_year(tmp_path, **files):
+    folder = tmp_path / "2018-2019"
+    for name, text in files.items():
+        write_csv(folder / name, text, encoding="cp1252" if name.endswith("links.csv") else "utf-8-sig")
+    return folder
+
+
+def test_kinds_are_detected_from_headers():
+    assert detect_kind(KS4.splitlines()[0].split(",")) == "ks4"
+    assert detect_kind(KS2.splitlines()[0].split(",")) == "ks2"
+    assert detect_kind(CENSUS.splitlines()[0].split(",")) == "census"
+    assert detect_kind(["URN", "LinkURN", "LinkName", "LinkType", "LinkEstablishedDate"]) == "gias_links"
+    assert detect_kind(["LA", "URN", "PERCTOT"]) is None
+
+
+def test_ks4_values_confidence_intervals_counts_and_reasons_are_stored(tmp_path, store):
+    import_dfe(store, [make_year(tmp_path, **{"ks4.csv": KS4})])
+    p8 = results(store, 111111, "ks4_p8")
+    assert (p8.year, p8.value, p8.ci_low, p8.ci_high, p8.n) == (2019, 0.25, 0.05, 0.45, 140)
+    assert results(store, 111111, "ks4_basics_94").value == 70.0
+    assert results(store, 111111, "ks4_p8_band_published").value == 2
+    suppressed = results(store, 222222, "ks4_p8")
+    assert math.isnan(suppressed.value) and suppressed.reason == "SUPP" and math.isnan(suppressed.ci_low)
+    assert results(store, 333333, "ks4_att8").reason == "NA"
+    assert results(store, 666666, "ks4_p8").reason == "LOWCOV"
+    assert results(store, 666666, "ks4_basics_94").reason == "BLANK"
+    # No missing value is ever stored as zero.
+    assert store.query("SELECT count(*) AS n FROM results WHERE reason IS NOT NULL AND value IS NOT NULL")["n"][0] == 0
+
+
+def test_school_rows_are_typed_and_aggregate_rows_skipped(tmp_path, store):
+    report = import_dfe(store, [make_year(tmp_path, **{"ks4.csv": KS4})])
+    assert (report.stored[0].rows_read, report.stored[0].rows_skipped, report.stored[0].rows_stored) == (7, 2, 5)
+    schools = store.query("SELECT * FROM schools ORDER BY urn").set_index("urn")
+    assert schools.loc[111111, "phase"] == "secondary" and bool(schools.loc[111111, "state_funded"])
+    assert schools.loc[444444, "phase"] == "special" and not schools.loc[444444, "mainstream"]
+    assert not schools.loc[333333, "state_funded"] and not schools.loc[333333, "is_open"]
+    log = store.query("SELECT * FROM import_log")
+    assert log[["rows_read", "rows_stored", "rows_skipped", "status"]].values.tolist() == [[7, 5, 2, "stored"]]
+    assert len(log["checksum"][0]) == 64
+
+
+def test_a_urn_change_joins_census_context_through_gias_links(tmp_path, store):
+    import_dfe(store, [make_year(tmp_path, **{"ks4.csv": KS4, "census.csv": CENSUS, "links.csv": LINKS})])
+    context = store.query("SELECT * FROM school_context WHERE year = 2019 ORDER BY urn").set_index("urn")
+    assert context.loc[111111, "context_urn"] == 555555 and bool(context.loc[111111, "via_link"])
+    assert context.loc[111111, "pct_disadvantaged"] == 20.5
+    assert context.loc[222222, "context_urn"] == 222222 and not context.loc[222222, "via_link"]
+    assert math.isnan(context.loc[222222, "pct_disadvantaged"])
+    reason = store.query("SELECT reason FROM context WHERE urn = 222222 AND measure = 'pct_disadvantaged'")
+    assert reason["reason"][0] == "NA"
+
+
+def test_reimporting_the_same_year_replaces_rows_without_duplicates(tmp_path, store):
+    folder = make_year(tmp_path, **{"ks4.csv": KS4})
+    import_dfe(store, [folder])
+    before = store.query("SELECT count(*) AS n FROM results")["n"][0]
+    write_csv(folder / "ks4.csv", KS4.replace("0.25,0.05,0.45", "0.30,0.10,0.50"))
+    import_dfe(store, [folder])
+    assert store.query("SELECT count(*) AS n FROM results")["n"][0] == before
+    assert results(store, 111111, "ks4_p8").value == 0.30
+
+
+def test_a_bad_cell_names_file_row_and_column_and_the_whole_import_changes_nothing(tmp_path, store):
+    bad = KS4.replace("0.25,0.05,0.45", "0.25,oops,0.45")
+    folder = make_year(tmp_path, **{"census.csv": CENSUS, "zz_ks4.csv": bad})
+    with pytest.raises(FileProblem) as error:
+        import_dfe(store, [folder])
+    assert str(error.value) == ("zz_ks4.csv, row 2, column P8CILOW: expected a number or a DfE code "
+                                "(SUPP, NE, NP, NA, LOWCOV, NEW...), found 'oops'.")
+    # The census file was valid and read first, but nothing of it was stored.
+    assert store.query("SELECT count(*) AS n FROM context")["n"][0] == 0
+    assert store.query("SELECT count(*) AS n FROM schools")["n"][0] == 0
+    log = store.query("SELECT status, message FROM import_log")
+    assert log["status"].tolist() == ["failed"] and "P8CILOW" in log["message"][0]
+
+
+def test_a_failure_while_writing_rolls_back_everything(tmp_path, store, monkeypatch):
+    folder = make_year(tmp_path, **{"census.csv": CENSUS, "ks4.csv": KS4})
+    original = store.upsert
+
+    def fail_on_results(table, frame):
+        if table == "results":
+            raise RuntimeError("disk full")
+        return original(table, frame)
+
+    monkeypatch.setattr(store, "upsert", fail_on_results)
+    with pytest.raises(RuntimeError):
+        import_dfe(store, [folder])
+    for table in ("schools", "context", "results", "import_log"):
+        assert store.query(f"SELECT count(*) AS n FROM {table}")["n"][0] == 0
+
+
+def test_the_year_comes_from_the_folder_or_the_option_or_the_import_says_how(tmp_path, store):
+    assert year_from_path(tmp_path / "2016-2017" / "x" / "f.csv") == 2017
+    loose = write_csv(tmp_path / "loose" / "ks4.csv", KS4)
+    with pytest.raises(BenchmarkingError, match="--year 2019"):
+        import_dfe(store, [loose])
+    import_dfe(store, [loose], year=2018)
+    assert results(store, 111111, "ks4_p8").year == 2018
+
+
+def test_a_school_in_both_ks2_and_ks4_files_is_all_through(tmp_path, store):
+    import_dfe(store, [make_year(tmp_path, **{"ks4.csv": KS4, "ks2.csv": KS2})])
+    assert store.query("SELECT phase FROM schools WHERE urn = 111111")["phase"][0] == "all-through"
+    read = results(store, 111111, "ks2_read_progress")
+    assert (read.value, read.ci_low, read.ci_high, read.n) == (1.2, -0.3, 2.7, 60)
+    assert store.query("SELECT value FROM context WHERE urn = 111111 AND measure = 'ks2_cohort_pct_disadvantaged'")["value"][0] == 12
+
+
+def test_an_unknown_file_is_refused_when_named_and_skipped_inside_a_folder(tmp_path, store):
+    folder = make_year(tmp_path, **{"ks4.csv": KS4, "absence.csv": "LA,URN,PERCTOT\n936,1,2.5\n"})
+    with pytest.raises(BenchmarkingError, match="not a file kind this tool imports"):
+        import_dfe(store, [folder / "absence.csv"])
+    report = import_dfe(store, [folder])
+    assert [p.name for p, _ in report.skipped] == ["absence.csv"]
+
+
+# -- the real files -------------------------------------------------------------------------------
+
+def test_real_england_2018_19_gives_every_state_funded_secondary_with_progress_8(dfe_dir, store):
+    import_dfe(store, [dfe_dir / "2018-2019" / "england", dfe_dir / "gias" / "2021-05-06" / "2021_giaslinks.csv"])
+    coverage = store.query_file("progress8_coverage").iloc[0]
+    assert (coverage.year, coverage.schools, coverage.las) == (2019, 3182, 150)
+    assert (coverage.with_context, coverage.context_via_urn_change) == (3182, 47)
+    # Suppression codes as counted in the data README (school rows of the provisional file).
+    reasons = store.query("SELECT coalesce(reason, 'number') AS r, count(*) AS n FROM results "
+                          "WHERE measure = 'ks4_p8' GROUP BY ALL").set_index("r")["n"].to_dict()
+    assert reasons == {"number": 3525, "NA": 1376, "NE": 278, "SUPP": 138, "LOWCOV": 7, "BLANK": 171}
+    national = store.query("SELECT avg(value) AS mean, stddev(value) AS sd FROM results r JOIN schools s USING (urn) "
+                           "WHERE measure = 'ks4_p8' AND s.state_funded AND s.mainstream AND value IS NOT NULL")
+    assert round(national["mean"][0], 3) == -0.015 and round(national["sd"][0], 3) == 0.474
+
+
+@pytest.mark.parametrize("year, la, expected", [
+    ("2016-2017", "la-815-north-yorkshire", 41), ("2016-2017", "la-850-hampshire", 69),
+    ("2016-2017", "la-936-surrey", 53), ("2017-2018", "la-815-north-yorkshire", 42),
+    ("2017-2018", "la-850-hampshire", 68), ("2017-2018", "la-936-surrey", 53),
+    ("2018-2019", "la-936-surrey", 54), ("2018-2019", "la-815-north-yorkshire", 43),
+])
+def test_real_la_full_width_ks4_files_import_for_three_years(dfe_dir, store, year, la, expected):
+    report = import_dfe(store, [dfe_dir / year / la])
+    assert "ks4" in {p.kind for p in report.stored}
+    coverage = store.query_file("progress8_coverage")
+    assert coverage["schools"].tolist() == [expected]
+
+
+@pytest.mark.parametrize("year, la, rows", [
+    ("2016-2017", "la-850-hampshire", 331), ("2016-2017", "la-936-surrey", 235),
+    ("2017-2018", "la-850-hampshire", 331), ("2017-2018", "la-936-surrey", 238),
+    ("2018-2019", "la-850-hampshire", 334), ("2018-2019", "la-936-surrey", 242),
+])
+def test_real_la_ks2_files_import_for_three_years(dfe_dir, store, year, la, rows):
+    files = [p for p in (dfe_dir / year / la).glob("*ks2*.csv")]
+    report = import_dfe(store, files)
+    assert report.stored[0].kind == "ks2" and report.stored[0].rows_read == rows
+    progress = store.query("SELECT count(value) AS present, count(*) AS total FROM results WHERE measure = 'ks2_read_progress'")
+    assert 0.85 < progress["present"][0] / progress["total"][0] <= 1
+
+
+def test_real_hampshire_2018_19_ks2_codes_match_the_data_readme(dfe_dir, store):
+    import_dfe(store, [dfe_dir / "2018-2019" / "la-850-hampshire"])
+    reasons = store.query("SELECT coalesce(reason, 'number') AS r, count(*) AS n FROM results "
+                          "WHERE measure = 'ks2_read_progress' GROUP BY ALL").set_index("r")["n"].to_dict()
+    assert reasons == {"number": 321, "SUPP": 4, "NA": 1, "BLANK": 5}
+    assert store.query("SELECT count(*) AS n FROM context WHERE measure = 'pupils_on_roll' AND reason = 'NEW'")["n"][0] == 3
+
+
+def test_real_gias_spine_and_older_census_files_import(dfe_dir, store):
+    import_dfe(store, [dfe_dir / "gias" / "2021-05-06" / "2021_936_gias.csv",
+                       dfe_dir / "gias" / "2022-04-20" / "20220420_gias.csv",
+                       dfe_dir / "2018-2019" / "la-815-north-yorkshire" / "815_spine.csv",
+                       dfe_dir / "2016-2017" / "la-815-north-yorkshire"])
+    phases = store.query("SELECT phase, count(*) AS n FROM schools GROUP BY ALL").set_index("phase")["n"]
+    assert phases["primary"] > 500 and phases["secondary"] > 50
+    np_codes = store.query("SELECT count(*) AS n FROM context WHERE year = 2017 AND measure = 'pct_disadvantaged' AND reason = 'NP'")
+    assert np_codes["n"][0] == 24

@@ -1,0 +1,74 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from benchmarking.errors import BenchmarkingError
+from benchmarking.pupil_import import import_pupils
+from benchmarking.store import open_store
+from tests.conftest import write_csv
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "samples" / "pupils_example.csv"
+HEADER = "pupil_id,urn,key_stage,prior_attainment,attainment8,disadvantaged,sen,eal,sex\n"
+
+
+@pytest.fixture
+def demo_copy(small_demo_path, tmp_path):
+    """A private copy of the small demo store, which these tests change."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(small_demo_path, path)
+    with open_store(path) as store:
+        yield store
+
+
+def a_secondary(store):
+    return int(store.query("SELECT min(urn) AS urn FROM schools WHERE phase = 'secondary'")["urn"][0])
+
+
+def test_the_documented_sample_file_imports_into_a_store_with_its_schools(tmp_path):
+    with open_store(tmp_path / "s.duckdb") as store:
+        store.upsert_schools(__import__("pandas").DataFrame({"urn": [500001, 500002], "name": ["A", "B"]}))
+        result = import_pupils(store, SAMPLE, 2024)
+        assert (result.rows, result.schools) == (10, 2)
+        pupils = store.query("SELECT * FROM pupils ORDER BY pupil_id")
+        assert pupils["key_stage"].tolist().count("KS4") == 6
+        ks4 = pupils[pupils["pupil_id"] == "EX0002"].iloc[0]
+        assert (ks4.prior_attainment, ks4.attainment8, bool(ks4.disadvantaged), ks4.sen) == (98.0, 38.0, True, "N")
+        assert pupils.loc[pupils["pupil_id"] == "EX0005", "attainment8"].isna().all()
+
+
+def test_reimporting_replaces_that_schools_pupils_for_the_year(demo_copy, tmp_path):
+    urn = a_secondary(demo_copy)
+    before = demo_copy.query("SELECT count(*) AS n FROM pupils")["n"][0]
+    cohort = demo_copy.query("SELECT count(*) AS n FROM pupils WHERE urn = ? AND year = 2024 AND key_stage = 'KS4'", [urn])["n"][0]
+    path = write_csv(tmp_path / "p.csv", HEADER + f"A1,{urn},KS4,100,40,N,N,N,F\nA2,{urn},KS4,101.5,55,Y,K,N,M\n")
+    import_pupils(demo_copy, path, 2024)
+    import_pupils(demo_copy, path, 2024)
+    assert demo_copy.query("SELECT count(*) AS n FROM pupils")["n"][0] == before - cohort + 2
+
+
+@pytest.mark.parametrize("row, column, message", [
+    ("SECRET1,{urn},KS4,130,40,N,N,N,F", "prior_attainment", "between 59 and 120"),
+    ("SECRET1,{urn},KS5,100,40,N,N,N,F", "key_stage", "KS4 or KS2"),
+    ("SECRET1,999999999,KS4,100,40,N,N,N,F", "urn", "not in the store"),
+    ("SECRET1,{urn},KS4,100,forty,N,N,N,F", "attainment8", "a number"),
+    ("SECRET1,{urn},KS4,100,40,maybe,N,N,F", "disadvantaged", "Y or N"),
+    ("SECRET1,{urn},KS4,100,40,N,X,N,F", "sen", "N (none), K (SEN support) or E (EHC plan)"),
+])
+def test_a_bad_row_is_named_by_row_and_column_never_by_pupil(demo_copy, tmp_path, row, column, message):
+    urn = a_secondary(demo_copy)
+    before = demo_copy.query("SELECT count(*) AS n FROM pupils")["n"][0]
+    path = write_csv(tmp_path / "p.csv", HEADER + f"OK1,{urn},KS4,100,40,N,N,N,F\n" + row.format(urn=urn) + "\n")
+    with pytest.raises(BenchmarkingError) as error:
+        import_pupils(demo_copy, path, 2024)
+    assert str(error.value).startswith(f"p.csv, row 3, column {column}:")
+    assert message in str(error.value)
+    assert "SECRET1" not in str(error.value) and "OK1" not in str(error.value)
+    assert demo_copy.query("SELECT count(*) AS n FROM pupils")["n"][0] == before
+    assert "SECRET1" not in demo_copy.query("SELECT message FROM import_log WHERE status = 'failed'")["message"][0]
+
+
+def test_a_missing_required_column_lists_the_template(demo_copy, tmp_path):
+    path = write_csv(tmp_path / "p.csv", "pupil_id,urn\nA,1\n")
+    with pytest.raises(BenchmarkingError, match="missing column.*key_stage.*template"):
+        import_pupils(demo_copy, path, 2024)

@@ -1,0 +1,41 @@
+import duckdb
+import pytest
+
+from benchmarking.errors import BenchmarkingError
+from benchmarking.reference import LOCAL_AUTHORITIES
+from benchmarking.store import SCHEMA_VERSION, default_db_path, open_store
+
+
+def test_a_new_store_is_created_at_the_current_schema_with_las_and_measures(tmp_path):
+    with open_store(tmp_path / "s.duckdb") as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.query("SELECT count(*) AS n FROM local_authorities")["n"][0] == len(LOCAL_AUTHORITIES) == 151
+        measures = store.query("SELECT measure, higher_is_better FROM measures").set_index("measure")
+        assert bool(measures.loc["ks4_p8", "higher_is_better"]) is True
+
+
+def test_reopening_a_store_migrates_nothing_twice(tmp_path):
+    open_store(tmp_path / "s.duckdb").close()
+    with open_store(tmp_path / "s.duckdb") as store:
+        assert store.query("SELECT count(*) AS n FROM schema_version")["n"][0] == 1
+
+
+def test_reading_a_missing_store_says_how_to_make_one(tmp_path):
+    with pytest.raises(BenchmarkingError, match="python -m benchmarking demo"):
+        open_store(tmp_path / "none.duckdb", read_only=True)
+
+
+def test_a_store_from_a_newer_version_is_refused(tmp_path):
+    open_store(tmp_path / "s.duckdb").close()
+    con = duckdb.connect(str(tmp_path / "s.duckdb"))
+    con.execute("INSERT INTO schema_version (version) VALUES (99)")
+    con.close()
+    with pytest.raises(BenchmarkingError, match="newer version"):
+        open_store(tmp_path / "s.duckdb")
+
+
+def test_environment_variable_overrides_the_default_path(monkeypatch, tmp_path):
+    monkeypatch.setenv("BENCHMARKING_DB", str(tmp_path / "elsewhere.duckdb"))
+    assert default_db_path() == tmp_path / "elsewhere.duckdb"
+    monkeypatch.delenv("BENCHMARKING_DB")
+    assert default_db_path().name == "benchmarking.duckdb"

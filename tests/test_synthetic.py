@@ -1,0 +1,94 @@
+"""The synthetic generator: deterministic, the right shape, and calibrated to the real files."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from benchmarking.calibration import profile_statistics, secondary_profile
+from benchmarking.dfe_import import import_dfe
+from benchmarking.store import open_store
+from benchmarking.synthetic import A8_CURVES, YEARS, build_demo_store, expected_att8, generate
+from benchmarking.value_added import KS4_PRIOR_GROUP_UPPER
+
+
+@pytest.fixture(scope="session")
+def national_store(tmp_path_factory):
+    path = build_demo_store(tmp_path_factory.mktemp("national") / "national.duckdb", scale="national", seed=2024)
+    with open_store(path, read_only=True) as store:
+        yield store
+
+
+def test_a_seed_always_gives_the_same_store_and_another_seed_another():
+    first, again, other = generate("small", 11), generate("small", 11), generate("small", 12)
+    for table in first:
+        pd.testing.assert_frame_equal(first[table], again[table])
+    assert not first["pupils"]["attainment8"].equals(other["pupils"]["attainment8"])
+
+
+def test_small_demo_store_has_both_phases_three_years_and_pupils_for_every_school(small_demo_path):
+    with open_store(small_demo_path, read_only=True) as store:
+        assert store.query("SELECT DISTINCT year FROM results ORDER BY year")["year"].tolist() == list(YEARS)
+        phases = store.query("SELECT phase, count(*) AS n FROM schools GROUP BY ALL").set_index("phase")["n"]
+        assert (phases["secondary"], phases["primary"]) == (60, 240)
+        without_pupils = store.query(
+            "SELECT count(*) AS n FROM schools s WHERE NOT EXISTS (SELECT 1 FROM pupils p WHERE p.urn = s.urn)")
+        assert without_pupils["n"][0] == 0
+        stages = store.query("SELECT DISTINCT s.phase, p.key_stage FROM pupils p JOIN schools s USING (urn) ORDER BY 1")
+        assert stages.values.tolist() == [["primary", "KS2"], ["secondary", "KS4"]]
+        ids = store.query("SELECT count(DISTINCT pupil_id) AS d, count(*) AS n FROM pupils")
+        assert ids["d"][0] == ids["n"][0]
+
+
+def test_tiny_cohorts_are_suppressed_not_shown(small_demo_path):
+    with open_store(small_demo_path, read_only=True) as store:
+        small = store.query("SELECT value, reason FROM results WHERE n < 6")
+        assert (small["reason"] == "SUPP").all() and small["value"].isna().all()
+
+
+def test_national_store_has_the_issue_scale(national_store):
+    phases = national_store.query("SELECT phase, count(*) AS n FROM schools GROUP BY ALL").set_index("phase")["n"]
+    assert (phases["secondary"], phases["primary"]) == (3400, 16500)
+    assert national_store.query("SELECT count(DISTINCT la_code) AS n FROM schools")["n"][0] == 150
+    pupils = national_store.query("SELECT count(*) AS n FROM pupils")["n"][0]
+    assert 3_000_000 < pupils < 4_000_000
+
+
+def test_the_generator_curve_follows_dfe_published_estimates(reference_dir):
+    for year in YEARS:
+        published = pd.read_csv(reference_dir / "ks4-p8-estimates" / str(year) / "p8_pupil_coefficients_file.csv",
+                                encoding="utf-8-sig")
+        # Middle of each group's score range (group 1 runs 59-82; its pupils sit near the top).
+        lower = np.r_[80.0, KS4_PRIOR_GROUP_UPPER[:-1] + 0.5]
+        middle = (lower + KS4_PRIOR_GROUP_UPPER) / 2
+        error = np.abs(expected_att8(middle, year) - published["p8est"].to_numpy())
+        assert error[1:].max() < 1.5, (year, error.round(2))
+        assert year in A8_CURVES
+
+
+def test_school_profile_matches_real_2018_19_england(dfe_dir, national_store, tmp_path):
+    with open_store(tmp_path / "real.duckdb") as real:
+        import_dfe(real, [dfe_dir / "2018-2019" / "england", dfe_dir / "gias" / "2021-05-06" / "2021_giaslinks.csv"])
+        observed = profile_statistics(secondary_profile(real, 2019))
+    synthetic = profile_statistics(secondary_profile(national_store, 2024))
+    relative = {"pct_disadvantaged_mean": 0.12, "pct_disadvantaged_sd": 0.15, "pct_eal_median": 0.3, "pct_eal_mean": 0.2,
+                "pct_sen_support_mean": 0.12, "pct_sen_support_sd": 0.2, "pct_ehcp_mean": 0.2,
+                "pupils_on_roll_median": 0.1, "att8_mean": 0.06, "att8_sd": 0.2, "p8_sd": 0.15}
+    for key, tolerance in relative.items():
+        assert synthetic[key] == pytest.approx(observed[key], rel=tolerance), key
+    assert abs(synthetic["p8_mean"] - observed["p8_mean"]) < 0.06
+    for key in [k for k in observed if k.startswith("corr_")]:
+        assert synthetic[key] == pytest.approx(observed[key], abs=0.15), key
+
+
+def test_published_style_scores_recover_the_stored_truth(national_store):
+    truth = national_store.query(
+        """
+        SELECT r.measure, r.n, r.value, r.ci_low, r.ci_high, t.true_va
+        FROM results r JOIN synthetic_truth t USING (urn, year, measure)
+        WHERE r.value IS NOT NULL
+        """
+    )
+    p8 = truth[(truth["measure"] == "ks4_p8") & (truth["n"] >= 100)]
+    assert p8["value"].corr(p8["true_va"]) >= 0.95
+    covered = (truth["true_va"] >= truth["ci_low"]) & (truth["true_va"] <= truth["ci_high"])
+    for measure, share in covered.groupby(truth["measure"]).mean().items():
+        assert 0.92 <= share <= 0.98, (measure, share)

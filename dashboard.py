@@ -6,14 +6,11 @@ from pages.common import ensure_store, show_error
 
 st.set_page_config(page_title="School Benchmarking Club", layout="wide")
 
+# Navigation first: once it has run, Streamlit stops listing the pages/ folder on its own.
+navigation = st.navigation([st.Page("pages/overview.py", title="Overview", default=True)])
+
 try:
     ensure_store()
-except BenchmarkingError as exc:
-    show_error(exc)
-    st.stop()
-
-navigation = st.navigation([st.Page("pages/overview.py", title="Overview", default=True)])
-try:
     navigation.run()
 except BenchmarkingError as exc:
     show_error(exc)

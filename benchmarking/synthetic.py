@@ -407,9 +407,9 @@ def build_demo_store(path: str | Path, scale: str = "national", seed: int = 2024
     started = time.perf_counter()
     path = Path(path)
     tables = generate(scale, seed, progress)
-    temporary = path.with_name(path.name + ".tmp")
-    for stale in (temporary, Path(str(temporary) + ".wal")):
-        stale.unlink(missing_ok=True)
+    # A private temporary file beside the target: a build never touches another build's file.
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
     progress(0.7, "Writing the store")
     store = open_store(temporary)
     try:

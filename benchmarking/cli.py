@@ -28,13 +28,13 @@ def _cmd_demo(args) -> int:
 
 
 def _cmd_import_dfe(args) -> int:
-    from .dfe_import import KIND_LABELS, import_dfe
+    from .dfe_import import import_dfe
 
     with open_store(args.db) as store:
         report = import_dfe(store, args.paths, year=args.year, progress=_progress)
     for parsed in report.stored:
         year = f" {parsed.year}" if parsed.year else ""
-        print(f"stored  {parsed.path.name}: {KIND_LABELS[parsed.kind]}{year}, {parsed.rows_read:,} rows read, "
+        print(f"stored  {parsed.path.name}: {parsed.kind_label}{year}, {parsed.rows_read:,} rows read, "
               f"{parsed.rows_stored:,} stored, {parsed.rows_skipped:,} skipped (LA and national rows)")
     for path, why in report.skipped:
         print(f"skipped {path.name}: {why}")

@@ -141,6 +141,11 @@ class ParsedFile:
     context: pd.DataFrame | None = None
     results: pd.DataFrame | None = None
     links: pd.DataFrame | None = None
+    variant: str | None = None  # "final" or "provisional" for KS4 files
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind] + (f" ({self.variant})" if self.variant else "")
 
     @property
     def rows_stored(self) -> int:
@@ -329,6 +334,8 @@ def parse_file(path: Path, year: int | None = None) -> ParsedFile | None:
     parsed = ParsedFile(path=path, kind=kind, year=year if needs_year else None,
                         checksum=checksum(raw), rows_read=len(table))
     if kind == "ks4":
+        # DfE's provisional KS4 file is headline-only; the final ("revised") file has every measure.
+        parsed.variant = "final" if "KS2APS" in header or len(header) > 100 else "provisional"
         _key_stage_file(table, path, year, {"1", "2"}, "secondary", KS4_RESULTS, KS4_CONTEXT, parsed)
     elif kind == "ks2":
         _key_stage_file(table, path, year, {"1", "2"}, "primary", KS2_RESULTS, KS2_CONTEXT, parsed)
@@ -402,7 +409,8 @@ def import_dfe(store: Store, paths: list[str | Path], year: int | None = None,
             store.upsert_schools(parsed.schools)
             store.upsert("context", parsed.context)
             store.upsert("results", parsed.results)
-            store.log_import(file=str(parsed.path), kind=parsed.kind, year=parsed.year, checksum=parsed.checksum,
+            store.log_import(file=str(parsed.path), kind=" ".join(filter(None, [parsed.kind, parsed.variant])),
+                             year=parsed.year, checksum=parsed.checksum,
                              rows_read=parsed.rows_read, rows_stored=parsed.rows_stored,
                              rows_skipped=parsed.rows_skipped, rows_rejected=0, status="stored")
             report.stored.append(parsed)

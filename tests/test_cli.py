@@ -44,7 +44,7 @@ def test_import_dfe_and_info_on_real_england_files(dfe_dir, tmp_path):
     imported = run("--db", db, "import-dfe", dfe_dir / "2018-2019" / "england",
                    dfe_dir / "gias" / "2021-05-06" / "2021_giaslinks.csv")
     assert imported.returncode == 0, imported.stderr
-    assert "stored  england_ks4provisional.csv: KS4 results 2019" in imported.stdout
+    assert "stored  england_ks4provisional.csv: KS4 results (provisional) 2019" in imported.stdout
     info = json.loads(run("--db", db, "info", "--json").stdout)
     assert info["progress8_schools"]["2019"] == {"schools": 3182, "las": 150, "with_context": 3182,
                                                  "context_via_urn_change": 47}

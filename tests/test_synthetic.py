@@ -6,6 +6,7 @@ import pytest
 from benchmarking.calibration import profile_statistics, secondary_profile
 from benchmarking.dfe_import import import_dfe
 from benchmarking.store import open_store
+from benchmarking.summary import store_summary
 from benchmarking.synthetic import A8_CURVES, YEARS, build_demo_store, expected_att8, generate
 from benchmarking.value_added import KS4_PRIOR_GROUP_UPPER
 
@@ -48,8 +49,11 @@ def test_national_store_has_the_issue_scale(national_store):
     phases = national_store.query("SELECT phase, count(*) AS n FROM schools GROUP BY ALL").set_index("phase")["n"]
     assert (phases["secondary"], phases["primary"]) == (3400, 16500)
     assert national_store.query("SELECT count(DISTINCT la_code) AS n FROM schools")["n"][0] == 150
-    pupils = national_store.query("SELECT count(*) AS n FROM pupils")["n"][0]
-    assert 3_000_000 < pupils < 4_000_000
+    summary = store_summary(national_store)
+    assert summary["years"] == [2022, 2023, 2024] and summary["local_authorities"] == 150
+    assert summary["schools_by_phase"] == {"primary": 16500, "secondary": 3400}
+    assert 3_000_000 < summary["pupils"] < 4_000_000
+    assert all(c["las"] == 150 and c["with_context"] == c["schools"] > 3300 for c in summary["progress8_schools"].values())
 
 
 def test_the_generator_curve_follows_dfe_published_estimates(reference_dir):

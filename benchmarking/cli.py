@@ -72,6 +72,38 @@ def _cmd_info(args) -> int:
     return 0
 
 
+def _las(text: str | None) -> set[int] | None:
+    if not text:
+        return None
+    try:
+        return {int(code) for code in text.split(",") if code.strip()}
+    except ValueError:
+        raise BenchmarkingError(f"--las takes LA codes separated by commas (like 931,869,872), not {text!r}.") from None
+
+
+def _cmd_similar(args) -> int:
+    from .similarity import FEATURE_LABELS, parse_weights, similar_schools
+
+    with open_store(args.db) as store:
+        group = similar_schools(store, args.urn, args.year, k=args.k, weights=parse_weights(args.weights),
+                                las=_las(args.las), max_own_la=args.max_own_la)
+    if args.json:
+        print(json.dumps(group.to_dict()))
+        return 0
+    school = group.school
+    print(f"Schools most like {school['name']} (URN {group.urn}, {school['la_name']}), {group.year}:")
+    if group.matched_without:
+        print("  matched without " + ", ".join(FEATURE_LABELS[f] for f in group.matched_without) + " (missing for this school)")
+    for r in group.neighbours.itertuples():
+        top = max(r.contributions, key=r.contributions.get) if r.distance > 0 else None
+        why = f"  (differs most in: {FEATURE_LABELS[top]})" if top else ""
+        print(f"{r.rank:3d}. {r.name} (URN {r.urn}, {r.la_name})  distance {r.distance:.2f}{why}")
+    print(f"\n{'Feature':<28} {'school':>8} {'group median':>13}")
+    for row in group.comparison().itertuples():
+        print(f"{row.label:<28} {row.school:8.1f} {row.group_median:13.1f}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarking",
                                      description="School Benchmarking Club: store, importers and synthetic data.")
@@ -93,6 +125,16 @@ def build_parser() -> argparse.ArgumentParser:
     pupils.add_argument("file", type=Path)
     pupils.add_argument("--year", type=int, required=True, help="exam year (2023-24 is 2024)")
     pupils.set_defaults(run=_cmd_import_pupils)
+
+    similar = commands.add_parser("similar", help="a school's most similar schools, from every LA")
+    similar.add_argument("urn", type=int)
+    similar.add_argument("--year", type=int, help="default: the school's latest year with results")
+    similar.add_argument("--k", type=int, default=20, help="how many similar schools (5-60, default 20)")
+    similar.add_argument("--weights", help="feature weights, e.g. pct_eal=0.5,prior_attainment=2")
+    similar.add_argument("--las", help="only these LAs, e.g. 931,869,872")
+    similar.add_argument("--max-own-la", type=int, help="at most this many schools from the school's own LA")
+    similar.add_argument("--json", action="store_true", help="print one JSON object")
+    similar.set_defaults(run=_cmd_similar)
 
     info = commands.add_parser("info", help="summarise what the store holds")
     info.add_argument("--json", action="store_true", help="print one JSON object")

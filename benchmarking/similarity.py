@@ -1,0 +1,269 @@
+"""Similar schools: each school's nearest neighbours on intake and context, from every LA in the store.
+
+Features are standardised within the pool (one phase, mainstream or special, one year), weighted, and
+compared by weighted Euclidean distance. Every neighbour comes with each feature's share of its distance,
+so a head can say "they are like us because...".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.neighbors import NearestNeighbors
+
+from .errors import BenchmarkingError
+from .store import Store
+
+FEATURES = ("prior_attainment", "pct_disadvantaged", "pct_eal", "pct_sen_support", "pct_ehcp", "log_pupils_on_roll")
+FEATURE_LABELS = {
+    "prior_attainment": "Cohort prior attainment",
+    "pct_disadvantaged": "% disadvantaged",
+    "pct_eal": "% EAL",
+    "pct_sen_support": "% SEN support",
+    "pct_ehcp": "% EHC plan",
+    "log_pupils_on_roll": "Pupils on roll (log scale)",
+}
+# Size is matched on a log scale but shown to people as a count.
+DISPLAY_COLUMNS = {"log_pupils_on_roll": "pupils_on_roll"}
+DISPLAY_LABELS = {"log_pupils_on_roll": "Pupils on roll"}
+# Prior attainment and disadvantage predict outcomes most strongly; EAL shapes how a school works and
+# varies most between places; SEN, EHC plans and size matter less. EAL and EHC-plan shares are very
+# skewed (many schools near 0%), so they are compared on a log(1 + %) scale, where 1% and 6% differ.
+# With these settings, on the real 2018-19 England file, 92% of schools get a group of 20 tighter than
+# their own LA on every feature, with 95% of neighbours from other LAs (README, tests/test_similarity.py).
+DEFAULT_WEIGHTS = {"prior_attainment": 1.0, "pct_disadvantaged": 1.0, "pct_eal": 1.2, "pct_sen_support": 0.5,
+                   "pct_ehcp": 0.5, "log_pupils_on_roll": 0.5}
+LOG_SCALED = ("pct_eal", "pct_ehcp")
+# A school without these cannot be placed among similar schools at all.
+REQUIRED_FEATURES = ("prior_attainment", "pct_disadvantaged")
+PHASE_KEY_STAGE = {"secondary": ("KS4", "ks4_prior_attainment"), "primary": ("KS2", "ks2_prior_attainment")}
+DEFAULT_K = 20
+K_RANGE = (5, 60)
+
+
+def parse_weights(text: str | None) -> dict[str, float]:
+    """Weights from 'name=w,name=w' (others keep their defaults); unknown names are an error."""
+    weights = dict(DEFAULT_WEIGHTS)
+    if not text:
+        return weights
+    for part in text.split(","):
+        name, _, value = part.partition("=")
+        name = name.strip()
+        if name not in weights:
+            raise BenchmarkingError(f"Unknown feature {name!r} in --weights. Features: {', '.join(FEATURES)}.")
+        try:
+            weights[name] = float(value)
+        except ValueError:
+            raise BenchmarkingError(f"Weight for {name} must be a number, not {value!r}.") from None
+        if weights[name] < 0:
+            raise BenchmarkingError(f"Weight for {name} must not be negative.")
+    if not any(weights.values()):
+        raise BenchmarkingError("At least one weight must be above zero.")
+    return weights
+
+
+def load_features(store: Store, year: int, phase: str = "secondary", mainstream: bool = True) -> pd.DataFrame:
+    """Each school's features for a phase and year, with its name and LA. Reads the store."""
+    if phase not in PHASE_KEY_STAGE:
+        raise BenchmarkingError(f"Phase must be one of {', '.join(PHASE_KEY_STAGE)}, not {phase!r}.")
+    key_stage, prior_measure = PHASE_KEY_STAGE[phase]
+    frame = store.query_file("similarity_features", [year, key_stage, prior_measure])
+    frame = frame[frame["mainstream"] == mainstream].reset_index(drop=True)
+    published = frame["prior_published"].notna().mean() if len(frame) else 0.0
+    use_published = published >= 0.5 or key_stage == "KS2"
+    frame["prior_attainment"] = frame["prior_published"] if use_published else frame["prior_standin"]
+    roll = frame["pupils_on_roll"].astype(float)
+    frame["log_pupils_on_roll"] = np.log(roll.where(roll > 0))
+    frame.attrs.update(year=year, phase=phase, mainstream=mainstream,
+                       prior_source="published" if use_published else "expected Attainment 8 (ATT8SCR - 10 x P8MEA)")
+    return frame.drop(columns=["prior_published", "prior_standin"])
+
+
+@dataclass
+class SimilarGroup:
+    """One school's similar schools, with the why."""
+    urn: int
+    year: int
+    phase: str
+    features: list[str]
+    weights: dict[str, float]
+    neighbours: pd.DataFrame  # urn, name, la_code, la_name, rank, distance, contributions, feature values
+    school: pd.Series  # the school's own row
+    matched_without: list[str] = field(default_factory=list)  # features the school lacks
+
+    def comparison(self) -> pd.DataFrame:
+        """The school's own values beside the group's median, feature by feature."""
+        shown = {f: DISPLAY_COLUMNS.get(f, f) for f in FEATURES}
+        rows = [{"feature": f, "label": DISPLAY_LABELS.get(f, FEATURE_LABELS[f]), "school": self.school[column],
+                 "group_median": self.neighbours[column].median()} for f, column in shown.items()]
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict:
+        return {
+            "urn": self.urn, "year": self.year, "phase": self.phase, "features": self.features,
+            "weights": {f: self.weights[f] for f in self.features}, "matched_without": self.matched_without,
+            "neighbours": [
+                {"urn": int(r.urn), "name": r.name, "la_code": int(r.la_code), "la_name": r.la_name,
+                 "rank": int(r.rank), "distance": round(float(r.distance), 4),
+                 "contributions": {f: round(float(v), 4) for f, v in r.contributions.items()}}
+                for r in self.neighbours.itertuples()
+            ],
+        }
+
+
+class SimilarityIndex:
+    """Standardised, weighted features of one pool of schools, ready for nearest-neighbour queries."""
+
+    def __init__(self, features: pd.DataFrame, weights: dict[str, float] | None = None):
+        self.weights = dict(weights or DEFAULT_WEIGHTS)
+        self.used = [f for f in FEATURES if self.weights.get(f, 0) > 0]
+        self.frame = features.reset_index(drop=True)
+        self.year = features.attrs.get("year")
+        self.phase = features.attrs.get("phase", "secondary")
+        values = self.frame[list(FEATURES)].astype(float)
+        values[list(LOG_SCALED)] = np.log1p(values[list(LOG_SCALED)].clip(lower=0))
+        sd = values.std().replace(0, 1.0).fillna(1.0)
+        self.z = ((values - values.mean()) / sd)[self.used]
+        self.scaled = (self.z * np.sqrt([self.weights[f] for f in self.used])).to_numpy()
+        self.present = ~np.isnan(self.scaled)
+        required = [f for f in REQUIRED_FEATURES if f in FEATURES]
+        missing_required = self.frame[required].isna()
+        self.excluded = {
+            int(urn): "no " + " and no ".join(FEATURE_LABELS[f].lower() for f in required if row[f])
+            for urn, row in zip(self.frame["urn"], missing_required.to_dict("records")) if any(row.values())
+        }
+        self.position = {int(u): i for i, u in enumerate(self.frame["urn"])}
+        self.la = self.frame["la_code"].to_numpy()
+        self.urns = self.frame["urn"].to_numpy()
+
+    def _row(self, urn: int) -> int:
+        if urn not in self.position:
+            raise BenchmarkingError(f"URN {urn} is not among the {self.phase} schools with results for {self.year}.")
+        if urn in self.excluded:
+            raise BenchmarkingError(f"URN {urn} cannot be matched for {self.year}: {self.excluded[urn]} in the store.")
+        return self.position[urn]
+
+    def neighbours(self, urn: int, k: int = DEFAULT_K, las: set[int] | None = None,
+                   max_own_la: int | None = None) -> SimilarGroup:
+        """The k most similar schools to `urn`; ties go to the lower URN."""
+        if not K_RANGE[0] <= k <= K_RANGE[1]:
+            raise BenchmarkingError(f"k must be between {K_RANGE[0]} and {K_RANGE[1]}, not {k}.")
+        i = self._row(urn)
+        have = self.present[i]
+        candidates = np.flatnonzero(self.present[:, have].all(axis=1))
+        candidates = candidates[(candidates != i) & ~np.isin(self.urns[candidates], list(self.excluded))]
+        if las:
+            candidates = candidates[np.isin(self.la[candidates], list(las))]
+        diff = self.scaled[candidates][:, have] - self.scaled[i, have]
+        squared = diff ** 2
+        distance = np.sqrt(squared.sum(axis=1))
+        order = np.lexsort((self.urns[candidates], distance))
+        if max_own_la is not None:
+            own = self.la[candidates[order]] == self.la[i]
+            order = order[~own | (np.cumsum(own) <= max_own_la)]
+        chosen = order[:k]
+        if len(chosen) == 0:
+            raise BenchmarkingError(f"No schools to compare URN {urn} with under these settings.")
+        used_here = [f for f, h in zip(self.used, have) if h]
+        total = distance[chosen][:, None]
+        shares = np.divide(squared[chosen], total ** 2, out=np.zeros_like(squared[chosen]), where=total > 0)
+        neighbours = self.frame.iloc[candidates[chosen]].reset_index(drop=True).copy()
+        neighbours.insert(0, "rank", np.arange(1, len(chosen) + 1))
+        neighbours["distance"] = distance[chosen]
+        neighbours["contributions"] = [dict(zip(used_here, row)) for row in shares]
+        return SimilarGroup(urn=urn, year=self.year, phase=self.phase, features=used_here, weights=self.weights,
+                            neighbours=neighbours, school=self.frame.iloc[i],
+                            matched_without=[f for f, h in zip(self.used, have) if not h])
+
+    def all_groups(self, k: int = DEFAULT_K) -> pd.DataFrame:
+        """Every school's k nearest neighbours at once (urn, neighbour, rank, distance), with scikit-learn.
+
+        Schools complete on every feature are matched among themselves in one tree; the few with a
+        missing optional feature are matched one by one on the rest.
+        """
+        eligible = ~np.isin(self.urns, list(self.excluded))
+        complete = np.flatnonzero(self.present.all(axis=1) & eligible)
+        tree = NearestNeighbors(n_neighbors=min(k + 1, len(complete))).fit(self.scaled[complete])
+        distance, index = tree.kneighbors(self.scaled[complete])
+        # Drop each school from its own list (stable, so the neighbours keep their order).
+        not_self = index != np.arange(len(complete))[:, None]
+        keep = np.argsort(~not_self, axis=1, kind="stable")[:, :k]
+        index, distance = np.take_along_axis(index, keep, 1), np.take_along_axis(distance, keep, 1)
+        width = index.shape[1]
+        rows = [pd.DataFrame({"urn": np.repeat(self.urns[complete], width), "neighbour": self.urns[complete][index].ravel(),
+                              "rank": np.tile(np.arange(1, width + 1), len(complete)), "distance": distance.ravel()})]
+        for i in np.flatnonzero(eligible & ~self.present.all(axis=1)):
+            group = self.neighbours(int(self.urns[i]), k)
+            rows.append(pd.DataFrame({"urn": self.urns[i], "neighbour": group.neighbours["urn"].to_numpy(),
+                                      "rank": group.neighbours["rank"].to_numpy(),
+                                      "distance": group.neighbours["distance"].to_numpy()}))
+        return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["urn", "neighbour", "rank", "distance"])
+
+
+def similar_schools(store: Store, urn: int, year: int | None = None, k: int = DEFAULT_K,
+                    weights: dict[str, float] | None = None, las: set[int] | None = None,
+                    max_own_la: int | None = None) -> SimilarGroup:
+    """A school's similar-schools group, from the store (the latest year the school has results if none given)."""
+    phase, year = school_phase_and_year(store, urn, year)
+    index = SimilarityIndex(load_features(store, year, phase), weights)
+    return index.neighbours(urn, k, las=las, max_own_la=max_own_la)
+
+
+def school_phase_and_year(store: Store, urn: int, year: int | None) -> tuple[str, int]:
+    """The pool a school belongs to and the year to use; a clear error for unknown URNs or years."""
+    school = store.query("SELECT phase FROM schools WHERE urn = ?", [urn])
+    if school.empty:
+        raise BenchmarkingError(f"URN {urn} is not in the store.")
+    years = store.query(
+        "SELECT DISTINCT r.year FROM results r WHERE r.urn = ? AND r.value IS NOT NULL ORDER BY r.year", [urn]
+    )["year"].tolist()
+    if not years:
+        raise BenchmarkingError(f"URN {urn} has no results in the store.")
+    if year is None:
+        year = years[-1]
+    elif year not in years:
+        raise BenchmarkingError(f"URN {urn} has no results for {year} (it has {', '.join(map(str, years))}).")
+    phase = school["phase"][0]
+    return ("primary" if phase == "primary" else "secondary"), year
+
+
+def stability(this_year: SimilarGroup, last_year: SimilarGroup) -> float:
+    """Share of this year's group that was also in last year's group."""
+    now = set(this_year.neighbours["urn"])
+    return len(now & set(last_year.neighbours["urn"])) / len(now) if now else float("nan")
+
+
+def group_tightness(index: SimilarityIndex, groups: pd.DataFrame) -> pd.DataFrame:
+    """For each school, whether its group is tighter than its own LA on each feature, and the share of
+    its neighbours from other LAs.
+
+    Spread is the mean absolute difference from the school's own value, over the group's members or
+    over the other schools of its LA in the same pool. A school with fewer than 2 other schools in its
+    LA cannot be compared (comparable is False).
+    """
+    frame = index.frame.set_index("urn")
+    values = frame[index.used]
+    complete = values.notna().all(axis=1)
+    groups = groups[groups["urn"].isin(values.index)]
+    own = values.loc[groups["urn"]].to_numpy()
+    member = values.loc[groups["neighbour"]].to_numpy()
+    group_spread = pd.DataFrame(np.abs(member - own), columns=index.used).groupby(groups["urn"].to_numpy()).mean()
+    # Spread within each LA: mean absolute difference to the LA's other complete schools.
+    la_rows = []
+    for _, members in frame[complete].groupby("la_code"):
+        block = members[index.used].to_numpy()
+        diffs = np.abs(block[:, None, :] - block[None, :, :]).sum(axis=1)
+        others = len(block) - 1
+        la_rows.append(pd.DataFrame(diffs / max(others, 1), index=members.index, columns=index.used).assign(_others=others))
+    la_spread = pd.concat(la_rows).reindex(group_spread.index)
+    comparable = la_spread["_others"].fillna(0) >= 2
+    tighter = group_spread < la_spread[index.used]
+    la_of = frame["la_code"]
+    other_la = (la_of.loc[groups["neighbour"]].to_numpy() != la_of.loc[groups["urn"]].to_numpy())
+    out = pd.DataFrame({"urn": group_spread.index, "comparable": comparable.to_numpy(),
+                        "tighter_on_every_feature": tighter.all(axis=1).to_numpy()})
+    for f in index.used:
+        out[f"tighter_{f}"] = tighter[f].to_numpy()
+    out["other_la_share"] = pd.Series(other_la).groupby(groups["urn"].to_numpy()).mean().reindex(group_spread.index).to_numpy()
+    return out

@@ -1,0 +1,32 @@
+-- Every school with results at a key stage in a year, with the context features similar-schools
+-- grouping uses. Census context follows URN changes (school_context). Prior attainment is the
+-- published cohort figure (KS2APS or KS1 average) where the store has it; for KS4 the cohort's mean
+-- expected Attainment 8 (Attainment 8 - 10 x Progress 8) stands in where only headline files exist.
+-- Parameters: year, key stage ('KS4' or 'KS2'), prior-attainment measure, cohort measure.
+WITH pool AS (
+    SELECT DISTINCT r.urn
+    FROM results r
+    JOIN measures m USING (measure)
+    WHERE r.year = $1 AND m.key_stage = $2 AND m.kind = 'result' AND r.value IS NOT NULL
+)
+SELECT s.urn,
+       coalesce(s.name, 'School ' || s.urn) AS name,
+       s.la_code,
+       coalesce(la.la_name, 'LA ' || s.la_code) AS la_name,
+       s.phase,
+       coalesce(s.mainstream, true) AS mainstream,
+       sc.pct_disadvantaged,
+       sc.pct_eal,
+       sc.pct_sen_support,
+       sc.pct_ehcp,
+       sc.pupils_on_roll,
+       prior.value                  AS prior_published,
+       att8.value - 10 * p8.value   AS prior_standin
+FROM pool
+JOIN schools s USING (urn)
+LEFT JOIN local_authorities la ON la.la_code = s.la_code
+LEFT JOIN school_context sc ON sc.urn = s.urn AND sc.year = $1
+LEFT JOIN context prior ON prior.urn = s.urn AND prior.year = $1 AND prior.measure = $3
+LEFT JOIN results att8 ON att8.urn = s.urn AND att8.year = $1 AND att8.measure = 'ks4_att8'
+LEFT JOIN results p8 ON p8.urn = s.urn AND p8.year = $1 AND p8.measure = 'ks4_p8'
+ORDER BY s.urn;

@@ -1,0 +1,154 @@
+"""Similar schools: hand-checked distances, weights, exclusions and ties; real-data quality."""
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from benchmarking.dfe_import import import_dfe
+from benchmarking.errors import BenchmarkingError
+from benchmarking.similarity import (FEATURES, SimilarityIndex, group_tightness, load_features, parse_weights,
+                                     similar_schools, stability)
+from benchmarking.store import open_store
+from tests.test_cli import run
+
+ONLY_PRIOR_AND_FSM = {f: 0.0 for f in FEATURES} | {"prior_attainment": 1.0, "pct_disadvantaged": 1.0}
+
+
+def pool(rows, year=2024):
+    """A hand-made pool: rows of (urn, la_code, prior_attainment, pct_disadvantaged); other features 10."""
+    frame = pd.DataFrame(rows, columns=["urn", "la_code", "prior_attainment", "pct_disadvantaged"])
+    frame["name"] = "School " + frame["urn"].astype(str)
+    frame["la_name"] = "LA " + frame["la_code"].astype(str)
+    for f in ("pct_eal", "pct_sen_support", "pct_ehcp", "log_pupils_on_roll"):
+        frame[f] = 10.0
+    frame["pupils_on_roll"] = 1000.0
+    frame.attrs.update(year=year, phase="secondary")
+    return frame
+
+
+def test_distances_and_each_features_share_worked_by_hand():
+    # prior 40/50/60 and FSM 10/20/30: mean 50 and 20, sd 10, so z = -1, 0, 1 on both.
+    frame = pool([(1, 100, 40, 10), (2, 100, 50, 20), (3, 200, 60, 30)])
+    weights = ONLY_PRIOR_AND_FSM | {"prior_attainment": 4.0}
+    group = SimilarityIndex(frame, weights).neighbours(1, k=5)
+    first, second = group.neighbours.iloc[0], group.neighbours.iloc[1]
+    assert first.urn == 2 and first.distance == pytest.approx(math.sqrt(4 * 1 + 1 * 1))
+    assert first.contributions == pytest.approx({"prior_attainment": 0.8, "pct_disadvantaged": 0.2})
+    assert second.urn == 3 and second.distance == pytest.approx(math.sqrt(4 * 4 + 1 * 4))
+    assert group.features == ["prior_attainment", "pct_disadvantaged"]
+
+
+def test_weights_decide_which_difference_matters():
+    # School 2 differs from 1 only in prior attainment, school 3 only in disadvantage, by the same z.
+    frame = pool([(1, 1, 50, 20), (2, 1, 60, 20), (3, 1, 50, 30), (4, 1, 40, 10), (5, 1, 55, 25)])
+    by_prior = SimilarityIndex(frame, ONLY_PRIOR_AND_FSM | {"prior_attainment": 3.0}).neighbours(1, k=5)
+    by_fsm = SimilarityIndex(frame, ONLY_PRIOR_AND_FSM | {"pct_disadvantaged": 3.0}).neighbours(1, k=5)
+    order = lambda g: g.neighbours["urn"].tolist()  # noqa: E731
+    assert order(by_prior).index(3) < order(by_prior).index(2)
+    assert order(by_fsm).index(2) < order(by_fsm).index(3)
+
+
+def test_ties_go_to_the_lower_urn():
+    frame = pool([(5, 1, 50, 20), (9, 1, 60, 20), (7, 1, 40, 20), (8, 1, 50, 30), (6, 1, 50, 10)])
+    group = SimilarityIndex(frame, ONLY_PRIOR_AND_FSM).neighbours(5, k=5)
+    assert group.neighbours["urn"].tolist() == [6, 7, 8, 9]
+
+
+def test_a_school_missing_an_optional_feature_is_matched_on_the_rest_and_flagged():
+    frame = pool([(1, 1, 50, 20), (2, 1, 52, 21), (3, 1, 70, 40), (4, 1, 45, 18), (5, 1, 60, 30)])
+    frame.loc[0, "pct_eal"] = np.nan
+    group = SimilarityIndex(frame).neighbours(1, k=5)
+    assert group.matched_without == ["pct_eal"]
+    assert "pct_eal" not in group.features and len(group.neighbours) == 4
+
+
+def test_a_school_missing_prior_attainment_is_left_out_with_the_reason():
+    frame = pool([(1, 1, np.nan, 20), (2, 1, 52, 21), (3, 1, 70, 40), (4, 1, 45, 18), (5, 1, 60, 30)])
+    index = SimilarityIndex(frame)
+    with pytest.raises(BenchmarkingError, match="URN 1 cannot be matched for 2024: no cohort prior attainment"):
+        index.neighbours(1)
+    assert 1 not in index.neighbours(2, k=5).neighbours["urn"].tolist()
+    assert 1 not in set(index.all_groups(k=5)["urn"])
+
+
+def test_la_choices_restrict_the_pool_and_cap_the_own_la():
+    rows = [(1, 100, 50, 20)] + [(10 + i, 100, 50 + i, 20) for i in range(1, 8)] + [(30 + i, 200, 50 + 2 * i, 20) for i in range(1, 8)]
+    index = SimilarityIndex(pool(rows), ONLY_PRIOR_AND_FSM)
+    nearest = index.neighbours(1, k=5).neighbours
+    assert (nearest["la_code"] == 100).sum() >= 4
+    capped = index.neighbours(1, k=5, max_own_la=1).neighbours
+    assert (capped["la_code"] == 100).sum() == 1 and len(capped) == 5
+    only_other = index.neighbours(1, k=5, las={200}).neighbours
+    assert set(only_other["la_code"]) == {200}
+
+
+def test_k_outside_5_to_60_is_refused():
+    index = SimilarityIndex(pool([(1, 1, 50, 20), (2, 1, 52, 21)]))
+    with pytest.raises(BenchmarkingError, match="between 5 and 60"):
+        index.neighbours(1, k=61)
+
+
+def test_weights_parse_with_defaults_and_clear_errors():
+    assert parse_weights("pct_eal=0.5")["pct_eal"] == 0.5
+    with pytest.raises(BenchmarkingError, match="Unknown feature 'fsm'"):
+        parse_weights("fsm=1")
+    with pytest.raises(BenchmarkingError, match="must be a number"):
+        parse_weights("pct_eal=lots")
+
+
+def test_all_groups_at_once_match_one_school_at_a_time(small_demo_path):
+    with open_store(small_demo_path, read_only=True) as store:
+        index = SimilarityIndex(load_features(store, 2024, "primary"))
+    groups = index.all_groups(k=10)
+    for urn in index.frame["urn"].head(25):
+        one = index.neighbours(int(urn), k=10).neighbours["urn"].tolist()
+        assert groups[groups["urn"] == urn].sort_values("rank")["neighbour"].tolist() == one
+
+
+def test_stability_is_the_share_of_last_years_group_kept(small_demo_path):
+    with open_store(small_demo_path, read_only=True) as store:
+        urn = int(store.query("SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])
+        now = similar_schools(store, urn, 2024, k=10)
+        before = similar_schools(store, urn, 2023, k=10)
+    shared = len(set(now.neighbours["urn"]) & set(before.neighbours["urn"]))
+    assert stability(now, before) == shared / 10
+    assert stability(now, now) == 1.0
+
+
+def test_unknown_urns_and_years_get_one_line_errors(small_demo_path):
+    with open_store(small_demo_path, read_only=True) as store:
+        with pytest.raises(BenchmarkingError, match="URN 42 is not in the store"):
+            similar_schools(store, 42)
+        urn = int(store.query("SELECT min(urn) AS u FROM schools")["u"][0])
+        with pytest.raises(BenchmarkingError, match=f"URN {urn} has no results for 2019"):
+            similar_schools(store, urn, 2019)
+
+
+def test_similar_command_prints_json_with_the_documented_keys(small_demo_path):
+    with open_store(small_demo_path, read_only=True) as store:
+        urn = int(store.query("SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])
+    result = run("--db", small_demo_path, "similar", urn, "--k", 8, "--json")
+    assert result.returncode == 0, result.stderr
+    group = json.loads(result.stdout)
+    assert {"urn", "year", "features", "weights", "neighbours"} <= set(group)
+    assert len(group["neighbours"]) == 8
+    first = group["neighbours"][0]
+    assert {"urn", "name", "la_code", "la_name", "distance", "contributions"} <= set(first)
+    assert sum(first["contributions"].values()) == pytest.approx(1.0, abs=1e-3)
+    missing = run("--db", small_demo_path, "similar", 42)
+    assert missing.returncode == 1 and missing.stderr.strip() == "error: URN 42 is not in the store."
+
+
+def test_real_2018_19_groups_are_tighter_than_own_la_and_mostly_from_other_las(dfe_dir, tmp_path):
+    with open_store(tmp_path / "real.duckdb") as store:
+        import_dfe(store, [dfe_dir / "2018-2019" / "england", dfe_dir / "gias" / "2021-05-06" / "2021_giaslinks.csv"])
+        features = load_features(store, 2019, "secondary")
+    assert features.attrs["prior_source"].startswith("expected Attainment 8")
+    index = SimilarityIndex(features)
+    quality = group_tightness(index, index.all_groups(k=20))
+    comparable = quality[quality["comparable"]]
+    assert len(comparable) > 3000
+    assert comparable["tighter_on_every_feature"].mean() >= 0.90
+    assert quality["other_la_share"].mean() > 0.5 and (quality["other_la_share"] > 0.5).mean() > 0.9

@@ -104,6 +104,76 @@ def _cmd_similar(args) -> int:
     return 0
 
 
+def _print_table(frame, as_json: bool) -> None:
+    if as_json:
+        print(frame.to_json(orient="records", date_format="iso"))
+    else:
+        print(frame.to_string(index=False) if len(frame) else "(none)")
+
+
+def _cmd_clubs(args) -> int:
+    from . import clubs
+    from .similarity import SimilarityIndex, load_features, parse_weights, similar_schools
+
+    with open_store(args.db) as store:
+        if args.action == "form":
+            year = args.year or int(store.query("SELECT max(year) AS y FROM results")["y"][0])
+            index = SimilarityIndex(load_features(store, year, args.phase), parse_weights(args.weights))
+            formed = clubs.form_and_save_clubs(store, index, args.size)
+            if not args.json:
+                low, high = clubs.club_size_limits(args.size)
+                print(f"Formed {len(formed)} {args.phase} clubs for {year} from {formed['members'].sum():,} schools "
+                      f"(sizes {formed['members'].min()}-{formed['members'].max()}; allowed {low}-{high}).")
+            if args.json:
+                _print_table(formed.round(3), True)
+        elif args.action == "list":
+            _print_table(clubs.list_clubs(store), args.json)
+        elif args.action == "show":
+            club, members = clubs.club_details(store, args.name)
+            if args.json:
+                print(json.dumps({**{k: str(v) if k == "created_at" else v for k, v in club.items()},
+                                  "members": members.to_dict(orient="records")}, default=int))
+            else:
+                print(f"{club['name']}: {club['phase']} {club['year']}, {club['method']}, {len(members)} members")
+                _print_table(members, False)
+        elif args.action == "create":
+            if args.from_urn:
+                group = similar_schools(store, args.from_urn, args.year, k=args.k)
+                urns = [args.from_urn] + group.neighbours["urn"].astype(int).tolist()
+                settings = {"host": args.from_urn, "k": args.k, "weights": group.weights}
+                clubs.save_club(store, args.name, group.phase, group.year, "neighbours", settings, urns)
+            else:
+                if not args.urns:
+                    raise BenchmarkingError("Give the members with --urns 100053,100054 or --from URN.")
+                urns = [int(u) for u in args.urns.split(",")]
+                year = args.year or int(store.query("SELECT max(year) AS y FROM results")["y"][0])
+                clubs.save_club(store, args.name, args.phase, year, "manual", {}, urns)
+            print(f"Saved club {args.name!r}.")
+        elif args.action == "add":
+            clubs.add_member(store, args.name, args.urn)
+            print(f"Added URN {args.urn} to {args.name!r}.")
+        elif args.action == "remove":
+            clubs.remove_member(store, args.name, args.urn)
+            print(f"Removed URN {args.urn} from {args.name!r}.")
+        elif args.action == "rename":
+            clubs.rename_club(store, args.name, args.new_name)
+            print(f"Renamed {args.name!r} to {args.new_name!r}.")
+    return 0
+
+
+def _cmd_partners(args) -> int:
+    from .partners import partner_candidates
+    from .similarity import similar_schools
+
+    with open_store(args.db) as store:
+        group = similar_schools(store, args.urn, args.year, k=args.k)
+        partners = partner_candidates(store, group, args.measure)
+    if not args.json:
+        print(f"Similar schools with significantly higher value added than URN {args.urn} ({group.year}):")
+    _print_table(partners.round(3), args.json)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarking",
                                      description="School Benchmarking Club: store, importers and synthetic data.")
@@ -135,6 +205,43 @@ def build_parser() -> argparse.ArgumentParser:
     similar.add_argument("--max-own-la", type=int, help="at most this many schools from the school's own LA")
     similar.add_argument("--json", action="store_true", help="print one JSON object")
     similar.set_defaults(run=_cmd_similar)
+
+    clubs = commands.add_parser("clubs", help="form, list, show and edit benchmarking clubs")
+    actions = clubs.add_subparsers(dest="action", required=True)
+    form = actions.add_parser("form", help="split every school of a phase into clubs of about --size")
+    form.add_argument("--phase", choices=["secondary", "primary"], default="secondary")
+    form.add_argument("--year", type=int, help="default: the latest year in the store")
+    form.add_argument("--size", type=int, default=12, help="target club size (default 12)")
+    form.add_argument("--weights", help="feature weights, as for `similar`")
+    form.add_argument("--json", action="store_true")
+    listing = actions.add_parser("list", help="every stored club")
+    listing.add_argument("--json", action="store_true")
+    show = actions.add_parser("show", help="one club and its members")
+    show.add_argument("name")
+    show.add_argument("--json", action="store_true")
+    create = actions.add_parser("create", help="a club from chosen schools, or from one school's similar schools")
+    create.add_argument("name")
+    create.add_argument("--urns", help="members, e.g. 100053,100054")
+    create.add_argument("--from", dest="from_urn", type=int, help="this school and its --k most similar schools")
+    create.add_argument("--k", type=int, default=11)
+    create.add_argument("--phase", choices=["secondary", "primary"], default="secondary")
+    create.add_argument("--year", type=int)
+    for action in ("add", "remove"):
+        edit = actions.add_parser(action, help=f"{action} a school")
+        edit.add_argument("name")
+        edit.add_argument("urn", type=int)
+    rename = actions.add_parser("rename", help="rename a club")
+    rename.add_argument("name")
+    rename.add_argument("new_name")
+    clubs.set_defaults(run=_cmd_clubs, json=False)
+
+    partners = commands.add_parser("partners", help="similar schools with significantly higher value added")
+    partners.add_argument("urn", type=int)
+    partners.add_argument("--year", type=int)
+    partners.add_argument("--k", type=int, default=20)
+    partners.add_argument("--measure", help="default: ks4_p8 for secondaries, ks2_mat_progress for primaries")
+    partners.add_argument("--json", action="store_true")
+    partners.set_defaults(run=_cmd_partners)
 
     info = commands.add_parser("info", help="summarise what the store holds")
     info.add_argument("--json", action="store_true", help="print one JSON object")

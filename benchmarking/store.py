@@ -20,7 +20,7 @@ from .reference import LOCAL_AUTHORITIES
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "benchmarking.duckdb"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHOOL_COLUMNS = ["urn", "name", "la_code", "phase", "phase_rank", "nftype", "school_type",
                   "state_funded", "mainstream", "is_open"]
 
@@ -85,7 +85,11 @@ class Store:
                     "INSERT INTO measures VALUES (?, ?, ?, ?, ?, ?)",
                     [[m.code, m.label, m.key_stage, m.kind, m.unit, m.higher_is_better] for m in MEASURES],
                 )
-                self.con.execute("INSERT INTO schema_version (version) VALUES (?)", [SCHEMA_VERSION])
+                self.con.execute("INSERT INTO schema_version (version) VALUES (1)")
+        if version < 2:
+            with self.transaction():
+                self.con.execute((SQL_DIR / "migrate_2.sql").read_text())
+                self.con.execute("INSERT INTO schema_version (version) VALUES (2)")
         self.con.execute((SQL_DIR / "views.sql").read_text())
 
     @contextmanager
@@ -191,11 +195,16 @@ def open_store(path: str | Path | None = None, read_only: bool = False) -> Store
     store = Store(con, path, read_only)
     if not read_only:
         store.migrate()
-    elif store.schema_version() != SCHEMA_VERSION:
+    elif store.schema_version() < SCHEMA_VERSION:
+        # An older store: migrate it once with a writing connection, then reopen it for reading.
+        store.close()
+        open_store(path).close()
+        return open_store(path, read_only=True)
+    elif store.schema_version() > SCHEMA_VERSION:
         version = store.schema_version()
         store.close()
         raise BenchmarkingError(
-            f"The store {path} has schema version {version}, this tool needs {SCHEMA_VERSION}: "
-            "open it once for writing (any import or `info`) to migrate it."
+            f"The store {path} was made by a newer version of this tool (schema {version}, "
+            f"this tool knows {SCHEMA_VERSION}). Update the tool."
         )
     return store

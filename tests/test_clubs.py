@@ -1,0 +1,130 @@
+"""Benchmarking clubs (size limits, tightness, storage and editing) and the partner finder."""
+import json
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from benchmarking import clubs
+from benchmarking.errors import BenchmarkingError
+from benchmarking.partners import partner_candidates, significantly_higher
+from benchmarking.similarity import SimilarityIndex, load_features, similar_schools
+from benchmarking.store import open_store
+from tests.test_cli import run
+
+
+@pytest.fixture
+def demo_copy(small_demo_path, tmp_path):
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(small_demo_path, path)
+    with open_store(path) as store:
+        yield store
+
+
+def test_size_limits_are_half_and_double_the_target():
+    assert clubs.club_size_limits(12) == (6, 24)
+    assert clubs.club_size_limits(5) == (3, 10)
+
+
+@pytest.mark.parametrize("n, size", [(300, 12), (97, 10), (40, 7), (1000, 25)])
+def test_every_point_is_in_exactly_one_club_within_the_size_limits(n, size):
+    points = np.random.default_rng(n).normal(size=(n, 4))
+    labels = clubs.form_clubs(points, size)
+    counts = np.bincount(labels)
+    low, high = clubs.club_size_limits(size)
+    assert len(labels) == n and counts.sum() == n
+    assert counts.min() >= low and counts.max() <= high
+    assert abs(len(counts) - n / size) <= n / size * 0.35
+
+
+def test_clubs_are_much_tighter_than_random_groups_of_the_same_sizes():
+    points = np.random.default_rng(1).normal(size=(600, 3))
+    labels = clubs.form_clubs(points, 12)
+    shuffled = np.random.default_rng(2).permutation(labels)
+    formed = clubs.club_spread(points, labels)["spread"].mean()
+    random = clubs.club_spread(points, shuffled)["spread"].mean()
+    assert formed < 0.5 * random
+
+
+def test_clustered_schools_end_up_together():
+    # Three far-apart blobs of 12: each blob is one club.
+    rng = np.random.default_rng(3)
+    points = np.vstack([rng.normal(loc, 0.1, size=(12, 2)) for loc in (0, 10, 20)])
+    labels = clubs.form_clubs(points, 12)
+    assert [len(set(labels[i:i + 12])) for i in (0, 12, 24)] == [1, 1, 1]
+    assert len(set(labels)) == 3
+
+
+def test_a_pool_smaller_than_two_clubs_is_one_club():
+    assert clubs.form_clubs(np.zeros((20, 2)), 12).tolist() == [0] * 20
+
+
+def test_formed_clubs_are_stored_with_settings_and_reforming_replaces_them(demo_copy):
+    index = SimilarityIndex(load_features(demo_copy, 2024, "primary"))
+    formed = clubs.form_and_save_clubs(demo_copy, index, 12)
+    stored = clubs.list_clubs(demo_copy)
+    assert len(stored) == len(formed) and stored["members"].sum() == len(index.frame)
+    assert stored["members"].between(6, 24).all()
+    club, members = clubs.club_details(demo_copy, formed["name"][0])
+    assert club["settings"]["size"] == 12 and club["method"] == "formed" and club["year"] == 2024
+    assert len(members) == formed["members"][0]
+    clubs.form_and_save_clubs(demo_copy, index, 20)
+    assert clubs.list_clubs(demo_copy)["members"].sum() == len(index.frame)
+    every = demo_copy.query("SELECT urn, count(*) AS n FROM club_members GROUP BY urn")
+    assert (every["n"] == 1).all()
+
+
+def test_a_club_can_be_made_by_hand_edited_and_renamed(demo_copy):
+    urns = demo_copy.query("SELECT urn FROM schools ORDER BY urn LIMIT 4")["urn"].tolist()
+    clubs.save_club(demo_copy, "North partnership", "primary", 2024, "manual", {}, urns[:3])
+    clubs.add_member(demo_copy, "north partnership", urns[3])
+    clubs.remove_member(demo_copy, "North partnership", urns[0])
+    clubs.rename_club(demo_copy, "North partnership", "Pennine partnership")
+    _, members = clubs.club_details(demo_copy, "Pennine partnership")
+    assert sorted(members["urn"]) == sorted(urns[1:])
+    with pytest.raises(BenchmarkingError, match="already a club called"):
+        clubs.save_club(demo_copy, "pennine PARTNERSHIP", "primary", 2024, "manual", {}, urns)
+    with pytest.raises(BenchmarkingError, match="Not in the store: URN 1"):
+        clubs.save_club(demo_copy, "Other", "primary", 2024, "manual", {}, [1])
+    with pytest.raises(BenchmarkingError, match="No club called 'Nope'"):
+        clubs.club_details(demo_copy, "Nope")
+
+
+def test_significantly_higher_uses_both_schools_uncertainty():
+    # se = (ci_high - ci_low) / 3.92: 0.1 for every school here, so the difference needs > 1.96 x 0.1414 = 0.277.
+    school = pd.Series({"value": 0.0, "ci_low": -0.196, "ci_high": 0.196})
+    others = pd.DataFrame({"urn": [1, 2, 3, 4], "value": [0.30, 0.25, 0.50, np.nan],
+                           "ci_low": [0.104, 0.054, 0.304, np.nan], "ci_high": [0.496, 0.446, 0.696, np.nan]})
+    better = significantly_higher(school, others)
+    assert better["urn"].tolist() == [3, 1]
+    assert better["z"].tolist() == pytest.approx([0.5 / 0.141421, 0.3 / 0.141421], rel=1e-4)
+
+
+def test_partners_are_similar_schools_with_significantly_higher_progress_8(small_demo_path):
+    with open_store(small_demo_path, read_only=True) as store:
+        p8 = store.query("SELECT urn, value FROM results WHERE year = 2024 AND measure = 'ks4_p8' AND value IS NOT NULL "
+                         "ORDER BY value LIMIT 1")
+        weakest = int(p8["urn"][0])
+        group = similar_schools(store, weakest, 2024, k=20)
+        partners = partner_candidates(store, group)
+    assert len(partners) > 0
+    assert set(partners["urn"]) <= set(group.neighbours["urn"])
+    assert (partners["value"] > p8["value"][0]).all() and (partners["z"] > 1.96).all()
+    assert partners["difference"].is_monotonic_decreasing
+
+
+def test_clubs_commands_form_list_show_and_edit(small_demo_path, tmp_path):
+    db = tmp_path / "demo.duckdb"
+    shutil.copy(small_demo_path, db)
+    formed = run("--db", db, "clubs", "form", "--phase", "primary", "--size", "12")
+    assert formed.returncode == 0 and formed.stdout.startswith("Formed ")
+    listed = json.loads(run("--db", db, "clubs", "list", "--json").stdout)
+    assert sum(c["members"] for c in listed) == 240
+    shown = json.loads(run("--db", db, "clubs", "show", listed[0]["name"], "--json").stdout)
+    assert len(shown["members"]) == listed[0]["members"] and shown["settings"]["size"] == 12
+    urn = shown["members"][0]["urn"]
+    assert run("--db", db, "clubs", "create", "Host club", "--from", urn, "--k", 5).returncode == 0
+    assert len(json.loads(run("--db", db, "clubs", "show", "Host club", "--json").stdout)["members"]) == 6
+    missing = run("--db", db, "clubs", "show", "Nope")
+    assert missing.returncode == 1 and "No club called 'Nope'" in missing.stderr

@@ -1,4 +1,5 @@
 """Shared fixtures: small real stores in temporary folders, and the real DfE files when present."""
+import shutil
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,15 @@ def store(tmp_path):
 def small_demo_path(tmp_path_factory) -> Path:
     """A small synthetic store, built once per test session (read it, do not change it)."""
     return build_demo_store(tmp_path_factory.mktemp("demo") / "small.duckdb", scale="small", seed=7)
+
+
+@pytest.fixture
+def demo_copy(small_demo_path, tmp_path):
+    """A private, writable copy of the small demo store."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(small_demo_path, path)
+    with open_store(path) as store:
+        yield store
 
 
 def write_csv(path: Path, text: str, encoding: str = "utf-8-sig") -> Path:

@@ -14,14 +14,6 @@ from benchmarking.store import open_store
 from tests.test_cli import run
 
 
-@pytest.fixture
-def demo_copy(small_demo_path, tmp_path):
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(small_demo_path, path)
-    with open_store(path) as store:
-        yield store
-
-
 def test_size_limits_are_half_and_double_the_target():
     assert clubs.club_size_limits(12) == (6, 24)
     assert clubs.club_size_limits(5) == (3, 10)

@@ -1,4 +1,3 @@
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,15 +9,6 @@ from tests.conftest import write_csv
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "samples" / "pupils_example.csv"
 HEADER = "pupil_id,urn,key_stage,prior_attainment,attainment8,disadvantaged,sen,eal,sex\n"
-
-
-@pytest.fixture
-def demo_copy(small_demo_path, tmp_path):
-    """A private copy of the small demo store, which these tests change."""
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(small_demo_path, path)
-    with open_store(path) as store:
-        yield store
 
 
 def a_secondary(store):

@@ -174,6 +174,18 @@ def _cmd_partners(args) -> int:
     return 0
 
 
+def _cmd_bench(args) -> int:
+    from .bench import figures_as_json, run_bench
+
+    figures = run_bench(args.scale, reuse=args.reuse, repeats=args.repeats,
+                        progress=lambda message: print(f"... {message}", file=sys.stderr, flush=True))
+    if args.json:
+        print(json.dumps({"scale": args.scale, "figures": figures_as_json(figures)}))
+    else:
+        print("\n".join(f.line() for f in figures))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarking",
                                      description="School Benchmarking Club: store, importers and synthetic data.")
@@ -242,6 +254,13 @@ def build_parser() -> argparse.ArgumentParser:
     partners.add_argument("--measure", help="default: ks4_p8 for secondaries, ks2_mat_progress for primaries")
     partners.add_argument("--json", action="store_true")
     partners.set_defaults(run=_cmd_partners)
+
+    bench = commands.add_parser("bench", help="measure speed and memory against baselines in the same run")
+    bench.add_argument("--scale", choices=["national", "small"], default="national")
+    bench.add_argument("--reuse", type=Path, help="use this demo store (built there first if missing)")
+    bench.add_argument("--repeats", type=int, default=3)
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.set_defaults(run=_cmd_bench)
 
     info = commands.add_parser("info", help="summarise what the store holds")
     info.add_argument("--json", action="store_true", help="print one JSON object")

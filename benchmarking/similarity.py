@@ -184,7 +184,8 @@ class SimilarityIndex:
         """
         eligible = ~np.isin(self.urns, list(self.excluded))
         complete = np.flatnonzero(self.present.all(axis=1) & eligible)
-        tree = NearestNeighbors(n_neighbors=min(k + 1, len(complete))).fit(self.scaled[complete])
+        tree = NearestNeighbors(n_neighbors=min(k + 1, len(complete)), algorithm="kd_tree", n_jobs=-1)
+        tree = tree.fit(self.scaled[complete])
         distance, index = tree.kneighbors(self.scaled[complete])
         # Drop each school from its own list (stable, so the neighbours keep their order).
         not_self = index != np.arange(len(complete))[:, None]

@@ -1,0 +1,36 @@
+"""The benchmark command's output is complete and well-formed (its speed is not a test's business)."""
+import json
+
+import numpy as np
+
+from benchmarking.bench import brute_force_groups
+from benchmarking.similarity import SimilarityIndex, load_features
+from benchmarking.store import open_store
+from tests.test_cli import run
+
+
+def test_the_brute_force_baseline_finds_the_same_groups(small_demo_path):
+    with open_store(small_demo_path, read_only=True) as store:
+        index = SimilarityIndex(load_features(store, 2024, "primary"))
+    points = index.scaled[index.present.all(axis=1)]
+    urns = index.urns[index.present.all(axis=1)]
+    brute = brute_force_groups(points, 10)
+    fast = index.all_groups(10)
+    for row in range(0, len(points), 17):
+        ours = fast[fast["urn"] == urns[row]].sort_values("rank")["neighbour"].to_numpy()
+        assert np.array_equal(urns[brute[row]], ours)
+
+
+def test_bench_small_json_has_every_figure_well_formed():
+    result = run("bench", "--scale", "small", "--repeats", 1, "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["scale"] == "small"
+    names = [f["name"] for f in report["figures"]]
+    for expected in ("demo build (small)", "demo build peak memory", "similar schools for all", "one school's group", "load a pool", "form clubs", "peak memory"):
+        assert any(n.startswith(expected) for n in names), expected
+    for figure in report["figures"]:
+        assert set(figure) <= {"name", "value", "unit", "baseline", "ratio"}
+        assert isinstance(figure["value"], float) and figure["value"] > 0 and figure["unit"]
+        if "ratio" in figure:
+            assert figure["baseline"] > 0 and figure["ratio"] == figure["baseline"] / figure["value"]

@@ -186,6 +186,75 @@ def _cmd_bench(args) -> int:
     return 0
 
 
+def _cmd_value_added(args) -> int:
+    from .va_report import CONTEXTUAL_CAVEAT, school_value_added_table
+    from .value_added import BAND_LABELS
+
+    with open_store(args.db) as store:
+        table = school_value_added_table(store, args.year, args.phase, args.urn, args.lens)
+    rows = table.drop(columns=["lens", "source"]).round(3)
+    if args.json:
+        print(rows.to_json(orient="records"))
+        return 0
+    if args.lens == "contextual":
+        print(CONTEXTUAL_CAVEAT)
+    rows["band"] = rows["band"].map(BAND_LABELS)
+    print(rows.to_string(index=False))
+    return 0
+
+
+def _cmd_floor(args) -> int:
+    from .floor import PRESETS, floor_report, load_rules
+
+    rules = load_rules(args.rules_file) if args.rules_file else PRESETS
+    if args.rule not in rules:
+        raise BenchmarkingError(f"No floor rule called {args.rule!r}. Rules: {', '.join(rules)}.")
+    rule = rules[args.rule]
+    with open_store(args.db) as store:
+        report = floor_report(store, rule, args.year)
+    if args.json:
+        print(report.to_json(orient="records"))
+        return 0
+    print(rule.label + (f"\n({rule.note})" if rule.note else ""))
+    below = report[report["below_floor"].fillna(False).astype(bool)]
+    print(f"{len(below):,} of {report['below_floor'].notna().sum():,} schools judged are below the floor"
+          f" ({report['below_floor'].isna().sum()} could not be judged: measures missing).")
+    print(below.drop(columns=["missing"]).to_string(index=False) if len(below) else "")
+    return 0
+
+
+def _cmd_concern(args) -> int:
+    from .floor import schools_of_concern
+
+    with open_store(args.db) as store:
+        _print_table(schools_of_concern(store, args.year), args.json)
+    return 0
+
+
+def _cmd_targets(args) -> int:
+    from .targets import progress_against_targets, record_target, targets_for
+
+    with open_store(args.db) as store:
+        result = targets_for(store, args.urn, args.year, k=args.k)
+        if args.set:
+            record_target(store, args.urn, result["year"], result["measure"], args.set, result["levels"][args.set])
+        recorded = progress_against_targets(store, args.urn)
+    if args.json:
+        pupils = result["pupils"]
+        print(json.dumps({**result, "pupils": None if pupils is None else pupils.round(2).to_dict(orient="records"),
+                          "recorded": json.loads(recorded.to_json(orient="records", date_format="iso"))}))
+        return 0
+    current = "none" if result["current_va"] is None else f"{result['current_va']:+.2f}"
+    print(f"Targets for URN {args.urn}, {result['measure']} {result['year']} (current value added: {current}):")
+    for level, va in result["levels"].items():
+        cohort = f", cohort average outcome {result['cohort'][level]:.1f}" if result["cohort"] else ""
+        print(f"  {level:<15} value added {va:+.2f}{cohort}")
+    if len(recorded):
+        print("Recorded targets:")
+        print(recorded.assign(set_at=recorded["set_at"].astype(str).str[:16]).round(3).to_string(index=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarking",
                                      description="School Benchmarking Club: store, importers and synthetic data.")
@@ -262,6 +331,34 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.set_defaults(run=_cmd_bench)
 
+    va = commands.add_parser("value-added", help="expected against actual for every school and measure")
+    va.add_argument("--year", type=int)
+    va.add_argument("--phase", choices=["secondary", "primary"])
+    va.add_argument("--urn", type=int)
+    va.add_argument("--lens", choices=["official", "contextual"], default="official")
+    va.add_argument("--json", action="store_true")
+    va.set_defaults(run=_cmd_value_added)
+
+    floor = commands.add_parser("floor", help="schools below a floor standard")
+    floor.add_argument("--year", type=int)
+    floor.add_argument("--rule", default="ks4-2016", help="ks4-2016 (default), ks2-2016, ks4-2011, ks2-2011, or one from --rules-file")
+    floor.add_argument("--rules-file", type=Path, help="JSON file of your own rules (see the README)")
+    floor.add_argument("--json", action="store_true")
+    floor.set_defaults(run=_cmd_floor)
+
+    concern = commands.add_parser("concern", help="schools of concern: below floor, negative two years running, or falling")
+    concern.add_argument("--year", type=int)
+    concern.add_argument("--json", action="store_true")
+    concern.set_defaults(run=_cmd_concern)
+
+    targets = commands.add_parser("targets", help="targets from similar schools' median, upper quartile and top 10%")
+    targets.add_argument("urn", type=int)
+    targets.add_argument("--year", type=int)
+    targets.add_argument("--k", type=int, default=20)
+    targets.add_argument("--set", choices=["median", "upper quartile", "top 10%"], help="record this level as the school's target")
+    targets.add_argument("--json", action="store_true")
+    targets.set_defaults(run=_cmd_targets)
+
     info = commands.add_parser("info", help="summarise what the store holds")
     info.add_argument("--json", action="store_true", help="print one JSON object")
     info.set_defaults(run=_cmd_info)
@@ -276,3 +373,6 @@ def main(argv: list[str] | None = None) -> int:
     except BenchmarkingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        sys.stderr.close()
+        return 0

@@ -105,6 +105,8 @@ KINDS = (
     ("ks2", "KS2 results", {"RECTYPE", "URN", "READPROG", "TELIG"}, True),
     ("census", "school census", {"URN", "NOR", "PNUMFSMEVER", "PSENELK"}, True),
     ("spine", "school information (spine)", {"URN", "SCHNAME", "ISPRIMARY", "ISSECONDARY"}, False),
+    ("p8_estimates", "Progress 8 national estimates", {"ks2emss_grp", "p8est"}, True),
+    ("p8_sd", "Progress 8 national pupil SD", {"Progress 8"}, True),
 )
 KIND_LABELS = {kind: label for kind, label, _, _ in KINDS}
 
@@ -119,11 +121,15 @@ def detect_kind(header: list[str]) -> str | None:
 
 
 def year_from_path(path: Path) -> int | None:
-    """The exam year from a folder named like 2018-2019 (that is 2019), or None."""
-    for part in reversed(path.resolve().parts[:-1]):
+    """The exam year from a folder named like 2018-2019 (that is 2019) or, failing that, like 2024."""
+    parts = list(reversed(path.resolve().parts[:-1]))
+    for part in parts:
         match = re.fullmatch(r"(\d{4})-(\d{4})", part)
         if match and int(match.group(2)) == int(match.group(1)) + 1:
             return int(match.group(2))
+    for part in parts:
+        if re.fullmatch(r"20\d\d", part):
+            return int(part)
     return None
 
 
@@ -141,6 +147,8 @@ class ParsedFile:
     context: pd.DataFrame | None = None
     results: pd.DataFrame | None = None
     links: pd.DataFrame | None = None
+    estimates: pd.DataFrame | None = None
+    national_sd: pd.DataFrame | None = None
     variant: str | None = None  # "final" or "provisional" for KS4 files
 
     @property
@@ -347,6 +355,14 @@ def parse_file(path: Path, year: int | None = None) -> ParsedFile | None:
         _parse_gias(table, path, parsed)
     elif kind == "gias_links":
         _parse_links(table, path, parsed)
+    elif kind == "p8_estimates":
+        groups = _numeric(table, "ks2emss_grp", path)
+        estimates = _numeric(table, "p8est", path)
+        parsed.estimates = pd.DataFrame({"year": year, "prior_group": groups.values.astype(int),
+                                         "estimate": estimates.values})
+    elif kind == "p8_sd":
+        parsed.national_sd = pd.DataFrame({"year": [year], "measure": ["ks4_p8"],
+                                           "sd": [_numeric(table, "Progress 8", path).values.iloc[0]]})
     return parsed
 
 
@@ -372,7 +388,7 @@ def collect_files(paths: list[Path]) -> list[Path]:
 
 
 # Write order: links and the richest school lists first, so names and phases are right when results land.
-_WRITE_ORDER = {"gias_links": 0, "gias": 1, "spine": 2, "census": 3, "ks4": 4, "ks2": 5}
+_WRITE_ORDER = {"gias_links": 0, "gias": 1, "spine": 2, "census": 3, "ks4": 4, "ks2": 5, "p8_estimates": 6, "p8_sd": 7}
 
 
 def import_dfe(store: Store, paths: list[str | Path], year: int | None = None,
@@ -409,6 +425,8 @@ def import_dfe(store: Store, paths: list[str | Path], year: int | None = None,
             store.upsert_schools(parsed.schools)
             store.upsert("context", parsed.context)
             store.upsert("results", parsed.results)
+            store.upsert("p8_estimates", parsed.estimates)
+            store.upsert("national_sd", parsed.national_sd)
             store.log_import(file=str(parsed.path), kind=" ".join(filter(None, [parsed.kind, parsed.variant])),
                              year=parsed.year, checksum=parsed.checksum,
                              rows_read=parsed.rows_read, rows_stored=parsed.rows_stored,

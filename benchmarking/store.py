@@ -20,18 +20,22 @@ from .reference import LOCAL_AUTHORITIES
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "benchmarking.duckdb"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHOOL_COLUMNS = ["urn", "name", "la_code", "phase", "phase_rank", "nftype", "school_type",
                   "state_funded", "mainstream", "is_open"]
 
 # Tables a caller may name in the generic write helpers: never user input, always one of these.
-_WRITABLE = {"context", "results", "school_links", "synthetic_truth", "local_authorities"}
+_WRITABLE = {"context", "results", "school_links", "synthetic_truth", "local_authorities", "p8_estimates",
+             "national_sd", "targets"}
 _KEYS = {
     "context": ("urn", "year", "measure"),
     "results": ("urn", "year", "measure"),
     "school_links": ("urn", "link_urn", "link_type"),
     "synthetic_truth": ("urn", "year", "measure"),
     "local_authorities": ("la_code",),
+    "p8_estimates": ("year", "prior_group"),
+    "national_sd": ("year", "measure"),
+    "targets": ("urn", "year", "measure", "level"),
 }
 
 
@@ -86,10 +90,10 @@ class Store:
                     [[m.code, m.label, m.key_stage, m.kind, m.unit, m.higher_is_better] for m in MEASURES],
                 )
                 self.con.execute("INSERT INTO schema_version (version) VALUES (1)")
-        if version < 2:
+        for step in range(max(version, 1) + 1, SCHEMA_VERSION + 1):
             with self.transaction():
-                self.con.execute((SQL_DIR / "migrate_2.sql").read_text())
-                self.con.execute("INSERT INTO schema_version (version) VALUES (2)")
+                self.con.execute((SQL_DIR / f"migrate_{step}.sql").read_text())
+                self.con.execute("INSERT INTO schema_version (version) VALUES (?)", [step])
         self.con.execute((SQL_DIR / "views.sql").read_text())
 
     @contextmanager

@@ -53,7 +53,7 @@ P8_PUPIL_EFFECTS = {"disadvantaged": -0.45, "sen_support": -0.40, "ehcp": -1.0, 
 # Pupil-level effects on KS2 progress (scaled-score points).
 KS2_PUPIL_EFFECTS = {"disadvantaged": -1.0, "sen_support": -1.5, "ehcp": -3.0, "eal": 0.8, "female": 0.3}
 P8_PUPIL_NOISE_SD = 1.27
-KS2_PUPIL_NOISE_SD = 5.5
+KS2_PUPIL_NOISE_SD = 4.6
 
 
 def expected_att8(ks2_score, year: int) -> np.ndarray:
@@ -165,7 +165,7 @@ def school_effects(rng: np.random.Generator, schools: pd.DataFrame, years=YEARS)
         return base[:, None] + np.cumsum(rng.normal(0.0, drift_sd, (n, t)), axis=1) - rng.normal(0.0, drift_sd, (n, 1))
 
     size = np.log(schools["pupils_on_roll"].to_numpy() / 960)
-    p8 = drifting(-0.20 * z + 1.0 * eal + 0.25 * size + rng.normal(0.0, 0.40, n), 0.08)
+    p8 = drifting(-0.20 * z + 1.0 * eal + 0.20 * size + rng.normal(0.0, 0.33, n), 0.08)
     shared = -0.35 * z + rng.normal(0.0, 2.1, n)
     return {
         "ks4_p8": p8,
@@ -242,8 +242,8 @@ def make_ks4_pupils(rng, schools: pd.DataFrame, effects: np.ndarray, year_index:
     return pupils, truth.reset_index(drop=True)[["urn", "measure", "true_va", "true_school_effect"]]
 
 
-KS2_SUBJECTS = (("ks2_read", "ks2_read_progress", 104.0), ("ks2_writ", "ks2_writ_progress", 102.5),
-                ("ks2_mat", "ks2_mat_progress", 104.5))
+KS2_SUBJECTS = (("ks2_read", "ks2_read_progress", 105.5), ("ks2_writ", "ks2_writ_progress", 105.0),
+                ("ks2_mat", "ks2_mat_progress", 106.0))
 
 
 def make_ks2_pupils(rng, schools: pd.DataFrame, effects: dict[str, np.ndarray], year_index: int, year: int):
@@ -261,11 +261,14 @@ def make_ks2_pupils(rng, schools: pd.DataFrame, effects: dict[str, np.ndarray], 
         "prior_attainment": prior, "attainment8": np.nan, "english_grade": pd.NA, "maths_grade": pd.NA, **chars,
     })
     truths = []
+    # A pupil who does well in one subject tends to do well in the others: a shared part of the noise.
+    shared_noise = rng.normal(0, KS2_PUPIL_NOISE_SD * 0.75, n)
     for column, measure, mean_score in KS2_SUBJECTS:
         school_effect = effects[measure][school_index, year_index]
         centre = np.mean(school_effect + pupil_effect)
         own, pupil = school_effect - centre / 2, pupil_effect - centre / 2
-        score = mean_score + 2.0 * (prior - 16.0) + own + pupil + rng.normal(0, KS2_PUPIL_NOISE_SD, n)
+        noise = shared_noise + rng.normal(0, KS2_PUPIL_NOISE_SD * np.sqrt(1 - 0.75 ** 2), n)
+        score = mean_score + 1.6 * (prior - 16.0) + own + pupil + noise
         pupils[column] = np.round(np.clip(score, 80, 120))
         truth = pd.DataFrame({"school": school_index, "own": own, "pupil": pupil}).groupby("school").agg(
             true_school_effect=("own", "first"), mean_pupil=("pupil", "mean"))

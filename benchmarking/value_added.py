@@ -72,3 +72,169 @@ def school_value_added(keys: pd.DataFrame, scores: pd.DataFrame, national_sd: fl
     out["ci_low"] = out["va"] - half_width
     out["ci_high"] = out["va"] + half_width
     return out
+
+
+# -- bands, intervals and comparisons -------------------------------------------------------------
+
+BAND_LABELS = {1: "well above average", 2: "above average", 3: "average", 4: "below average", 5: "well below average"}
+P8_WELL_THRESHOLD = 0.5  # DfE's Progress 8 bands: "well" above/below needs a score of at least ±0.5
+
+
+def bands(va, ci_low, ci_high, well_above: float = P8_WELL_THRESHOLD, well_below: float | None = None) -> pd.Series:
+    """DfE's five bands (1 well above .. 5 well below), <NA> where there is no score.
+
+    Above: the whole 95% CI is above 0; well above: also a score of at least `well_above`. Below and well
+    below mirror them (`well_below` defaults to -well_above). KS4 uses ±0.5; KS2 uses each year's top and
+    bottom 10% of schools (see `decile_thresholds`).
+    """
+    well_below = -well_above if well_below is None else well_below
+    va, low, high = (pd.Series(np.asarray(x, dtype=float)) for x in (va, ci_low, ci_high))
+    codes = np.select([(low > 0) & (va >= well_above), low > 0, (high < 0) & (va <= well_below), high < 0],
+                      [1, 2, 5, 4], 3)
+    return pd.Series(codes, dtype="Int64").where(va.notna() & low.notna() & high.notna())
+
+
+def decile_thresholds(va) -> tuple[float, float]:
+    """The scores of the top and bottom 10% of schools: DfE's KS2 cut-offs for well above and well below."""
+    values = pd.Series(np.asarray(va, dtype=float)).dropna()
+    return float(values.quantile(0.9)), float(values.quantile(0.1))
+
+
+def recover_national_sd(ci_low, ci_high, n, z: float = Z95) -> float:
+    """The national pupil-level SD behind published CIs: half-width × √n / z, the median over schools."""
+    low, high, n = (np.asarray(x, dtype=float) for x in (ci_low, ci_high, n))
+    ok = ~(np.isnan(low) | np.isnan(high) | np.isnan(n)) & (n > 0)
+    return float(np.median((high[ok] - low[ok]) / 2 * np.sqrt(n[ok]) / z))
+
+
+def confidence_interval(va, n, national_sd: float, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
+    """va ± z × national SD / √n."""
+    va, n = np.asarray(va, dtype=float), np.asarray(n, dtype=float)
+    half = z * national_sd / np.sqrt(n)
+    return va - half, va + half
+
+
+def standard_error(ci_low, ci_high, z: float = Z95):
+    """The standard error behind a symmetric confidence interval."""
+    return (np.asarray(ci_high, dtype=float) - np.asarray(ci_low, dtype=float)) / (2 * z)
+
+
+def pooled_value_added(rows: pd.DataFrame, by: str = "urn", z: float = Z95) -> pd.DataFrame:
+    """Several years pooled per school: the cohort-weighted mean of each year's score, with
+    se = √(Σ n² se²) / Σ n from each year's own CI (so years with different SDs combine correctly).
+
+    rows: by, year, va, ci_low, ci_high, n.
+    """
+    frame = rows.dropna(subset=["va", "ci_low", "ci_high", "n"]).copy()
+    frame["se"] = standard_error(frame["ci_low"], frame["ci_high"], z)
+    frame["weighted"] = frame["va"] * frame["n"]
+    frame["var_part"] = (frame["n"] * frame["se"]) ** 2
+    out = frame.groupby(by).agg(years=("year", "nunique"), first_year=("year", "min"), last_year=("year", "max"),
+                                n=("n", "sum"), weighted=("weighted", "sum"), var_part=("var_part", "sum")).reset_index()
+    out["va"] = out["weighted"] / out["n"]
+    se = np.sqrt(out["var_part"]) / out["n"]
+    out["ci_low"], out["ci_high"] = out["va"] - z * se, out["va"] + z * se
+    return out.drop(columns=["weighted", "var_part"])
+
+
+def relative_to_group(va: float, ci_low: float, ci_high: float, members: pd.DataFrame, z: float = Z95) -> dict:
+    """A school's score minus its group's mean score, with a CI on the difference.
+
+    The group mean's se is √(Σ se²) / m over its m members (independent schools); the difference's se
+    is √(se_school² + se_mean²).
+    """
+    members = members.dropna(subset=["va", "ci_low", "ci_high"])
+    m = len(members)
+    if m == 0 or np.isnan(va):
+        return {"difference": np.nan, "ci_low": np.nan, "ci_high": np.nan, "group_mean": np.nan, "members": m}
+    group_mean = float(members["va"].mean())
+    se_mean = float(np.sqrt((standard_error(members["ci_low"], members["ci_high"], z) ** 2).sum()) / m)
+    se = float(np.sqrt(standard_error(ci_low, ci_high, z) ** 2 + se_mean ** 2))
+    difference = va - group_mean
+    return {"difference": difference, "ci_low": difference - z * se, "ci_high": difference + z * se,
+            "group_mean": group_mean, "members": m}
+
+
+FUNNEL_Z = {"95%": Z95, "99.8%": 3.090232306167813}
+
+
+def funnel_limits(n_max: int, national_sd: float, centre: float = 0.0, n_min: int = 6, points: int = 200) -> pd.DataFrame:
+    """Control limits for a funnel plot of score against cohort size: centre ± z × SD / √n, at 95% and 99.8%."""
+    n = np.unique(np.round(np.geomspace(n_min, max(n_max, n_min + 1), points)).astype(int))
+    frame = pd.DataFrame({"n": n})
+    for label, z in FUNNEL_Z.items():
+        half = z * national_sd / np.sqrt(n)
+        frame[f"lower_{label}"], frame[f"upper_{label}"] = centre - half, centre + half
+    return frame
+
+
+# -- the contextual lens (not an official measure) ------------------------------------------------
+
+def contextual_fit(design: pd.DataFrame, outcome) -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares fit of outcome on the design's columns plus an intercept: (coefficients, predictions).
+
+    The fit uses complete rows; every row with a complete design gets a prediction, others NaN.
+    """
+    X = np.column_stack([np.ones(len(design)), design.to_numpy(dtype=float)])
+    y = np.asarray(outcome, dtype=float)
+    has_design = ~np.isnan(X).any(axis=1)
+    fit_rows = has_design & ~np.isnan(y)
+    coefficients, *_ = np.linalg.lstsq(X[fit_rows], y[fit_rows], rcond=None)
+    predicted = np.full(len(y), np.nan)
+    predicted[has_design] = X[has_design] @ coefficients
+    return coefficients, predicted
+
+
+def pupil_context_design(pupils: pd.DataFrame, expected) -> pd.DataFrame:
+    """Pupil-level design for the contextual lens: expected outcome from prior attainment, then
+    disadvantage, SEN support, EHC plan, EAL and sex."""
+    return pd.DataFrame({
+        "expected": np.asarray(expected, dtype=float),
+        "disadvantaged": pupils["disadvantaged"].astype(float).to_numpy(),
+        "sen_support": (pupils["sen"] == "K").astype(float).to_numpy(),
+        "ehcp": (pupils["sen"] == "E").astype(float).to_numpy(),
+        "eal": pupils["eal"].astype(float).to_numpy(),
+        "female": (pupils["sex"] == "F").astype(float).to_numpy(),
+    })
+
+
+# -- pupil groups ---------------------------------------------------------------------------------
+
+MIN_GROUP = 6  # groups of fewer pupils are suppressed
+KS4_PRIOR_BANDS = ((-np.inf, 100.0, "low"), (100.0, 110.0, "middle"), (110.0, np.inf, "high"))
+
+
+def pupil_group_labels(pupils: pd.DataFrame) -> pd.DataFrame:
+    """Each pupil's membership of the like-for-like groups: one column per grouping."""
+    prior = pupils["prior_attainment"].to_numpy(dtype=float)
+    if (pupils["key_stage"] == "KS2").all():
+        cuts = ((-np.inf, 12.0, "low"), (12.0, 18.0, "middle"), (18.0, np.inf, "high"))  # KS1 APS bands
+    else:
+        cuts = KS4_PRIOR_BANDS
+    band = np.select([(prior >= lo) & (prior < hi) for lo, hi, _ in cuts], [name for _, _, name in cuts], "unknown")
+    return pd.DataFrame({
+        "disadvantaged": np.where(pupils["disadvantaged"], "disadvantaged", "not disadvantaged"),
+        "sen": pupils["sen"].map({"N": "no SEN", "K": "SEN support", "E": "EHC plan"}).to_numpy(),
+        "eal": np.where(pupils["eal"], "EAL", "not EAL"),
+        "sex": pupils["sex"].map({"F": "girls", "M": "boys"}).to_numpy(),
+        "prior_attainment": band,
+    }, index=pupils.index)
+
+
+def group_value_added(keys: pd.DataFrame, labels: pd.DataFrame, scores: pd.DataFrame, national_sd: float,
+                      z: float = Z95) -> pd.DataFrame:
+    """Value added for every group of pupils within each key (school, or nation with an empty key),
+    with n and CI; groups under MIN_GROUP pupils are suppressed (value NaN, reason SUPP)."""
+    long = []
+    for grouping in labels.columns:
+        frame = pd.concat([keys.reset_index(drop=True), scores[["score"]].reset_index(drop=True)], axis=1)
+        frame["grouping"], frame["group"] = grouping, labels[grouping].to_numpy()
+        long.append(frame)
+    frame = pd.concat(long, ignore_index=True)
+    frame = frame[frame["score"].notna() & (frame["group"] != "unknown")]
+    out = frame.groupby(list(keys.columns) + ["grouping", "group"]).agg(n=("score", "size"), va=("score", "mean")).reset_index()
+    out["ci_low"], out["ci_high"] = confidence_interval(out["va"], out["n"], national_sd, z)
+    small = out["n"] < MIN_GROUP
+    out.loc[small, ["va", "ci_low", "ci_high"]] = np.nan
+    out["reason"] = np.where(small, "SUPP", None)
+    return out

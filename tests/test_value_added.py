@@ -57,3 +57,76 @@ def test_a_pupil_worked_by_hand_from_the_published_2024_estimates(reference_dir)
     scores = pupil_scores(group, [50.0], published.assign(sd=0.0), scale=10.0)
     assert group.tolist() == [19]
     assert scores["expected"][0] == 45.12 and scores["score"][0] == pytest.approx(0.488)
+
+
+# -- bands, intervals, pooling, groups, funnels and the contextual fit ---------------------------
+
+from benchmarking.value_added import (bands, confidence_interval, contextual_fit, decile_thresholds,  # noqa: E402
+                                      funnel_limits, group_value_added, pooled_value_added, recover_national_sd,
+                                      relative_to_group)
+
+
+def test_bands_follow_dfe_rules():
+    va = [0.6, 0.3, 0.0, -0.3, -0.6, 0.6, np.nan]
+    low = [0.1, 0.05, -0.2, -0.5, -0.8, -0.1, np.nan]
+    high = [1.1, 0.55, 0.2, -0.05, -0.4, 1.3, np.nan]
+    assert bands(va, low, high).tolist() == [1, 2, 3, 4, 5, 3, pd.NA]
+
+
+def test_ks2_well_bands_use_the_top_and_bottom_tenth():
+    va = np.arange(-5.0, 5.0, 0.1)  # 100 schools
+    above, below = decile_thresholds(va)
+    assert above == pytest.approx(3.91) and below == pytest.approx(-4.01)
+    assert bands([4.0, 3.5], [1.0, 1.0], [7.0, 6.0], above, below).tolist() == [1, 2]
+
+
+def test_the_national_sd_is_recovered_from_published_bounds():
+    # Two schools built with SD 1.28: half-widths 1.96 × 1.28 / √100 = 0.2509 and / √25 = 0.5018.
+    sd = recover_national_sd([-0.2509, 0.0 - 0.5018], [0.2509, 0.5018], [100, 25])
+    assert sd == pytest.approx(1.28, abs=1e-3)
+    low, high = confidence_interval([0.1], [64], 1.28)
+    assert (low[0], high[0]) == pytest.approx((0.1 - 0.3136, 0.1 + 0.3136), abs=1e-4)
+
+
+def test_pooled_value_added_weights_by_cohort_and_combines_ses():
+    rows = pd.DataFrame({"urn": [1, 1], "year": [2023, 2024], "va": [0.2, -0.1], "n": [100, 300],
+                         "ci_low": [0.2 - 0.196, -0.1 - 0.098], "ci_high": [0.2 + 0.196, -0.1 + 0.098]})
+    out = pooled_value_added(rows).iloc[0]
+    # (0.2 × 100 - 0.1 × 300) / 400 = -0.025; se = √((100 × 0.1)² + (300 × 0.05)²) / 400 = 0.04507
+    assert out["va"] == pytest.approx(-0.025) and out["n"] == 400 and out["years"] == 2
+    assert out["ci_high"] - out["va"] == pytest.approx(1.959964 * 0.0450694, rel=1e-4)
+
+
+def test_a_schools_difference_from_its_group_has_a_ci_from_both():
+    members = pd.DataFrame({"va": [0.1, 0.3], "ci_low": [0.1 - 0.196, 0.3 - 0.196], "ci_high": [0.1 + 0.196, 0.3 + 0.196]})
+    out = relative_to_group(0.5, 0.5 - 0.392, 0.5 + 0.392, members)
+    # group mean 0.2 with se √(0.1² + 0.1²) / 2 = 0.0707; school se 0.2; difference se √(0.04 + 0.005) = 0.2121
+    assert out["difference"] == pytest.approx(0.3) and out["group_mean"] == pytest.approx(0.2)
+    assert out["ci_high"] - out["difference"] == pytest.approx(1.959964 * 0.212132, rel=1e-4)
+
+
+def test_funnel_limits_narrow_with_cohort_size():
+    limits = funnel_limits(400, national_sd=1.4)
+    assert limits["n"].min() == 6 and limits["n"].max() == 400
+    row = limits.iloc[len(limits) // 2]
+    assert row["upper_95%"] == pytest.approx(1.959964 * 1.4 / np.sqrt(row["n"]), rel=1e-6)
+    assert row["lower_99.8%"] == pytest.approx(-3.090232 * 1.4 / np.sqrt(row["n"]), rel=1e-6)
+    assert limits["upper_95%"].is_monotonic_decreasing
+
+
+def test_pupil_groups_under_six_are_suppressed():
+    keys = pd.DataFrame({"urn": [1] * 10})
+    labels = pd.DataFrame({"sex": ["girls"] * 7 + ["boys"] * 3})
+    scores = pd.DataFrame({"score": [0.5] * 7 + [-1.0] * 3})
+    out = group_value_added(keys, labels, scores, national_sd=1.0).set_index("group")
+    assert out.loc["girls", "va"] == 0.5 and out.loc["girls", "n"] == 7
+    assert np.isnan(out.loc["boys", "va"]) and out.loc["boys", "reason"] == "SUPP" and out.loc["boys", "n"] == 3
+
+
+def test_the_contextual_fit_recovers_known_coefficients():
+    rng = np.random.default_rng(0)
+    design = pd.DataFrame({"expected": rng.normal(45, 15, 5000), "disadvantaged": rng.random(5000) < 0.3})
+    outcome = 2.0 + 0.95 * design["expected"] - 4.0 * design["disadvantaged"] + rng.normal(0, 1, 5000)
+    coefficients, predicted = contextual_fit(design, outcome)
+    assert coefficients == pytest.approx([2.0, 0.95, -4.0], abs=0.1)
+    assert np.corrcoef(predicted, outcome)[0, 1] > 0.99

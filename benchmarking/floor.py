@@ -1,0 +1,173 @@
+"""Floor standards and schools of concern.
+
+A rule is data: a school is below the floor when every `all_of` condition holds and, if there are any,
+at least one `any_of` condition. A school missing a measure a rule needs is not judged (and says why).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import BenchmarkingError
+from .store import Store
+from .value_added import standard_error
+
+NATIONAL_MEDIAN = "national median"
+
+
+@dataclass(frozen=True)
+class Condition:
+    measure: str
+    below: float | str  # a number, or "national median" of state-funded mainstream schools that year
+    field: str = "value"  # value, or ci_high for "the upper confidence limit is below"
+
+    def describe(self) -> str:
+        what = "upper CI of " + self.measure if self.field == "ci_high" else self.measure
+        return f"{what} below {self.below}"
+
+
+@dataclass(frozen=True)
+class FloorRule:
+    name: str
+    label: str
+    all_of: tuple[Condition, ...]
+    any_of: tuple[Condition, ...] = ()
+    note: str = ""
+
+    @property
+    def measures(self) -> list[str]:
+        return sorted({c.measure for c in self.all_of + self.any_of})
+
+
+PRESETS = {
+    "ks4-2016": FloorRule(
+        "ks4-2016", "KS4 2016-2019: Progress 8 below -0.5 and its upper confidence limit below 0",
+        all_of=(Condition("ks4_p8", -0.5), Condition("ks4_p8", 0.0, "ci_high"))),
+    "ks2-2016": FloorRule(
+        "ks2-2016", "KS2 2016-2019: under 65% at the expected standard in reading, writing and maths, and "
+                    "progress below -5 in reading, -5 in maths or -7 in writing",
+        all_of=(Condition("ks2_rwm_expected", 65.0),),
+        any_of=(Condition("ks2_read_progress", -5.0), Condition("ks2_mat_progress", -5.0),
+                Condition("ks2_writ_progress", -7.0))),
+    "ks2-2011": FloorRule(
+        "ks2-2011", "KS2 2011: under 60% at level 4+ in English and maths and below the national median "
+                    "progress in both",
+        all_of=(Condition("ks2_rwm_expected", 60.0), Condition("ks2_read_progress", NATIONAL_MEDIAN),
+                Condition("ks2_mat_progress", NATIONAL_MEDIAN)),
+        note="Levels ended in 2016: applied with today's nearest measures, % at the expected standard in "
+             "reading, writing and maths, and reading (for English) and maths progress."),
+    "ks4-2011": FloorRule(
+        "ks4-2011", "KS4 2011: under 35% with 5 A*-C including English and maths and below the national median "
+                    "expected progress in both",
+        all_of=(Condition("ks4_basics_94", 35.0), Condition("ks4_p8", NATIONAL_MEDIAN)),
+        note="GCSE grades and expected-progress measures changed: applied with % grade 4+ in English and maths "
+             "and Progress 8 (English and maths progress are not in the store)."),
+}
+PHASE_RULES = {"secondary": ("ks4-2016", "ks4-2011"), "primary": ("ks2-2016", "ks2-2011")}
+
+
+def load_rules(path: str | Path) -> dict[str, FloorRule]:
+    """Rules from a JSON file: a list of {name, label, all_of: [{measure, below, field}], any_of: [...]}."""
+    try:
+        raw = json.loads(Path(path).read_text())
+        return {r["name"]: FloorRule(r["name"], r.get("label", r["name"]),
+                                     tuple(Condition(**c) for c in r.get("all_of", [])),
+                                     tuple(Condition(**c) for c in r.get("any_of", [])), r.get("note", ""))
+                for r in raw}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BenchmarkingError(f"{path}: not a valid rules file ({exc}).") from exc
+
+
+def evaluate(rule: FloorRule, wide: pd.DataFrame, medians: dict[str, float]) -> pd.DataFrame:
+    """Whether each school (row of `wide`: columns MEASURE and MEASURE_ci_high) is below the floor.
+
+    below_floor is True, False, or <NA> with `missing` naming the measures the rule needed and lacked.
+    """
+    def holds(c: Condition) -> pd.Series:
+        column = c.measure if c.field == "value" else f"{c.measure}_{c.field}"
+        threshold = medians[c.measure] if c.below == NATIONAL_MEDIAN else float(c.below)
+        values = wide[column] if column in wide else pd.Series(np.nan, index=wide.index)
+        return pd.Series(np.where(values.isna(), pd.NA, values < threshold), index=wide.index, dtype="boolean")
+
+    all_part = pd.Series(True, index=wide.index, dtype="boolean")
+    for c in rule.all_of:
+        all_part &= holds(c)
+    any_part = pd.Series(not rule.any_of, index=wide.index, dtype="boolean")
+    for c in rule.any_of:
+        any_part |= holds(c)
+    needed = [m for m in rule.measures]
+    missing = wide.reindex(columns=needed).isna()
+    return pd.DataFrame({"urn": wide["urn"], "below_floor": all_part & any_part,
+                         "missing": missing.apply(lambda r: ", ".join(m for m, x in r.items() if x), axis=1)})
+
+
+def _wide_results(store: Store, measures: list[str], years: list[int] | None = None) -> pd.DataFrame:
+    frame = store.query_file("results_wide_source", [measures])
+    if years:
+        frame = frame[frame["year"].isin(years)]
+    values = frame.pivot_table(index=["urn", "year"], columns="measure", values="value", aggfunc="first")
+    highs = frame.pivot_table(index=["urn", "year"], columns="measure", values="ci_high", aggfunc="first")
+    highs.columns = [f"{c}_ci_high" for c in highs.columns]
+    wide = values.join(highs).reset_index()
+    wide.columns.name = None
+    return wide
+
+
+def floor_report(store: Store, rule: FloorRule, year: int | None = None) -> pd.DataFrame:
+    """Every state-funded mainstream school judged against a rule in `year` (default latest), with how
+    many years in the store it has been below the floor. (Floor standards never applied to special schools.)"""
+    wide = _wide_results(store, rule.measures)
+    if wide.empty:
+        raise BenchmarkingError(f"The store has none of the measures the rule {rule.name} needs ({', '.join(rule.measures)}).")
+    year = year or int(wide["year"].max())
+    medians = store.query_file("national_medians", [rule.measures]).set_index(["year", "measure"])["median"]
+    judged = []
+    for y, rows in wide.groupby("year"):
+        result = evaluate(rule, rows.reset_index(drop=True), {m: medians.get((y, m), np.nan) for m in rule.measures})
+        judged.append(result.assign(year=y))
+    judged = pd.concat(judged, ignore_index=True)
+    years_below = judged[judged["below_floor"].fillna(False).astype(bool)].groupby("urn").size()
+    out = judged[judged["year"] == year].copy()
+    if out.empty:
+        raise BenchmarkingError(f"No school has the measures for rule {rule.name} in {year}.")
+    out["years_below_floor"] = out["urn"].map(years_below).fillna(0).astype(int)
+    out["rule"] = rule.name
+    names = store.query_file("school_names")
+    out = out.merge(names[names["floor_applies"]], on="urn", how="inner")
+    return out[
+        ["urn", "name", "la_name", "year", "rule", "below_floor", "years_below_floor", "missing"]
+    ].sort_values(["below_floor", "urn"], ascending=[False, True], na_position="last").reset_index(drop=True)
+
+
+def schools_of_concern(store: Store, year: int | None = None, z: float = 1.959963984540054) -> pd.DataFrame:
+    """Schools below a floor, with significantly negative value added two years running, or falling
+    (value added significantly lower than the year before). One row per school and reason."""
+    measures = ["ks4_p8", "ks2_read_progress", "ks2_writ_progress", "ks2_mat_progress"]
+    frame = store.query_file("results_wide_source", [measures]).dropna(subset=["value", "ci_low", "ci_high"])
+    if frame.empty:
+        raise BenchmarkingError("The store has no value added to judge.")
+    year = year or int(frame["year"].max())
+    now = frame[frame["year"] == year].set_index(["urn", "measure"])
+    before = frame[frame["year"] == year - 1].set_index(["urn", "measure"])
+    both = now.join(before, suffixes=("", "_before"), how="inner")
+    reasons = []
+    negative = both[(both["ci_high"] < 0) & (both["ci_high_before"] < 0)]
+    reasons += [(u, f"{m} significantly below 0 in {year - 1} and {year}") for u, m in negative.index]
+    gap = (both["value"] - both["value_before"]) / np.sqrt(
+        standard_error(both["ci_low"], both["ci_high"]) ** 2 + standard_error(both["ci_low_before"], both["ci_high_before"]) ** 2)
+    reasons += [(u, f"{m} fell significantly from {year - 1} to {year}") for u, m in both[gap < -z].index]
+    for rule in PRESETS.values():
+        if rule.name.endswith("2016"):
+            try:
+                report = floor_report(store, rule, year)
+            except BenchmarkingError:
+                continue
+            below = report[report["below_floor"].fillna(False).astype(bool)]
+            reasons += [(u, f"below the floor ({rule.name})") for u in below["urn"]]
+    out = pd.DataFrame(reasons, columns=["urn", "reason"])
+    names = store.query_file("school_names")
+    return out.merge(names, on="urn", how="left")[["urn", "name", "la_name", "reason"]].sort_values(["urn", "reason"]).reset_index(drop=True)

@@ -1,0 +1,73 @@
+"""Targets with a range of challenge: the outcomes a school would need to match its similar schools'
+median, upper-quartile and top-10% value added (like FFT's 50/20/5 estimates), and targets it records."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import BenchmarkingError
+from .partners import DEFAULT_MEASURE
+from .similarity import similar_schools
+from .store import Store
+from .va_report import SUBJECTS, pupil_value_added
+
+LEVELS = {"median": 0.5, "upper quartile": 0.75, "top 10%": 0.9}
+
+
+def challenge_levels(group_va) -> dict[str, float]:
+    """The group's value added at the median, upper quartile and top 10% (90th percentile)."""
+    values = pd.Series(np.asarray(group_va, dtype=float)).dropna()
+    if values.empty:
+        raise BenchmarkingError("None of the similar schools has value added to set targets from.")
+    return {level: float(values.quantile(q)) for level, q in LEVELS.items()}
+
+
+def pupil_targets(expected, levels: dict[str, float], scale: float) -> pd.DataFrame:
+    """Each pupil's target outcome at each level: expected + scale × the level's value added."""
+    expected = np.asarray(expected, dtype=float)
+    return pd.DataFrame({level: expected + scale * va for level, va in levels.items()})
+
+
+def targets_for(store: Store, urn: int, year: int | None = None, k: int = 20, measure: str | None = None) -> dict:
+    """A school's targets: the levels of challenge from its similar schools, the cohort-average outcome
+    each needs, and (where the store has the school's pupils) each pupil's target."""
+    group = similar_schools(store, urn, year, k=k)
+    measure = measure or DEFAULT_MEASURE[group.phase]
+    subject = SUBJECTS[measure]
+    urns = group.neighbours["urn"].astype(int).tolist() + [urn]
+    results = store.query_file("results_for_schools", [group.year, measure, urns]).set_index("urn")
+    levels = challenge_levels(results.reindex(group.neighbours["urn"])["value"])
+    current = results["value"].get(urn, np.nan)
+    out = {"urn": urn, "year": group.year, "measure": measure, "current_va": None if pd.isna(current) else float(current),
+           "levels": levels, "pupils": None, "cohort": None}
+    has_pupils = bool(store.query("SELECT count(*) > 0 AS x FROM pupils WHERE urn = ? AND year = ? AND key_stage = ?",
+                                  [urn, group.year, subject.key_stage])["x"][0])
+    if has_pupils:
+        scores = pupil_value_added(store, group.year, measure).for_school(urn)
+        scores = scores[scores["expected"].notna()]
+        per_pupil = pupil_targets(scores["expected"], levels, subject.scale)
+        out["pupils"] = pd.concat([scores[["pupil_id", "expected", "actual"]].reset_index(drop=True), per_pupil], axis=1)
+        out["cohort"] = {"expected": float(scores["expected"].mean()), "actual": float(scores["actual"].mean()),
+                         **{level: float(per_pupil[level].mean()) for level in levels}}
+    return out
+
+
+def record_target(store: Store, urn: int, year: int, measure: str, level: str, target: float, note: str = "") -> None:
+    """Record a value-added target a school has set itself (replacing one at the same level)."""
+    if store.query("SELECT 1 FROM schools WHERE urn = ?", [urn]).empty:
+        raise BenchmarkingError(f"URN {urn} is not in the store.")
+    store.upsert("targets", pd.DataFrame({"urn": [urn], "year": [year], "measure": [measure], "level": [level],
+                                          "target": [float(target)], "note": [note]}))
+
+
+def progress_against_targets(store: Store, urn: int) -> pd.DataFrame:
+    """Each recorded target beside the value added achieved that year, and the gap (achieved − target)."""
+    return store.query(
+        """
+        SELECT t.year, t.measure, t.level, t.target, r.value AS achieved, r.ci_low, r.ci_high, r.n,
+               r.value - t.target AS gap, t.note, t.set_at
+        FROM targets t
+        LEFT JOIN results r ON r.urn = t.urn AND r.year = t.year AND r.measure = t.measure
+        WHERE t.urn = ?
+        ORDER BY t.year, t.measure, t.target
+        """, [urn])

@@ -1,0 +1,198 @@
+"""Expected against actual, from the store: pupil and school value added under the official and the
+contextual lens. The formulas are in value_added.py; this module chooses the data and the method.
+
+Where the store holds pupils for a key stage and year, value added is computed from them. Where it holds
+only school-level files (as real DfE downloads are), the official figure is the published one, with its
+band computed here, and the contextual figure is a regression across schools.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .errors import BenchmarkingError
+from .store import Store
+from .value_added import (bands, confidence_interval, contextual_fit, decile_thresholds, group_value_added,
+                          ks2_prior_group, ks4_prior_group, national_estimates, pooled_value_added,
+                          pupil_context_design, pupil_group_labels, pupil_scores, recover_national_sd,
+                          school_value_added)
+
+LENSES = ("official", "contextual")
+CONTEXTUAL_CAVEAT = ("Contextual value added also allows for disadvantage, SEN, EAL and sex. "
+                     "It is not an official DfE measure.")
+
+
+@dataclass(frozen=True)
+class Subject:
+    measure: str
+    key_stage: str
+    outcome: str  # pupil column
+    scale: float  # pupil score = (actual - expected) / scale
+    cap: bool
+    fixed_band_threshold: float | None  # ±threshold for "well" bands; None: the year's top and bottom 10%
+
+
+SUBJECTS = {
+    "ks4_p8": Subject("ks4_p8", "KS4", "attainment8", 10.0, True, 0.5),
+    "ks2_read_progress": Subject("ks2_read_progress", "KS2", "ks2_read", 1.0, False, None),
+    "ks2_writ_progress": Subject("ks2_writ_progress", "KS2", "ks2_writ", 1.0, False, None),
+    "ks2_mat_progress": Subject("ks2_mat_progress", "KS2", "ks2_mat", 1.0, False, None),
+}
+PHASE_MEASURES = {"secondary": ("ks4_p8",), "primary": ("ks2_read_progress", "ks2_writ_progress", "ks2_mat_progress")}
+
+
+@dataclass
+class PupilValueAdded:
+    """Every pupil's expected and actual outcome and score for one measure, year and lens."""
+    measure: str
+    year: int
+    lens: str
+    pupils: pd.DataFrame  # pupil_id, urn, year, characteristics, expected, actual, score
+    national_sd: float
+    estimates_source: str
+
+    def for_school(self, urn: int) -> pd.DataFrame:
+        return self.pupils[self.pupils["urn"] == urn].reset_index(drop=True)
+
+
+def _published_estimates(store: Store, year: int) -> tuple[pd.DataFrame | None, float | None]:
+    estimates = store.query("SELECT prior_group AS \"group\", estimate FROM p8_estimates WHERE year = ?", [year])
+    sd = store.query("SELECT sd FROM national_sd WHERE year = ? AND measure = 'ks4_p8'", [year])
+    return (estimates if len(estimates) == 34 else None), (float(sd["sd"][0]) if len(sd) else None)
+
+
+def pupil_value_added(store: Store, year: int, measure: str = "ks4_p8", lens: str = "official") -> PupilValueAdded:
+    """Pupil scores for every pupil of the key stage in a year (national estimates need them all)."""
+    if lens not in LENSES:
+        raise BenchmarkingError(f"The lens must be official or contextual, not {lens!r}.")
+    subject = SUBJECTS[measure]
+    pupils = store.query(
+        f"SELECT pupil_id, urn, year, key_stage, prior_attainment, {subject.outcome} AS outcome, "
+        "disadvantaged, sen, eal, sex FROM pupils WHERE year = ? AND key_stage = ?", [year, subject.key_stage])
+    if pupils.empty:
+        raise BenchmarkingError(f"The store has no {subject.key_stage} pupils for {year}.")
+    group_of = ks4_prior_group if subject.key_stage == "KS4" else ks2_prior_group
+    groups = group_of(pupils["prior_attainment"])
+    estimates, published_sd = (_published_estimates(store, year) if subject.key_stage == "KS4" else (None, None))
+    source = "DfE published estimates" if estimates is not None else "estimates from the store's own pupils"
+    if estimates is None:
+        estimates = national_estimates(groups, pupils["outcome"])
+    # The cap needs each group's spread, which DfE does not publish: take it from the store's pupils.
+    spread = national_estimates(groups, pupils["outcome"])[["group", "sd"]]
+    estimates = estimates.drop(columns=[c for c in ("sd", "n") if c in estimates]).merge(spread, on="group", how="left")
+    scores = pupil_scores(groups, pupils["outcome"], estimates, scale=subject.scale, cap=subject.cap)
+    national_sd = published_sd if published_sd is not None else float(np.nanstd(scores["score"], ddof=1))
+    if lens == "contextual":
+        design = pupil_context_design(pupils, scores["expected"])
+        _, expected = contextual_fit(design, pupils["outcome"])
+        scores = pd.DataFrame({"expected": expected, "actual": pupils["outcome"].to_numpy(dtype=float)})
+        scores["score"] = (scores["actual"] - scores["expected"]) / subject.scale
+        national_sd = float(np.nanstd(scores["score"], ddof=1))
+        source = "contextual model fitted to the store's pupils"
+    frame = pd.concat([pupils.drop(columns=["outcome"]), scores], axis=1)
+    return PupilValueAdded(measure, year, lens, frame, national_sd, source)
+
+
+def _school_rows_from_pupils(va: PupilValueAdded) -> pd.DataFrame:
+    out = school_value_added(va.pupils[["urn", "year"]], va.pupils[["expected", "actual", "score"]], va.national_sd)
+    out["measure"], out["lens"], out["source"] = va.measure, va.lens, va.estimates_source
+    return out
+
+
+def _published_rows(store: Store, year: int, measure: str, lens: str) -> pd.DataFrame:
+    """School-level figures from imported files: published value added or a regression across schools."""
+    frame = store.query_file("school_value_added_published", [year, measure])
+    if frame.empty:
+        return frame
+    if measure == "ks4_p8":
+        frame["expected"] = frame["att8"] - 10 * frame["va"]
+        frame["actual"] = frame["att8"]
+    else:
+        frame["expected"] = frame["actual"] = np.nan
+    frame["source"] = "published"
+    if lens == "contextual":
+        if measure != "ks4_p8":
+            raise BenchmarkingError("The contextual lens on school-level files is available for Progress 8 only.")
+        national_sd = recover_national_sd(frame["ci_low"], frame["ci_high"], frame["n"])
+        design = frame[["expected", "pct_disadvantaged", "pct_eal", "pct_sen_support", "pct_ehcp"]]
+        _, predicted = contextual_fit(design, frame["actual"])
+        frame["expected"] = predicted
+        frame["va"] = (frame["actual"] - predicted) / 10
+        frame["ci_low"], frame["ci_high"] = confidence_interval(frame["va"], frame["n"], national_sd)
+        frame["source"] = "regression across schools on prior attainment and context"
+    frame["lens"] = lens
+    return frame
+
+
+def _pupils_exist(store: Store, year: int, key_stage: str) -> bool:
+    return bool(store.query("SELECT count(*) > 0 AS x FROM pupils WHERE year = ? AND key_stage = ?",
+                            [year, key_stage])["x"][0])
+
+
+def school_value_added_table(store: Store, year: int | None = None, phase: str | None = None,
+                             urn: int | None = None, lens: str = "official") -> pd.DataFrame:
+    """One row per school and measure: urn, year, measure, expected, actual, va, ci_low, ci_high, n, band,
+    plus lens and source."""
+    if lens not in LENSES:
+        raise BenchmarkingError(f"The lens must be official or contextual, not {lens!r}.")
+    year = year or int(store.query("SELECT max(year) AS y FROM results")["y"][0])
+    measures = PHASE_MEASURES[phase] if phase else tuple(SUBJECTS)
+    frames = []
+    for measure in measures:
+        subject = SUBJECTS[measure]
+        if _pupils_exist(store, year, subject.key_stage):
+            rows = _school_rows_from_pupils(pupil_value_added(store, year, measure, lens))
+        else:
+            rows = _published_rows(store, year, measure, lens)
+        if rows.empty:
+            continue
+        if subject.fixed_band_threshold is not None:
+            above, below = subject.fixed_band_threshold, -subject.fixed_band_threshold
+        else:
+            above, below = decile_thresholds(rows["va"])
+        rows["band"] = bands(rows["va"], rows["ci_low"], rows["ci_high"], above, below).to_numpy()
+        frames.append(rows)
+    if not frames:
+        raise BenchmarkingError(f"No value added in the store for {year}.")
+    table = pd.concat(frames, ignore_index=True)
+    if urn is not None:
+        table = table[table["urn"] == urn]
+        if table.empty:
+            raise BenchmarkingError(f"URN {urn} has no value added for {year}.")
+    columns = ["urn", "year", "measure", "expected", "actual", "va", "ci_low", "ci_high", "n", "band", "lens", "source"]
+    return table[columns].sort_values(["measure", "urn"]).reset_index(drop=True)
+
+
+def pupil_group_comparison(store: Store, urn: int, year: int, measure: str = "ks4_p8",
+                           club: list[int] | None = None) -> pd.DataFrame:
+    """The school's pupil groups (disadvantaged, SEN, EAL, sex, prior attainment band) each beside the same
+    group nationally and in its club, with n and CI; groups under 6 pupils are suppressed."""
+    va = pupil_value_added(store, year, measure)
+    labels = pupil_group_labels(va.pupils)
+    nation = group_value_added(pd.DataFrame({"scope": ["national"] * len(va.pupils)}), labels, va.pupils, va.national_sd)
+    mine = va.pupils["urn"] == urn
+    if not mine.any():
+        raise BenchmarkingError(f"The store has no {SUBJECTS[measure].key_stage} pupils of URN {urn} for {year}.")
+    school = group_value_added(pd.DataFrame({"scope": ["school"] * mine.sum()}), labels[mine], va.pupils[mine], va.national_sd)
+    frames = [school, nation]
+    if club:
+        members = va.pupils["urn"].isin(club).to_numpy()
+        frames.append(group_value_added(pd.DataFrame({"scope": ["club"] * members.sum()}), labels[members],
+                                        va.pupils[members], va.national_sd))
+    long = pd.concat(frames, ignore_index=True)
+    wide = long.pivot(index=["grouping", "group"], columns="scope", values=["n", "va", "ci_low", "ci_high"])
+    wide.columns = [f"{scope}_{stat}" for stat, scope in wide.columns]
+    school_groups = school.set_index(["grouping", "group"]).index
+    return wide.loc[wide.index.isin(school_groups)].reset_index()
+
+
+def pooled_table(store: Store, urn: int | None = None, phase: str = "secondary", years: list[int] | None = None) -> pd.DataFrame:
+    """Value added pooled over the store's years (or the given ones), cohort-weighted, per school and measure."""
+    all_years = years or store.query("SELECT DISTINCT year FROM results ORDER BY year")["year"].tolist()
+    rows = pd.concat([school_value_added_table(store, y, phase) for y in all_years], ignore_index=True)
+    if urn is not None:
+        rows = rows[rows["urn"] == urn]
+    pooled = [pooled_value_added(group).assign(measure=measure) for measure, group in rows.groupby("measure")]
+    return pd.concat(pooled, ignore_index=True) if pooled else pd.DataFrame()

@@ -1,0 +1,186 @@
+"""Value added from the store: real-file checks, synthetic truth, published estimates, floor standards,
+schools of concern and targets."""
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from benchmarking.dfe_import import import_dfe
+from benchmarking.floor import NATIONAL_MEDIAN, PRESETS, Condition, FloorRule, evaluate, floor_report, load_rules, schools_of_concern
+from benchmarking.store import open_store
+from benchmarking.targets import challenge_levels, progress_against_targets, record_target, targets_for
+from benchmarking.va_report import pooled_table, pupil_group_comparison, pupil_value_added, school_value_added_table
+from benchmarking.value_added import confidence_interval, ks4_prior_group, recover_national_sd
+from tests.test_cli import run
+
+
+@pytest.fixture(scope="module")
+def real_2019(dfe_dir, tmp_path_factory):
+    with open_store(tmp_path_factory.mktemp("real") / "real.duckdb") as store:
+        import_dfe(store, [dfe_dir / "2018-2019" / "england", dfe_dir / "gias" / "2021-05-06" / "2021_giaslinks.csv"])
+        yield store
+
+
+def mainstream(store):
+    return store.query("SELECT urn FROM schools WHERE state_funded AND mainstream")["urn"]
+
+
+def test_computed_bands_agree_with_dfe_published_bands(real_2019):
+    table = school_value_added_table(real_2019, 2019, "secondary")
+    published = real_2019.query("SELECT urn, value AS published FROM results WHERE measure = 'ks4_p8_band_published' "
+                                "AND year = 2019 AND value IS NOT NULL")
+    both = table.merge(published, on="urn")
+    assert len(both) > 3300
+    assert (both["band"] == both["published"]).mean() >= 0.99
+
+
+def test_cis_recomputed_from_the_recovered_sd_match_the_published_ones(real_2019):
+    p8 = real_2019.query("SELECT value, ci_low, ci_high, n FROM results WHERE measure = 'ks4_p8' AND value IS NOT NULL")
+    sd = recover_national_sd(p8["ci_low"], p8["ci_high"], p8["n"])
+    assert sd == pytest.approx(1.283, abs=0.002)
+    low, high = confidence_interval(p8["value"], p8["n"], sd)
+    # P8MEA is published rounded to 2 dp, so a recomputed bound can differ by one unit in the second place.
+    assert (np.abs(np.round(low, 2) - p8["ci_low"]) <= 0.0100001).all()
+    assert (np.abs(np.round(high, 2) - p8["ci_high"]) <= 0.0100001).all()
+    exact = (np.round(low, 2) == p8["ci_low"]) & (np.round(high, 2) == p8["ci_high"])
+    assert exact.mean() > 0.5
+
+
+def test_the_contextual_lens_is_uncorrelated_with_disadvantage_and_published_p8_is_not(real_2019):
+    context = real_2019.query("SELECT urn, pct_disadvantaged FROM school_context WHERE year = 2019")
+    keep = mainstream(real_2019)
+    official = school_value_added_table(real_2019, 2019, "secondary").merge(context, on="urn")
+    contextual = school_value_added_table(real_2019, 2019, "secondary", lens="contextual").merge(context, on="urn")
+    official, contextual = official[official["urn"].isin(keep)], contextual[contextual["urn"].isin(keep)]
+    assert official["va"].corr(official["pct_disadvantaged"]) < -0.3
+    assert abs(contextual["va"].corr(contextual["pct_disadvantaged"])) < 0.05
+    assert contextual["source"].iloc[0].startswith("regression across schools")
+
+
+def test_p8_floor_on_real_files_matches_a_direct_count(real_2019, dfe_dir):
+    raw = pd.read_csv(dfe_dir / "2018-2019" / "england" / "england_ks4provisional.csv", encoding="utf-8-sig", dtype=str)
+    sf = raw["NFTYPE"].isin(["AC", "ACC", "CY", "VA", "VC", "FD", "F", "UTC", "SS", "CTC"]) & (raw["RECTYPE"] == "1")
+    p8, high = (pd.to_numeric(raw[c], errors="coerce") for c in ("P8MEA", "P8CIUPP"))
+    expected = int((sf & (p8 < -0.5) & (high < 0)).sum())
+    report = floor_report(real_2019, PRESETS["ks4-2016"], 2019)
+    assert int(report["below_floor"].sum()) == expected == 420
+
+
+def test_synthetic_official_and_contextual_scores_recover_their_truths(small_demo_path):
+    with open_store(small_demo_path, read_only=True) as store:
+        truth = store.query("SELECT urn, year, measure, true_va, true_school_effect FROM synthetic_truth")
+        official = pd.concat([school_value_added_table(store, y) for y in (2022, 2023, 2024)]).merge(truth, on=["urn", "year", "measure"])
+        contextual = pd.concat([school_value_added_table(store, y, lens="contextual") for y in (2022, 2023, 2024)]).merge(
+            truth, on=["urn", "year", "measure"])
+    p8 = official[(official["measure"] == "ks4_p8") & (official["n"] >= 100)]
+    assert p8["va"].corr(p8["true_va"]) >= 0.95
+    covered = (official["true_va"] >= official["ci_low"]) & (official["true_va"] <= official["ci_high"])
+    assert 0.9 <= covered.mean() <= 0.99
+    ctx = contextual[(contextual["measure"] == "ks4_p8") & (contextual["n"] >= 100)]
+    assert ctx["va"].corr(ctx["true_school_effect"]) >= 0.95
+
+
+def test_published_estimates_are_used_when_imported(demo_copy, reference_dir):
+    before = pupil_value_added(demo_copy, 2024)
+    assert before.estimates_source == "estimates from the store's own pupils"
+    import_dfe(demo_copy, [reference_dir / "ks4-p8-estimates" / "2024"])
+    after = pupil_value_added(demo_copy, 2024)
+    assert after.estimates_source == "DfE published estimates" and after.national_sd == pytest.approx(1.41628)
+    published = pd.read_csv(reference_dir / "ks4-p8-estimates" / "2024" / "p8_pupil_coefficients_file.csv", encoding="utf-8-sig")
+    pupil = after.pupils.dropna(subset=["prior_attainment"]).iloc[0]
+    group = ks4_prior_group([pupil["prior_attainment"]])[0]
+    assert pupil["expected"] == published.loc[published["ks2emss_grp"] == group, "p8est"].iloc[0]
+
+
+def test_pupil_groups_are_compared_like_for_like(small_demo_path):
+    with open_store(small_demo_path, read_only=True) as store:
+        urn = int(store.query("SELECT urn FROM pupils WHERE year = 2024 AND key_stage = 'KS4' GROUP BY urn ORDER BY count(*) DESC LIMIT 1")["urn"][0])
+        cohort = int(store.query("SELECT count(*) AS n FROM pupils WHERE urn = ? AND year = 2024 AND attainment8 IS NOT NULL "
+                                 "AND prior_attainment IS NOT NULL", [urn])["n"][0])
+        groups = pupil_group_comparison(store, urn, 2024, club=[urn])
+    for grouping, rows in groups.groupby("grouping"):
+        if grouping != "prior_attainment":
+            assert rows["school_n"].sum() == cohort, grouping
+    small = groups[groups["school_n"] < 6]
+    assert small["school_va"].isna().all()
+    big = groups[groups["school_n"] >= 6]
+    assert (big["school_va"] == big["club_va"]).all()  # a club of one is the school itself
+
+
+def test_pooled_value_added_covers_every_year(small_demo_path):
+    with open_store(small_demo_path, read_only=True) as store:
+        urn = int(store.query("SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])
+        yearly = pd.concat([school_value_added_table(store, y, "secondary", urn) for y in (2022, 2023, 2024)])
+        pooled = pooled_table(store, urn).iloc[0]
+    assert pooled["n"] == yearly["n"].sum() and pooled["years"] == 3
+    assert pooled["va"] == pytest.approx((yearly["va"] * yearly["n"]).sum() / yearly["n"].sum())
+
+
+def test_floor_rules_need_all_conditions_and_one_of_the_alternatives():
+    wide = pd.DataFrame({"urn": [1, 2, 3, 4], "ks2_rwm_expected": [60, 60, 70, np.nan],
+                         "ks2_read_progress": [-6, -1, -6, -6], "ks2_mat_progress": [0, 0, 0, 0],
+                         "ks2_writ_progress": [0, -8, 0, 0]})
+    result = evaluate(PRESETS["ks2-2016"], wide, {})
+    assert result["below_floor"].tolist() == [True, True, False, pd.NA]
+    assert result["missing"].tolist()[3] == "ks2_rwm_expected"
+
+
+def test_national_median_conditions_use_the_years_median():
+    rule = FloorRule("x", "x", all_of=(Condition("ks4_p8", NATIONAL_MEDIAN),))
+    wide = pd.DataFrame({"urn": [1, 2], "ks4_p8": [-0.1, 0.1]})
+    assert evaluate(rule, wide, {"ks4_p8": 0.0})["below_floor"].tolist() == [True, False]
+
+
+def test_rules_load_from_a_json_file(tmp_path):
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps([{"name": "strict", "label": "P8 below 0", "all_of": [{"measure": "ks4_p8", "below": 0}]}]))
+    assert load_rules(path)["strict"].all_of == (Condition("ks4_p8", 0),)
+    path.write_text("not json")
+    with pytest.raises(Exception, match="not a valid rules file"):
+        load_rules(path)
+
+
+def test_years_below_floor_count_every_year_in_the_store(small_demo_path):
+    with open_store(small_demo_path, read_only=True) as store:
+        report = floor_report(store, PRESETS["ks4-2016"], 2024)
+        each_year = [floor_report(store, PRESETS["ks4-2016"], y) for y in (2022, 2023, 2024)]
+    counts = pd.concat(each_year).groupby("urn")["below_floor"].sum()
+    assert (report.set_index("urn")["years_below_floor"] == counts.reindex(report["urn"]).to_numpy()).all()
+
+
+def test_schools_of_concern_have_reasons_that_hold(small_demo_path):
+    with open_store(small_demo_path, read_only=True) as store:
+        concern = schools_of_concern(store, 2024)
+        results = store.query("SELECT urn, year, measure, value, ci_low, ci_high FROM results")
+    assert len(concern) > 0
+    for row in concern[concern["reason"].str.contains("significantly below 0")].itertuples():
+        measure = row.reason.split()[0]
+        highs = results[(results["urn"] == row.urn) & (results["measure"] == measure) & results["year"].isin([2023, 2024])]
+        assert (highs["ci_high"] < 0).all() and len(highs) == 2
+
+
+def test_challenge_levels_are_the_groups_quantiles():
+    levels = challenge_levels([0.0, 0.1, 0.2, 0.3, 0.4, np.nan])
+    assert levels == pytest.approx({"median": 0.2, "upper quartile": 0.3, "top 10%": 0.36})
+
+
+def test_targets_give_cohort_and_pupil_outcomes_and_track_progress(demo_copy):
+    urn = int(demo_copy.query("SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])
+    result = targets_for(demo_copy, urn, 2024, k=10)
+    pupils, cohort = result["pupils"], result["cohort"]
+    for level, va in result["levels"].items():
+        assert (pupils[level] - pupils["expected"]).round(9).eq(round(10 * va, 9)).all()
+        assert cohort[level] == pytest.approx(cohort["expected"] + 10 * va)
+    record_target(demo_copy, urn, 2024, "ks4_p8", "upper quartile", result["levels"]["upper quartile"])
+    progress = progress_against_targets(demo_copy, urn).iloc[0]
+    assert progress["gap"] == pytest.approx(result["current_va"] - result["levels"]["upper quartile"])
+
+
+def test_value_added_command_prints_the_documented_columns(small_demo_path):
+    result = run("--db", small_demo_path, "value-added", "--year", 2024, "--phase", "secondary", "--json")
+    rows = json.loads(result.stdout)
+    assert set(rows[0]) == {"urn", "year", "measure", "expected", "actual", "va", "ci_low", "ci_high", "n", "band"}
+    assert {r["measure"] for r in rows} == {"ks4_p8"}
+    floor = run("--db", small_demo_path, "floor", "--rule", "nope")
+    assert floor.returncode == 1 and "No floor rule called 'nope'" in floor.stderr

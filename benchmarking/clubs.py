@@ -100,10 +100,11 @@ def save_club(store: Store, name: str, phase: str, year: int, method: str, setti
     unknown = set(urns) - set(store.query("SELECT urn FROM schools WHERE urn IN (SELECT unnest(?))", [urns])["urn"])
     if unknown:
         raise BenchmarkingError("Not in the store: URN " + ", ".join(map(str, sorted(unknown))) + ".")
-    club_id = store.con.execute(
-        "INSERT INTO clubs (name, phase, year, method, settings) VALUES (?, ?, ?, ?, ?) RETURNING club_id",
-        [name, phase, year, method, json.dumps(settings)]).fetchone()[0]
-    store.con.executemany("INSERT INTO club_members VALUES (?, ?)", [[club_id, u] for u in urns])
+    with store.transaction():
+        club_id = store.con.execute(
+            "INSERT INTO clubs (name, phase, year, method, settings) VALUES (?, ?, ?, ?, ?) RETURNING club_id",
+            [name, phase, year, method, json.dumps(settings)]).fetchone()[0]
+        store.con.executemany("INSERT INTO club_members VALUES (?, ?)", [[club_id, u] for u in urns])
     return club_id
 
 
@@ -177,14 +178,14 @@ def add_member(store: Store, name: str, urn: int) -> None:
     club_id = _club_id(store, name)
     if store.query("SELECT 1 FROM schools WHERE urn = ?", [urn]).empty:
         raise BenchmarkingError(f"URN {urn} is not in the store.")
-    store.con.execute("INSERT OR IGNORE INTO club_members VALUES (?, ?)", [club_id, urn])
+    store.execute("INSERT OR IGNORE INTO club_members VALUES (?, ?)", [club_id, urn])
 
 
 def remove_member(store: Store, name: str, urn: int) -> None:
     club_id = _club_id(store, name)
     if store.query("SELECT 1 FROM club_members WHERE club_id = ? AND urn = ?", [club_id, urn]).empty:
         raise BenchmarkingError(f"URN {urn} is not a member of {name!r}.")
-    store.con.execute("DELETE FROM club_members WHERE club_id = ? AND urn = ?", [club_id, urn])
+    store.execute("DELETE FROM club_members WHERE club_id = ? AND urn = ?", [club_id, urn])
 
 
 def rename_club(store: Store, name: str, new_name: str) -> None:
@@ -195,4 +196,4 @@ def rename_club(store: Store, name: str, new_name: str) -> None:
     clash = store.query("SELECT 1 FROM clubs WHERE lower(name) = lower(?) AND club_id <> ?", [new_name, club_id])
     if not clash.empty:
         raise BenchmarkingError(f"There is already a club called {new_name!r}; choose another name.")
-    store.con.execute("UPDATE clubs SET name = ? WHERE club_id = ?", [new_name, club_id])
+    store.execute("UPDATE clubs SET name = ? WHERE club_id = ?", [new_name, club_id])

@@ -6,6 +6,7 @@ against the store's tables except through a `Store`.
 from __future__ import annotations
 
 import os
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -52,6 +53,10 @@ class Store:
         self.con = con
         self.path = path
         self.read_only = read_only
+        # One store may serve several threads (dashboard sessions): writes take the lock, and reads
+        # outside a transaction each use their own cursor.
+        self._lock = threading.RLock()
+        self._local = threading.local()
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
@@ -99,13 +104,23 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """All or nothing: commit if the block finishes, roll back if it raises."""
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            yield
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        self.con.execute("COMMIT")
+        with self._lock:
+            self.con.execute("BEGIN TRANSACTION")
+            self._local.in_transaction = True
+            try:
+                yield
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+            else:
+                self.con.execute("COMMIT")
+            finally:
+                self._local.in_transaction = False
+
+    def execute(self, sql: str, params: list | None = None) -> None:
+        """One write statement, on its own or inside the current transaction."""
+        with self._lock:
+            self.con.execute(sql, params or [])
 
     # -- writes ----------------------------------------------------------------------------------
     def upsert(self, table: str, frame: pd.DataFrame) -> int:
@@ -163,7 +178,7 @@ class Store:
     def log_import(self, *, file: str, kind: str, year: int | None, checksum: str | None, rows_read: int,
                    rows_stored: int, rows_skipped: int, rows_rejected: int, status: str,
                    message: str | None = None) -> None:
-        self.con.execute(
+        self.execute(
             """
             INSERT INTO import_log (file, kind, year, checksum, rows_read, rows_stored, rows_skipped,
                                     rows_rejected, status, message)
@@ -175,7 +190,13 @@ class Store:
     # -- reads -----------------------------------------------------------------------------------
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         """Run a read query with bound parameters and return a DataFrame."""
-        return self.con.execute(sql, params or []).df()
+        if getattr(self._local, "in_transaction", False):
+            return self.con.execute(sql, params or []).df()
+        cursor = self.con.cursor()
+        try:
+            return cursor.execute(sql, params or []).df()
+        finally:
+            cursor.close()
 
     def query_file(self, name: str, params: list | None = None) -> pd.DataFrame:
         """Run a named query from benchmarking/sql/NAME.sql."""

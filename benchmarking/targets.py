@@ -56,8 +56,9 @@ def record_target(store: Store, urn: int, year: int, measure: str, level: str, t
     """Record a value-added target a school has set itself (replacing one at the same level)."""
     if store.query("SELECT 1 FROM schools WHERE urn = ?", [urn]).empty:
         raise BenchmarkingError(f"URN {urn} is not in the store.")
-    store.upsert("targets", pd.DataFrame({"urn": [urn], "year": [year], "measure": [measure], "level": [level],
-                                          "target": [float(target)], "note": [note]}))
+    with store.transaction():
+        store.upsert("targets", pd.DataFrame({"urn": [urn], "year": [year], "measure": [measure], "level": [level],
+                                              "target": [float(target)], "note": [note]}))
 
 
 def progress_against_targets(store: Store, urn: int) -> pd.DataFrame:

@@ -1,0 +1,161 @@
+"""Chart builders: tidy DataFrames in, plotly figures out, all in one theme.
+
+Projector mode makes type and markers large, lines thick and colours high-contrast, for a room at
+1920 x 1080. The host school is always the one highlighted colour.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+
+@dataclass(frozen=True)
+class Theme:
+    font_size: int
+    marker_size: int
+    line_width: float
+    height: int
+    host: str
+    others: str
+    muted: str
+    limit: str
+    font_family: str = "Source Sans Pro, Arial, sans-serif"
+
+
+NORMAL = Theme(font_size=14, marker_size=9, line_width=1.5, height=460,
+               host="#d62728", others="#1f77b4", muted="#b8c4d0", limit="#6b6b6b")
+PROJECTOR = Theme(font_size=26, marker_size=20, line_width=4, height=820,
+                  host="#e4002b", others="#003f8a", muted="#8a9bb0", limit="#000000")
+GROUP_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+
+
+def theme(projector: bool) -> Theme:
+    return PROJECTOR if projector else NORMAL
+
+
+def _finish(fig: go.Figure, t: Theme, title: str, x_title: str, y_title: str, height: int | None = None) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "font": {"size": round(t.font_size * 1.3)}},
+        font={"size": t.font_size, "family": t.font_family, "color": "#111111"},
+        height=height or t.height, template="plotly_white", showlegend=True,
+        legend={"font": {"size": t.font_size}}, hoverlabel={"font": {"size": t.font_size}},
+        margin={"l": 10, "r": 10, "t": round(t.font_size * 3.5), "b": 10},
+    )
+    fig.update_xaxes(title_text=x_title, title_font={"size": t.font_size}, tickfont={"size": t.font_size},
+                     automargin=True)
+    fig.update_yaxes(title_text=y_title, title_font={"size": t.font_size}, tickfont={"size": t.font_size},
+                     automargin=True)
+    return fig
+
+
+def _colours(frame: pd.DataFrame, t: Theme) -> list[str]:
+    return [t.host if host else t.others for host in frame["is_host"]]
+
+
+def ranked_bars(frame: pd.DataFrame, measure_label: str, t: Theme, higher_is_better: bool = True) -> go.Figure:
+    """One measure for every school of a group, best first. frame: name, value, is_host."""
+    data = frame.dropna(subset=["value"]).sort_values("value", ascending=not higher_is_better)
+    fig = go.Figure(go.Bar(x=data["value"], y=data["name"], orientation="h", marker_color=_colours(data, t),
+                           hovertemplate="%{y}: %{x:.1f}<extra></extra>", name=measure_label, showlegend=False))
+    fig.update_yaxes(autorange="reversed")
+    return _finish(fig, t, measure_label, measure_label, "", height=max(t.height, 40 + len(data) * t.font_size * 2))
+
+
+def ci_dots(frame: pd.DataFrame, title: str, t: Theme, x_title: str = "Value added") -> go.Figure:
+    """Scores with 95% confidence whiskers, highest first. frame: name, va, ci_low, ci_high, n, is_host."""
+    data = frame.dropna(subset=["va"]).sort_values("va", ascending=False)
+    fig = go.Figure(go.Scatter(
+        x=data["va"], y=data["name"], mode="markers", showlegend=False,
+        marker={"size": t.marker_size, "color": _colours(data, t)},
+        error_x={"type": "data", "symmetric": False, "array": data["ci_high"] - data["va"],
+                 "arrayminus": data["va"] - data["ci_low"], "thickness": t.line_width, "color": t.limit},
+        customdata=np.column_stack([data["ci_low"], data["ci_high"], data["n"]]),
+        hovertemplate="%{y}<br>%{x:.2f} (95% CI %{customdata[0]:.2f} to %{customdata[1]:.2f}), %{customdata[2]} pupils<extra></extra>",
+    ))
+    fig.add_vline(x=0, line_width=t.line_width, line_color=t.limit)
+    fig.update_yaxes(autorange="reversed")
+    return _finish(fig, t, title, x_title, "", height=max(t.height, 40 + len(data) * t.font_size * 2))
+
+
+def funnel(points: pd.DataFrame, limits: pd.DataFrame, title: str, t: Theme, y_title: str = "Value added") -> go.Figure:
+    """Score against cohort size with 95% and 99.8% limits. points: name, n, va, is_host; limits from funnel_limits."""
+    fig = go.Figure()
+    for label, dash in (("95%", "dash"), ("99.8%", "dot")):
+        for side in ("lower", "upper"):
+            fig.add_trace(go.Scatter(x=limits["n"], y=limits[f"{side}_{label}"], mode="lines", name=f"{label} limits",
+                                     line={"color": t.limit, "dash": dash, "width": t.line_width},
+                                     showlegend=side == "upper", hoverinfo="skip"))
+    data = points.dropna(subset=["va", "n"])
+    for is_host, name in ((False, "Schools"), (True, "This school")):
+        part = data[data["is_host"] == is_host]
+        fig.add_trace(go.Scatter(x=part["n"], y=part["va"], mode="markers", name=name, text=part["name"],
+                                 marker={"size": t.marker_size * (1.6 if is_host else 1),
+                                         "color": t.host if is_host else t.others},
+                                 hovertemplate="%{text}<br>%{y:.2f} with %{x} pupils<extra></extra>"))
+    return _finish(fig, t, title, "Pupils in the measure", y_title)
+
+
+def expected_vs_actual(frame: pd.DataFrame, title: str, t: Theme, unit: str = "Attainment 8") -> go.Figure:
+    """Schools' expected against actual results with the y = x line. frame: urn, name, expected, actual, n,
+    is_host. customdata carries the URN, so a click can open that school."""
+    data = frame.dropna(subset=["expected", "actual"])
+    low, high = np.nanmin(data[["expected", "actual"]].to_numpy()), np.nanmax(data[["expected", "actual"]].to_numpy())
+    fig = go.Figure(go.Scatter(x=[low, high], y=[low, high], mode="lines", name="As expected (y = x)",
+                               line={"color": t.limit, "dash": "dash", "width": t.line_width}, hoverinfo="skip"))
+    for is_host, name in ((False, "Schools"), (True, "This school")):
+        part = data[data["is_host"] == is_host]
+        fig.add_trace(go.Scatter(
+            x=part["expected"], y=part["actual"], mode="markers", name=name, text=part["name"],
+            customdata=part[["urn"]].to_numpy(),
+            marker={"size": t.marker_size * (1.6 if is_host else 1), "color": t.host if is_host else t.others},
+            hovertemplate="%{text}<br>expected %{x:.1f}, actual %{y:.1f}<extra></extra>"))
+    return _finish(fig, t, title, f"Expected {unit}", f"Actual {unit}")
+
+
+def pupil_scatter(frame: pd.DataFrame, colour_by: str, title: str, t: Theme, unit: str = "Attainment 8") -> go.Figure:
+    """One school's pupils, expected against actual, coloured by a group. Hovers show the pseudonymous id only."""
+    data = frame.dropna(subset=["expected", "actual"])
+    low, high = np.nanmin(data[["expected", "actual"]].to_numpy()), np.nanmax(data[["expected", "actual"]].to_numpy())
+    fig = go.Figure(go.Scatter(x=[low, high], y=[low, high], mode="lines", name="As expected (y = x)",
+                               line={"color": t.limit, "dash": "dash", "width": t.line_width}, hoverinfo="skip"))
+    for i, (group, part) in enumerate(data.groupby(colour_by, sort=True)):
+        fig.add_trace(go.Scatter(
+            x=part["expected"], y=part["actual"], mode="markers", name=str(group), text=part["pupil_id"],
+            marker={"size": t.marker_size, "color": GROUP_COLOURS[i % len(GROUP_COLOURS)], "opacity": 0.8},
+            hovertemplate="Pupil %{text}<br>expected %{x:.1f}, actual %{y:.1f}<extra></extra>"))
+    return _finish(fig, t, title, f"Expected {unit}", f"Actual {unit}")
+
+
+def trend(frame: pd.DataFrame, title: str, t: Theme, y_title: str = "Value added") -> go.Figure:
+    """A school's score over the years with its 95% interval as a band. frame: year, va, ci_low, ci_high."""
+    data = frame.dropna(subset=["va"]).sort_values("year")
+    years = data["year"].astype(str)
+    fig = go.Figure([
+        go.Scatter(x=list(years) + list(years[::-1]), y=list(data["ci_high"]) + list(data["ci_low"][::-1]),
+                   fill="toself", fillcolor="rgba(120,120,120,0.2)", line={"width": 0}, name="95% interval",
+                   hoverinfo="skip"),
+        go.Scatter(x=years, y=data["va"], mode="lines+markers", name="Score",
+                   line={"color": t.host, "width": t.line_width}, marker={"size": t.marker_size},
+                   hovertemplate="%{x}: %{y:.2f}<extra></extra>"),
+    ])
+    fig.add_hline(y=0, line_color=t.limit, line_width=t.line_width / 2)
+    fig.update_xaxes(type="category")
+    return _finish(fig, t, title, "Year", y_title)
+
+
+def context_scatter(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str, title: str, t: Theme) -> go.Figure:
+    """Every school of a pool on a context feature against an outcome, its similar schools highlighted.
+    frame: name, x, y, in_group, is_host."""
+    data = frame.dropna(subset=[x, y])
+    fig = go.Figure()
+    for key, name, colour, size in (("rest", "Other schools", t.muted, 0.6), ("group", "Similar schools", t.others, 1.0),
+                                    ("host", "This school", t.host, 1.6)):
+        part = data[data["is_host"]] if key == "host" else data[data["in_group"] & ~data["is_host"]] if key == "group" \
+            else data[~data["in_group"] & ~data["is_host"]]
+        fig.add_trace(go.Scattergl(x=part[x], y=part[y], mode="markers", name=name, text=part["name"],
+                                   marker={"size": t.marker_size * size, "color": colour},
+                                   hovertemplate="%{text}<br>%{x:.1f}, %{y:.2f}<extra></extra>"))
+    return _finish(fig, t, title, x_title, y_title)

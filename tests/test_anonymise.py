@@ -1,0 +1,21 @@
+import pandas as pd
+
+from benchmarking.anonymise import Anonymiser, letters
+
+
+def test_letters_run_a_to_z_then_aa():
+    assert [letters(i) for i in (0, 1, 25, 26, 27, 701, 702)] == ["A", "B", "Z", "AA", "AB", "ZZ", "AAA"]
+
+
+def test_every_school_but_the_host_gets_a_stable_letter_and_loses_its_urn():
+    anon = Anonymiser(host_urn=2)
+    first = anon.frame(pd.DataFrame({"urn": [1, 2, 3], "name": ["Alpha", "Host School", "Gamma"]}))
+    assert first["name"].tolist() == ["School A", "Host School", "School B"]
+    assert first["urn"].tolist() == [pd.NA, 2, pd.NA]
+    again = anon.frame(pd.DataFrame({"urn": [3, 4, 1], "name": ["Gamma", "Delta", "Alpha"]}))
+    assert again["name"].tolist() == ["School B", "School C", "School A"]
+
+
+def test_switched_off_it_changes_nothing():
+    frame = pd.DataFrame({"urn": [1], "name": ["Alpha"]})
+    assert Anonymiser(host_urn=2, enabled=False).frame(frame).equals(frame)

@@ -1,0 +1,60 @@
+"""Chart builders: the figures carry the data given, in the theme asked for."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from benchmarking import charts
+from benchmarking.value_added import funnel_limits
+
+SCHOOLS = pd.DataFrame({"urn": [1, 2, 3], "name": ["Host", "B", "C"], "va": [0.2, -0.1, 0.5],
+                        "ci_low": [0.0, -0.3, 0.2], "ci_high": [0.4, 0.1, 0.8], "n": [100, 80, 60],
+                        "expected": [45, 50, 40], "actual": [47, 49, 45], "is_host": [True, False, False],
+                        "value": [60.0, 55.0, np.nan]})
+
+
+def test_projector_mode_is_larger_than_normal():
+    assert charts.PROJECTOR.font_size >= 24 and charts.PROJECTOR.marker_size > charts.NORMAL.marker_size
+    fig = charts.ci_dots(SCHOOLS, "VA", charts.theme(True))
+    assert fig.layout.font.size == charts.PROJECTOR.font_size
+
+
+def test_ci_dots_sort_best_first_with_asymmetric_whiskers_and_the_host_highlighted():
+    fig = charts.ci_dots(SCHOOLS, "VA", charts.NORMAL)
+    trace = fig.data[0]
+    assert list(trace.y) == ["C", "Host", "B"]
+    assert list(trace.error_x.array) == pytest.approx([0.3, 0.2, 0.2])
+    assert list(trace.marker.color) == [charts.NORMAL.others, charts.NORMAL.host, charts.NORMAL.others]
+
+
+def test_ranked_bars_leave_out_missing_values():
+    fig = charts.ranked_bars(SCHOOLS, "% grade 4+", charts.NORMAL)
+    assert list(fig.data[0].y) == ["Host", "B"]
+
+
+def test_funnel_has_both_limits_and_the_host_apart():
+    fig = charts.funnel(SCHOOLS, funnel_limits(100, 1.4), "Funnel", charts.NORMAL)
+    names = [trace.name for trace in fig.data]
+    assert names.count("95% limits") == 2 and names.count("99.8% limits") == 2
+    assert list(fig.data[-1].text) == ["Host"] and list(fig.data[-2].text) == ["B", "C"]
+
+
+def test_expected_vs_actual_carries_urns_for_clicks_and_a_y_equals_x_line():
+    fig = charts.expected_vs_actual(SCHOOLS, "E v A", charts.NORMAL)
+    assert list(fig.data[0].x) == list(fig.data[0].y) == [40, 50]
+    assert [row[0] for row in fig.data[1].customdata] == [2, 3]
+
+
+def test_pupil_hovers_show_the_pseudonymous_id_only():
+    pupils = pd.DataFrame({"pupil_id": ["SYN1", "SYN2"], "expected": [40.0, 50.0], "actual": [45.0, 44.0],
+                           "group": ["girls", "boys"]})
+    fig = charts.pupil_scatter(pupils, "group", "Pupils", charts.NORMAL)
+    assert sorted(t.text[0] for t in fig.data[1:]) == ["SYN1", "SYN2"]
+    assert "Pupil %{text}" in fig.data[1].hovertemplate
+
+
+def test_trend_draws_the_interval_band_and_the_score():
+    frame = pd.DataFrame({"year": [2022, 2023, 2024], "va": [0.1, 0.2, np.nan], "ci_low": [0, 0.1, np.nan],
+                          "ci_high": [0.2, 0.3, np.nan]})
+    fig = charts.trend(frame, "Trend", charts.NORMAL)
+    assert list(fig.data[1].x) == ["2022", "2023"] and list(fig.data[0].y) == [0.2, 0.3, 0.1, 0]
+

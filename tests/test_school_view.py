@@ -1,0 +1,39 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from benchmarking.school_view import headline_results, national_percentile, rank_in_group, school_directory
+from benchmarking.store import open_store
+
+
+def test_rank_counts_only_schools_with_a_value_and_ties_share_the_better_rank():
+    values = pd.Series({1: 50.0, 2: 60.0, 3: 60.0, 4: np.nan, 5: 40.0})
+    assert rank_in_group(values, 1, True) == (3, 4)
+    assert rank_in_group(values, 2, True) == (1, 4)
+    assert rank_in_group(values, 1, False) == (2, 4)
+    assert rank_in_group(values, 4, True) == (None, 4)
+
+
+def test_national_percentile_is_the_share_done_as_well_or_better_than():
+    values = pd.Series([1.0, 2.0, 3.0, 4.0])
+    assert national_percentile(values, 3.0, True) == 75.0
+    assert national_percentile(values, 3.0, False) == 50.0
+    assert national_percentile(values, np.nan, True) is None
+
+
+def test_headline_results_rank_a_school_in_its_club():
+    year = pd.DataFrame({"urn": [1, 2, 3, 4], "measure": "ks4_att8", "label": "Attainment 8", "unit": "points",
+                         "higher_is_better": True, "value": [50.0, 55.0, 45.0, 70.0], "ci_low": np.nan,
+                         "ci_high": np.nan, "n": [100, 90, 80, 70], "reason": None})
+    row = headline_results(year, 1, [2, 3], "secondary").iloc[0]
+    assert (row["club_rank"], row["club_size"], row["club_median"]) == (2, 3, 50.0)
+    assert row["national_percentile"] == 50.0
+
+
+def test_the_directory_lists_every_school_with_results_by_label(small_demo_path):
+    with open_store(small_demo_path, read_only=True) as store:
+        directory = school_directory(store)
+    assert len(directory) == 300
+    first = directory.iloc[0]
+    assert first["label"] == f"{first['name']} ({first['urn']}, {first['la_name']})"
+    assert list(first["years"]) == [2022, 2023, 2024]

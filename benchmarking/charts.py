@@ -44,10 +44,9 @@ def _finish(fig: go.Figure, t: Theme, title: str, x_title: str, y_title: str, he
         legend={"font": {"size": t.font_size}}, hoverlabel={"font": {"size": t.font_size}},
         margin={"l": 10, "r": 10, "t": round(t.font_size * 3.5), "b": 10},
     )
-    fig.update_xaxes(title_text=x_title, title_font={"size": t.font_size}, tickfont={"size": t.font_size},
-                     automargin=True)
-    fig.update_yaxes(title_text=y_title, title_font={"size": t.font_size}, tickfont={"size": t.font_size},
-                     automargin=True)
+    axis_font = {"size": t.font_size, "color": "#111111"}
+    fig.update_xaxes(title_text=x_title, title_font=axis_font, tickfont=axis_font, automargin=True)
+    fig.update_yaxes(title_text=y_title, title_font=axis_font, tickfont=axis_font, automargin=True)
     return fig
 
 

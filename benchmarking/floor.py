@@ -6,7 +6,7 @@ at least one `any_of` condition. A school missing a measure a rule needs is not 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np

@@ -1,20 +1,41 @@
-"""Shared dashboard plumbing: the one store connection per process, and cached reads.
+"""Shared dashboard plumbing: the store (one per process), cached reads, the sidebar's selection (kept in
+the URL), anonymised mode, projector mode, and tables and charts with downloads.
 
-Not a page itself: dashboard.py registers only the page files.
+Not a page itself: dashboard.py registers only the page files. Every number comes from `benchmarking`.
 """
 from __future__ import annotations
 
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
+from benchmarking import charts
+from benchmarking.anonymise import Anonymiser
 from benchmarking.errors import BenchmarkingError
+from benchmarking.partners import partner_candidates
+from benchmarking.school_view import school_directory
+from benchmarking.similarity import DEFAULT_WEIGHTS, FEATURES, SimilarityIndex, load_features
 from benchmarking.store import Store, default_db_path, open_store
 from benchmarking.summary import store_summary
 from benchmarking.synthetic import build_demo_store
+from benchmarking.va_report import pupil_value_added, school_value_added_table
 
+PAGES = {
+    "my_school": "pages/my_school.py",
+    "similar": "pages/similar_schools.py",
+    "value_added": "pages/value_added.py",
+    "la": "pages/la_overview.py",
+    "meeting": "pages/club_meeting.py",
+    "data": "pages/data.py",
+    "methodology": "pages/methodology.py",
+}
+
+
+# -- the store ------------------------------------------------------------------------------------
 
 def demo_scale() -> str:
     """Scale of the demo built on first start: national, or small where BENCHMARKING_DEMO_SCALE says so (tests)."""
@@ -64,22 +85,209 @@ def ensure_store() -> None:
 
 @st.cache_resource
 def _open(path: str) -> Store:
-    return open_store(path, read_only=True)
+    return open_store(path)
+
+
+def db_key() -> str:
+    return str(default_db_path())
 
 
 def get_store() -> Store:
-    """The process's one read-only connection to the store at the configured path."""
-    return _open(str(default_db_path()))
+    """The process's one connection to the store (reads are thread-safe; writes are locked)."""
+    return _open(db_key())
 
+
+def clear_caches() -> None:
+    """After a write (an import), every cached read is stale."""
+    st.cache_data.clear()
+    for cached in (_index, _pupil_va):
+        cached.clear()
+
+
+# -- cached reads ---------------------------------------------------------------------------------
 
 @st.cache_data(show_spinner=False)
-def _summary(path: str) -> dict:
+def summary(path: str) -> dict:
     return store_summary(_open(path))
 
 
-def cached_summary() -> dict:
-    return _summary(str(default_db_path()))
+@st.cache_data(show_spinner=False)
+def directory(path: str) -> pd.DataFrame:
+    return school_directory(_open(path))
 
 
-def show_error(exc: BenchmarkingError) -> None:
-    st.error(str(exc))
+@st.cache_data(show_spinner=False)
+def year_results(path: str, year: int) -> pd.DataFrame:
+    return _open(path).query_file("year_results", [year])
+
+
+@st.cache_data(show_spinner="Working out value added...")
+def va_table(path: str, year: int, phase: str, lens: str = "official") -> pd.DataFrame:
+    return school_value_added_table(_open(path), year, phase, lens=lens)
+
+
+@st.cache_resource(show_spinner="Loading the pool of schools...")
+def _index(path: str, year: int, phase: str, weights: tuple) -> SimilarityIndex:
+    return SimilarityIndex(load_features(_open(path), year, phase), dict(weights))
+
+
+def similarity_index(year: int, phase: str, weights: dict | None = None) -> SimilarityIndex:
+    weights = weights or DEFAULT_WEIGHTS
+    return _index(db_key(), year, phase, tuple((f, float(weights[f])) for f in FEATURES))
+
+
+@st.cache_resource(show_spinner="Working out pupils' value added...")
+def _pupil_va(path: str, year: int, measure: str, lens: str):
+    return pupil_value_added(_open(path), year, measure, lens)
+
+
+def pupil_va(year: int, measure: str, lens: str = "official"):
+    return _pupil_va(db_key(), year, measure, lens)
+
+
+@st.cache_data(show_spinner=False)
+def partners(path: str, urn: int, year: int, phase: str, k: int) -> pd.DataFrame:
+    index = _index(path, year, phase, tuple((f, float(DEFAULT_WEIGHTS[f])) for f in FEATURES))
+    return partner_candidates(_open(path), index.neighbours(urn, k))
+
+
+# -- the selection (sidebar, URL) -----------------------------------------------------------------
+
+@dataclass
+class Selection:
+    urn: int
+    name: str
+    la_name: str
+    phase: str
+    year: int
+    years: list[int]
+    projector: bool
+    anonymise: bool
+
+    @property
+    def theme(self):
+        return charts.theme(self.projector)
+
+
+def _adopt_query_params(directory_frame: pd.DataFrame) -> None:
+    """A link or deep link (?urn=...&year=...) chooses the school and year."""
+    params = st.query_params
+    urn = params.get("urn")
+    if urn and urn != st.session_state.get("_written_urn"):
+        if urn.isdigit() and int(urn) in set(directory_frame["urn"]):
+            st.session_state["urn"] = int(urn)
+            year = params.get("year")
+            st.session_state["year"] = int(year) if year and year.isdigit() else None
+        else:
+            st.session_state["_bad_link"] = urn
+
+
+def sidebar() -> Selection:
+    """The shared sidebar: find a school (name, URN or LA), year, phase, projector and anonymise."""
+    schools = directory(db_key())
+    if schools.empty:
+        raise BenchmarkingError("The store has no schools with results yet. Import DfE files on the Data page.")
+    _adopt_query_params(schools)
+    if "urn" not in st.session_state:
+        st.session_state["urn"] = int(schools.loc[schools["phase"] == "secondary", "urn"].min()
+                                      if (schools["phase"] == "secondary").any() else schools["urn"].min())
+    current = schools.set_index("urn").loc[st.session_state["urn"]]
+    with st.sidebar:
+        st.markdown("### Your school")
+        if st.session_state.pop("_bad_link", None):
+            st.warning("The link named a school that is not in the store; showing another school.")
+        phase_options = ["secondary", "primary"]
+        phase = st.radio("Phase", phase_options, horizontal=True,
+                         index=phase_options.index(current["phase"]) if current["phase"] in phase_options else 0)
+        search = st.text_input("Find a school", placeholder="Name, URN or LA", help="Type part of a name, a URN or an LA")
+        pool = schools[schools["phase"] == phase] if phase in phase_options else schools
+        if search:
+            pool = pool[pool["label"].str.contains(search.strip(), case=False, regex=False)]
+        options = pool["urn"].head(300).tolist()
+        if st.session_state["urn"] not in options:
+            options = [st.session_state["urn"]] + options
+        labels = schools.set_index("urn")["label"]
+        urn = st.selectbox("School", options, index=options.index(st.session_state["urn"]),
+                           format_func=lambda u: labels[u], help="Matches for your search; type to narrow the list")
+        if urn != st.session_state["urn"]:
+            st.session_state["urn"], st.session_state["year"] = urn, None
+        current = schools.set_index("urn").loc[urn]
+        years = [int(y) for y in current["years"]]
+        wanted = st.session_state.get("year")
+        year = st.selectbox("Year", years[::-1], index=years[::-1].index(wanted) if wanted in years else 0,
+                            help="The year of the summer tests and exams: 2023-24 is 2024")
+        st.session_state["year"] = year
+        st.markdown("### Display")
+        projector = st.toggle("Projector mode", key="projector", help="Large type and markers for a meeting room")
+        anonymise = st.toggle("Anonymise other schools", key="anonymise",
+                              help="Every school but yours becomes School A, School B...")
+    wanted = {"urn": str(urn), "year": str(year)}
+    if {k: st.query_params.get(k) for k in wanted} != wanted:  # write only changes: each write is a browser navigation
+        st.query_params.update(wanted)
+    st.session_state["_written_urn"] = str(urn)
+    if projector:
+        st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
+    return Selection(urn=int(urn), name=current["name"], la_name=current["la_name"],
+                     phase=current["phase"] if current["phase"] in phase_options else "secondary",
+                     year=int(year), years=years, projector=projector, anonymise=anonymise)
+
+
+def selection() -> Selection:
+    """This run's selection. The entry script sets it; a page run on its own (as Streamlit's AppTest
+    runs a chosen page) draws the sidebar itself."""
+    if "selection" not in st.session_state:
+        ensure_store()
+        st.session_state["selection"] = sidebar()
+    return st.session_state["selection"]
+
+
+def anonymiser(host: int, enabled: bool) -> Anonymiser:
+    """The session's anonymiser for this host school: letters stay the same across pages."""
+    key = f"_anonymiser_{host}"
+    if key not in st.session_state:
+        st.session_state[key] = Anonymiser(host_urn=host)
+    anon = st.session_state[key]
+    anon.enabled = enabled
+    return anon
+
+
+# Streamlit sizes text in rem, so scaling the root scales everything together, headings included.
+PROJECTOR_CSS = """
+<style>
+html { font-size: 22px; }
+[data-testid="stTable"] td, [data-testid="stTable"] th { font-size: 1.15rem !important; padding: 0.45rem 0.8rem !important; }
+</style>
+"""
+
+
+# -- drawing --------------------------------------------------------------------------------------
+
+def table(frame: pd.DataFrame, file_name: str, projector: bool = False, empty: str = "Nothing to show.",
+          key: str | None = None, column_config: dict | None = None) -> None:
+    """A table with a CSV download of exactly what is shown; a clear message when there is nothing."""
+    if frame is None or frame.empty:
+        st.info(empty)
+        return
+    if projector:
+        st.table(frame.style.format(lambda v: f"{v:,.6g}" if isinstance(v, float) else v, na_rep="–"))
+    else:
+        st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
+    st.download_button("Download CSV", frame.to_csv(index=False).encode(), file_name=file_name, mime="text/csv",
+                       key=key or f"download_{file_name}")
+
+
+def chart(fig, key: str, on_select: str = "ignore"):
+    """A plotly chart with its own PNG export (the toolbar's camera)."""
+    return st.plotly_chart(fig, width="stretch", key=key, on_select=on_select,
+                           config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
+
+
+def fmt(value, digits: int = 2, sign: bool = False) -> str:
+    """A number for people: a dash where it is missing."""
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{value:+.{digits}f}" if sign else f"{value:,.{digits}f}"
+
+
+def ci_text(low, high) -> str:
+    return "–" if pd.isna(low) or pd.isna(high) else f"{low:+.2f} to {high:+.2f}"

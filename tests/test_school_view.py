@@ -1,6 +1,5 @@
 import numpy as np
 import pandas as pd
-import pytest
 
 from benchmarking.school_view import headline_results, national_percentile, rank_in_group, school_directory
 from benchmarking.store import open_store

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarking.value_added import (CAP_Z, ks2_prior_group, ks4_prior_group, national_estimates, pupil_scores,
+from benchmarking.value_added import (ks2_prior_group, ks4_prior_group, national_estimates, pupil_scores,
                                       school_value_added)
 
 

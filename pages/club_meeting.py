@@ -1,0 +1,86 @@
+"""Club meeting: step through a club one screen at a time, made for a projector."""
+import pandas as pd
+import streamlit as st
+
+from benchmarking import charts, clubs
+from benchmarking.measures import MEASURES_BY_CODE
+from benchmarking.school_view import HEADLINE, school_trend
+from benchmarking.similarity import FEATURE_LABELS
+from benchmarking.va_report import PHASE_MEASURES
+from benchmarking.value_added import funnel_limits, standard_error
+from pages.common import anonymiser, chart, db_key, get_store, selection, similarity_index, table, va_table, year_results
+
+sel = selection()
+stored = clubs.list_clubs(get_store())
+stored = stored[(stored["phase"] == sel.phase)]
+choices = ["This school and its 11 most similar schools"] + stored["name"].tolist()
+choice = st.selectbox("Club", choices, help="Clubs are formed or saved on the Similar schools page or with `clubs form`")
+anonymise = st.toggle("Anonymise every school but the host", value=True, key="meeting_anonymise")
+if not sel.projector:
+    st.caption("Tip: switch on projector mode in the sidebar for the meeting room.")
+
+if choice == choices[0]:
+    group = similarity_index(sel.year, sel.phase).neighbours(sel.urn, 11)
+    members = [sel.urn] + group.neighbours["urn"].astype(int).tolist()
+    year = sel.year
+else:
+    info, member_frame = clubs.club_details(get_store(), choice)
+    members, year = member_frame["urn"].astype(int).tolist(), int(info["year"])
+host = sel.urn if sel.urn in members else members[0]
+anon = anonymiser(host, anonymise)
+names = get_store().query_file("school_names").set_index("urn")["name"]
+
+steps = ["The club at a glance"] + [f"Ranked: {MEASURES_BY_CODE[m].label}" for m in HEADLINE[sel.phase]] + \
+        ["Value added with confidence intervals", "Funnel plot", "Trends"]
+step = st.session_state.setdefault("meeting_step", 0) % len(steps)
+back, where, forward = st.columns([1, 4, 1])
+if back.button("◀ Previous", width="stretch"):
+    step = st.session_state["meeting_step"] = (step - 1) % len(steps)
+if forward.button("Next ▶", width="stretch"):
+    step = st.session_state["meeting_step"] = (step + 1) % len(steps)
+where.markdown(f"**{step + 1} of {len(steps)}: {steps[step]}**")
+st.title(steps[step])
+
+frame = pd.DataFrame({"urn": members, "name": [names.get(u, f"School {u}") for u in members]})
+frame["is_host"] = frame["urn"] == host
+frame = anon.frame(frame)
+frame["urn"] = members
+va = va_table(db_key(), year, sel.phase)
+measure = PHASE_MEASURES[sel.phase][0]
+
+if step == 0:
+    index = similarity_index(year, sel.phase)
+    context = index.frame[index.frame["urn"].isin(members)]
+    at_a_glance = frame.merge(context[["urn", "la_name", "pct_disadvantaged", "pct_eal", "pct_sen_support", "pupils_on_roll"]], on="urn", how="left")
+    table(pd.DataFrame({"School": at_a_glance["name"], "LA": at_a_glance["la_name"],
+                        FEATURE_LABELS["pct_disadvantaged"]: at_a_glance["pct_disadvantaged"].round(1),
+                        FEATURE_LABELS["pct_eal"]: at_a_glance["pct_eal"].round(1),
+                        FEATURE_LABELS["pct_sen_support"]: at_a_glance["pct_sen_support"].round(1),
+                        "Pupils on roll": at_a_glance["pupils_on_roll"].astype("Int64")}),
+          f"club-{year}.csv", sel.projector)
+elif step <= len(HEADLINE[sel.phase]):
+    code = HEADLINE[sel.phase][step - 1]
+    results = year_results(db_key(), year)
+    values = frame.merge(results[results["measure"] == code][["urn", "value"]], on="urn", how="left")
+    if values["value"].notna().sum() == 0:
+        st.info("No school of the club has this measure this year.")
+    else:
+        chart(charts.ranked_bars(values, MEASURES_BY_CODE[code].label, sel.theme,
+                                 bool(MEASURES_BY_CODE[code].higher_is_better)), f"ranked_{code}")
+        missing = values[values["value"].isna()]
+        if len(missing):
+            st.caption("Not shown (missing or suppressed): " + ", ".join(missing["name"]))
+elif steps[step].startswith("Value added"):
+    dots = frame.merge(va[va["measure"] == measure], on="urn")
+    chart(charts.ci_dots(dots, MEASURES_BY_CODE[measure].label, sel.theme), "meeting_dots")
+elif steps[step] == "Funnel plot":
+    everyone = va[va["measure"] == measure]
+    sd = float((standard_error(everyone["ci_low"], everyone["ci_high"]) * everyone["n"] ** 0.5).median())
+    points = frame.merge(everyone, on="urn")
+    chart(charts.funnel(points, funnel_limits(int(everyone["n"].max()), sd), "The club against cohort size", sel.theme), "meeting_funnel")
+else:
+    trend = school_trend(get_store(), host, measure)
+    chart(charts.trend(trend, f"{frame.loc[frame['is_host'], 'name'].iloc[0]}: {MEASURES_BY_CODE[measure].label}", sel.theme), "meeting_trend")
+    club_mean = pd.concat([school_trend(get_store(), u, measure).assign(urn=u) for u in members])
+    by_year = club_mean.groupby("year")["va"].mean().round(2).reset_index()
+    table(by_year.rename(columns={"year": "Year", "va": "Club mean score"}), "club-trend.csv", sel.projector)

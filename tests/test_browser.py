@@ -1,0 +1,110 @@
+"""Real-browser tests: `streamlit run dashboard.py` on a free local port, driven by Playwright with
+Debian's Chromium. Every page, in normal and projector mode, with no error on screen; 1920 x 1080
+screenshots are saved in tests/screenshots/ (or $SCREENSHOT_DIR)."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PAGES = [("My school", "my_school"), ("Similar schools", "similar_schools"), ("Value added", "value_added"),
+         ("LA overview", "la_overview"), ("Club meeting", "club_meeting"), ("Data", "data"), ("Methodology", "methodology")]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(small_demo_path, tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    pytest.importorskip("playwright")
+    given = os.environ.get("BROWSER_TEST_DB")  # a store of your own, e.g. the national demo for screenshots
+    db = Path(given) if given else None
+    if db is None or not db.is_file():
+        db = tmp_path_factory.mktemp("browser") / "app.duckdb"
+        shutil.copy(small_demo_path, db)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env={**os.environ, "BENCHMARKING_DB": str(db)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("streamlit did not start: " + process.stdout.read().decode()[-2000:])
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield chromium
+        chromium.close()
+
+
+def wait_for_app(page) -> None:
+    """Until the script has finished running (no running indicator) and the page has content."""
+    page.wait_for_selector('[data-testid="stMain"] h1, [data-testid="stMain"] h2', timeout=60_000)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_timeout(800)
+
+
+@pytest.mark.parametrize("projector", [False, True], ids=["normal", "projector"])
+def test_every_page_opens_without_an_error_in_a_real_browser(server, browser, projector):
+    shots = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "tests" / "screenshots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(server)
+    wait_for_app(page)
+    if projector:
+        page.get_by_text("Projector mode").click()
+        wait_for_app(page)
+    for title, slug in PAGES:
+        page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+        page.wait_for_url(f"**/{slug}**" if slug != "my_school" else "**", timeout=30_000)
+        wait_for_app(page)
+        assert page.locator('[data-testid="stException"]').count() == 0, title
+        assert page.locator('[data-testid="stAlertContentError"]').count() == 0, title
+        page.screenshot(path=str(shots / f"{slug}-{'projector' if projector else 'normal'}.png"))
+    if projector:
+        font = page.evaluate("getComputedStyle(document.documentElement).fontSize")
+        assert font == "22px"
+    page.close()
+
+
+def test_a_link_opens_the_same_school_and_year(server, browser, small_demo_path):
+    from benchmarking.store import open_store
+
+    with open_store(small_demo_path, read_only=True) as store:
+        school = store.query("SELECT urn, name FROM schools WHERE phase = 'primary' ORDER BY urn LIMIT 1").iloc[0]
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{server}/similar_schools?urn={school['urn']}&year=2023")
+    wait_for_app(page)
+    assert f"Schools like {school['name']}" in page.locator("h1").first.inner_text()
+    assert "year=2023" in page.url and f"urn={school['urn']}" in page.url
+    page.close()

@@ -13,10 +13,13 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+import pandas as pd
 
 from .clubs import form_clubs
 from .similarity import SimilarityIndex, load_features
 from .store import PROJECT_ROOT, open_store
+from .va_report import school_progress8
+from .value_added import CAP_Z, Z95, ks4_prior_group
 
 SHARED_DFE = PROJECT_ROOT.parent / "shared" / "data" / "dfe"
 
@@ -90,6 +93,8 @@ def run_bench(scale: str = "national", reuse: Path | None = None, repeats: int =
         with open_store(db, read_only=True) as store:
             year = int(store.query("SELECT max(year) AS y FROM results")["y"][0])
             figures += _similarity_figures(store, year, repeats, progress)
+            figures += _value_added_figures(store, year, repeats, progress)
+        figures += page_rerun_figures(db, max(10, repeats), progress)
     figures.append(Figure("peak memory of the whole run (this process)",
                           resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "MB"))
     return figures
@@ -121,6 +126,78 @@ def _similarity_figures(store, year: int, repeats: int, progress) -> list[Figure
     secondary = complete["secondary"]
     figures.append(Figure(f"form clubs for all {len(secondary):,} secondaries", median_seconds(lambda: form_clubs(secondary, 12), repeats), "s"))
     return figures
+
+
+def pandas_progress8(store, year: int) -> pd.DataFrame:
+    """The baseline: Progress 8 for every school with a plain pandas groupby over the same pupils."""
+    pupils = store.query("SELECT urn, prior_attainment, attainment8 FROM pupils WHERE year = ? AND key_stage = 'KS4'",
+                         [year]).dropna()
+    pupils["group"] = ks4_prior_group(pupils["prior_attainment"])
+    groups = pupils.groupby("group")["attainment8"].agg(estimate="mean", sd="std")
+    pupils = pupils.join(groups, on="group")
+    pupils["score"] = np.maximum((pupils["attainment8"] - pupils["estimate"]) / 10, CAP_Z * pupils["sd"] / 10)
+    sd = pupils["score"].std()
+    schools = pupils.groupby("urn").agg(n=("score", "size"), va=("score", "mean")).reset_index()
+    half = Z95 * sd / np.sqrt(schools["n"])
+    return schools.assign(ci_low=schools["va"] - half, ci_high=schools["va"] + half)
+
+
+def _value_added_figures(store, year: int, repeats: int, progress) -> list[Figure]:
+    progress("Pupil value added for every school")
+    ours = median_seconds(lambda: school_progress8(store, year), repeats)
+    pandas_time = median_seconds(lambda: pandas_progress8(store, year), repeats)
+    scan = median_seconds(lambda: store.query(
+        "SELECT count(*), sum(prior_attainment), sum(attainment8) FROM pupils WHERE year = ? AND key_stage = 'KS4'",
+        [year]), repeats)
+    pupils = int(store.query("SELECT count(*) AS n FROM pupils WHERE year = ? AND key_stage = 'KS4'", [year])["n"][0])
+    return [Figure(f"Progress 8 for every school from {pupils:,} pupils (vs pandas groupby)", ours, "s",
+                   pandas_time, pandas_time / ours),
+            Figure("Progress 8 for every school (vs raw DuckDB scan of the same rows)", ours, "s", scan, scan / ours)]
+
+
+def page_rerun_figures(db: Path, reruns: int, progress) -> list[Figure]:
+    """Each dashboard page's warm rerun in Streamlit's AppTest: p50 and p95 over `reruns` runs.
+
+    Each run is a fresh AppTest on the page (so the entry script and sidebar run too, as in a browser);
+    the process's caches are warm after the first, which is not counted.
+    """
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    previous = os.environ.get("BENCHMARKING_DB")
+    os.environ["BENCHMARKING_DB"] = str(db)
+    figures = []
+    try:
+        with open_store(db, read_only=True) as store:
+            school = store.query("SELECT min(urn) AS urn FROM schools WHERE phase = 'secondary'")["urn"][0]
+            year = int(store.query("SELECT max(year) AS y FROM results")["y"][0])
+        for page in PAGE_FILES:
+            progress(f"Page reruns: {page}")
+            times = []
+            for run in range(reruns + 1):
+                app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=600)
+                app.query_params["urn"], app.query_params["year"] = str(school), str(year)
+                app.switch_page(page)
+                started = time.perf_counter()
+                app.run()
+                if app.exception:
+                    raise RuntimeError(f"{page} failed: {app.exception[0].message}")
+                if run:
+                    times.append(time.perf_counter() - started)
+            name = Path(page).stem
+            figures += [Figure(f"page rerun p50: {name}", float(np.percentile(times, 50)) * 1000, "ms"),
+                        Figure(f"page rerun p95: {name}", float(np.percentile(times, 95)) * 1000, "ms")]
+    finally:
+        if previous is None:
+            os.environ.pop("BENCHMARKING_DB", None)
+        else:
+            os.environ["BENCHMARKING_DB"] = previous
+    return figures
+
+
+PAGE_FILES = ("pages/my_school.py", "pages/similar_schools.py", "pages/value_added.py", "pages/la_overview.py",
+              "pages/club_meeting.py", "pages/data.py", "pages/methodology.py")
 
 
 def figures_as_json(figures: list[Figure]) -> list[dict]:

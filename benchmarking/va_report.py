@@ -95,6 +95,16 @@ def pupil_value_added(store: Store, year: int, measure: str = "ks4_p8", lens: st
     return PupilValueAdded(measure, year, lens, frame, national_sd, source)
 
 
+def school_progress8(store: Store, year: int) -> pd.DataFrame:
+    """Official Progress 8 for every school from its pupils, in one DuckDB pass (the fast path of the
+    formulas in value_added.py, with DfE's published estimates and SD where imported)."""
+    estimates, published_sd = _published_estimates(store, year)
+    rows = store.query_file("school_progress8", [year, estimates is not None, published_sd])
+    rows["measure"], rows["lens"] = "ks4_p8", "official"
+    rows["source"] = "DfE published estimates" if estimates is not None else "estimates from the store's own pupils"
+    return rows
+
+
 def _school_rows_from_pupils(va: PupilValueAdded) -> pd.DataFrame:
     out = school_value_added(va.pupils[["urn", "year"]], va.pupils[["expected", "actual", "score"]], va.national_sd)
     out["measure"], out["lens"], out["source"] = va.measure, va.lens, va.estimates_source
@@ -143,7 +153,10 @@ def school_value_added_table(store: Store, year: int | None = None, phase: str |
     for measure in measures:
         subject = SUBJECTS[measure]
         if _pupils_exist(store, year, subject.key_stage):
-            rows = _school_rows_from_pupils(pupil_value_added(store, year, measure, lens))
+            if measure == "ks4_p8" and lens == "official":
+                rows = school_progress8(store, year)
+            else:
+                rows = _school_rows_from_pupils(pupil_value_added(store, year, measure, lens))
         else:
             rows = _published_rows(store, year, measure, lens)
         if rows.empty:
@@ -169,29 +182,44 @@ def pupil_group_comparison(store: Store, urn: int, year: int, measure: str = "ks
                            club: list[int] | None = None) -> pd.DataFrame:
     """The school's pupil groups (disadvantaged, SEN, EAL, sex, prior attainment band) each beside the same
     group nationally and in its club, with n and CI; groups under 6 pupils are suppressed."""
-    va = pupil_value_added(store, year, measure)
+    return group_comparison(pupil_value_added(store, year, measure), urn, club)
+
+
+def national_groups(va: PupilValueAdded) -> pd.DataFrame:
+    """Every pupil group's value added nationally: the yardstick every school's groups are set against."""
     labels = pupil_group_labels(va.pupils)
-    nation = group_value_added(pd.DataFrame({"scope": ["national"] * len(va.pupils)}), labels, va.pupils, va.national_sd)
-    mine = va.pupils["urn"] == urn
+    return group_value_added(pd.DataFrame({"scope": ["national"] * len(va.pupils)}), labels, va.pupils, va.national_sd)
+
+
+def group_comparison(va: PupilValueAdded, urn: int, club: list[int] | None = None,
+                     national: pd.DataFrame | None = None) -> pd.DataFrame:
+    """pupil_group_comparison on pupil scores already worked out (the dashboard caches them, and the
+    national groups, which are the same for every school)."""
+    national = national_groups(va) if national is None else national
+    mine = (va.pupils["urn"] == urn).to_numpy()
     if not mine.any():
-        raise BenchmarkingError(f"The store has no {SUBJECTS[measure].key_stage} pupils of URN {urn} for {year}.")
-    school = group_value_added(pd.DataFrame({"scope": ["school"] * mine.sum()}), labels[mine], va.pupils[mine], va.national_sd)
-    frames = [school, nation]
-    if club:
-        members = va.pupils["urn"].isin(club).to_numpy()
-        frames.append(group_value_added(pd.DataFrame({"scope": ["club"] * members.sum()}), labels[members],
-                                        va.pupils[members], va.national_sd))
+        raise BenchmarkingError(f"The store has no {SUBJECTS[va.measure].key_stage} pupils of URN {urn} for {va.year}.")
+    frames = [national]
+    for scope, rows in (("school", mine), ("club", va.pupils["urn"].isin(club or []).to_numpy())):
+        if rows.any():
+            pupils = va.pupils[rows]
+            frames.append(group_value_added(pd.DataFrame({"scope": [scope] * len(pupils)}), pupil_group_labels(pupils),
+                                            pupils, va.national_sd))
     long = pd.concat(frames, ignore_index=True)
     wide = long.pivot(index=["grouping", "group"], columns="scope", values=["n", "va", "ci_low", "ci_high"])
     wide.columns = [f"{scope}_{stat}" for stat, scope in wide.columns]
-    school_groups = school.set_index(["grouping", "group"]).index
+    school_groups = frames[1].set_index(["grouping", "group"]).index
     return wide.loc[wide.index.isin(school_groups)].reset_index()
 
 
 def pooled_table(store: Store, urn: int | None = None, phase: str = "secondary", years: list[int] | None = None) -> pd.DataFrame:
     """Value added pooled over the store's years (or the given ones), cohort-weighted, per school and measure."""
     all_years = years or store.query("SELECT DISTINCT year FROM results ORDER BY year")["year"].tolist()
-    rows = pd.concat([school_value_added_table(store, y, phase) for y in all_years], ignore_index=True)
+    return pool_rows(pd.concat([school_value_added_table(store, y, phase) for y in all_years], ignore_index=True), urn)
+
+
+def pool_rows(rows: pd.DataFrame, urn: int | None = None) -> pd.DataFrame:
+    """pooled_table on yearly rows already worked out (the dashboard caches each year)."""
     if urn is not None:
         rows = rows[rows["urn"] == urn]
     pooled = [pooled_value_added(group).assign(measure=measure) for measure, group in rows.groupby("measure")]

@@ -22,7 +22,9 @@ from benchmarking.similarity import DEFAULT_WEIGHTS, FEATURES, SimilarityIndex, 
 from benchmarking.store import Store, default_db_path, open_store
 from benchmarking.summary import store_summary
 from benchmarking.synthetic import build_demo_store
-from benchmarking.va_report import pupil_value_added, school_value_added_table
+from benchmarking.floor import PRESETS, floor_report, schools_of_concern
+from benchmarking.va_report import (group_comparison, national_groups, pool_rows, pupil_value_added,
+                                    school_value_added_table)
 
 PAGES = {
     "my_school": "pages/my_school.py",
@@ -100,8 +102,7 @@ def get_store() -> Store:
 def clear_caches() -> None:
     """After a write (an import), every cached read is stale."""
     st.cache_data.clear()
-    for cached in (_index, _pupil_va):
-        cached.clear()
+    st.cache_resource.clear()
 
 
 # -- cached reads ---------------------------------------------------------------------------------
@@ -111,19 +112,42 @@ def summary(path: str) -> dict:
     return store_summary(_open(path))
 
 
-@st.cache_data(show_spinner=False)
+# Large tables are cached as resources: shared, never copied, so pages must treat them as read-only
+# (filtering or merging makes new frames; nothing assigns into them).
+
+@st.cache_resource(show_spinner=False)
 def directory(path: str) -> pd.DataFrame:
     return school_directory(_open(path))
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
+def school_names(path: str) -> pd.DataFrame:
+    return _open(path).query_file("school_names").merge(_open(path).query("SELECT urn, la_code FROM schools"), on="urn")
+
+
+@st.cache_resource(show_spinner=False)
 def year_results(path: str, year: int) -> pd.DataFrame:
     return _open(path).query_file("year_results", [year])
 
 
-@st.cache_data(show_spinner="Working out value added...")
+@st.cache_resource(show_spinner="Working out value added...")
 def va_table(path: str, year: int, phase: str, lens: str = "official") -> pd.DataFrame:
     return school_value_added_table(_open(path), year, phase, lens=lens)
+
+
+@st.cache_resource(show_spinner=False)
+def pooled(path: str, urn: int, phase: str, years: tuple[int, ...]) -> pd.DataFrame:
+    return pool_rows(pd.concat([va_table(path, y, phase) for y in years], ignore_index=True), urn)
+
+
+@st.cache_resource(show_spinner=False)
+def floor(path: str, rule_name: str, year: int) -> pd.DataFrame:
+    return floor_report(_open(path), PRESETS[rule_name], year)
+
+
+@st.cache_resource(show_spinner=False)
+def concern(path: str, year: int) -> pd.DataFrame:
+    return schools_of_concern(_open(path), year)
 
 
 @st.cache_resource(show_spinner="Loading the pool of schools...")
@@ -145,7 +169,32 @@ def pupil_va(year: int, measure: str, lens: str = "official"):
     return _pupil_va(db_key(), year, measure, lens)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
+def school_pupils(path: str, year: int, measure: str, urn: int) -> pd.DataFrame:
+    """One school's pupils with their scores (empty when the store has none): for its own view only."""
+    va = _pupil_va(path, year, measure, "official") if _has_pupils(path, year, measure) else None
+    return va.for_school(urn) if va is not None else pd.DataFrame()
+
+
+@st.cache_resource(show_spinner=False)
+def _has_pupils(path: str, year: int, measure: str) -> bool:
+    from benchmarking.va_report import SUBJECTS
+
+    return bool(_open(path).query("SELECT count(*) > 0 AS x FROM pupils WHERE year = ? AND key_stage = ?",
+                                  [year, SUBJECTS[measure].key_stage])["x"][0])
+
+
+@st.cache_resource(show_spinner=False)
+def _national_groups(path: str, year: int, measure: str) -> pd.DataFrame:
+    return national_groups(_pupil_va(path, year, measure, "official"))
+
+
+def pupil_groups(urn: int, year: int, measure: str, club: list[int]) -> pd.DataFrame:
+    """The school's pupil groups against the same groups nationally (worked out once) and in its club."""
+    return group_comparison(pupil_va(year, measure), urn, club, _national_groups(db_key(), year, measure))
+
+
+@st.cache_resource(show_spinner=False)
 def partners(path: str, urn: int, year: int, phase: str, k: int) -> pd.DataFrame:
     index = _index(path, year, phase, tuple((f, float(DEFAULT_WEIGHTS[f])) for f in FEATURES))
     return partner_candidates(_open(path), index.neighbours(urn, k))

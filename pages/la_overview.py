@@ -4,12 +4,13 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.errors import BenchmarkingError
-from benchmarking.floor import PHASE_RULES, PRESETS, floor_report, schools_of_concern
+from benchmarking.floor import PHASE_RULES, PRESETS
 from benchmarking.la_view import schools_against_clubs, similar_las
 from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.va_report import PHASE_MEASURES
 from benchmarking.value_added import BAND_LABELS
-from pages.common import anonymiser, chart, ci_text, db_key, get_store, selection, similarity_index, table, va_table
+from pages.common import (anonymiser, chart, ci_text, concern, db_key, floor, school_names, selection, similarity_index,
+                          table, va_table)
 
 sel = selection()
 anon = anonymiser(sel.urn, sel.anonymise)
@@ -25,13 +26,18 @@ va = va_table(db_key(), sel.year, sel.phase)
 va = va[va["measure"] == measure]
 
 
-@st.cache_data(show_spinner="Comparing every school with its club...")
+@st.cache_resource(show_spinner="Comparing every school with its club...")
 def against_clubs(path: str, year: int, phase: str, measure: str, la_code: int) -> pd.DataFrame:
     return schools_against_clubs(similarity_index(year, phase), va, la_code)
 
 
+@st.cache_resource(show_spinner=False)
+def cached_similar_las(path: str, year: int, phase: str, measure: str, la_code: int):
+    return similar_las(index.frame, va, la_code)
+
+
 rows = against_clubs(db_key(), sel.year, sel.phase, measure, la_code)
-names = get_store().query_file("school_names")
+names = school_names(db_key())
 st.header("Every school against its own club")
 st.caption("Each school's score minus the mean of its 20 most similar schools (from every LA), with a 95% CI on the difference.")
 if rows.empty:
@@ -67,7 +73,7 @@ la_urns = set(index.frame.loc[index.frame["la_code"] == la_code, "urn"])
 for rule_name in PHASE_RULES[sel.phase]:
     rule = PRESETS[rule_name]
     try:
-        report = floor_report(get_store(), rule, sel.year)
+        report = floor(db_key(), rule_name, sel.year)
     except BenchmarkingError as exc:
         st.info(f"{rule.label}: {exc}")
         continue
@@ -77,14 +83,14 @@ for rule_name in PHASE_RULES[sel.phase]:
         st.caption(rule.note)
     table(anon.frame(below)[["name", "years_below_floor"]].rename(columns={"name": "School", "years_below_floor": "Years below floor in the store"}),
           f"floor-{rule_name}-{la_code}.csv", sel.projector, "No school of this LA is below this floor.")
-concern = schools_of_concern(get_store(), sel.year)
-concern = concern[concern["urn"].isin(la_urns)]
+of_concern = concern(db_key(), sel.year)
+of_concern = of_concern[of_concern["urn"].isin(la_urns)]
 st.subheader("Schools of concern")
-table(anon.frame(concern)[["name", "reason"]].rename(columns={"name": "School", "reason": "Why"}) if not concern.empty else concern,
+table(anon.frame(of_concern)[["name", "reason"]].rename(columns={"name": "School", "reason": "Why"}) if not of_concern.empty else of_concern,
       f"concern-{la_code}-{sel.year}.csv", sel.projector, "No school of this LA is of concern this year.")
 
 st.header("Against the most similar LAs")
-neighbours = similar_las(index.frame, va, la_code)
+neighbours = cached_similar_las(db_key(), sel.year, sel.phase, measure, la_code)
 table(pd.DataFrame({"LA": neighbours["la_name"], "Schools": neighbours["schools"],
                     "Mean score (pupil-weighted)": neighbours["mean_va"].round(2),
                     "% disadvantaged": neighbours["pct_disadvantaged"].round(1), "% EAL": neighbours["pct_eal"].round(1),

@@ -5,10 +5,10 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.measures import MEASURES_BY_CODE
-from benchmarking.va_report import CONTEXTUAL_CAVEAT, PHASE_MEASURES, pooled_table, pupil_group_comparison
+from benchmarking.va_report import CONTEXTUAL_CAVEAT, PHASE_MEASURES
 from benchmarking.value_added import BAND_LABELS, funnel_limits, pupil_group_labels, relative_to_group, standard_error
-from pages.common import (PAGES, anonymiser, chart, ci_text, db_key, fmt, get_store, pupil_va, selection,
-                          similarity_index, table, va_table)
+from pages.common import (PAGES, anonymiser, chart, ci_text, db_key, fmt, pooled, pupil_groups, school_names, school_pupils,
+                          selection, similarity_index, table, va_table)
 
 sel = selection()
 anon = anonymiser(sel.urn, sel.anonymise)
@@ -45,14 +45,13 @@ if not own.empty:
     st.metric("Difference from the club's mean", fmt(relative["difference"], sign=True),
               help=f"Club mean {fmt(relative['group_mean'], sign=True)} over {relative['members']} similar schools")
     st.caption(f"95% CI on the difference {ci_text(relative['ci_low'], relative['ci_high'])}")
-dots = pd.concat([own, members]).merge(get_store().query_file("school_names"), on="urn")
+dots = pd.concat([own, members]).merge(school_names(db_key()), on="urn")
 dots["is_host"] = dots["urn"] == sel.urn
 chart(charts.ci_dots(anon.frame(dots), f"{MEASURES_BY_CODE[measure].label}: this school and its club", sel.theme), "club_dots")
 
 st.header("Expected against actual, school by school")
 scope = st.radio("Schools", ["The club", "Our LA", "All schools"], horizontal=True)
-names = get_store().query_file("school_names").merge(get_store().query("SELECT urn, la_code FROM schools"), on="urn")
-frame = official.merge(names, on="urn")
+frame = official.merge(school_names(db_key()), on="urn")
 own_la = frame.loc[frame["urn"] == sel.urn, "la_code"]
 if scope == "The club":
     frame = frame[frame["urn"].isin(club + [sel.urn])]
@@ -74,7 +73,7 @@ else:
             st.switch_page(PAGES["my_school"], query_params={"urn": str(target), "year": str(sel.year)})
 
 st.header("Funnel plot")
-points = official.merge(get_store().query_file("school_names"), on="urn")
+points = official.merge(school_names(db_key()), on="urn")
 points["is_host"] = points["urn"] == sel.urn
 points["name"] = np.where(points["is_host"], points["name"], "A school") if sel.anonymise else points["name"]
 national_sd = float(np.nanmedian(standard_error(points["ci_low"], points["ci_high"]) * np.sqrt(points["n"])))
@@ -83,17 +82,16 @@ chart(charts.funnel(points, funnel_limits(int(points["n"].max()), national_sd), 
 
 st.header("This school's pupils")
 st.caption("Pupil-level rows stay in this school's own view. Hovers show a pseudonymous id, never a name.")
-has_pupils = bool(get_store().query("SELECT count(*) > 0 AS x FROM pupils WHERE urn = ? AND year = ?", [sel.urn, sel.year])["x"][0])
-if not has_pupils:
+scores = school_pupils(db_key(), sel.year, measure, sel.urn)
+if scores.empty:
     st.info("The store has no pupil-level data for this school this year. Import a pupil CSV on the Data page.")
 else:
-    scores = pupil_va(sel.year, measure).for_school(sel.urn)
     groups = pupil_group_labels(scores)
     colour = st.selectbox("Colour pupils by", list(groups.columns), format_func=lambda g: g.replace("_", " "))
     pupils = scores[["pupil_id", "expected", "actual"]].assign(group=groups[colour].to_numpy())
     chart(charts.pupil_scatter(pupils, "group", "Each pupil: expected against actual", sel.theme, unit), "pupils")
     st.subheader("Pupil groups, like for like")
-    comparison = pupil_group_comparison(get_store(), sel.urn, sel.year, measure, club)
+    comparison = pupil_groups(sel.urn, sel.year, measure, club)
     table(pd.DataFrame({"Grouping": comparison["grouping"].str.replace("_", " "), "Group": comparison["group"],
                         "Pupils": comparison["school_n"].astype("Int64"), "This school": comparison["school_va"].round(2),
                         "95% CI": [ci_text(a, b) for a, b in zip(comparison["school_ci_low"], comparison["school_ci_high"])],
@@ -103,10 +101,10 @@ else:
     st.caption("Groups of fewer than 6 pupils are suppressed (shown blank).")
 
 st.header("Several years pooled")
-pooled = pooled_table(get_store(), sel.urn, sel.phase)
-pooled = pooled[pooled["measure"] == measure] if not pooled.empty else pooled
-table(pd.DataFrame({"Years": [f"{a}-{b}" for a, b in zip(pooled["first_year"], pooled["last_year"])],
-                    "Years with results": pooled["years"], "Pupils": pooled["n"],
-                    "Pooled score": pooled["va"].round(2),
-                    "95% CI": [ci_text(a, b) for a, b in zip(pooled["ci_low"], pooled["ci_high"])]})
-      if not pooled.empty else pooled, f"pooled-{sel.urn}.csv", sel.projector, "No years to pool.")
+pooled_rows = pooled(db_key(), sel.urn, sel.phase, tuple(sel.years))
+pooled_rows = pooled_rows[pooled_rows["measure"] == measure] if not pooled_rows.empty else pooled_rows
+table(pd.DataFrame({"Years": [f"{a}-{b}" for a, b in zip(pooled_rows["first_year"], pooled_rows["last_year"])],
+                    "Years with results": pooled_rows["years"], "Pupils": pooled_rows["n"],
+                    "Pooled score": pooled_rows["va"].round(2),
+                    "95% CI": [ci_text(a, b) for a, b in zip(pooled_rows["ci_low"], pooled_rows["ci_high"])]})
+      if not pooled_rows.empty else pooled_rows, f"pooled-{sel.urn}.csv", sel.projector, "No years to pool.")

@@ -184,3 +184,30 @@ def test_value_added_command_prints_the_documented_columns(small_demo_path):
     assert {r["measure"] for r in rows} == {"ks4_p8"}
     floor = run("--db", small_demo_path, "floor", "--rule", "nope")
     assert floor.returncode == 1 and "No floor rule called 'nope'" in floor.stderr
+
+
+def test_the_one_pass_duckdb_progress_8_matches_the_reference_formulas(small_demo_path):
+    from benchmarking.bench import pandas_progress8
+    from benchmarking.va_report import _school_rows_from_pupils, school_progress8
+
+    with open_store(small_demo_path, read_only=True) as store:
+        fast = school_progress8(store, 2024)
+        reference = _school_rows_from_pupils(pupil_value_added(store, 2024))
+        baseline = pandas_progress8(store, 2024)
+    both = fast.merge(reference, on="urn", suffixes=("", "_ref")).merge(baseline, on="urn", suffixes=("", "_pandas"))
+    assert len(both) == len(fast) == len(reference) > 50
+    for column in ("n", "expected", "actual", "va", "ci_low", "ci_high"):
+        assert np.allclose(both[column], both[f"{column}_ref"]), column
+    for column in ("n", "va", "ci_low", "ci_high"):
+        assert np.allclose(both[column], both[f"{column}_pandas"]), column
+
+
+def test_published_estimates_flow_into_the_one_pass_path(demo_copy, reference_dir):
+    from benchmarking.va_report import _school_rows_from_pupils, school_progress8
+
+    import_dfe(demo_copy, [reference_dir / "ks4-p8-estimates" / "2024"])
+    fast = school_progress8(demo_copy, 2024)
+    reference = _school_rows_from_pupils(pupil_value_added(demo_copy, 2024))
+    both = fast.merge(reference, on="urn", suffixes=("", "_ref"))
+    assert (fast["source"] == "DfE published estimates").all()
+    assert np.allclose(both["va"], both["va_ref"]) and np.allclose(both["ci_high"], both["ci_high_ref"])

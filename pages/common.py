@@ -189,9 +189,33 @@ def _national_groups(path: str, year: int, measure: str) -> pd.DataFrame:
     return national_groups(_pupil_va(path, year, measure, "official"))
 
 
+@st.cache_resource(show_spinner=False)
+def _pupil_groups(path: str, urn: int, year: int, measure: str, club: tuple[int, ...]) -> pd.DataFrame:
+    return group_comparison(_pupil_va(path, year, measure, "official"), urn, list(club),
+                            _national_groups(path, year, measure))
+
+
 def pupil_groups(urn: int, year: int, measure: str, club: list[int]) -> pd.DataFrame:
     """The school's pupil groups against the same groups nationally (worked out once) and in its club."""
-    return group_comparison(pupil_va(year, measure), urn, club, _national_groups(db_key(), year, measure))
+    return _pupil_groups(db_key(), urn, year, measure, tuple(club))
+
+
+@st.cache_resource(show_spinner=False, max_entries=200)
+def funnel_figure(path: str, year: int, phase: str, measure: str, host: int, projector: bool, anonymise: bool):
+    """The funnel plot of every school's score against cohort size (built once per view: thousands of points)."""
+    import numpy as np
+
+    from benchmarking.value_added import funnel_limits, standard_error
+
+    official = va_table(path, year, phase)
+    official = official[official["measure"] == measure]
+    points = official.merge(school_names(path), on="urn")
+    points["is_host"] = points["urn"] == host
+    if anonymise:
+        points["name"] = np.where(points["is_host"], points["name"], "A school")
+    national_sd = float(np.nanmedian(standard_error(points["ci_low"], points["ci_high"]) * np.sqrt(points["n"])))
+    return charts.funnel(points, funnel_limits(int(points["n"].max()), national_sd),
+                         "Scores against cohort size, all schools", charts.theme(projector))
 
 
 @st.cache_resource(show_spinner=False)

@@ -6,8 +6,8 @@ import streamlit as st
 from benchmarking import charts
 from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.va_report import CONTEXTUAL_CAVEAT, PHASE_MEASURES
-from benchmarking.value_added import BAND_LABELS, funnel_limits, pupil_group_labels, relative_to_group, standard_error
-from pages.common import (PAGES, anonymiser, chart, ci_text, db_key, fmt, pooled, pupil_groups, school_names, school_pupils,
+from benchmarking.value_added import BAND_LABELS, pupil_group_labels, relative_to_group
+from pages.common import (PAGES, anonymiser, chart, ci_text, db_key, fmt, funnel_figure, pooled, pupil_groups, school_names, school_pupils,
                           selection, similarity_index, table, va_table)
 
 sel = selection()
@@ -73,12 +73,7 @@ else:
             st.switch_page(PAGES["my_school"], query_params={"urn": str(target), "year": str(sel.year)})
 
 st.header("Funnel plot")
-points = official.merge(school_names(db_key()), on="urn")
-points["is_host"] = points["urn"] == sel.urn
-points["name"] = np.where(points["is_host"], points["name"], "A school") if sel.anonymise else points["name"]
-national_sd = float(np.nanmedian(standard_error(points["ci_low"], points["ci_high"]) * np.sqrt(points["n"])))
-chart(charts.funnel(points, funnel_limits(int(points["n"].max()), national_sd), "Scores against cohort size, all schools",
-                    sel.theme), "funnel")
+chart(funnel_figure(db_key(), sel.year, sel.phase, measure, sel.urn, sel.projector, sel.anonymise), "funnel")
 
 st.header("This school's pupils")
 st.caption("Pupil-level rows stay in this school's own view. Hovers show a pseudonymous id, never a name.")

@@ -27,7 +27,9 @@ def test_bench_small_json_has_every_figure_well_formed():
     report = json.loads(result.stdout)
     assert report["scale"] == "small"
     names = [f["name"] for f in report["figures"]]
-    for expected in ("demo build (small)", "demo build peak memory", "similar schools for all", "one school's group", "load a pool", "form clubs", "peak memory"):
+    for expected in ("demo build (small)", "demo build peak memory", "similar schools for all", "one school's group",
+                     "load a pool", "form clubs", "Progress 8 for every school", "page rerun p95: value_added",
+                     "page open p95: my_school", "peak memory"):
         assert any(n.startswith(expected) for n in names), expected
     for figure in report["figures"]:
         assert set(figure) <= {"name", "value", "unit", "baseline", "ratio"}

@@ -68,10 +68,13 @@ def browser():
 
 
 def wait_for_app(page) -> None:
-    """Until the script has finished running (no running indicator) and the page has content."""
+    """Until the script has finished running and the page has content. Streamlit shows its running
+    indicator only after a moment, so wait that long before waiting for it (and any spinner) to go."""
     page.wait_for_selector('[data-testid="stMain"] h1, [data-testid="stMain"] h2', timeout=60_000)
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(800)
+    page.wait_for_timeout(1500)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"], [data-testid=\"stSpinner\"]')",
+                           timeout=120_000)
+    page.wait_for_timeout(500)
 
 
 @pytest.mark.parametrize("projector", [False, True], ids=["normal", "projector"])

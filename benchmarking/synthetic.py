@@ -207,13 +207,27 @@ def _cohort_sizes(rng, schools: pd.DataFrame, phase: str) -> np.ndarray:
     return np.maximum(sizes, 2).astype(int)
 
 
+def _cohorts(rng, schools: pd.DataFrame, phase: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """One year's pupils of every school of a phase: each pupil's school (row of `schools`) and characteristics."""
+    members = np.flatnonzero(schools["phase"].to_numpy() == phase)
+    school_index = np.repeat(members, _cohort_sizes(rng, schools.iloc[members], phase))
+    return school_index, _pupil_characteristics(rng, schools, school_index)
+
+
+def _truth(schools: pd.DataFrame, school_index: np.ndarray, own: np.ndarray, pupil: np.ndarray, measure: str) -> pd.DataFrame:
+    """Each school's true effects: its own, and its own plus the mean effect of its pupils' characteristics."""
+    truth = pd.DataFrame({"school": school_index, "own": own, "pupil": pupil}).groupby("school").agg(
+        true_school_effect=("own", "first"), mean_pupil=("pupil", "mean"))
+    truth["true_va"] = truth["true_school_effect"] + truth["mean_pupil"]
+    truth["urn"] = schools["urn"].to_numpy()[truth.index]
+    truth["measure"] = measure
+    return truth.reset_index(drop=True)[["urn", "measure", "true_va", "true_school_effect"]]
+
+
 def make_ks4_pupils(rng, schools: pd.DataFrame, effects: np.ndarray, year_index: int, year: int):
     """KS4 pupils of every secondary for one year, and each school's true official and own effect."""
-    secondary = np.flatnonzero(schools["phase"].to_numpy() == "secondary")
-    sizes = _cohort_sizes(rng, schools.iloc[secondary], "secondary")
-    school_index = np.repeat(secondary, sizes)
+    school_index, chars = _cohorts(rng, schools, "secondary")
     n = len(school_index)
-    chars = _pupil_characteristics(rng, schools, school_index)
     pupil_effect = _pupil_effect(chars, P8_PUPIL_EFFECTS)
     prior_shift = -2.4 * chars["disadvantaged"] - 3.5 * (chars["sen"] == "K") - 7.0 * (chars["sen"] == "E")
     prior = schools["prior_mean"].to_numpy()[school_index] + prior_shift + rng.normal(0, 5.6, n)
@@ -234,12 +248,7 @@ def make_ks4_pupils(rng, schools: pd.DataFrame, effects: np.ndarray, year_index:
         "prior_attainment": prior, "attainment8": att8, "english_grade": english.astype(int),
         "maths_grade": maths.astype(int), "ks2_read": np.nan, "ks2_writ": np.nan, "ks2_mat": np.nan, **chars,
     })
-    truth = pd.DataFrame({"school": school_index, "own": school_effect, "pupil": pupil_effect})
-    truth = truth.groupby("school").agg(true_school_effect=("own", "first"), mean_pupil=("pupil", "mean"))
-    truth["true_va"] = truth["true_school_effect"] + truth["mean_pupil"]
-    truth["urn"] = schools["urn"].to_numpy()[truth.index]
-    truth["measure"] = "ks4_p8"
-    return pupils, truth.reset_index(drop=True)[["urn", "measure", "true_va", "true_school_effect"]]
+    return pupils, _truth(schools, school_index, school_effect, pupil_effect, "ks4_p8")
 
 
 KS2_SUBJECTS = (("ks2_read", "ks2_read_progress", 105.5), ("ks2_writ", "ks2_writ_progress", 105.0),
@@ -248,11 +257,8 @@ KS2_SUBJECTS = (("ks2_read", "ks2_read_progress", 105.5), ("ks2_writ", "ks2_writ
 
 def make_ks2_pupils(rng, schools: pd.DataFrame, effects: dict[str, np.ndarray], year_index: int, year: int):
     """KS2 pupils of every primary for one year, with KS1 prior attainment, and the truth per subject."""
-    primary = np.flatnonzero(schools["phase"].to_numpy() == "primary")
-    sizes = _cohort_sizes(rng, schools.iloc[primary], "primary")
-    school_index = np.repeat(primary, sizes)
+    school_index, chars = _cohorts(rng, schools, "primary")
     n = len(school_index)
-    chars = _pupil_characteristics(rng, schools, school_index)
     pupil_effect = _pupil_effect(chars, KS2_PUPIL_EFFECTS)
     prior_shift = -1.3 * chars["disadvantaged"] - 2.5 * (chars["sen"] == "K") - 4.5 * (chars["sen"] == "E")
     prior = np.round(np.clip(schools["prior_mean"].to_numpy()[school_index] + prior_shift + rng.normal(0, 3.0, n), 3, 21), 1)
@@ -270,12 +276,7 @@ def make_ks2_pupils(rng, schools: pd.DataFrame, effects: dict[str, np.ndarray], 
         noise = shared_noise + rng.normal(0, KS2_PUPIL_NOISE_SD * np.sqrt(1 - 0.75 ** 2), n)
         score = mean_score + 1.6 * (prior - 16.0) + own + pupil + noise
         pupils[column] = np.round(np.clip(score, 80, 120))
-        truth = pd.DataFrame({"school": school_index, "own": own, "pupil": pupil}).groupby("school").agg(
-            true_school_effect=("own", "first"), mean_pupil=("pupil", "mean"))
-        truth["true_va"] = truth["true_school_effect"] + truth["mean_pupil"]
-        truth["urn"] = schools["urn"].to_numpy()[truth.index]
-        truth["measure"] = measure
-        truths.append(truth.reset_index(drop=True)[["urn", "measure", "true_va", "true_school_effect"]])
+        truths.append(_truth(schools, school_index, own, pupil, measure))
     return pupils, pd.concat(truths, ignore_index=True)
 
 

@@ -107,7 +107,7 @@ KINDS = (
     ("p8_estimates", "Progress 8 national estimates", {"ks2emss_grp", "p8est"}, True),
     ("p8_sd", "Progress 8 national pupil SD", {"Progress 8"}, True),
 )
-KIND_LABELS = {kind: label for kind, label, _, _ in KINDS}
+KIND_LABELS = {kind: label for kind, label, _, _ in KINDS} | {"idaci": "area deprivation (IDACI by LSOA)"}
 
 
 def detect_kind(header: list[str]) -> str | None:
@@ -147,6 +147,7 @@ class ParsedFile:
     results: pd.DataFrame | None = None
     links: pd.DataFrame | None = None
     estimates: pd.DataFrame | None = None
+    deprivation: pd.DataFrame | None = None
     national_sd: pd.DataFrame | None = None
     variant: str | None = None  # "final" or "provisional" for KS4 files
 
@@ -310,6 +311,7 @@ def _parse_gias(table, path, parsed):
         "school_type": table.get("TypeOfEstablishment (name)", pd.Series(None, index=table.index)),
         "state_funded": ~group.isin(["Independent schools", "Other types", "Welsh schools", "Universities"]),
         "is_open": table.get("EstablishmentStatus (name)", pd.Series("", index=table.index)).str.startswith("Open"),
+        "lsoa": table.get("LSOA (code)", pd.Series("", index=table.index)).str.strip().replace("", None),
     })
 
 
@@ -322,8 +324,46 @@ def _parse_links(table, path, parsed):
                                  "link_type": table["LinkType"].str.strip(), "established": dates})
 
 
+IDACI_SHEET = "IoD2019 IDACI & IDAOPI"
+IDACI_RANK = "Income Deprivation Affecting Children Index (IDACI) Rank (where 1 is most deprived)"
+IDACI_DECILE = "Income Deprivation Affecting Children Index (IDACI) Decile (where 1 is most deprived 10% of LSOAs)"
+
+
+def _parse_idaci(path: Path) -> ParsedFile | None:
+    """The English Indices of Deprivation 2019 supplementary file (IDACI by LSOA), or None for any other workbook."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True)
+    except Exception as exc:  # a damaged or password-protected workbook
+        raise BenchmarkingError(f"{path.name}: not a readable Excel workbook ({exc}).") from exc
+    try:
+        if IDACI_SHEET not in book.sheetnames:
+            return None
+        rows = book[IDACI_SHEET].iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(rows)]
+        if "LSOA code (2011)" not in header or IDACI_RANK not in header:
+            return None
+        table = pd.DataFrame([r for r in rows if any(v is not None for v in r)], columns=header)
+    finally:
+        book.close()
+    table["_line"] = range(2, len(table) + 2)
+    text = table[[IDACI_RANK, IDACI_DECILE]].astype(str)
+    rank = _numeric(text.assign(_line=table["_line"]), IDACI_RANK, path).values
+    decile = _numeric(text.assign(_line=table["_line"]), IDACI_DECILE, path).values
+    count = len(table)
+    parsed = ParsedFile(path=path, kind="idaci", year=None, checksum=checksum(path.read_bytes()), rows_read=count)
+    parsed.deprivation = pd.DataFrame({
+        "lsoa": table["LSOA code (2011)"].astype(str).str.strip(), "idaci_rank": rank.astype(int),
+        "idaci_decile": decile.astype(int), "area_deprivation": 100 * (1 - (rank - 1) / max(count - 1, 1)),
+    })
+    return parsed
+
+
 def parse_file(path: Path, year: int | None = None) -> ParsedFile | None:
     """Parse and validate one file. None when the file is not a kind this tool imports."""
+    if path.suffix.lower() == ".xlsx":
+        return _parse_idaci(path)
     header = read_header(path)
     kind = detect_kind(header)
     if kind is None:
@@ -378,7 +418,7 @@ def collect_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() == ".csv"))
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in (".csv", ".xlsx")))
         elif path.exists():
             files.append(path)
         else:
@@ -387,7 +427,8 @@ def collect_files(paths: list[Path]) -> list[Path]:
 
 
 # Write order: links and the richest school lists first, so names and phases are right when results land.
-_WRITE_ORDER = {"gias_links": 0, "gias": 1, "spine": 2, "census": 3, "ks4": 4, "ks2": 5, "p8_estimates": 6, "p8_sd": 7}
+_WRITE_ORDER = {"gias_links": 0, "gias": 1, "spine": 2, "census": 3, "ks4": 4, "ks2": 5, "p8_estimates": 6, "p8_sd": 7,
+                "idaci": 8}
 
 
 def import_dfe(store: Store, paths: list[str | Path], year: int | None = None,
@@ -411,7 +452,8 @@ def import_dfe(store: Store, paths: list[str | Path], year: int | None = None,
             if path.resolve() in explicit:
                 raise BenchmarkingError(
                     f"{path.name}: not a file kind this tool imports. It takes KS4 and KS2 results, "
-                    "the school census, school information (spine), GIAS establishments and GIAS links."
+                    "the school census, school information (spine), GIAS establishments and links, DfE's "
+                    "Progress 8 estimates, and the IoD2019 IDACI workbook."
                 )
             report.skipped.append((path, "not a kind this tool imports"))
             continue
@@ -426,6 +468,7 @@ def import_dfe(store: Store, paths: list[str | Path], year: int | None = None,
             store.upsert("results", parsed.results)
             store.upsert("p8_estimates", parsed.estimates)
             store.upsert("national_sd", parsed.national_sd)
+            store.upsert("area_deprivation", parsed.deprivation)
             store.log_import(file=str(parsed.path), kind=" ".join(filter(None, [parsed.kind, parsed.variant])),
                              year=parsed.year, checksum=parsed.checksum,
                              rows_read=parsed.rows_read, rows_stored=parsed.rows_stored,

@@ -15,7 +15,11 @@ from sklearn.neighbors import NearestNeighbors
 from .errors import BenchmarkingError
 from .store import Store
 
-FEATURES = ("prior_attainment", "pct_disadvantaged", "pct_eal", "pct_sen_support", "pct_ehcp", "log_pupils_on_roll")
+FEATURES = ("prior_attainment", "pct_disadvantaged", "pct_eal", "pct_sen_support", "pct_ehcp", "log_pupils_on_roll",
+            "area_deprivation")
+# Context the store may or may not hold: used only when most of the pool has it.
+OPTIONAL_FEATURES = ("area_deprivation",)
+OPTIONAL_COVERAGE = 0.5
 FEATURE_LABELS = {
     "prior_attainment": "Cohort prior attainment",
     "pct_disadvantaged": "% disadvantaged",
@@ -23,6 +27,7 @@ FEATURE_LABELS = {
     "pct_sen_support": "% SEN support",
     "pct_ehcp": "% EHC plan",
     "log_pupils_on_roll": "Pupils on roll (log scale)",
+    "area_deprivation": "Area deprivation (IDACI percentile)",
 }
 # Size is matched on a log scale but shown to people as a count.
 DISPLAY_COLUMNS = {"log_pupils_on_roll": "pupils_on_roll"}
@@ -32,8 +37,9 @@ DISPLAY_LABELS = {"log_pupils_on_roll": "Pupils on roll"}
 # skewed (many schools near 0%), so they are compared on a log(1 + %) scale, where 1% and 6% differ.
 # With these settings, on the real 2018-19 England file, 92% of schools get a group of 20 tighter than
 # their own LA on every feature, with 95% of neighbours from other LAs (README, tests/test_similarity.py).
+# Area deprivation (the school's own small area, where the store has it) adds where the school is.
 DEFAULT_WEIGHTS = {"prior_attainment": 1.0, "pct_disadvantaged": 1.0, "pct_eal": 1.2, "pct_sen_support": 0.5,
-                   "pct_ehcp": 0.5, "log_pupils_on_roll": 0.5}
+                   "pct_ehcp": 0.5, "log_pupils_on_roll": 0.5, "area_deprivation": 0.4}
 LOG_SCALED = ("pct_eal", "pct_ehcp")
 # A school without these cannot be placed among similar schools at all.
 REQUIRED_FEATURES = ("prior_attainment", "pct_disadvantaged")
@@ -94,7 +100,7 @@ class SimilarGroup:
 
     def comparison(self) -> pd.DataFrame:
         """The school's own values beside the group's median, feature by feature."""
-        shown = {f: DISPLAY_COLUMNS.get(f, f) for f in FEATURES}
+        shown = {f: DISPLAY_COLUMNS.get(f, f) for f in FEATURES if f in self.features or f in self.matched_without}
         rows = [{"feature": f, "label": DISPLAY_LABELS.get(f, FEATURE_LABELS[f]), "school": self.school[column],
                  "group_median": self.neighbours[column].median()} for f, column in shown.items()]
         return pd.DataFrame(rows)
@@ -116,12 +122,16 @@ class SimilarityIndex:
     """Standardised, weighted features of one pool of schools, ready for nearest-neighbour queries."""
 
     def __init__(self, features: pd.DataFrame, weights: dict[str, float] | None = None):
-        self.weights = dict(weights or DEFAULT_WEIGHTS)
-        self.used = [f for f in FEATURES if self.weights.get(f, 0) > 0]
+        self.weights = dict(DEFAULT_WEIGHTS) | dict(weights or {})
         self.frame = features.reset_index(drop=True)
+        coverage = self.frame.reindex(columns=list(FEATURES)).notna().mean() if len(self.frame) else pd.Series(0.0, index=FEATURES)
+        # Optional context that most of the pool lacks is not used at all (and says so), rather than
+        # flagging nearly every school as matched without it.
+        self.unavailable = [f for f in OPTIONAL_FEATURES if coverage.get(f, 0) < OPTIONAL_COVERAGE]
+        self.used = [f for f in FEATURES if self.weights.get(f, 0) > 0 and f not in self.unavailable]
         self.year = features.attrs.get("year")
         self.phase = features.attrs.get("phase", "secondary")
-        values = self.frame[list(FEATURES)].astype(float)
+        values = self.frame.reindex(columns=list(FEATURES)).astype(float)
         values[list(LOG_SCALED)] = np.log1p(values[list(LOG_SCALED)].clip(lower=0))
         sd = values.std().replace(0, 1.0).fillna(1.0)
         self.z = ((values - values.mean()) / sd)[self.used]

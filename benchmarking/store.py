@@ -21,13 +21,13 @@ from .reference import LOCAL_AUTHORITIES
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "benchmarking.duckdb"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SCHOOL_COLUMNS = ["urn", "name", "la_code", "phase", "phase_rank", "nftype", "school_type",
-                  "state_funded", "mainstream", "is_open"]
+                  "state_funded", "mainstream", "is_open", "lsoa"]
 
 # Tables a caller may name in the generic write helpers: never user input, always one of these.
 _WRITABLE = {"context", "results", "school_links", "synthetic_truth", "local_authorities", "p8_estimates",
-             "national_sd", "targets"}
+             "national_sd", "targets", "area_deprivation"}
 _KEYS = {
     "context": ("urn", "year", "measure"),
     "results": ("urn", "year", "measure"),
@@ -37,6 +37,7 @@ _KEYS = {
     "p8_estimates": ("year", "prior_group"),
     "national_sd": ("year", "measure"),
     "targets": ("urn", "year", "measure", "level"),
+    "area_deprivation": ("lsoa",),
 }
 
 

@@ -373,6 +373,25 @@ def census_context(rng, schools: pd.DataFrame, years=YEARS) -> pd.DataFrame:
     return out
 
 
+def synthetic_areas(schools: pd.DataFrame, seed: int) -> tuple[pd.Series, pd.DataFrame]:
+    """Each school's own small area (a fictional LSOA) and its IDACI rank, decile and percentile.
+
+    Area deprivation follows the school's deprivation loosely (schools draw pupils from beyond their own
+    area). Drawn from a separate random stream, so the rest of the store is the same with or without it.
+    """
+    rng = np.random.default_rng([seed, 1])
+    z = schools["deprivation"].to_numpy()
+    latent = (z - z.mean()) / z.std() * 0.8 + rng.normal(0, 0.6, len(z))
+    percentile = 100 * pd.Series(latent).rank(pct=True).to_numpy()
+    lsoas = pd.Series([f"SYN{urn}" for urn in schools["urn"]], index=schools.index)
+    areas = 32844
+    rank = np.clip(np.round((1 - percentile / 100) * (areas - 1)) + 1, 1, areas).astype(int)
+    table = pd.DataFrame({"lsoa": lsoas.to_numpy(), "idaci_rank": rank,
+                          "idaci_decile": np.minimum(10, (rank - 1) * 10 // areas + 1),
+                          "area_deprivation": 100 * (1 - (rank - 1) / (areas - 1))})
+    return lsoas, table
+
+
 # -- the build ------------------------------------------------------------------------------------
 
 def _quiet(fraction: float, message: str) -> None:
@@ -396,11 +415,13 @@ def generate(scale: str = "national", seed: int = 2024, progress: Progress = _qu
         truth += [ks4_truth.assign(year=year), ks2_truth.assign(year=year)]
     pupils = pd.concat(pupils_all, ignore_index=True)
     pupils.insert(0, "pupil_id", np.arange(len(pupils)))
+    lsoas, areas = synthetic_areas(schools, seed)
     school_table = pd.DataFrame({
         "urn": schools["urn"], "name": schools["name"], "la_code": schools["la_code"], "phase": schools["phase"],
         "phase_rank": 3, "nftype": schools["nftype"], "state_funded": True, "mainstream": True, "is_open": True,
+        "lsoa": lsoas,
     })
-    return {"schools": school_table, "context": pd.concat(context, ignore_index=True),
+    return {"schools": school_table, "area_deprivation": areas, "context": pd.concat(context, ignore_index=True),
             "results": pd.concat(results, ignore_index=True), "pupils": pupils,
             "synthetic_truth": pd.concat(truth, ignore_index=True)}
 
@@ -424,6 +445,7 @@ def build_demo_store(path: str | Path, scale: str = "national", seed: int = 2024
             store.upsert("context", tables["context"])
             store.upsert("results", tables["results"].astype({"n": "Int64"}))
             store.upsert("synthetic_truth", tables["synthetic_truth"])
+            store.upsert("area_deprivation", tables["area_deprivation"])
             progress(0.85, f"Writing {len(tables['pupils']):,} pupil rows")
             pupils = tables["pupils"]
             con.register("generated_pupils", pupils)

@@ -76,8 +76,11 @@ points["is_host"] = points["urn"] == sel.urn
 if sel.anonymise:  # letters for the group only; the rest of the pool stays unnamed
     rest = ~points["in_group"] & ~points["is_host"]
     points["name"] = ["Another school" if r else anon.label(u, n) for u, n, r in zip(points["urn"], points["name"], rest)]
-chart(charts.context_scatter(points, feature, "va", FEATURE_LABELS[feature], MEASURES_BY_CODE[measure].label,
-                             f"{FEATURE_LABELS[feature]} against {MEASURES_BY_CODE[measure].label}", sel.theme), "context")
+if points[[feature, "va"]].dropna().empty:
+    st.info(f"The store has no {FEATURE_LABELS[feature].lower()} with {MEASURES_BY_CODE[measure].label} for these schools.")
+else:
+    chart(charts.context_scatter(points, feature, "va", FEATURE_LABELS[feature], MEASURES_BY_CODE[measure].label,
+                                 f"{FEATURE_LABELS[feature]} against {MEASURES_BY_CODE[measure].label}", sel.theme), "context")
 
 st.header("Save as a club")
 with st.form("save_club"):

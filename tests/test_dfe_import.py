@@ -214,3 +214,44 @@ def test_real_gias_spine_and_older_census_files_import(dfe_dir, store):
     assert phases["primary"] > 500 and phases["secondary"] > 50
     np_codes = store.query("SELECT count(*) AS n FROM context WHERE year = 2017 AND measure = 'pct_disadvantaged' AND reason = 'NP'")
     assert np_codes["n"][0] == 24
+
+
+def write_idaci_workbook(path, ranks):
+    """A workbook shaped like the IoD2019 supplementary file, with the given IDACI ranks."""
+    import openpyxl
+
+    from benchmarking.dfe_import import IDACI_DECILE, IDACI_RANK, IDACI_SHEET
+
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    sheet = book.create_sheet(IDACI_SHEET)
+    sheet.append(["LSOA code (2011)", "LSOA name (2011)", IDACI_RANK, IDACI_DECILE])
+    for i, rank in enumerate(ranks):
+        sheet.append([f"E0100000{i}", f"Area {i}", rank, min(10, (rank - 1) * 10 // len(ranks) + 1)])
+    book.save(path)
+    return path
+
+
+def test_area_deprivation_joins_schools_through_their_gias_lsoa(tmp_path, store):
+    workbook = write_idaci_workbook(tmp_path / "idaci.xlsx", [1, 2, 3, 4, 5])
+    gias = write_csv(tmp_path / "gias.csv", '"URN","LA (code)","EstablishmentName","PhaseOfEducation (name)","LSOA (code)"\n'
+                                            '"111111","936","Alpha School","Secondary","E01000003"\n', encoding="utf-8")
+    import_dfe(store, [workbook, gias])
+    areas = store.query("SELECT * FROM area_deprivation ORDER BY idaci_rank")
+    assert areas["area_deprivation"].tolist() == [100.0, 75.0, 50.0, 25.0, 0.0]  # rank 1 is the most deprived
+    joined = store.query("SELECT a.area_deprivation FROM schools s JOIN area_deprivation a USING (lsoa) WHERE urn = 111111")
+    assert joined["area_deprivation"].tolist() == [25.0]
+
+
+def test_other_workbooks_in_a_folder_are_skipped(tmp_path, store):
+    import openpyxl
+
+    openpyxl.Workbook().save(tmp_path / "abbreviations.xlsx")
+    report = import_dfe(store, [tmp_path])
+    assert [p.name for p, _ in report.skipped] == ["abbreviations.xlsx"]
+
+
+def test_real_idaci_workbook_and_surrey_gias_import(dfe_dir, store):
+    import_dfe(store, [dfe_dir / "deprivation", dfe_dir / "gias" / "2021-05-06" / "2021_936_gias.csv"])
+    assert store.query("SELECT count(*) AS n FROM area_deprivation")["n"][0] == 32844
+    assert store.query("SELECT count(*) AS n FROM schools JOIN area_deprivation USING (lsoa)")["n"][0] == 590

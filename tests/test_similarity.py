@@ -152,3 +152,28 @@ def test_real_2018_19_groups_are_tighter_than_own_la_and_mostly_from_other_las(d
     assert len(comparable) > 3000
     assert comparable["tighter_on_every_feature"].mean() >= 0.90
     assert quality["other_la_share"].mean() > 0.5 and (quality["other_la_share"] > 0.5).mean() > 0.9
+
+
+def test_optional_area_deprivation_is_used_only_when_most_of_the_pool_has_it():
+    rows = [(i, 1, 40 + i, 10 + i) for i in range(1, 11)]
+    without = SimilarityIndex(pool(rows))
+    assert "area_deprivation" not in without.used and without.unavailable == ["area_deprivation"]
+    with_area = pool(rows).assign(area_deprivation=[10.0 * i for i in range(10)])
+    with_area.loc[0, "area_deprivation"] = np.nan
+    index = SimilarityIndex(with_area)
+    assert "area_deprivation" in index.used and index.unavailable == []
+    assert index.neighbours(1, 5).matched_without == ["area_deprivation"]
+    assert "area_deprivation" in index.neighbours(2, 5).features
+
+
+def test_without_a_census_the_cohorts_own_context_stands_in(tmp_path, store):
+    from tests.conftest import write_csv
+
+    header = "RECTYPE,LEA,URN,SCHNAME,NFTYPE,TPUP,ATT8SCR,P8MEA,P8CILOW,P8CIUPP,P8PUP,KS2APS,PTFSM6CLA1A,PTEALGRP2,PSENAPK4,PSENSE4,TOTPUPS\n"
+    rows = "".join(f"1,936,{100000 + i},School {i},AC,150,{40 + i},0.1,-0.1,0.3,140,{27 + i / 10},{10 + i}%,{i}%,11%,2%,{900 + i}\n"
+                   for i in range(8))
+    import_dfe(store, [write_csv(tmp_path / "2018-2019" / "ks4.csv", header + rows)])
+    features = load_features(store, 2019, "secondary")
+    assert set(features["context_source"]) == {"cohort"}
+    assert features.set_index("urn").loc[100003, ["pct_disadvantaged", "pct_eal", "pupils_on_roll"]].tolist() == [13, 3, 903]
+    assert SimilarityIndex(features).excluded == {}

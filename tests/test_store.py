@@ -17,7 +17,7 @@ def test_a_new_store_is_created_at_the_current_schema_with_las_and_measures(tmp_
 def test_reopening_a_store_migrates_nothing_twice(tmp_path):
     open_store(tmp_path / "s.duckdb").close()
     with open_store(tmp_path / "s.duckdb") as store:
-        assert store.query("SELECT version FROM schema_version ORDER BY version")["version"].tolist() == [1, 2, 3]
+        assert store.query("SELECT version FROM schema_version ORDER BY version")["version"].tolist() == [1, 2, 3, 4]
 
 
 def test_a_version_1_store_is_migrated_even_when_opened_for_reading(tmp_path):
@@ -25,12 +25,14 @@ def test_a_version_1_store_is_migrated_even_when_opened_for_reading(tmp_path):
     con = duckdb.connect(str(tmp_path / "s.duckdb"))
     con.execute("DROP TABLE club_members; DROP TABLE clubs; DROP SEQUENCE club_id_seq; "
                 "DROP TABLE p8_estimates; DROP TABLE national_sd; DROP TABLE targets; "
+                "DROP TABLE area_deprivation; ALTER TABLE schools DROP COLUMN lsoa; "
                 "DELETE FROM schema_version WHERE version > 1")
     con.close()
     with open_store(tmp_path / "s.duckdb", read_only=True) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 3
+        assert store.schema_version() == SCHEMA_VERSION == 4
         assert store.query("SELECT count(*) AS n FROM clubs")["n"][0] == 0
         assert store.query("SELECT count(*) AS n FROM targets")["n"][0] == 0
+        assert "lsoa" in store.query("SELECT * FROM schools LIMIT 0").columns
 
 
 def test_reading_a_missing_store_says_how_to_make_one(tmp_path):

@@ -15,17 +15,30 @@ SELECT s.urn,
        coalesce(la.la_name, 'LA ' || s.la_code) AS la_name,
        s.phase,
        coalesce(s.mainstream, true) AS mainstream,
-       sc.pct_disadvantaged,
-       sc.pct_eal,
-       sc.pct_sen_support,
-       sc.pct_ehcp,
-       sc.pupils_on_roll,
+       coalesce(sc.pct_disadvantaged, cohort.pct_disadvantaged) AS pct_disadvantaged,
+       coalesce(sc.pct_eal, cohort.pct_eal)                     AS pct_eal,
+       coalesce(sc.pct_sen_support, cohort.pct_sen_support)     AS pct_sen_support,
+       coalesce(sc.pct_ehcp, cohort.pct_ehcp)                   AS pct_ehcp,
+       coalesce(sc.pupils_on_roll, cohort.pupils_on_roll)       AS pupils_on_roll,
+       CASE WHEN sc.urn IS NULL AND cohort.pct_disadvantaged IS NOT NULL THEN 'cohort' ELSE 'census' END AS context_source,
+       area.area_deprivation,
        prior.value                  AS prior_published,
        att8.value - 10 * p8.value   AS prior_standin
 FROM pool
 JOIN schools s USING (urn)
 LEFT JOIN local_authorities la ON la.la_code = s.la_code
 LEFT JOIN school_context sc ON sc.urn = s.urn AND sc.year = $1
+-- Without a census for the year, the key stage file's own cohort figures stand in (context_source says which).
+LEFT JOIN (
+    SELECT urn,
+           max(value) FILTER (WHERE measure = lower($2) || '_cohort_pct_disadvantaged') AS pct_disadvantaged,
+           max(value) FILTER (WHERE measure = lower($2) || '_cohort_pct_eal')           AS pct_eal,
+           max(value) FILTER (WHERE measure = lower($2) || '_cohort_pct_sen_support')   AS pct_sen_support,
+           max(value) FILTER (WHERE measure = lower($2) || '_cohort_pct_ehcp')          AS pct_ehcp,
+           max(value) FILTER (WHERE measure = 'pupils_on_roll')                         AS pupils_on_roll
+    FROM context WHERE year = $1 GROUP BY urn
+) cohort ON cohort.urn = s.urn
+LEFT JOIN area_deprivation area ON area.lsoa = s.lsoa
 LEFT JOIN context prior ON prior.urn = s.urn AND prior.year = $1 AND prior.measure = $3
 LEFT JOIN results att8 ON att8.urn = s.urn AND att8.year = $1 AND att8.measure = 'ks4_att8'
 LEFT JOIN results p8 ON p8.urn = s.urn AND p8.year = $1 AND p8.measure = 'ks4_p8'

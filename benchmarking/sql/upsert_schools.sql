@@ -4,7 +4,7 @@
 -- school (equal rank, primary beside secondary) make it all-through.
 INSERT INTO schools
 SELECT urn::INTEGER, name::VARCHAR, la_code::INTEGER, phase::VARCHAR, phase_rank::INTEGER, nftype::VARCHAR,
-       school_type::VARCHAR, state_funded::BOOLEAN, mainstream::BOOLEAN, is_open::BOOLEAN
+       school_type::VARCHAR, state_funded::BOOLEAN, mainstream::BOOLEAN, is_open::BOOLEAN, lsoa::VARCHAR
 FROM incoming_schools
 ON CONFLICT (urn) DO UPDATE SET
     name         = coalesce(excluded.name, schools.name),
@@ -14,6 +14,7 @@ ON CONFLICT (urn) DO UPDATE SET
     state_funded = coalesce(excluded.state_funded, schools.state_funded),
     mainstream   = coalesce(excluded.mainstream, schools.mainstream),
     is_open      = coalesce(excluded.is_open, schools.is_open),
+    lsoa         = coalesce(excluded.lsoa, schools.lsoa),
     phase = CASE
         WHEN excluded.phase IS NULL THEN schools.phase
         WHEN schools.phase IS NULL OR excluded.phase_rank > schools.phase_rank THEN excluded.phase

@@ -349,6 +349,17 @@ def table(frame: pd.DataFrame, file_name: str, projector: bool = False, empty: s
                        key=key or f"download_{file_name}")
 
 
+@st.cache_resource(show_spinner=False, max_entries=400)
+def _cached_figure(key: tuple, _build):
+    return _build()
+
+
+def figure(key: tuple, build, anonymised: bool):
+    """A chart built once per set of inputs (`key` must name them all): plotly spends far longer building
+    a figure than sending it. Anonymised charts are built each time, as their letters belong to one session."""
+    return build() if anonymised else _cached_figure((db_key(),) + key, build)
+
+
 def chart(fig, key: str, on_select: str = "ignore"):
     """A plotly chart with its own PNG export (the toolbar's camera)."""
     return st.plotly_chart(fig, width="stretch", key=key, on_select=on_select,

@@ -7,7 +7,7 @@ from benchmarking import charts
 from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.va_report import CONTEXTUAL_CAVEAT, PHASE_MEASURES
 from benchmarking.value_added import BAND_LABELS, pupil_group_labels, relative_to_group
-from pages.common import (PAGES, anonymiser, chart, ci_text, db_key, fmt, funnel_figure, pooled, pupil_groups, school_names, school_pupils,
+from pages.common import (PAGES, anonymiser, chart, ci_text, db_key, figure, fmt, funnel_figure, pooled, pupil_groups, school_names, school_pupils,
                           selection, similarity_index, table, va_table)
 
 sel = selection()
@@ -47,7 +47,9 @@ if not own.empty:
     st.caption(f"95% CI on the difference {ci_text(relative['ci_low'], relative['ci_high'])}")
 dots = pd.concat([own, members]).merge(school_names(db_key()), on="urn")
 dots["is_host"] = dots["urn"] == sel.urn
-chart(charts.ci_dots(anon.frame(dots), f"{MEASURES_BY_CODE[measure].label}: this school and its club", sel.theme), "club_dots")
+chart(figure(("club_dots", sel.urn, sel.year, measure, sel.projector),
+             lambda: charts.ci_dots(anon.frame(dots), f"{MEASURES_BY_CODE[measure].label}: this school and its club", sel.theme),
+             sel.anonymise), "club_dots")
 
 st.header("Expected against actual, school by school")
 scope = st.radio("Schools", ["The club", "Our LA", "All schools"], horizontal=True)
@@ -64,7 +66,9 @@ else:
     shown = anon.frame(frame) if sel.anonymise and scope != "All schools" else frame
     if sel.anonymise and scope == "All schools":
         shown = frame.assign(name=np.where(frame["is_host"], frame["name"], "Another school"))
-    event = chart(charts.expected_vs_actual(shown, "Expected against actual (click a school to open it)", sel.theme, unit),
+    event = chart(figure(("expected_actual", sel.urn, sel.year, measure, scope, sel.projector),
+                         lambda: charts.expected_vs_actual(shown, "Expected against actual (click a school to open it)",
+                                                           sel.theme, unit), sel.anonymise),
                   "expected_actual", on_select="rerun")
     picked = event.selection.points if event and event.selection else []
     if picked and "customdata" in picked[0] and not sel.anonymise:
@@ -84,7 +88,9 @@ else:
     groups = pupil_group_labels(scores)
     colour = st.selectbox("Colour pupils by", list(groups.columns), format_func=lambda g: g.replace("_", " "))
     pupils = scores[["pupil_id", "expected", "actual"]].assign(group=groups[colour].to_numpy())
-    chart(charts.pupil_scatter(pupils, "group", "Each pupil: expected against actual", sel.theme, unit), "pupils")
+    chart(figure(("pupils", sel.urn, sel.year, measure, colour, sel.projector),
+                 lambda: charts.pupil_scatter(pupils, "group", "Each pupil: expected against actual", sel.theme, unit),
+                 False), "pupils")
     st.subheader("Pupil groups, like for like")
     comparison = pupil_groups(sel.urn, sel.year, measure, club)
     table(pd.DataFrame({"Grouping": comparison["grouping"].str.replace("_", " "), "Group": comparison["group"],

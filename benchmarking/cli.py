@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .errors import BenchmarkingError
+from .validation import FileProblem
 from .store import default_db_path, open_store
 
 
@@ -370,6 +371,13 @@ def main(argv: list[str] | None = None) -> int:
     args.db = args.db or default_db_path()
     try:
         return args.run(args)
+    except FileProblem as exc:  # the whole validation report, then the one-line summary
+        for problem in exc.problems[:50]:
+            print(f"  {problem}", file=sys.stderr)
+        if len(exc.problems) > 50:
+            print(f"  ... and {len(exc.problems) - 50} more", file=sys.stderr)
+        print(f"error: nothing was imported. {exc}", file=sys.stderr)
+        return 1
     except BenchmarkingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from .csvfiles import checksum, read_header, read_text_table
@@ -17,6 +18,7 @@ from .dfe_values import parse_numeric
 from .errors import BenchmarkingError
 from .reference import SCHOOL_TYPES
 from .store import Store
+from .validation import FileProblem, Problem, checking, report
 
 Progress = Callable[[float, str], None]
 
@@ -160,37 +162,27 @@ class ParsedFile:
         return self.rows_read - self.rows_skipped
 
 
-class FileProblem(BenchmarkingError):
-    """A file failed validation; the message names the file, row, column and what was wrong."""
-
-
 def _first_column(table: pd.DataFrame, aliases: tuple[str, ...]) -> str | None:
     return next((a for a in aliases if a in table.columns), None)
 
 
 def _numeric(table: pd.DataFrame, column: str, path: Path):
-    """Parse one column, failing on the first cell that is neither a number nor a DfE code."""
+    """Parse one column; every cell that is neither a number nor a DfE code is reported."""
     parsed = parse_numeric(table[column])
-    if parsed.invalid.any():
-        index = parsed.invalid.idxmax()
-        line = int(table.loc[index, "_line"])
-        raise FileProblem(
-            f"{path.name}, row {line}, column {column}: expected a number or a DfE code "
-            f"(SUPP, NE, NP, NA, LOWCOV, NEW...), found {str(table.loc[index, column])[:30]!r}."
-        )
+    for position in np.flatnonzero(parsed.invalid.to_numpy()):
+        report(Problem(path.name, int(table["_line"].iloc[position]), column,
+                       "expected a number or a DfE code (SUPP, NE, NP, NA, LOWCOV, NEW...), "
+                       f"found {str(table[column].iloc[position])[:30]!r}."))
     return parsed
 
 
 def _urns(table: pd.DataFrame, path: Path, column: str = "URN") -> pd.Series:
     urn = pd.to_numeric(table[column].str.strip(), errors="coerce")
     bad = urn.isna() | (urn <= 0) | (urn % 1 != 0)
-    if bad.any():
-        index = bad.idxmax()
-        raise FileProblem(
-            f"{path.name}, row {int(table.loc[index, '_line'])}, column {column}: "
-            f"expected a school URN (a whole number), found {str(table.loc[index, column])[:30]!r}."
-        )
-    return urn.astype("int64")
+    for position in np.flatnonzero(bad.to_numpy()):
+        report(Problem(path.name, int(table["_line"].iloc[position]), column,
+                       f"expected a school URN (a whole number), found {str(table[column].iloc[position])[:30]!r}."))
+    return urn.where(~bad, 0).astype("int64")
 
 
 def _long_values(table, urns, year, mapping, path) -> pd.DataFrame:
@@ -363,7 +355,8 @@ def _parse_idaci(path: Path) -> ParsedFile | None:
 def parse_file(path: Path, year: int | None = None) -> ParsedFile | None:
     """Parse and validate one file. None when the file is not a kind this tool imports."""
     if path.suffix.lower() == ".xlsx":
-        return _parse_idaci(path)
+        with checking():
+            return _parse_idaci(path)
     header = read_header(path)
     kind = detect_kind(header)
     if kind is None:
@@ -380,28 +373,29 @@ def parse_file(path: Path, year: int | None = None) -> ParsedFile | None:
     table["_line"] = range(2, len(table) + 2)
     parsed = ParsedFile(path=path, kind=kind, year=year if needs_year else None,
                         checksum=checksum(raw), rows_read=len(table))
-    if kind == "ks4":
-        # DfE's provisional KS4 file is headline-only; the final ("revised") file has every measure.
-        parsed.variant = "final" if "KS2APS" in header or len(header) > 100 else "provisional"
-        _key_stage_file(table, path, year, {"1", "2"}, "secondary", KS4_RESULTS, KS4_CONTEXT, parsed)
-    elif kind == "ks2":
-        _key_stage_file(table, path, year, {"1", "2"}, "primary", KS2_RESULTS, KS2_CONTEXT, parsed)
-    elif kind == "census":
-        _parse_census(table, path, year, parsed)
-    elif kind == "spine":
-        _parse_spine(table, path, parsed)
-    elif kind == "gias":
-        _parse_gias(table, path, parsed)
-    elif kind == "gias_links":
-        _parse_links(table, path, parsed)
-    elif kind == "p8_estimates":
-        groups = _numeric(table, "ks2emss_grp", path)
-        estimates = _numeric(table, "p8est", path)
-        parsed.estimates = pd.DataFrame({"year": year, "prior_group": groups.values.astype(int),
-                                         "estimate": estimates.values})
-    elif kind == "p8_sd":
-        parsed.national_sd = pd.DataFrame({"year": [year], "measure": ["ks4_p8"],
-                                           "sd": [_numeric(table, "Progress 8", path).values.iloc[0]]})
+    with checking():
+        if kind == "ks4":
+            # DfE's provisional KS4 file is headline-only; the final ("revised") file has every measure.
+            parsed.variant = "final" if "KS2APS" in header or len(header) > 100 else "provisional"
+            _key_stage_file(table, path, year, {"1", "2"}, "secondary", KS4_RESULTS, KS4_CONTEXT, parsed)
+        elif kind == "ks2":
+            _key_stage_file(table, path, year, {"1", "2"}, "primary", KS2_RESULTS, KS2_CONTEXT, parsed)
+        elif kind == "census":
+            _parse_census(table, path, year, parsed)
+        elif kind == "spine":
+            _parse_spine(table, path, parsed)
+        elif kind == "gias":
+            _parse_gias(table, path, parsed)
+        elif kind == "gias_links":
+            _parse_links(table, path, parsed)
+        elif kind == "p8_estimates":
+            groups = _numeric(table, "ks2emss_grp", path)
+            estimates = _numeric(table, "p8est", path)
+            parsed.estimates = pd.DataFrame({"year": year, "prior_group": groups.values.astype(int),
+                                             "estimate": estimates.values})
+        elif kind == "p8_sd":
+            parsed.national_sd = pd.DataFrame({"year": [year], "measure": ["ks4_p8"],
+                                               "sd": [_numeric(table, "Progress 8", path).values.iloc[0]]})
     return parsed
 
 
@@ -445,8 +439,9 @@ def import_dfe(store: Store, paths: list[str | Path], year: int | None = None,
         try:
             parsed = parse_file(path, year)
         except BenchmarkingError as exc:
+            rejected = len({p.row for p in exc.problems}) if isinstance(exc, FileProblem) else 0
             store.log_import(file=str(path), kind="unknown", year=year, checksum=None, rows_read=0,
-                             rows_stored=0, rows_skipped=0, rows_rejected=1, status="failed", message=str(exc))
+                             rows_stored=0, rows_skipped=0, rows_rejected=rejected, status="failed", message=str(exc))
             raise
         if parsed is None:
             if path.resolve() in explicit:

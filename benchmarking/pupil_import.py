@@ -12,6 +12,7 @@ import pandas as pd
 from .csvfiles import checksum, read_text_table
 from .errors import BenchmarkingError
 from .store import Store
+from .validation import FileProblem, Problem, checking, report
 
 TEMPLATE_COLUMNS = ("pupil_id", "urn", "key_stage", "prior_attainment", "attainment8", "english_grade",
                     "maths_grade", "ks2_read", "ks2_writ", "ks2_mat", "disadvantaged", "sen", "eal", "sex")
@@ -39,12 +40,9 @@ class PupilImport:
     schools: int
 
 
-def _problem(path: Path, line: int, column: str, what: str) -> BenchmarkingError:
-    return BenchmarkingError(f"{path.name}, row {line}, column {column}: {what}")
-
-
 def parse_pupils(path: Path, year: int, known_urns: set[int]) -> pd.DataFrame:
-    """Validate every row of a pupil CSV; the first problem stops the import with its row and column."""
+    """Validate every row of a pupil CSV. Every problem is reported by row and column (never by pupil);
+    with any problem, the file is rejected whole."""
     table = read_text_table(path)
     table.columns = [c.strip().lower() for c in table.columns]
     missing = [c for c in REQUIRED if c not in table.columns]
@@ -57,41 +55,44 @@ def parse_pupils(path: Path, year: int, known_urns: set[int]) -> pd.DataFrame:
     lines = pd.Series(range(2, len(table) + 2), index=table.index)
     text = table[list(TEMPLATE_COLUMNS)].fillna("").apply(lambda s: s.str.strip())
 
-    def first_bad(mask: pd.Series, column: str, what: str) -> None:
-        if mask.any():
-            raise _problem(path, int(lines[mask.idxmax()]), column, what)
+    def bad(mask: pd.Series, column: str, what: str) -> None:
+        for line in lines[mask.fillna(False).astype(bool)]:
+            report(Problem(path.name, int(line), column, what))
 
-    first_bad(text["pupil_id"] == "", "pupil_id", "every pupil needs a pseudonymous id.")
-    first_bad(text["pupil_id"].duplicated() & (text["pupil_id"] != ""), "pupil_id",
-              "this pupil id appears on an earlier row; each pupil must appear once.")
-    urn = pd.to_numeric(text["urn"], errors="coerce")
-    first_bad(urn.isna() | (urn % 1 != 0), "urn", "expected a school URN (a whole number).")
-    first_bad(~urn.astype("int64").isin(known_urns), "urn",
-              "this URN is not in the store; import the school's DfE files first, or check the URN.")
-    stage = text["key_stage"].str.upper()
-    first_bad(~stage.isin(["KS4", "KS2"]), "key_stage", "expected KS4 or KS2.")
-    out = pd.DataFrame({"pupil_id": text["pupil_id"], "urn": urn.astype("int64"), "year": year, "key_stage": stage})
-    for column in ("prior_attainment", "attainment8", "english_grade", "maths_grade", "ks2_read", "ks2_writ", "ks2_mat"):
-        values = pd.to_numeric(text[column], errors="coerce")
-        first_bad(values.isna() & (text[column] != ""), column, "expected a number or a blank.")
-        for stage_name in ("KS4", "KS2"):
-            rule = RANGES.get((stage_name, column))
-            rows = stage == stage_name
-            if rule is None:
-                first_bad(rows & values.notna(), column, f"this column is not used for {stage_name} pupils; leave it blank.")
-                continue
-            low, high, whole = rule
-            bad = rows & values.notna() & ((values < low) | (values > high) | ((values % 1 != 0) if whole else False))
-            first_bad(bad, column, f"must be {'a whole number ' if whole else ''}between {low} and {high} for {stage_name} pupils.")
-        out[column] = values
-    for column in ("disadvantaged", "eal"):
-        flag = text[column].str.upper()
-        first_bad(~flag.isin(YES | NO), column, "expected Y or N.")
-        out[column] = flag.isin(YES)
-    sen = text["sen"].str.upper()
-    first_bad(~sen.isin(["N", "K", "E"]), "sen", "expected N (none), K (SEN support) or E (EHC plan).")
-    sex = text["sex"].str.upper()
-    first_bad(~sex.isin(["F", "M"]), "sex", "expected F or M.")
+    with checking():
+        bad(text["pupil_id"] == "", "pupil_id", "every pupil needs a pseudonymous id.")
+        bad(text["pupil_id"].duplicated() & (text["pupil_id"] != ""), "pupil_id",
+            "this pupil id appears on an earlier row; each pupil must appear once.")
+        urn = pd.to_numeric(text["urn"], errors="coerce")
+        not_urn = urn.isna() | (urn % 1 != 0)
+        bad(not_urn, "urn", "expected a school URN (a whole number).")
+        bad(~not_urn & ~urn.isin(known_urns), "urn",
+            "this URN is not in the store; import the school's DfE files first, or check the URN.")
+        stage = text["key_stage"].str.upper()
+        bad(~stage.isin(["KS4", "KS2"]), "key_stage", "expected KS4 or KS2.")
+        out = pd.DataFrame({"pupil_id": text["pupil_id"], "urn": urn.where(~not_urn, 0).astype("int64"),
+                            "year": year, "key_stage": stage})
+        for column in ("prior_attainment", "attainment8", "english_grade", "maths_grade", "ks2_read", "ks2_writ", "ks2_mat"):
+            values = pd.to_numeric(text[column], errors="coerce")
+            bad(values.isna() & (text[column] != ""), column, "expected a number or a blank.")
+            for stage_name in ("KS4", "KS2"):
+                rule = RANGES.get((stage_name, column))
+                rows = stage == stage_name
+                if rule is None:
+                    bad(rows & values.notna(), column, f"this column is not used for {stage_name} pupils; leave it blank.")
+                    continue
+                low, high, whole = rule
+                outside = rows & values.notna() & ((values < low) | (values > high) | ((values % 1 != 0) if whole else False))
+                bad(outside, column, f"must be {'a whole number ' if whole else ''}between {low} and {high} for {stage_name} pupils.")
+            out[column] = values
+        for column in ("disadvantaged", "eal"):
+            flag = text[column].str.upper()
+            bad(~flag.isin(YES | NO), column, "expected Y or N.")
+            out[column] = flag.isin(YES)
+        sen = text["sen"].str.upper()
+        bad(~sen.isin(["N", "K", "E"]), "sen", "expected N (none), K (SEN support) or E (EHC plan).")
+        sex = text["sex"].str.upper()
+        bad(~sex.isin(["F", "M"]), "sex", "expected F or M.")
     out["sen"], out["sex"] = sen, sex
     out["english_grade"] = out["english_grade"].astype("Int64")
     out["maths_grade"] = out["maths_grade"].astype("Int64")
@@ -108,8 +109,9 @@ def import_pupils(store: Store, path: str | Path, year: int) -> PupilImport:
     try:
         pupils = parse_pupils(path, year, known)
     except BenchmarkingError as exc:
+        rejected = len({p.row for p in exc.problems}) if isinstance(exc, FileProblem) else 0
         store.log_import(file=str(path), kind="pupils", year=year, checksum=checksum(raw), rows_read=0,
-                         rows_stored=0, rows_skipped=0, rows_rejected=1, status="failed", message=str(exc))
+                         rows_stored=0, rows_skipped=0, rows_rejected=rejected, status="failed", message=str(exc))
         raise
     with store.transaction():
         store.replace_pupils(pupils)

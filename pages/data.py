@@ -8,6 +8,7 @@ import streamlit as st
 from benchmarking.dfe_import import import_dfe
 from benchmarking.errors import BenchmarkingError
 from benchmarking.pupil_import import TEMPLATE_COLUMNS, import_pupils
+from benchmarking.validation import FileProblem
 from pages.common import clear_caches, db_key, get_store, selection, summary, table
 
 sel = selection()
@@ -37,6 +38,15 @@ with right:
                         for v in info["measures"].values()]), "measures.csv", sel.projector)
 
 
+def show_rejection(exc: BenchmarkingError) -> None:
+    """Why nothing was imported: every rejected row and column, as a table that downloads."""
+    st.error(f"Nothing was imported: the store is as it was. {exc}")
+    if isinstance(exc, FileProblem):
+        report = pd.DataFrame([{"File": p.file, "Row": p.row, "Column": p.column, "Problem": p.message} for p in exc.problems])
+        st.subheader(f"Validation report: {len(report)} problem{'s' if len(report) != 1 else ''}")
+        table(report, "validation-report.csv", sel.projector, key="download_validation")
+
+
 def save_uploads(files) -> list[Path]:
     folder = Path(tempfile.mkdtemp(prefix="upload-"))
     paths = []
@@ -50,20 +60,21 @@ def save_uploads(files) -> list[Path]:
 st.header("Import DfE files")
 st.caption("Performance-table, census and GIAS CSV files exactly as downloaded. Every file is checked first: "
            "one bad cell and nothing is stored.")
-with st.form("dfe_upload", clear_on_submit=False):
-    files = st.file_uploader("DfE CSV files", type=["csv"], accept_multiple_files=True)
+with st.form("dfe_upload"):
+    files = st.file_uploader("DfE CSV files", type=["csv", "xlsx"], accept_multiple_files=True)
     year = st.number_input("Exam year (2018-19 is 2019)", 2010, 2035, 2019)
-    if st.form_submit_button("Check and import") and files:
-        bar = st.progress(0.0)
-        try:
-            report = import_dfe(get_store(), save_uploads(files), year=int(year),
-                                progress=lambda f, m: bar.progress(min(f, 1.0), text=m))
-            clear_caches()
-            st.success("Imported: " + "; ".join(f"{p.path.name} ({p.kind_label}, {p.rows_stored:,} rows)" for p in report.stored))
-            for path, why in report.skipped:
-                st.warning(f"{path.name}: {why}")
-        except BenchmarkingError as exc:
-            st.error(f"Nothing was imported. {exc}")
+    import_files = st.form_submit_button("Check and import")
+if import_files and files:  # after the form: the report below has download buttons, which forms refuse
+    bar = st.progress(0.0)
+    try:
+        report = import_dfe(get_store(), save_uploads(files), year=int(year),
+                            progress=lambda f, m: bar.progress(min(f, 1.0), text=m))
+        clear_caches()
+        st.success("Imported: " + "; ".join(f"{p.path.name} ({p.kind_label}, {p.rows_stored:,} rows)" for p in report.stored))
+        for path, why in report.skipped:
+            st.warning(f"{path.name}: {why}")
+    except BenchmarkingError as exc:
+        show_rejection(exc)
 
 st.header("Import pupils")
 st.caption("A pupil CSV in the template (columns: " + ", ".join(TEMPLATE_COLUMNS) + "). Pupil rows are personal data: "
@@ -71,13 +82,14 @@ st.caption("A pupil CSV in the template (columns: " + ", ".join(TEMPLATE_COLUMNS
 with st.form("pupil_upload"):
     pupil_file = st.file_uploader("Pupil CSV", type=["csv"])
     pupil_year = st.number_input("Exam year", 2010, 2035, max(info["years"]) if info["years"] else 2024, key="pupil_year")
-    if st.form_submit_button("Check and import pupils") and pupil_file:
-        try:
-            result = import_pupils(get_store(), save_uploads([pupil_file])[0], int(pupil_year))
-            clear_caches()
-            st.success(f"Imported {result.rows:,} pupils in {result.schools} schools for {result.year}.")
-        except BenchmarkingError as exc:
-            st.error(f"Nothing was imported. {exc}")
+    import_pupil_file = st.form_submit_button("Check and import pupils")
+if import_pupil_file and pupil_file:
+    try:
+        result = import_pupils(get_store(), save_uploads([pupil_file])[0], int(pupil_year))
+        clear_caches()
+        st.success(f"Imported {result.rows:,} pupils in {result.schools} schools for {result.year}.")
+    except BenchmarkingError as exc:
+        show_rejection(exc)
 
 st.header("Import log")
 log = get_store().query("SELECT imported_at, file, kind, year, rows_read, rows_stored, rows_skipped, rows_rejected, status, message "

@@ -111,3 +111,23 @@ def test_a_link_opens_the_same_school_and_year(server, browser, small_demo_path)
     assert f"Schools like {school['name']}" in page.locator("h1").first.inner_text()
     assert "year=2023" in page.url and f"urn={school['urn']}" in page.url
     page.close()
+
+
+def test_a_bad_upload_gets_a_validation_report_and_changes_nothing(server, browser, small_demo_path, tmp_path):
+    from benchmarking.store import open_store
+
+    with open_store(small_demo_path, read_only=True) as store:
+        urn = int(store.query("SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])
+    bad = tmp_path / "pupils.csv"
+    bad.write_text("pupil_id,urn,key_stage,prior_attainment,disadvantaged,sen,eal,sex\n"
+                   f"P1,{urn},KS4,130,N,N,N,F\nP2,{urn},KS4,100,N,Z,N,F\nP3,{urn},KS4,100,N,N,N,F\n")
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{server}/data")
+    wait_for_app(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').nth(1).set_input_files(str(bad))
+    page.get_by_role("button", name="Check and import pupils").click()
+    page.get_by_text("Validation report: 2 problems").wait_for(timeout=30_000)
+    assert page.get_by_text("Nothing was imported").count() >= 1
+    errors = page.locator('[data-testid="stException"]')
+    assert errors.count() == 0, errors.first.inner_text()[:800]
+    page.close()

@@ -255,3 +255,16 @@ def test_real_idaci_workbook_and_surrey_gias_import(dfe_dir, store):
     import_dfe(store, [dfe_dir / "deprivation", dfe_dir / "gias" / "2021-05-06" / "2021_936_gias.csv"])
     assert store.query("SELECT count(*) AS n FROM area_deprivation")["n"][0] == 32844
     assert store.query("SELECT count(*) AS n FROM schools JOIN area_deprivation USING (lsoa)")["n"][0] == 590
+
+
+def test_every_bad_cell_is_reported_not_just_the_first(tmp_path, store):
+    bad = KS4.replace("0.25,0.05,0.45", "0.25,oops,0.45").replace("1,936,4004,666666,Epsilon School,0,FD,120,44.0",
+                                                                    "1,936,4004,666666,Epsilon School,0,FD,lots,44.0")
+    bad = bad.replace("2,936,7001,444444", "2,936,7001,notaurn")
+    with pytest.raises(FileProblem) as error:
+        import_dfe(store, [write_csv(tmp_path / "2018-2019" / "ks4.csv", bad)])
+    where = sorted((p.row, p.column) for p in error.value.problems)
+    assert where == [(2, "P8CILOW"), (5, "URN"), (6, "TPUP")]
+    assert str(error.value).endswith("(2 more problems in the file.)")
+    assert store.query("SELECT count(*) AS n FROM results")["n"][0] == 0
+    assert store.query("SELECT rows_rejected FROM import_log")["rows_rejected"].tolist() == [3]

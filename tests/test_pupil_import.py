@@ -62,3 +62,15 @@ def test_a_missing_required_column_lists_the_template(demo_copy, tmp_path):
     path = write_csv(tmp_path / "p.csv", "pupil_id,urn\nA,1\n")
     with pytest.raises(BenchmarkingError, match="missing column.*key_stage.*template"):
         import_pupils(demo_copy, path, 2024)
+
+
+def test_every_bad_row_is_reported_and_none_names_a_pupil(demo_copy, tmp_path):
+    urn = a_secondary(demo_copy)
+    rows = [f"OK1,{urn},KS4,100,40,N,N,N,F", f"SECRET1,{urn},KS4,130,40,N,N,N,F",
+            f"SECRET2,{urn},KS4,100,40,N,X,N,F", f"SECRET3,{urn},KS9,100,40,N,N,N,Q"]
+    path = write_csv(tmp_path / "p.csv", HEADER + "\n".join(rows) + "\n")
+    with pytest.raises(BenchmarkingError) as error:
+        import_pupils(demo_copy, path, 2024)
+    where = sorted((p.row, p.column) for p in error.value.problems)
+    assert where == [(3, "prior_attainment"), (4, "sen"), (5, "key_stage"), (5, "sex")]
+    assert not any("SECRET" in str(p) or "130" in str(p) for p in error.value.problems)

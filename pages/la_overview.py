@@ -9,8 +9,8 @@ from benchmarking.la_view import schools_against_clubs, similar_las
 from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.va_report import PHASE_MEASURES
 from benchmarking.value_added import BAND_LABELS
-from pages.common import (anonymiser, chart, ci_text, concern, db_key, floor, school_names, selection, similarity_index,
-                          table, va_table)
+from pages.common import (anonymiser, chart, ci_text, concern, db_key, figure, floor, school_names, selection,
+                          similarity_index, table, va_table)
 
 sel = selection()
 anon = anonymiser(sel.urn, sel.anonymise)
@@ -48,7 +48,9 @@ else:
     shown = anon.frame(rows)
     dots = shown.rename(columns={"va": "score"}).assign(va=shown["difference"], ci_low=shown["difference_ci_low"],
                                                         ci_high=shown["difference_ci_high"])
-    chart(charts.ci_dots(dots, "Difference from each school's club", sel.theme, "Score minus club mean"), "la_dots")
+    chart(figure(("la_dots", la_code, sel.year, measure, sel.urn, sel.projector),
+                 lambda: charts.ci_dots(dots, "Difference from each school's club", sel.theme, "Score minus club mean"),
+                 sel.anonymise), "la_dots")
     table(pd.DataFrame({"School": shown["name"], "Score": shown["va"].round(2),
                         "95% CI": [ci_text(a, b) for a, b in zip(shown["ci_low"], shown["ci_high"])],
                         "Pupils": shown["n"].astype("Int64"), "Band": shown["band"].map(BAND_LABELS),

@@ -7,7 +7,7 @@ from benchmarking.va_report import PHASE_MEASURES
 from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.value_added import BAND_LABELS
 from benchmarking import charts
-from pages.common import (PAGES, anonymiser, chart, ci_text, db_key, fmt, get_store, partners, selection,
+from pages.common import (PAGES, anonymiser, chart, ci_text, db_key, figure, fmt, get_store, partners, selection,
                           similarity_index, table, va_table, year_results)
 
 sel = selection()
@@ -60,7 +60,9 @@ with right:
     if trend["va"].notna().sum() == 0:
         st.info("No value added in any year for this school.")
     else:
-        chart(charts.trend(trend, f"{MEASURES_BY_CODE[measure].label} over the years", sel.theme), "trend")
+        chart(figure(("trend", sel.urn, measure, sel.projector),
+                     lambda: charts.trend(trend, f"{MEASURES_BY_CODE[measure].label} over the years", sel.theme), False),
+              "trend")
         missing = trend[trend["va"].isna()]
         if len(missing):
             st.caption("Missing years: " + ", ".join(f"{y} ({r})" for y, r in zip(missing["year"], missing["reason"])))

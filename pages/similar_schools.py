@@ -7,7 +7,8 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.similarity import DEFAULT_WEIGHTS, FEATURE_LABELS, FEATURES, K_RANGE, stability
 from benchmarking.va_report import PHASE_MEASURES
-from pages.common import anonymiser, chart, clear_caches, db_key, get_store, selection, similarity_index, table, va_table
+from pages.common import (anonymiser, chart, clear_caches, db_key, figure, get_store, selection, similarity_index, table,
+                          va_table)
 
 sel = selection()
 anon = anonymiser(sel.urn, sel.anonymise)
@@ -79,8 +80,11 @@ if sel.anonymise:  # letters for the group only; the rest of the pool stays unna
 if points[[feature, "va"]].dropna().empty:
     st.info(f"The store has no {FEATURE_LABELS[feature].lower()} with {MEASURES_BY_CODE[measure].label} for these schools.")
 else:
-    chart(charts.context_scatter(points, feature, "va", FEATURE_LABELS[feature], MEASURES_BY_CODE[measure].label,
-                                 f"{FEATURE_LABELS[feature]} against {MEASURES_BY_CODE[measure].label}", sel.theme), "context")
+    key = ("context", sel.urn, sel.year, feature, tuple(weights.items()), k, tuple(sorted(las)) if las else None,
+           max_own, sel.projector)
+    chart(figure(key, lambda: charts.context_scatter(
+        points, feature, "va", FEATURE_LABELS[feature], MEASURES_BY_CODE[measure].label,
+        f"{FEATURE_LABELS[feature]} against {MEASURES_BY_CODE[measure].label}", sel.theme), sel.anonymise), "context")
 
 st.header("Save as a club")
 with st.form("save_club"):

@@ -4,10 +4,10 @@ import streamlit as st
 
 from benchmarking import charts, clubs
 from benchmarking.measures import MEASURES_BY_CODE
-from benchmarking.school_view import HEADLINE, school_trend
+from benchmarking.school_view import HEADLINE, group_trend, school_trend
 from benchmarking.similarity import FEATURE_LABELS
 from benchmarking.va_report import PHASE_MEASURES
-from benchmarking.value_added import funnel_limits, standard_error
+from benchmarking.value_added import funnel_limits, recover_national_sd
 from pages.common import anonymiser, chart, db_key, get_store, selection, similarity_index, table, va_table, year_results
 
 sel = selection()
@@ -75,12 +75,12 @@ elif steps[step].startswith("Value added"):
     chart(charts.ci_dots(dots, MEASURES_BY_CODE[measure].label, sel.theme), "meeting_dots")
 elif steps[step] == "Funnel plot":
     everyone = va[va["measure"] == measure]
-    sd = float((standard_error(everyone["ci_low"], everyone["ci_high"]) * everyone["n"] ** 0.5).median())
+    sd = recover_national_sd(everyone["ci_low"], everyone["ci_high"], everyone["n"])
     points = frame.merge(everyone, on="urn")
     chart(charts.funnel(points, funnel_limits(int(everyone["n"].max()), sd), "The club against cohort size", sel.theme), "meeting_funnel")
 else:
     trend = school_trend(get_store(), host, measure)
     chart(charts.trend(trend, f"{frame.loc[frame['is_host'], 'name'].iloc[0]}: {MEASURES_BY_CODE[measure].label}", sel.theme), "meeting_trend")
-    club_mean = pd.concat([school_trend(get_store(), u, measure).assign(urn=u) for u in members])
-    by_year = club_mean.groupby("year")["va"].mean().round(2).reset_index()
-    table(by_year.rename(columns={"year": "Year", "va": "Club mean score"}), "club-trend.csv", sel.projector)
+    by_year = group_trend(get_store(), members, measure)
+    table(pd.DataFrame({"Year": by_year["year"], "Club mean score": by_year["mean_va"].round(2),
+                        "Schools with a score": by_year["schools"]}), "club-trend.csv", sel.projector)

@@ -205,7 +205,7 @@ def funnel_figure(path: str, year: int, phase: str, measure: str, host: int, pro
     """The funnel plot of every school's score against cohort size (built once per view: thousands of points)."""
     import numpy as np
 
-    from benchmarking.value_added import funnel_limits, standard_error
+    from benchmarking.value_added import funnel_limits, recover_national_sd
 
     official = va_table(path, year, phase)
     official = official[official["measure"] == measure]
@@ -213,7 +213,7 @@ def funnel_figure(path: str, year: int, phase: str, measure: str, host: int, pro
     points["is_host"] = points["urn"] == host
     if anonymise:
         points["name"] = np.where(points["is_host"], points["name"], "A school")
-    national_sd = float(np.nanmedian(standard_error(points["ci_low"], points["ci_high"]) * np.sqrt(points["n"])))
+    national_sd = recover_national_sd(points["ci_low"], points["ci_high"], points["n"])
     return charts.funnel(points, funnel_limits(int(points["n"].max()), national_sd),
                          "Scores against cohort size, all schools", charts.theme(projector))
 

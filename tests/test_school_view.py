@@ -1,7 +1,9 @@
 import numpy as np
 import pandas as pd
+import pytest
 
-from benchmarking.school_view import headline_results, national_percentile, rank_in_group, school_directory
+from benchmarking.school_view import (group_trend, headline_results, national_percentile, rank_in_group,
+                                      school_directory)
 from benchmarking.store import open_store
 
 
@@ -36,3 +38,14 @@ def test_the_directory_lists_every_school_with_results_by_label(small_demo_path)
     first = directory.iloc[0]
     assert first["label"] == f"{first['name']} ({first['urn']}, {first['la_name']})"
     assert list(first["years"]) == [2022, 2023, 2024]
+
+
+def test_a_groups_trend_averages_the_schools_with_a_score_each_year(small_demo_path):
+    with open_store(small_demo_path, read_only=True) as store:
+        urns = store.query("SELECT urn FROM schools WHERE phase = 'secondary' ORDER BY urn LIMIT 5")["urn"].tolist()
+        trend = group_trend(store, urns, "ks4_p8")
+        scores = store.query("SELECT year, value FROM results WHERE measure = 'ks4_p8' AND urn IN (SELECT unnest(?))", [urns])
+    assert trend["year"].tolist() == [2022, 2023, 2024]
+    for row in trend.itertuples():
+        year = scores[(scores["year"] == row.year)]["value"].dropna()
+        assert row.schools == len(year) and row.mean_va == pytest.approx(year.mean())

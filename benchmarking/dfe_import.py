@@ -176,6 +176,16 @@ def _numeric(table: pd.DataFrame, column: str, path: Path):
     return parsed
 
 
+def _required_numbers(table: pd.DataFrame, column: str, path: Path) -> pd.Series:
+    """A column that must hold a number in every row (reference tables: groups, estimates, ranks).
+    Gaps and codes are reported like any bad cell; 0 holds their place, as the check rejects the file."""
+    parsed = _numeric(table, column, path)
+    for position in np.flatnonzero(parsed.reasons.notna().to_numpy()):
+        report(Problem(path.name, int(table["_line"].iloc[position]), column,
+                       f"expected a number, found {str(table[column].iloc[position])[:30]!r}."))
+    return parsed.values.fillna(0)
+
+
 def _urns(table: pd.DataFrame, path: Path, column: str = "URN") -> pd.Series:
     urn = pd.to_numeric(table[column].str.strip(), errors="coerce")
     bad = urn.isna() | (urn <= 0) | (urn % 1 != 0)
@@ -340,9 +350,9 @@ def _parse_idaci(path: Path) -> ParsedFile | None:
     finally:
         book.close()
     table["_line"] = range(2, len(table) + 2)
-    text = table[[IDACI_RANK, IDACI_DECILE]].astype(str)
-    rank = _numeric(text.assign(_line=table["_line"]), IDACI_RANK, path).values
-    decile = _numeric(text.assign(_line=table["_line"]), IDACI_DECILE, path).values
+    text = table[[IDACI_RANK, IDACI_DECILE]].astype(str).assign(_line=table["_line"])
+    rank = _required_numbers(text, IDACI_RANK, path)
+    decile = _required_numbers(text, IDACI_DECILE, path)
     count = len(table)
     parsed = ParsedFile(path=path, kind="idaci", year=None, checksum=checksum(path.read_bytes()), rows_read=count)
     parsed.deprivation = pd.DataFrame({
@@ -389,13 +399,12 @@ def parse_file(path: Path, year: int | None = None) -> ParsedFile | None:
         elif kind == "gias_links":
             _parse_links(table, path, parsed)
         elif kind == "p8_estimates":
-            groups = _numeric(table, "ks2emss_grp", path)
-            estimates = _numeric(table, "p8est", path)
-            parsed.estimates = pd.DataFrame({"year": year, "prior_group": groups.values.astype(int),
-                                             "estimate": estimates.values})
+            parsed.estimates = pd.DataFrame({"year": year,
+                                             "prior_group": _required_numbers(table, "ks2emss_grp", path).astype(int),
+                                             "estimate": _required_numbers(table, "p8est", path)})
         elif kind == "p8_sd":
             parsed.national_sd = pd.DataFrame({"year": [year], "measure": ["ks4_p8"],
-                                               "sd": [_numeric(table, "Progress 8", path).values.iloc[0]]})
+                                               "sd": [_required_numbers(table, "Progress 8", path).iloc[0]]})
     return parsed
 
 

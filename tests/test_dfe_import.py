@@ -268,3 +268,20 @@ def test_every_bad_cell_is_reported_not_just_the_first(tmp_path, store):
     assert str(error.value).endswith("(2 more problems in the file.)")
     assert store.query("SELECT count(*) AS n FROM results")["n"][0] == 0
     assert store.query("SELECT rows_rejected FROM import_log")["rows_rejected"].tolist() == [3]
+
+
+def test_a_bad_cell_in_an_integer_column_gets_a_report_not_a_crash(tmp_path, store):
+    estimates = write_csv(tmp_path / "2024" / "p8.csv", "ks2emss_grp,p8est\n1,15.9\nx,16.6\n")
+    with pytest.raises(FileProblem) as error:
+        import_dfe(store, [estimates])
+    assert [(p.row, p.column) for p in error.value.problems] == [(3, "ks2emss_grp")]
+    workbook = write_idaci_workbook(tmp_path / "idaci.xlsx", [1, 2, 3])
+    import openpyxl
+
+    book = openpyxl.load_workbook(workbook)
+    book["IoD2019 IDACI & IDAOPI"]["C3"] = "n/a"
+    book.save(workbook)
+    with pytest.raises(FileProblem) as error:
+        import_dfe(store, [workbook])
+    assert [p.row for p in error.value.problems] == [3]
+    assert store.query("SELECT count(*) AS n FROM area_deprivation")["n"][0] == 0

@@ -25,10 +25,6 @@ class Condition:
     below: float | str  # a number, or "national median" of state-funded mainstream schools that year
     field: str = "value"  # value, or ci_high for "the upper confidence limit is below"
 
-    def describe(self) -> str:
-        what = "upper CI of " + self.measure if self.field == "ci_high" else self.measure
-        return f"{what} below {self.below}"
-
 
 @dataclass(frozen=True)
 class FloorRule:

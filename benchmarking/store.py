@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -39,6 +40,12 @@ _KEYS = {
     "targets": ("urn", "year", "measure", "level"),
     "area_deprivation": ("lsoa",),
 }
+
+
+@lru_cache(maxsize=None)
+def sql_text(name: str) -> str:
+    """The text of benchmarking/sql/NAME.sql, read once per process (pages run queries on every rerun)."""
+    return (SQL_DIR / f"{name}.sql").read_text()
 
 
 def default_db_path() -> Path:
@@ -87,7 +94,7 @@ class Store:
             )
         if version < 1:
             with self.transaction():
-                self.con.execute((SQL_DIR / "schema.sql").read_text())
+                self.con.execute(sql_text("schema"))
                 self.con.executemany(
                     "INSERT INTO local_authorities VALUES (?, ?, ?)", [list(la) for la in LOCAL_AUTHORITIES]
                 )
@@ -98,9 +105,9 @@ class Store:
                 self.con.execute("INSERT INTO schema_version (version) VALUES (1)")
         for step in range(max(version, 1) + 1, SCHEMA_VERSION + 1):
             with self.transaction():
-                self.con.execute((SQL_DIR / f"migrate_{step}.sql").read_text())
+                self.con.execute(sql_text(f"migrate_{step}"))
                 self.con.execute("INSERT INTO schema_version (version) VALUES (?)", [step])
-        self.con.execute((SQL_DIR / "views.sql").read_text())
+        self.con.execute(sql_text("views"))
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -149,7 +156,7 @@ class Store:
         frame["phase_rank"] = pd.to_numeric(frame["phase_rank"]).fillna(0).astype(int)
         frame = frame[SCHOOL_COLUMNS].astype(object).where(frame[SCHOOL_COLUMNS].notna(), None)
         with self._registered("incoming_schools", frame):
-            self.con.execute((SQL_DIR / "upsert_schools.sql").read_text())
+            self.con.execute(sql_text("upsert_schools"))
         return len(frame)
 
     def replace_pupils(self, frame: pd.DataFrame) -> int:
@@ -201,7 +208,7 @@ class Store:
 
     def query_file(self, name: str, params: list | None = None) -> pd.DataFrame:
         """Run a named query from benchmarking/sql/NAME.sql."""
-        return self.query((SQL_DIR / f"{name}.sql").read_text(), params)
+        return self.query(sql_text(name), params)
 
 
 def open_store(path: str | Path | None = None, read_only: bool = False) -> Store:

@@ -165,10 +165,6 @@ def _pupil_va(path: str, year: int, measure: str, lens: str):
     return pupil_value_added(_open(path), year, measure, lens)
 
 
-def pupil_va(year: int, measure: str, lens: str = "official"):
-    return _pupil_va(db_key(), year, measure, lens)
-
-
 @st.cache_resource(show_spinner=False)
 def school_pupils(path: str, year: int, measure: str, urn: int) -> pd.DataFrame:
     """One school's pupils with their scores (empty when the store has none): for its own view only."""

@@ -10,21 +10,24 @@ from benchmarking.synthetic import build_demo_store
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
 
+def shared_folder(name: str) -> Path:
+    """A folder of real files beside the project; tests that need it skip when it is absent."""
+    path = SHARED / name
+    if not path.is_dir():
+        pytest.skip(f"../shared/data/{name} is not present")
+    return path
+
+
 @pytest.fixture(scope="session")
 def dfe_dir() -> Path:
-    """The real DfE files beside the project; tests that need them skip when they are absent."""
-    path = SHARED / "dfe"
-    if not path.is_dir():
-        pytest.skip("../shared/data/dfe is not present")
-    return path
+    """The real DfE files."""
+    return shared_folder("dfe")
 
 
 @pytest.fixture(scope="session")
 def reference_dir() -> Path:
-    path = SHARED / "dfe-reference"
-    if not path.is_dir():
-        pytest.skip("../shared/data/dfe-reference is not present")
-    return path
+    """DfE's published Progress 8 estimates."""
+    return shared_folder("dfe-reference")
 
 
 @pytest.fixture

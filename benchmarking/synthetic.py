@@ -19,11 +19,10 @@ from scipy.special import expit
 from .reference import LOCAL_AUTHORITIES, SCHOOL_TYPES
 from .store import open_store
 from .value_added import (ks2_prior_group, ks4_prior_group, national_estimates, pupil_scores,
-                          school_value_added)
+                          school_value_added, suppress_small)
 
 Progress = Callable[[float, str], None]
 YEARS = (2022, 2023, 2024)
-SUPPRESS_BELOW = 6  # DfE suppresses school figures covering 5 or fewer pupils
 
 
 @dataclass(frozen=True)
@@ -288,10 +287,7 @@ def _result_rows(frame: pd.DataFrame, measure: str, value: str, n: str = "n",
                         "value": frame[value], "n": frame[n]})
     out["ci_low"] = frame[ci[0]] if ci else np.nan
     out["ci_high"] = frame[ci[1]] if ci else np.nan
-    small = out["n"] < SUPPRESS_BELOW
-    out.loc[small, ["value", "ci_low", "ci_high"]] = np.nan
-    out["reason"] = np.where(small, "SUPP", None)
-    return out
+    return suppress_small(out, ["value", "ci_low", "ci_high"])
 
 
 def ks4_school_results(pupils: pd.DataFrame) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from .store import Store
 from .value_added import (bands, confidence_interval, contextual_fit, decile_thresholds, group_value_added,
                           ks2_prior_group, ks4_prior_group, national_estimates, pooled_value_added,
                           pupil_context_design, pupil_group_labels, pupil_scores, recover_national_sd,
-                          school_value_added)
+                          school_value_added, suppress_small)
 
 LENSES = ("official", "contextual")
 CONTEXTUAL_CAVEAT = ("Contextual value added also allows for disadvantage, SEN, EAL and sex. "
@@ -161,6 +161,7 @@ def school_value_added_table(store: Store, year: int | None = None, phase: str |
             rows = _published_rows(store, year, measure, lens)
         if rows.empty:
             continue
+        rows = suppress_small(rows, ["expected", "actual", "va", "ci_low", "ci_high"])
         if subject.fixed_band_threshold is not None:
             above, below = subject.fixed_band_threshold, -subject.fixed_band_threshold
         else:

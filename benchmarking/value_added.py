@@ -200,7 +200,16 @@ def pupil_context_design(pupils: pd.DataFrame, expected) -> pd.DataFrame:
 
 # -- pupil groups ---------------------------------------------------------------------------------
 
-MIN_GROUP = 6  # groups of fewer pupils are suppressed
+MIN_PUPILS = 6  # DfE suppresses figures covering 5 or fewer pupils; so does every table here
+
+
+def suppress_small(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Blank `columns` where fewer than MIN_PUPILS pupils (column n) are covered, with reason SUPP:
+    small cohorts are never shown as if they were reliable."""
+    small = (frame["n"] < MIN_PUPILS).to_numpy()
+    frame.loc[small, columns] = np.nan
+    frame["reason"] = np.where(small, "SUPP", frame["reason"] if "reason" in frame else None)
+    return frame
 KS4_PRIOR_BANDS = ((-np.inf, 100.0, "low"), (100.0, 110.0, "middle"), (110.0, np.inf, "high"))
 
 
@@ -224,7 +233,7 @@ def pupil_group_labels(pupils: pd.DataFrame) -> pd.DataFrame:
 def group_value_added(keys: pd.DataFrame, labels: pd.DataFrame, scores: pd.DataFrame, national_sd: float,
                       z: float = Z95) -> pd.DataFrame:
     """Value added for every group of pupils within each key (school, or nation with an empty key),
-    with n and CI; groups under MIN_GROUP pupils are suppressed (value NaN, reason SUPP)."""
+    with n and CI; groups under MIN_PUPILS pupils are suppressed (value NaN, reason SUPP)."""
     long = []
     for grouping in labels.columns:
         frame = pd.concat([keys.reset_index(drop=True), scores[["score"]].reset_index(drop=True)], axis=1)
@@ -234,7 +243,4 @@ def group_value_added(keys: pd.DataFrame, labels: pd.DataFrame, scores: pd.DataF
     frame = frame[frame["score"].notna() & (frame["group"] != "unknown")]
     out = frame.groupby(list(keys.columns) + ["grouping", "group"]).agg(n=("score", "size"), va=("score", "mean")).reset_index()
     out["ci_low"], out["ci_high"] = confidence_interval(out["va"], out["n"], national_sd, z)
-    small = out["n"] < MIN_GROUP
-    out.loc[small, ["va", "ci_low", "ci_high"]] = np.nan
-    out["reason"] = np.where(small, "SUPP", None)
-    return out
+    return suppress_small(out, ["va", "ci_low", "ci_high"])

@@ -28,8 +28,11 @@ else:
     for col, row in zip(cols, mine.itertuples()):
         col.metric(MEASURES_BY_CODE[row.measure].label, fmt(row.va, sign=True),
                    help="The school's score against pupils with the same prior attainment nationally")
-        col.markdown(f"95% CI **{ci_text(row.ci_low, row.ci_high)}** · {int(row.n)} pupils · "
-                     f"**{BAND_LABELS.get(row.band, 'no band')}**")
+        if pd.isna(row.va):
+            col.markdown(f"Suppressed: only {int(row.n)} pupils (figures for 5 or fewer are not shown).")
+        else:
+            col.markdown(f"95% CI **{ci_text(row.ci_low, row.ci_high)}** · {int(row.n)} pupils · "
+                         f"**{BAND_LABELS.get(row.band, 'no band')}**")
 
 st.header("Headline results")
 results = headline_results(year_results(db_key(), sel.year), sel.urn, club, sel.phase)

@@ -31,6 +31,9 @@ for column, frame, title in ((left, official, "Official (DfE method)"), (right, 
             st.info("No score for this school this year.")
             continue
         row = row.iloc[0]
+        if pd.isna(row["va"]):
+            st.info(f"Suppressed: only {int(row['n'])} pupils (figures for 5 or fewer are not shown).")
+            continue
         st.metric("Score", fmt(row["va"], sign=True))
         st.markdown(f"95% CI **{ci_text(row['ci_low'], row['ci_high'])}** · {int(row['n'])} pupils · "
                     f"**{BAND_LABELS.get(row['band'], 'no band')}** · expected {fmt(row['expected'], 1)}, actual {fmt(row['actual'], 1)}")

@@ -211,3 +211,17 @@ def test_published_estimates_flow_into_the_one_pass_path(demo_copy, reference_di
     both = fast.merge(reference, on="urn", suffixes=("", "_ref"))
     assert (fast["source"] == "DfE published estimates").all()
     assert np.allclose(both["va"], both["va_ref"]) and np.allclose(both["ci_high"], both["ci_high_ref"])
+
+
+def test_a_cohort_of_five_is_suppressed_not_scored(demo_copy, tmp_path):
+    from benchmarking.pupil_import import import_pupils
+    from tests.conftest import write_csv
+
+    urn = int(demo_copy.query("SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])
+    rows = "".join(f"T{i},{urn},KS4,{100 + i},{40 + i},N,N,N,F\n" for i in range(5))
+    import_pupils(demo_copy, write_csv(tmp_path / "p.csv", "pupil_id,urn,key_stage,prior_attainment,attainment8,"
+                                                           "disadvantaged,sen,eal,sex\n" + rows), 2024)
+    for lens in ("official", "contextual"):
+        row = school_value_added_table(demo_copy, 2024, "secondary", urn, lens).iloc[0]
+        assert row["n"] == 5 and pd.isna(row["band"])
+        assert row[["expected", "actual", "va", "ci_low", "ci_high"]].isna().all()

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .clubs import form_clubs
+from .school_view import default_school, school_directory
 from .similarity import SimilarityIndex, load_features
 from .store import PROJECT_ROOT, open_store
 from .va_report import school_progress8
@@ -185,8 +186,8 @@ def page_rerun_figures(db: Path, reruns: int, progress) -> list[Figure]:
 
     try:
         with open_store(db, read_only=True) as store:
-            school = store.query("SELECT min(urn) AS urn FROM schools WHERE phase = 'secondary'")["urn"][0]
-            year = int(store.query("SELECT max(year) AS y FROM results")["y"][0])
+            school = default_school(school_directory(store))
+            year = int(store.query("SELECT max(year) AS y FROM results WHERE urn = ?", [school])["y"][0])
         for page in PAGE_FILES:
             progress(f"Page reruns: {page}")
             app = fresh(page)

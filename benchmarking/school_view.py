@@ -18,6 +18,15 @@ def school_directory(store: Store) -> pd.DataFrame:
     return frame
 
 
+def default_school(directory: pd.DataFrame) -> int:
+    """The school to open with: the first secondary with value added, else any school with it, else any."""
+    for candidates in (directory[(directory["phase"] == "secondary") & directory["has_value_added"]],
+                       directory[directory["has_value_added"]], directory):
+        if len(candidates):
+            return int(candidates["urn"].min())
+    raise ValueError("the directory is empty")
+
+
 def rank_in_group(values: pd.Series, urn: int, higher_is_better: bool) -> tuple[int | None, int]:
     """The school's rank among values (indexed by URN; 1 is best; ties share the better rank) and how many were ranked."""
     values = values.dropna()
@@ -47,12 +56,14 @@ def headline_results(year_results: pd.DataFrame, urn: int, club: list[int], phas
         better = bool(data["higher_is_better"].iloc[0])
         own = data.loc[urn] if urn in data.index else None
         value = float(own["value"]) if own is not None and pd.notna(own["value"]) else np.nan
-        rank, ranked = rank_in_group(data["value"].reindex([urn] + list(club)), urn, better)
+        # Without a club there is nothing to rank against: no rank, rather than "1 of 1".
+        rank, ranked = rank_in_group(data["value"].reindex([urn] + list(club)), urn, better) if club else (None, 0)
         rows.append({
             "measure": measure, "label": data["label"].iloc[0], "value": value,
             "ci_low": own["ci_low"] if own is not None else np.nan, "ci_high": own["ci_high"] if own is not None else np.nan,
             "n": own["n"] if own is not None else pd.NA, "reason": own["reason"] if own is not None else "not in the store",
-            "club_rank": rank, "club_size": ranked, "club_median": float(data["value"].reindex(club).median()),
+            "club_rank": rank, "club_size": ranked,
+            "club_median": float(data["value"].reindex(club).median()) if club else np.nan,
             "national_percentile": national_percentile(data["value"], value, better),
         })
     return pd.DataFrame(rows)

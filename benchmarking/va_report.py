@@ -209,6 +209,9 @@ def group_comparison(va: PupilValueAdded, urn: int, club: list[int] | None = Non
     long = pd.concat(frames, ignore_index=True)
     wide = long.pivot(index=["grouping", "group"], columns="scope", values=["n", "va", "ci_low", "ci_high"])
     wide.columns = [f"{scope}_{stat}" for stat, scope in wide.columns]
+    # The same columns with or without a club (blank without one), so readers need no special case.
+    wide = wide.reindex(columns=[f"{scope}_{stat}" for scope in ("school", "national", "club")
+                                 for stat in ("n", "va", "ci_low", "ci_high")])
     school_groups = frames[1].set_index(["grouping", "group"]).index
     return wide.loc[wide.index.isin(school_groups)].reset_index()
 

@@ -17,7 +17,7 @@ from benchmarking import charts
 from benchmarking.anonymise import Anonymiser
 from benchmarking.errors import BenchmarkingError
 from benchmarking.partners import partner_candidates
-from benchmarking.school_view import school_directory
+from benchmarking.school_view import default_school, school_directory
 from benchmarking.similarity import DEFAULT_WEIGHTS, FEATURES, SimilarityIndex, load_features
 from benchmarking.store import Store, default_db_path, open_store
 from benchmarking.summary import store_summary
@@ -258,8 +258,7 @@ def sidebar() -> Selection:
         raise BenchmarkingError("The store has no schools with results yet. Import DfE files on the Data page.")
     _adopt_query_params(schools)
     if "urn" not in st.session_state:
-        st.session_state["urn"] = int(schools.loc[schools["phase"] == "secondary", "urn"].min()
-                                      if (schools["phase"] == "secondary").any() else schools["urn"].min())
+        st.session_state["urn"] = default_school(schools)
     current = schools.set_index("urn").loc[st.session_state["urn"]]
     with st.sidebar:
         st.markdown("### Your school")

@@ -2,6 +2,7 @@
 import pandas as pd
 import streamlit as st
 
+from benchmarking.errors import BenchmarkingError
 from benchmarking.school_view import headline_results, school_trend
 from benchmarking.va_report import PHASE_MEASURES
 from benchmarking.measures import MEASURES_BY_CODE
@@ -15,8 +16,12 @@ anon = anonymiser(sel.urn, sel.anonymise)
 st.title(sel.name)
 st.caption(f"{sel.la_name} · {sel.phase} · {sel.year}. Compared with the 20 most similar schools from every LA in the store.")
 
-group = similarity_index(sel.year, sel.phase).neighbours(sel.urn, 20)
-club = group.neighbours["urn"].astype(int).tolist()
+try:
+    group = similarity_index(sel.year, sel.phase).neighbours(sel.urn, 20)
+    club = group.neighbours["urn"].astype(int).tolist()
+except BenchmarkingError as exc:  # the school's own figures still stand without a group to compare with
+    group, club = None, []
+    st.warning(f"No similar schools to compare with: {exc}")
 
 st.header("Value added")
 va = va_table(db_key(), sel.year, sel.phase)
@@ -50,12 +55,15 @@ table(shown, f"headline-{sel.urn}-{sel.year}.csv", sel.projector, "No headline r
 left, right = st.columns(2)
 with left:
     st.header("Context against the club")
-    comparison = group.comparison()
-    table(pd.DataFrame({"Feature": comparison["label"], "This school": comparison["school"].round(1),
-                        "Club median": comparison["group_median"].round(1)}),
-          f"context-{sel.urn}-{sel.year}.csv", sel.projector)
-    if group.matched_without:
-        st.warning("Matched without: " + ", ".join(group.matched_without) + " (missing for this school).")
+    if group is None:
+        st.info("No club: the school cannot be matched with similar schools this year.")
+    else:
+        comparison = group.comparison()
+        table(pd.DataFrame({"Feature": comparison["label"], "This school": comparison["school"].round(1),
+                            "Club median": comparison["group_median"].round(1)}),
+              f"context-{sel.urn}-{sel.year}.csv", sel.projector)
+        if group.matched_without:
+            st.warning("Matched without: " + ", ".join(group.matched_without) + " (missing for this school).")
 with right:
     st.header("Trend")
     measure = PHASE_MEASURES[sel.phase][0]
@@ -72,7 +80,7 @@ with right:
 
 st.header("Similar schools that do better")
 st.caption("Similar schools whose value added is significantly higher than this school's: candidates for school-to-school support.")
-better = partners(db_key(), sel.urn, sel.year, sel.phase, 20)
+better = partners(db_key(), sel.urn, sel.year, sel.phase, 20) if group is not None else pd.DataFrame()
 if better.empty:
     st.info("No similar school has significantly higher value added this year.")
 else:

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from benchmarking import charts
+from benchmarking.errors import BenchmarkingError
 from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.va_report import CONTEXTUAL_CAVEAT, PHASE_MEASURES
 from benchmarking.value_added import BAND_LABELS, pupil_group_labels, relative_to_group
@@ -19,7 +20,11 @@ unit = "Attainment 8" if measure == "ks4_p8" else "scaled score"
 official = va_table(db_key(), sel.year, sel.phase)
 contextual = va_table(db_key(), sel.year, sel.phase, "contextual")
 official, contextual = official[official["measure"] == measure], contextual[contextual["measure"] == measure]
-club = similarity_index(sel.year, sel.phase).neighbours(sel.urn, 20).neighbours["urn"].astype(int).tolist()
+try:
+    club = similarity_index(sel.year, sel.phase).neighbours(sel.urn, 20).neighbours["urn"].astype(int).tolist()
+except BenchmarkingError as exc:  # the school's own value added stands without a club
+    club = []
+    st.warning(f"No club to compare with: {exc}")
 
 st.header("Official and contextual, side by side")
 left, right = st.columns(2)

@@ -136,3 +136,22 @@ def test_first_start_builds_the_demo_store(tmp_path, monkeypatch):
     assert not at.exception
     assert (tmp_path / "new.duckdb").exists()
     assert at.header[0].value == "Value added"
+
+
+def test_a_school_without_census_context_still_gets_its_own_figures(small_demo_path, tmp_path, monkeypatch):
+    import duckdb
+
+    db = tmp_path / "gap.duckdb"
+    shutil.copy(small_demo_path, db)
+    con = duckdb.connect(str(db))
+    urn = con.execute("SELECT min(urn) FROM schools WHERE phase = 'secondary'").fetchone()[0]
+    con.execute("DELETE FROM context WHERE urn = ? AND measure LIKE '%disadvantaged'", [urn])
+    con.close()
+    monkeypatch.setenv("BENCHMARKING_DB", str(db))
+    for page in ("pages/my_school.py", "pages/value_added.py"):
+        at = AppTest.from_file(DASHBOARD, default_timeout=120)
+        at.query_params["urn"], at.query_params["year"] = str(urn), "2024"
+        at.switch_page(page).run()
+        assert not at.exception and not at.error, page
+        assert any("cannot be matched" in w.value for w in at.warning), page
+        assert any(m.label == "Progress 8" or m.label == "Score" for m in at.metric), page

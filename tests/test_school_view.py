@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarking.school_view import (group_trend, headline_results, national_percentile, rank_in_group,
+from benchmarking.school_view import (default_school, group_trend, headline_results, national_percentile, rank_in_group,
                                       school_directory)
 from benchmarking.store import open_store
 
@@ -29,6 +29,8 @@ def test_headline_results_rank_a_school_in_its_club():
     row = headline_results(year, 1, [2, 3], "secondary").iloc[0]
     assert (row["club_rank"], row["club_size"], row["club_median"]) == (2, 3, 50.0)
     assert row["national_percentile"] == 50.0
+    alone = headline_results(year, 1, [], "secondary").iloc[0]
+    assert alone["club_rank"] is None and alone["club_size"] == 0 and np.isnan(alone["club_median"])
 
 
 def test_the_directory_lists_every_school_with_results_by_label(small_demo_path):
@@ -49,3 +51,11 @@ def test_a_groups_trend_averages_the_schools_with_a_score_each_year(small_demo_p
     for row in trend.itertuples():
         year = scores[(scores["year"] == row.year)]["value"].dropna()
         assert row.schools == len(year) and row.mean_va == pytest.approx(year.mean())
+
+
+def test_the_default_school_is_a_secondary_with_value_added():
+    directory = pd.DataFrame({"urn": [1, 2, 3, 4], "phase": ["secondary", "secondary", "primary", "special"],
+                              "has_value_added": [False, True, True, False]})
+    assert default_school(directory) == 2
+    assert default_school(directory[directory["urn"] != 2]) == 3
+    assert default_school(directory[directory["urn"].isin([1, 4])]) == 1

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.neighbors import NearestNeighbors
+from scipy.spatial import cKDTree
 
 from .errors import BenchmarkingError
 from .store import Store
@@ -187,23 +187,27 @@ class SimilarityIndex:
                             matched_without=[f for f, h in zip(self.used, have) if not h])
 
     def all_groups(self, k: int = DEFAULT_K) -> pd.DataFrame:
-        """Every school's k nearest neighbours at once (urn, neighbour, rank, distance), with scikit-learn.
+        """Every school's k nearest neighbours at once (urn, neighbour, rank, distance), from one k-d tree.
 
         Schools complete on every feature are matched among themselves in one tree; the few with a
-        missing optional feature are matched one by one on the rest.
+        missing optional feature are matched one by one on the rest. SciPy's tree, queried on every
+        core, is exact and about twice as fast here as scikit-learn's (bench).
         """
         eligible = ~np.isin(self.urns, list(self.excluded))
         complete = np.flatnonzero(self.present.all(axis=1) & eligible)
-        tree = NearestNeighbors(n_neighbors=min(k + 1, len(complete)), algorithm="kd_tree", n_jobs=-1)
-        tree = tree.fit(self.scaled[complete])
-        distance, index = tree.kneighbors(self.scaled[complete])
-        # Drop each school from its own list (stable, so the neighbours keep their order).
-        not_self = index != np.arange(len(complete))[:, None]
-        keep = np.argsort(~not_self, axis=1, kind="stable")[:, :k]
-        index, distance = np.take_along_axis(index, keep, 1), np.take_along_axis(distance, keep, 1)
-        width = index.shape[1]
-        rows = [pd.DataFrame({"urn": np.repeat(self.urns[complete], width), "neighbour": self.urns[complete][index].ravel(),
-                              "rank": np.tile(np.arange(1, width + 1), len(complete)), "distance": distance.ravel()})]
+        rows = []
+        width = min(k, len(complete) - 1)  # a school is never its own neighbour
+        if width > 0:
+            points = self.scaled[complete]
+            distance, index = cKDTree(points, leafsize=32).query(points, k=width + 1, workers=-1)
+            # Drop each school from its own list (stable, so the neighbours keep their order).
+            not_self = index != np.arange(len(complete))[:, None]
+            keep = np.argsort(~not_self, axis=1, kind="stable")[:, :width]
+            index, distance = np.take_along_axis(index, keep, 1), np.take_along_axis(distance, keep, 1)
+            rows.append(pd.DataFrame({"urn": np.repeat(self.urns[complete], width),
+                                      "neighbour": self.urns[complete][index].ravel(),
+                                      "rank": np.tile(np.arange(1, width + 1), len(complete)),
+                                      "distance": distance.ravel()}))
         for i in np.flatnonzero(eligible & ~self.present.all(axis=1)):
             group = self.neighbours(int(self.urns[i]), k)
             rows.append(pd.DataFrame({"urn": self.urns[i], "neighbour": group.neighbours["urn"].to_numpy(),

@@ -107,6 +107,12 @@ def test_all_groups_at_once_match_one_school_at_a_time(small_demo_path):
         assert groups[groups["urn"] == urn].sort_values("rank")["neighbour"].tolist() == one
 
 
+def test_all_groups_never_list_a_school_as_its_own_neighbour_in_a_tiny_pool():
+    two = SimilarityIndex(pool([(1, 1, 50, 20), (2, 1, 52, 21)])).all_groups(k=5)
+    assert two[["urn", "neighbour", "rank"]].values.tolist() == [[1, 2, 1], [2, 1, 1]]
+    assert SimilarityIndex(pool([(1, 1, 50, 20)])).all_groups(k=5).empty
+
+
 def test_stability_is_the_share_of_last_years_group_kept(small_demo_path):
     with open_store(small_demo_path, read_only=True) as store:
         urn = int(store.query("SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])

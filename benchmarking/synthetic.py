@@ -434,7 +434,6 @@ def build_demo_store(path: str | Path, scale: str = "national", seed: int = 2024
     progress(0.7, "Writing the store")
     store = open_store(temporary)
     try:
-        con = store.con
         schools = tables["schools"].assign(school_type=tables["schools"]["nftype"].map(lambda c: SCHOOL_TYPES[c][0]))
         with store.transaction():
             store.upsert_schools(schools)
@@ -444,22 +443,11 @@ def build_demo_store(path: str | Path, scale: str = "national", seed: int = 2024
             store.upsert("area_deprivation", tables["area_deprivation"])
             progress(0.85, f"Writing {len(tables['pupils']):,} pupil rows")
             pupils = tables["pupils"]
-            con.register("generated_pupils", pupils)
-            con.execute(
-                """
-                INSERT INTO pupils BY NAME
-                -- Pseudonymous ids: an odd-multiplier permutation of the row number, unique and unordered.
-                SELECT 'SYN' || upper(lpad(to_hex(((pupil_id + 1) * 678223072849 + ?) % 1099511627776), 10, '0')) AS pupil_id,
-                       * EXCLUDE (pupil_id)
-                FROM generated_pupils
-                """,
-                [seed],
-            )
-            con.unregister("generated_pupils")
+            store.add_synthetic_pupils(pupils, seed)
             store.log_import(file=f"synthetic:{scale}:seed={seed}", kind="synthetic", year=None, checksum=None,
                              rows_read=len(pupils), rows_stored=len(pupils), rows_skipped=0, rows_rejected=0,
                              status="stored", message=f"built in {time.perf_counter() - started:.1f} s")
-        con.execute("CHECKPOINT")
+        store.execute("CHECKPOINT")
     finally:
         store.close()
     os.replace(temporary, path)

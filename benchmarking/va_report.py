@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from .errors import BenchmarkingError
-from .store import Store
+from .store import Store, sql_text
 from .value_added import (bands, confidence_interval, contextual_fit, decile_thresholds, group_value_added,
-                          ks2_prior_group, ks4_prior_group, national_estimates, pooled_value_added,
+                          pooled_value_added,
                           pupil_context_design, pupil_group_labels, pupil_scores, recover_national_sd,
                           school_value_added, suppress_small)
 
@@ -57,10 +57,19 @@ class PupilValueAdded:
         return self.pupils[self.pupils["urn"] == urn].reset_index(drop=True)
 
 
-def _published_estimates(store: Store, year: int) -> tuple[pd.DataFrame | None, float | None]:
-    estimates = store.query("SELECT prior_group AS \"group\", estimate FROM p8_estimates WHERE year = ?", [year])
+def _published_sd(store: Store, year: int) -> float | None:
+    """DfE's national SD of Progress 8 pupil scores for the year, where imported."""
     sd = store.query("SELECT sd FROM national_sd WHERE year = ? AND measure = 'ks4_p8'", [year])
-    return (estimates if len(estimates) == 34 else None), (float(sd["sd"][0]) if len(sd) else None)
+    return float(sd["sd"][0]) if len(sd) else None
+
+
+def value_added_estimates(store: Store, year: int, subject: Subject) -> pd.DataFrame:
+    """Each prior-attainment group's expected outcome and spread for the subject (group, estimate, sd, n,
+    source): DfE's published estimates where imported, otherwise the store's own pupils' means, as
+    worked out when the pupils were written."""
+    return store.query("SELECT prior_group AS \"group\", estimate, sd, n, source FROM value_added_estimates "
+                       "WHERE year = ? AND key_stage = ? AND outcome = ? ORDER BY prior_group",
+                       [year, subject.key_stage, subject.outcome])
 
 
 def pupil_value_added(store: Store, year: int, measure: str = "ks4_p8", lens: str = "official") -> PupilValueAdded:
@@ -69,19 +78,19 @@ def pupil_value_added(store: Store, year: int, measure: str = "ks4_p8", lens: st
         raise BenchmarkingError(f"The lens must be official or contextual, not {lens!r}.")
     subject = SUBJECTS[measure]
     pupils = store.query(
-        f"SELECT pupil_id, urn, year, key_stage, prior_attainment, {subject.outcome} AS outcome, "
-        "disadvantaged, sen, eal, sex FROM pupils WHERE year = ? AND key_stage = ?", [year, subject.key_stage])
+        # Codes come as categoricals (ENUMs): strings for half a million pupils are slow to fetch and group.
+        f"SELECT pupil_id, urn, year, key_stage::ENUM('KS2', 'KS4') AS key_stage, prior_attainment, "
+        f"{subject.outcome} AS outcome, disadvantaged, sen::ENUM('N', 'K', 'E') AS sen, eal, "
+        "sex::ENUM('F', 'M') AS sex, coalesce(prior_group, 0) AS prior_group "
+        "FROM pupils WHERE year = ? AND key_stage = ?", [year, subject.key_stage])
     if pupils.empty:
         raise BenchmarkingError(f"The store has no {subject.key_stage} pupils for {year}.")
-    group_of = ks4_prior_group if subject.key_stage == "KS4" else ks2_prior_group
-    groups = group_of(pupils["prior_attainment"])
-    estimates, published_sd = (_published_estimates(store, year) if subject.key_stage == "KS4" else (None, None))
-    source = "DfE published estimates" if estimates is not None else "estimates from the store's own pupils"
-    if estimates is None:
-        estimates = national_estimates(groups, pupils["outcome"])
-    # The cap needs each group's spread, which DfE does not publish: take it from the store's pupils.
-    spread = national_estimates(groups, pupils["outcome"])[["group", "sd"]]
-    estimates = estimates.drop(columns=[c for c in ("sd", "n") if c in estimates]).merge(spread, on="group", how="left")
+    groups = pupils.pop("prior_group").to_numpy()
+    estimates = value_added_estimates(store, year, subject)
+    if estimates.empty:
+        raise BenchmarkingError(f"The store has no {subject.key_stage} pupils with prior attainment for {year}.")
+    source = estimates["source"].iloc[0]
+    published_sd = _published_sd(store, year) if subject.key_stage == "KS4" else None
     scores = pupil_scores(groups, pupils["outcome"], estimates, scale=subject.scale, cap=subject.cap)
     national_sd = published_sd if published_sd is not None else float(np.nanstd(scores["score"], ddof=1))
     if lens == "contextual":
@@ -95,13 +104,13 @@ def pupil_value_added(store: Store, year: int, measure: str = "ks4_p8", lens: st
     return PupilValueAdded(measure, year, lens, frame, national_sd, source)
 
 
-def school_progress8(store: Store, year: int) -> pd.DataFrame:
-    """Official Progress 8 for every school from its pupils, in one DuckDB pass (the fast path of the
-    formulas in value_added.py, with DfE's published estimates and SD where imported)."""
-    estimates, published_sd = _published_estimates(store, year)
-    rows = store.query_file("school_progress8", [year, estimates is not None, published_sd])
-    rows["measure"], rows["lens"] = "ks4_p8", "official"
-    rows["source"] = "DfE published estimates" if estimates is not None else "estimates from the store's own pupils"
+def schools_from_pupils(store: Store, year: int, measure: str = "ks4_p8") -> pd.DataFrame:
+    """Official value added for every school from its pupils, in one DuckDB pass (the fast path of the
+    formulas in value_added.py, with DfE's published Progress 8 estimates and SD where imported)."""
+    subject = SUBJECTS[measure]
+    sql = sql_text("school_value_added").replace("{outcome}", subject.outcome)
+    rows = store.query(sql, [year, subject.key_stage, measure, subject.scale, subject.cap])
+    rows["measure"], rows["lens"] = measure, "official"
     return rows
 
 
@@ -153,8 +162,8 @@ def school_value_added_table(store: Store, year: int | None = None, phase: str |
     for measure in measures:
         subject = SUBJECTS[measure]
         if _pupils_exist(store, year, subject.key_stage):
-            if measure == "ks4_p8" and lens == "official":
-                rows = school_progress8(store, year)
+            if lens == "official":
+                rows = schools_from_pupils(store, year, measure)
             else:
                 rows = _school_rows_from_pupils(pupil_value_added(store, year, measure, lens))
         else:

@@ -32,6 +32,13 @@ def ks2_prior_group(ks1_aps) -> np.ndarray:
     return np.where(np.isnan(aps), 0, groups)
 
 
+def prior_groups(key_stage, prior) -> np.ndarray:
+    """Each pupil's prior-attainment group for its key stage: KS2 groups for KS4 pupils, KS1 groups for KS2
+    pupils; 0 where the prior attainment is missing."""
+    key_stage, prior = np.asarray(key_stage), np.asarray(prior, dtype=float)
+    return np.where(key_stage == "KS4", ks4_prior_group(prior), ks2_prior_group(prior))
+
+
 def national_estimates(groups, outcomes) -> pd.DataFrame:
     """Mean and standard deviation of the outcome in each prior-attainment group (group 0, no prior, left out)."""
     frame = pd.DataFrame({"group": np.asarray(groups), "outcome": np.asarray(outcomes, dtype=float)})
@@ -220,27 +227,38 @@ def pupil_group_labels(pupils: pd.DataFrame) -> pd.DataFrame:
         cuts = ((-np.inf, 12.0, "low"), (12.0, 18.0, "middle"), (18.0, np.inf, "high"))  # KS1 APS bands
     else:
         cuts = KS4_PRIOR_BANDS
-    band = np.select([(prior >= lo) & (prior < hi) for lo, hi, _ in cuts], [name for _, _, name in cuts], "unknown")
+    band = np.select([(prior >= lo) & (prior < hi) for lo, hi, _ in cuts], range(len(cuts)), len(cuts))
+    sen, sex = pupils["sen"].to_numpy(), pupils["sex"].to_numpy()
+    # Categoricals: a national year is over half a million pupils, and strings are slow to group.
     return pd.DataFrame({
-        "disadvantaged": np.where(pupils["disadvantaged"], "disadvantaged", "not disadvantaged"),
-        "sen": pupils["sen"].map({"N": "no SEN", "K": "SEN support", "E": "EHC plan"}).to_numpy(),
-        "eal": np.where(pupils["eal"], "EAL", "not EAL"),
-        "sex": pupils["sex"].map({"F": "girls", "M": "boys"}).to_numpy(),
-        "prior_attainment": band,
+        "disadvantaged": _labels(pupils["disadvantaged"].to_numpy(dtype=int), ["not disadvantaged", "disadvantaged"]),
+        "sen": _labels(np.select([sen == "N", sen == "K", sen == "E"], [0, 1, 2], -1), ["no SEN", "SEN support", "EHC plan"]),
+        "eal": _labels(pupils["eal"].to_numpy(dtype=int), ["not EAL", "EAL"]),
+        "sex": _labels(np.select([sex == "F", sex == "M"], [0, 1], -1), ["girls", "boys"]),
+        "prior_attainment": _labels(band, [name for _, _, name in cuts] + ["unknown"]),
     }, index=pupils.index)
+
+
+def _labels(codes: np.ndarray, names: list[str]) -> pd.Categorical:
+    """Labels from codes into `names` (-1: no label)."""
+    return pd.Categorical.from_codes(codes, names)
 
 
 def group_value_added(keys: pd.DataFrame, labels: pd.DataFrame, scores: pd.DataFrame, national_sd: float,
                       z: float = Z95) -> pd.DataFrame:
     """Value added for every group of pupils within each key (school, or nation with an empty key),
     with n and CI; groups under MIN_PUPILS pupils are suppressed (value NaN, reason SUPP)."""
-    long = []
-    for grouping in labels.columns:
-        frame = pd.concat([keys.reset_index(drop=True), scores[["score"]].reset_index(drop=True)], axis=1)
-        frame["grouping"], frame["group"] = grouping, labels[grouping].to_numpy()
-        long.append(frame)
-    frame = pd.concat(long, ignore_index=True)
-    frame = frame[frame["score"].notna() & (frame["group"] != "unknown")]
-    out = frame.groupby(list(keys.columns) + ["grouping", "group"]).agg(n=("score", "size"), va=("score", "mean")).reset_index()
+    score = scores["score"].to_numpy(dtype=float)
+    scored = ~np.isnan(score)
+    key_columns = list(keys.columns)
+    parts = []
+    for grouping in labels.columns:  # one grouping at a time: no long copy of every pupil per grouping
+        group = labels[grouping]
+        keep = scored & (group != "unknown").to_numpy()
+        frame = keys.reset_index(drop=True)[keep].assign(group=group.array[keep], score=score[keep])
+        part = frame.groupby(key_columns + ["group"], observed=True)["score"].agg(n="size", va="mean").reset_index()
+        parts.append(part.assign(grouping=grouping, group=part["group"].astype(str)))
+    out = pd.concat(parts, ignore_index=True)[key_columns + ["grouping", "group", "n", "va"]]
+    out = out.sort_values(key_columns + ["grouping", "group"], ignore_index=True)
     out["ci_low"], out["ci_high"] = confidence_interval(out["va"], out["n"], national_sd, z)
     return suppress_small(out, ["va", "ci_low", "ci_high"])

@@ -28,7 +28,7 @@ def test_bench_small_json_has_every_figure_well_formed():
     assert report["scale"] == "small"
     names = [f["name"] for f in report["figures"]]
     for expected in ("demo build (small)", "demo build peak memory", "similar schools for all", "one school's group",
-                     "load a pool", "form clubs", "Progress 8 for every school", "page rerun p95: value_added",
+                     "load a pool", "form clubs", "Progress 8 for every school", "refresh the stored national estimates", "page rerun p95: value_added",
                      "page open p95: my_school", "peak memory"):
         assert any(n.startswith(expected) for n in names), expected
     for figure in report["figures"]:

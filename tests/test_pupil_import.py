@@ -1,10 +1,12 @@
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from benchmarking.errors import BenchmarkingError
 from benchmarking.pupil_import import import_pupils
 from benchmarking.store import open_store
+from benchmarking.value_added import ks4_prior_group, national_estimates
 from tests.conftest import write_csv
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "samples" / "pupils_example.csv"
@@ -35,6 +37,21 @@ def test_reimporting_replaces_that_schools_pupils_for_the_year(demo_copy, tmp_pa
     import_pupils(demo_copy, path, 2024)
     import_pupils(demo_copy, path, 2024)
     assert demo_copy.query("SELECT count(*) AS n FROM pupils")["n"][0] == before - cohort + 2
+
+
+def test_importing_pupils_sets_their_groups_and_refreshes_the_national_estimates(demo_copy, tmp_path):
+    urn = a_secondary(demo_copy)
+    path = write_csv(tmp_path / "p.csv", HEADER + f"A1,{urn},KS4,100,40,N,N,N,F\nA2,{urn},KS4,101.5,55,Y,K,N,M\n")
+    import_pupils(demo_copy, path, 2024)
+    mine = demo_copy.query("SELECT prior_attainment, prior_group FROM pupils WHERE urn = ? AND year = 2024", [urn])
+    assert mine.sort_values("prior_attainment")["prior_group"].tolist() == [14, 16]  # 99.5-100, 101.5-102
+    pupils = demo_copy.query("SELECT prior_attainment, attainment8 FROM pupils WHERE year = 2024 AND key_stage = 'KS4'")
+    reference = national_estimates(ks4_prior_group(pupils["prior_attainment"]), pupils["attainment8"])
+    stored = demo_copy.query("SELECT prior_group AS \"group\", estimate, sd, n FROM pupil_estimates "
+                             "WHERE year = 2024 AND outcome = 'attainment8' ORDER BY prior_group")
+    assert stored["group"].tolist() == reference["group"].tolist()
+    assert stored["n"].tolist() == reference["n"].tolist()
+    assert np.allclose(stored[["estimate", "sd"]], reference[["estimate", "sd"]])
 
 
 @pytest.mark.parametrize("row, column, message", [

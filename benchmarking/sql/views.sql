@@ -47,3 +47,18 @@ SELECT cu.urn, cu.year, cu.context_urn, cu.via_link,
        cw.pupils_on_roll, cw.pct_disadvantaged, cw.pct_eal, cw.pct_sen_support, cw.pct_ehcp
 FROM context_urn cu
 JOIN context_wide cw ON cw.urn = cu.context_urn AND cw.year = cu.year;
+
+-- Every pupil's expected outcome, by year, key stage, outcome and prior-attainment group: DfE's published
+-- Progress 8 estimates where all 34 groups of the year are imported, otherwise the mean of the store's own
+-- pupils. The spread (sd, for the cap) is always the store's own: DfE does not publish it.
+CREATE OR REPLACE VIEW value_added_estimates AS
+WITH published AS (
+    SELECT year, prior_group, estimate, count(*) OVER (PARTITION BY year) = 34 AS complete
+    FROM p8_estimates
+)
+SELECT s.year, s.key_stage, s.outcome, s.prior_group,
+       CASE WHEN d.complete THEN d.estimate ELSE s.estimate END AS estimate, s.sd, s.n,
+       CASE WHEN d.complete THEN 'DfE published estimates' ELSE 'estimates from the store''s own pupils' END AS source
+FROM pupil_estimates s
+LEFT JOIN published d ON s.key_stage = 'KS4' AND s.outcome = 'attainment8' AND d.year = s.year
+                      AND d.prior_group = s.prior_group;

@@ -97,8 +97,17 @@ def evaluate(rule: FloorRule, wide: pd.DataFrame, medians: dict[str, float]) -> 
         any_part |= holds(c)
     needed = [m for m in rule.measures]
     missing = wide.reindex(columns=needed).isna()
-    return pd.DataFrame({"urn": wide["urn"], "below_floor": all_part & any_part,
-                         "missing": missing.apply(lambda r: ", ".join(m for m, x in r.items() if x), axis=1)})
+    return pd.DataFrame({"urn": wide["urn"], "below_floor": all_part & any_part, "missing": _names_where(missing)})
+
+
+def _names_where(flags: pd.DataFrame) -> np.ndarray:
+    """For each row, the names of the columns that are True, joined by commas (one pass per column,
+    not per row: a national year is tens of thousands of schools)."""
+    text = np.full(len(flags), "", dtype=object)
+    for name in flags.columns:
+        flagged = flags[name].to_numpy(dtype=bool)
+        text = np.where(flagged, np.where(text == "", name, text + ", " + name), text)
+    return text
 
 
 def _wide_results(store: Store, measures: list[str], years: list[int] | None = None) -> pd.DataFrame:

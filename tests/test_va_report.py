@@ -118,12 +118,12 @@ def test_pooled_value_added_covers_every_year(small_demo_path):
 
 
 def test_floor_rules_need_all_conditions_and_one_of_the_alternatives():
-    wide = pd.DataFrame({"urn": [1, 2, 3, 4], "ks2_rwm_expected": [60, 60, 70, np.nan],
-                         "ks2_read_progress": [-6, -1, -6, -6], "ks2_mat_progress": [0, 0, 0, 0],
-                         "ks2_writ_progress": [0, -8, 0, 0]})
+    wide = pd.DataFrame({"urn": [1, 2, 3, 4, 5], "ks2_rwm_expected": [60, 60, 70, np.nan, np.nan],
+                         "ks2_read_progress": [-6, -1, -6, -6, -6], "ks2_mat_progress": [0, 0, 0, 0, np.nan],
+                         "ks2_writ_progress": [0, -8, 0, 0, 0]})
     result = evaluate(PRESETS["ks2-2016"], wide, {})
-    assert result["below_floor"].tolist() == [True, True, False, pd.NA]
-    assert result["missing"].tolist()[3] == "ks2_rwm_expected"
+    assert result["below_floor"].tolist() == [True, True, False, pd.NA, pd.NA]
+    assert result["missing"].tolist() == ["", "", "", "ks2_rwm_expected", "ks2_mat_progress, ks2_rwm_expected"]
 
 
 def test_national_median_conditions_use_the_years_median():

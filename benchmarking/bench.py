@@ -102,7 +102,7 @@ def run_bench(scale: str = "national", reuse: Path | None = None, repeats: int =
                     import_dfe(store, [SHARED_DFE / "2018-2019" / "england",
                                        SHARED_DFE / "gias" / "2021-05-06" / "2021_giaslinks.csv"])
 
-            figures.append(Figure("import real 2018-19 England files", median_seconds(real_import, 1), "s"))
+            figures.append(Figure("import real 2018-19 England files", median_seconds(real_import, repeats), "s"))
         progress("National estimates after a write of pupils")
         figures.append(Figure("refresh the stored national estimates (each write of pupils)",
                               estimates_refresh_seconds(db, repeats), "s"))
@@ -128,7 +128,7 @@ def _similarity_figures(store, year: int, repeats: int, progress) -> list[Figure
     ours = median_seconds(lambda: [i.all_groups(20) for i in indexes.values()], repeats)
     progress("Brute-force baseline (Python loop over schools)")
     complete = {p: i.scaled[i.present.all(axis=1)] for p, i in indexes.items()}
-    baseline = median_seconds(lambda: [brute_force_groups(points, 20) for points in complete.values()], 1)
+    baseline = median_seconds(lambda: [brute_force_groups(points, 20) for points in complete.values()], repeats)
     figures = [Figure(f"similar schools for all {schools:,} schools", ours, "s", baseline, baseline / ours)]
     progress("One school's group")
     rng = np.random.default_rng(0)

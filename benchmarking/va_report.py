@@ -57,9 +57,9 @@ class PupilValueAdded:
         return self.pupils[self.pupils["urn"] == urn].reset_index(drop=True)
 
 
-def _published_sd(store: Store, year: int) -> float | None:
-    """DfE's national SD of Progress 8 pupil scores for the year, where imported."""
-    sd = store.query("SELECT sd FROM national_sd WHERE year = ? AND measure = 'ks4_p8'", [year])
+def _published_sd(store: Store, year: int, measure: str) -> float | None:
+    """DfE's national SD of the measure's pupil scores for the year, where imported (as the SQL path reads it)."""
+    sd = store.query("SELECT sd FROM national_sd WHERE year = ? AND measure = ?", [year, measure])
     return float(sd["sd"][0]) if len(sd) else None
 
 
@@ -72,14 +72,16 @@ def value_added_estimates(store: Store, year: int, subject: Subject) -> pd.DataF
                        [year, subject.key_stage, subject.outcome])
 
 
-def pupil_value_added(store: Store, year: int, measure: str = "ks4_p8", lens: str = "official") -> PupilValueAdded:
-    """Pupil scores for every pupil of the key stage in a year (national estimates need them all)."""
+def pupil_value_added(store: Store, year: int, measure: str = "ks4_p8", lens: str = "official",
+                      with_ids: bool = True) -> PupilValueAdded:
+    """Pupil scores for every pupil of the key stage in a year (national estimates need them all).
+    Without ids (school figures only), the slowest column to fetch is left out."""
     if lens not in LENSES:
         raise BenchmarkingError(f"The lens must be official or contextual, not {lens!r}.")
     subject = SUBJECTS[measure]
     pupils = store.query(
         # Codes come as categoricals (ENUMs): strings for half a million pupils are slow to fetch and group.
-        f"SELECT pupil_id, urn, year, key_stage::ENUM('KS2', 'KS4') AS key_stage, prior_attainment, "
+        f"SELECT {'pupil_id, ' if with_ids else ''}urn, year, key_stage::ENUM('KS2', 'KS4') AS key_stage, prior_attainment, "
         f"{subject.outcome} AS outcome, disadvantaged, sen::ENUM('N', 'K', 'E') AS sen, eal, "
         "sex::ENUM('F', 'M') AS sex, coalesce(prior_group, 0) AS prior_group "
         "FROM pupils WHERE year = ? AND key_stage = ?", [year, subject.key_stage])
@@ -90,7 +92,7 @@ def pupil_value_added(store: Store, year: int, measure: str = "ks4_p8", lens: st
     if estimates.empty:
         raise BenchmarkingError(f"The store has no {subject.key_stage} pupils with prior attainment for {year}.")
     source = estimates["source"].iloc[0]
-    published_sd = _published_sd(store, year) if subject.key_stage == "KS4" else None
+    published_sd = _published_sd(store, year, measure)
     scores = pupil_scores(groups, pupils["outcome"], estimates, scale=subject.scale, cap=subject.cap)
     national_sd = published_sd if published_sd is not None else float(np.nanstd(scores["score"], ddof=1))
     if lens == "contextual":
@@ -165,7 +167,7 @@ def school_value_added_table(store: Store, year: int | None = None, phase: str |
             if lens == "official":
                 rows = schools_from_pupils(store, year, measure)
             else:
-                rows = _school_rows_from_pupils(pupil_value_added(store, year, measure, lens))
+                rows = _school_rows_from_pupils(pupil_value_added(store, year, measure, lens, with_ids=False))
         else:
             rows = _published_rows(store, year, measure, lens)
         if rows.empty:

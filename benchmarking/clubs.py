@@ -10,8 +10,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
-from sklearn.neighbors import NearestNeighbors
 
 from .errors import BenchmarkingError
 from .similarity import SimilarityIndex
@@ -27,6 +25,9 @@ def club_size_limits(size: int) -> tuple[int, int]:
 
 def _assign_with_capacity(points: np.ndarray, centres: np.ndarray, capacity: int) -> np.ndarray:
     """Each point to its nearest centre that still has room; points that lose most by waiting go first."""
+    from sklearn.neighbors import NearestNeighbors  # imported here: scikit-learn takes 0.4 s to load, and
+    # pages that only read or edit clubs should not pay it on their first visit (bench: first visit)
+
     reach = min(len(centres), 40)
     distance, nearest = NearestNeighbors(n_neighbors=reach).fit(centres).kneighbors(points)
     regret = distance[:, 1] - distance[:, 0] if reach > 1 else np.zeros(len(points))
@@ -56,6 +57,8 @@ def form_clubs(points: np.ndarray, size: int = DEFAULT_SIZE, seed: int = 0, roun
     smallest, largest = club_size_limits(size)
     if n <= largest:
         return np.zeros(n, dtype=int)
+    from sklearn.cluster import KMeans  # imported here, as in _assign_with_capacity
+
     clubs = max(1, round(n / size))
     centres = KMeans(n_clusters=clubs, n_init=1, random_state=seed).fit(points).cluster_centers_
     capacity = min(largest, math.ceil(size * 1.25))

@@ -2,6 +2,7 @@
 same process, so the figures hold on a noisy machine."""
 from __future__ import annotations
 
+import os
 import resource
 import statistics
 import subprocess
@@ -40,26 +41,24 @@ class Figure:
         return text
 
 
+def seconds(work: Callable[[], object]) -> float:
+    """The wall time of one run."""
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
 def median_seconds(work: Callable[[], object], repeats: int) -> float:
     """The median wall time of `repeats` runs."""
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
+    return statistics.median(seconds(work) for _ in range(repeats))
+
+
+def interleaved_medians(works: list[Callable[[], object]], repeats: int) -> list[float]:
+    """Median seconds of each, run turn about after one warm-up each, so a noisy spell slows all alike."""
+    for work in works:
         work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
-def interleaved_medians(ours: Callable[[], object], baseline: Callable[[], object], repeats: int) -> tuple[float, float]:
-    """Median seconds of each, run turn about after one warm-up each, so a noisy spell slows both alike."""
-    ours(), baseline()
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeats):
-        for work, into in ((ours, times[0]), (baseline, times[1])):
-            started = time.perf_counter()
-            work()
-            into.append(time.perf_counter() - started)
-    return statistics.median(times[0]), statistics.median(times[1])
+    times = [[seconds(work) for work in works] for _ in range(repeats)]
+    return [statistics.median(column) for column in zip(*times)]
 
 
 def brute_force_groups(points: np.ndarray, k: int) -> np.ndarray:
@@ -76,12 +75,10 @@ def brute_force_groups(points: np.ndarray, k: int) -> np.ndarray:
 def _build_in_child(db: Path, scale: str) -> tuple[float, float]:
     """Build the demo store in a child process: its seconds and its peak memory (MB)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "benchmarking", "--db", str(db), "demo", "--scale", scale],
-                   check=True, capture_output=True, cwd=PROJECT_ROOT)
-    seconds = time.perf_counter() - started
+    took = seconds(lambda: subprocess.run([sys.executable, "-m", "benchmarking", "--db", str(db), "demo", "--scale", scale],
+                                          check=True, capture_output=True, cwd=PROJECT_ROOT))
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024
+    return took, max(peak, before) / 1024
 
 
 def run_bench(scale: str = "national", reuse: Path | None = None, repeats: int = 3,
@@ -91,8 +88,8 @@ def run_bench(scale: str = "national", reuse: Path | None = None, repeats: int =
         db = Path(reuse) if reuse else Path(folder) / "bench.duckdb"
         if not (reuse and db.exists()):
             progress(f"Building the {scale} demo store")
-            seconds, peak = _build_in_child(db, scale)
-            figures += [Figure(f"demo build ({scale})", seconds, "s"), Figure("demo build peak memory", peak, "MB")]
+            took, peak = _build_in_child(db, scale)
+            figures += [Figure(f"demo build ({scale})", took, "s"), Figure("demo build peak memory", peak, "MB")]
         if SHARED_DFE.is_dir():
             progress("Importing the real 2018-19 England files")
             from .dfe_import import import_dfe
@@ -106,16 +103,15 @@ def run_bench(scale: str = "national", reuse: Path | None = None, repeats: int =
         progress("National estimates after a write of pupils")
         figures.append(Figure("refresh the stored national estimates (each write of pupils)",
                               estimates_refresh_seconds(db, repeats), "s"))
-        with open_store(db, read_only=True) as store:
+        with open_store(db, read_only=True) as store:  # closed before the pages open it for writing
             year = int(store.query("SELECT max(year) AS y FROM results")["y"][0])
             figures += _similarity_figures(store, year, repeats, progress)
             figures += _value_added_figures(store, year, repeats, progress)
-        with open_store(db, read_only=True) as store:  # before the pages open it for writing
             school = default_school(school_directory(store))
-            year = int(store.query("SELECT max(year) AS y FROM results WHERE urn = ?", [school])["y"][0])
+            school_year = int(store.query("SELECT max(year) AS y FROM results WHERE urn = ?", [school])["y"][0])
         # New processes first: once this process's pages hold the store open, no other process can.
-        figures += first_visit_figures(db, school, year, progress)
-        figures += page_rerun_figures(db, school, year, max(10, repeats), progress)
+        figures += first_visit_figures(db, school, school_year, progress)
+        figures += page_rerun_figures(db, school, school_year, max(10, repeats), progress)
     figures.append(Figure("peak memory of the whole run (this process)",
                           resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "MB"))
     return figures
@@ -134,12 +130,7 @@ def _similarity_figures(store, year: int, repeats: int, progress) -> list[Figure
     rng = np.random.default_rng(0)
     index = indexes["primary"]
     sample = rng.choice(index.frame["urn"][~index.frame["urn"].isin(list(index.excluded))], 50, replace=False)
-    times = []
-    for urn in sample:
-        started = time.perf_counter()
-        index.neighbours(int(urn), 20)
-        times.append(time.perf_counter() - started)
-    one = statistics.median(times) * 1000
+    one = statistics.median(seconds(lambda: index.neighbours(int(urn), 20)) for urn in sample) * 1000
     figures.append(Figure("one school's group (pool loaded)", one, "ms"))
     loading = median_seconds(lambda: SimilarityIndex(load_features(store, year, "primary")), repeats) * 1000
     figures.append(Figure("load a pool of schools from the store", loading, "ms"))
@@ -166,14 +157,16 @@ def pandas_progress8(store, year: int) -> pd.DataFrame:
 def _value_added_figures(store, year: int, repeats: int, progress) -> list[Figure]:
     progress("Pupil value added for every school")
     repeats = max(repeats, 7)  # each run takes milliseconds: more of them steady the medians
-    ours, pandas_time = interleaved_medians(lambda: schools_from_pupils(store, year), lambda: pandas_progress8(store, year), repeats)
-    ours_again, scan = interleaved_medians(lambda: schools_from_pupils(store, year), lambda: store.query(
-        "SELECT count(*), sum(prior_attainment), sum(attainment8) FROM pupils WHERE year = ? AND key_stage = 'KS4'",
-        [year]), repeats)
+    ours, pandas_time, scan = interleaved_medians([
+        lambda: schools_from_pupils(store, year),
+        lambda: pandas_progress8(store, year),
+        lambda: store.query("SELECT count(*), sum(prior_attainment), sum(attainment8) FROM pupils "
+                            "WHERE year = ? AND key_stage = 'KS4'", [year]),
+    ], repeats)
     pupils = int(store.query("SELECT count(*) AS n FROM pupils WHERE year = ? AND key_stage = 'KS4'", [year])["n"][0])
     return [Figure(f"Progress 8 for every school from {pupils:,} pupils (vs pandas groupby)", ours, "s",
                    pandas_time, pandas_time / ours),
-            Figure("Progress 8 for every school (vs raw DuckDB scan of the same rows)", ours_again, "s", scan, scan / ours_again)]
+            Figure("Progress 8 for every school (vs raw DuckDB scan of the same rows)", ours, "s", scan, scan / ours)]
 
 
 def estimates_refresh_seconds(db: Path, repeats: int) -> float:
@@ -197,8 +190,6 @@ def page_rerun_figures(db: Path, school: int, year: int, reruns: int, progress) 
     - open: a fresh AppTest on the page each time, so the entry script and sidebar run too, plus the
       harness's own start-up; an upper bound on what a visitor waits for.
     """
-    import os
-
     from streamlit.testing.v1 import AppTest
 
     previous = os.environ.get("BENCHMARKING_DB")
@@ -211,11 +202,10 @@ def page_rerun_figures(db: Path, school: int, year: int, reruns: int, progress) 
         return app.switch_page(page)
 
     def timed_run(app) -> float:
-        started = time.perf_counter()
-        app.run()
+        took = seconds(app.run)
         if app.exception:
             raise RuntimeError(f"page failed: {app.exception[0].message}")
-        return time.perf_counter() - started
+        return took
 
     try:
         for page in PAGE_FILES:
@@ -253,8 +243,6 @@ print(imported - started, time.perf_counter() - imported)
 def first_visit_figures(db: Path, school: int, year: int, progress) -> list[Figure]:
     """Each page opened once in a new Python process, as the first visitor after the server starts finds
     it: every cache cold. Streamlit's own import is timed apart (it is paid once per server, not per page)."""
-    import os
-
     figures = []
     for page in PAGE_FILES:
         progress(f"First visit in a new process: {page}")

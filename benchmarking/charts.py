@@ -97,13 +97,19 @@ def funnel(points: pd.DataFrame, limits: pd.DataFrame, title: str, t: Theme, y_t
     return _finish(fig, t, title, "Pupils in the measure", y_title)
 
 
+def _as_expected_line(data: pd.DataFrame, t: Theme) -> go.Figure:
+    """A figure holding the y = x line across the expected and actual values: above it, better than expected."""
+    values = data[["expected", "actual"]].to_numpy()
+    low, high = np.nanmin(values), np.nanmax(values)
+    return go.Figure(go.Scatter(x=[low, high], y=[low, high], mode="lines", name="As expected (y = x)",
+                                line={"color": t.limit, "dash": "dash", "width": t.line_width}, hoverinfo="skip"))
+
+
 def expected_vs_actual(frame: pd.DataFrame, title: str, t: Theme, unit: str = "Attainment 8") -> go.Figure:
     """Schools' expected against actual results with the y = x line. frame: urn, name, expected, actual, n,
     is_host. customdata carries the URN, so a click can open that school."""
     data = frame.dropna(subset=["expected", "actual"])
-    low, high = np.nanmin(data[["expected", "actual"]].to_numpy()), np.nanmax(data[["expected", "actual"]].to_numpy())
-    fig = go.Figure(go.Scatter(x=[low, high], y=[low, high], mode="lines", name="As expected (y = x)",
-                               line={"color": t.limit, "dash": "dash", "width": t.line_width}, hoverinfo="skip"))
+    fig = _as_expected_line(data, t)
     for is_host, name in ((False, "Schools"), (True, "This school")):
         part = data[data["is_host"] == is_host]
         fig.add_trace(go.Scatter(
@@ -117,9 +123,7 @@ def expected_vs_actual(frame: pd.DataFrame, title: str, t: Theme, unit: str = "A
 def pupil_scatter(frame: pd.DataFrame, colour_by: str, title: str, t: Theme, unit: str = "Attainment 8") -> go.Figure:
     """One school's pupils, expected against actual, coloured by a group. Hovers show the pseudonymous id only."""
     data = frame.dropna(subset=["expected", "actual"])
-    low, high = np.nanmin(data[["expected", "actual"]].to_numpy()), np.nanmax(data[["expected", "actual"]].to_numpy())
-    fig = go.Figure(go.Scatter(x=[low, high], y=[low, high], mode="lines", name="As expected (y = x)",
-                               line={"color": t.limit, "dash": "dash", "width": t.line_width}, hoverinfo="skip"))
+    fig = _as_expected_line(data, t)
     for i, (group, part) in enumerate(data.groupby(colour_by, sort=True)):
         fig.add_trace(go.Scatter(
             x=part["expected"], y=part["actual"], mode="markers", name=str(group), text=part["pupil_id"],

@@ -147,7 +147,8 @@ def _published_rows(store: Store, year: int, measure: str, lens: str) -> pd.Data
     return frame
 
 
-def _pupils_exist(store: Store, year: int, key_stage: str) -> bool:
+def pupils_exist(store: Store, year: int, key_stage: str) -> bool:
+    """Whether the store holds pupils of the key stage for the year (else value added is school-level)."""
     return bool(store.query("SELECT count(*) > 0 AS x FROM pupils WHERE year = ? AND key_stage = ?",
                             [year, key_stage])["x"][0])
 
@@ -163,7 +164,7 @@ def school_value_added_table(store: Store, year: int | None = None, phase: str |
     frames = []
     for measure in measures:
         subject = SUBJECTS[measure]
-        if _pupils_exist(store, year, subject.key_stage):
+        if pupils_exist(store, year, subject.key_stage):
             if lens == "official":
                 rows = schools_from_pupils(store, year, measure)
             else:

@@ -23,8 +23,8 @@ from benchmarking.store import Store, default_db_path, open_store
 from benchmarking.summary import store_summary
 from benchmarking.synthetic import build_demo_store
 from benchmarking.floor import PRESETS, floor_report, schools_of_concern
-from benchmarking.va_report import (group_comparison, national_groups, pool_rows, pupil_value_added,
-                                    school_value_added_table)
+from benchmarking.va_report import (SUBJECTS, group_comparison, national_groups, pool_rows, pupil_value_added,
+                                    pupils_exist, school_value_added_table)
 
 PAGES = {
     "my_school": "pages/my_school.py",
@@ -155,9 +155,14 @@ def _index(path: str, year: int, phase: str, weights: tuple) -> SimilarityIndex:
     return SimilarityIndex(load_features(_open(path), year, phase), dict(weights))
 
 
-def similarity_index(year: int, phase: str, weights: dict | None = None) -> SimilarityIndex:
+def _weights_key(weights: dict | None) -> tuple:
+    """Weights as a cache key: every feature, in order (the defaults where none are given)."""
     weights = weights or DEFAULT_WEIGHTS
-    return _index(db_key(), year, phase, tuple((f, float(weights[f])) for f in FEATURES))
+    return tuple((f, float(weights[f])) for f in FEATURES)
+
+
+def similarity_index(year: int, phase: str, weights: dict | None = None) -> SimilarityIndex:
+    return _index(db_key(), year, phase, _weights_key(weights))
 
 
 @st.cache_resource(show_spinner="Working out pupils' value added...")
@@ -174,10 +179,7 @@ def school_pupils(path: str, year: int, measure: str, urn: int) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False)
 def _has_pupils(path: str, year: int, measure: str) -> bool:
-    from benchmarking.va_report import SUBJECTS
-
-    return bool(_open(path).query("SELECT count(*) > 0 AS x FROM pupils WHERE year = ? AND key_stage = ?",
-                                  [year, SUBJECTS[measure].key_stage])["x"][0])
+    return pupils_exist(_open(path), year, SUBJECTS[measure].key_stage)
 
 
 @st.cache_resource(show_spinner=False)
@@ -216,7 +218,7 @@ def funnel_figure(path: str, year: int, phase: str, measure: str, host: int, pro
 
 @st.cache_resource(show_spinner=False)
 def partners(path: str, urn: int, year: int, phase: str, k: int) -> pd.DataFrame:
-    index = _index(path, year, phase, tuple((f, float(DEFAULT_WEIGHTS[f])) for f in FEATURES))
+    index = _index(path, year, phase, _weights_key(None))
     return partner_candidates(_open(path), index.neighbours(urn, k))
 
 
@@ -259,7 +261,8 @@ def sidebar() -> Selection:
     _adopt_query_params(schools)
     if "urn" not in st.session_state:
         st.session_state["urn"] = default_school(schools)
-    current = schools.set_index("urn").loc[st.session_state["urn"]]
+    by_urn = schools.set_index("urn")
+    current = by_urn.loc[st.session_state["urn"]]
     with st.sidebar:
         st.markdown("### Your school")
         if st.session_state.pop("_bad_link", None):
@@ -274,12 +277,12 @@ def sidebar() -> Selection:
         options = pool["urn"].head(300).tolist()
         if st.session_state["urn"] not in options:
             options = [st.session_state["urn"]] + options
-        labels = schools.set_index("urn")["label"]
+        labels = by_urn["label"]
         urn = st.selectbox("School", options, index=options.index(st.session_state["urn"]),
                            format_func=lambda u: labels[u], help="Matches for your search; type to narrow the list")
         if urn != st.session_state["urn"]:
             st.session_state["urn"], st.session_state["year"] = urn, None
-        current = schools.set_index("urn").loc[urn]
+        current = by_urn.loc[urn]
         years = [int(y) for y in current["years"]]
         wanted = st.session_state.get("year")
         year = st.selectbox("Year", years[::-1], index=years[::-1].index(wanted) if wanted in years else 0,

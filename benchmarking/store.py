@@ -18,18 +18,21 @@ import pandas as pd
 from .errors import BenchmarkingError
 from .measures import MEASURES
 from .reference import LOCAL_AUTHORITIES
-from .value_added import prior_groups
+from .value_added import SUBJECTS, prior_groups
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "benchmarking.duckdb"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
+ALL_YEARS = (1900, 2999)  # the year range that means every year in the store
 SCHOOL_COLUMNS = ["urn", "name", "la_code", "phase", "phase_rank", "nftype", "school_type",
                   "state_funded", "mainstream", "is_open", "lsoa"]
 
 # Tables a caller may name in the generic write helpers: never user input, always one of these.
 _WRITABLE = {"context", "results", "school_links", "synthetic_truth", "local_authorities", "p8_estimates",
              "national_sd", "targets", "area_deprivation"}
+# DfE's published Progress 8 estimates and SD: writing them changes every stored school value added.
+_CHANGES_VALUE_ADDED = {"p8_estimates", "national_sd"}
 _KEYS = {
     "context": ("urn", "year", "measure"),
     "results": ("urn", "year", "measure"),
@@ -47,6 +50,11 @@ _KEYS = {
 def sql_text(name: str) -> str:
     """The text of benchmarking/sql/NAME.sql, read once per process (pages run queries on every rerun)."""
     return (SQL_DIR / f"{name}.sql").read_text()
+
+
+def school_value_added_sql(outcome: str) -> str:
+    """The query of every school's official value added for one outcome column (from SUBJECTS, never user input)."""
+    return sql_text("school_value_added_from_pupils").replace("{outcome}", outcome).rstrip().rstrip(";")
 
 
 def default_db_path() -> Path:
@@ -109,7 +117,9 @@ class Store:
                 self.con.execute(sql_text(f"migrate_{step}"))
                 if step == 5:
                     self._set_prior_groups()
-                    self.refresh_pupil_estimates()
+                if step == 6:
+                    self.con.execute(sql_text("views"))  # the refresh reads value_added_estimates
+                    self.refresh_value_added()
                 self.con.execute("INSERT INTO schema_version (version) VALUES (?)", [step])
         self.con.execute(sql_text("views"))
 
@@ -142,8 +152,10 @@ class Store:
         if frame is None or frame.empty:
             return 0
         frame = frame.drop_duplicates(subset=list(_KEYS[table]), keep="last")
-        with self._registered("incoming_rows", frame):
+        with self._atomic(), self._registered("incoming_rows", frame):
             self.con.execute(f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM incoming_rows")
+            if table in _CHANGES_VALUE_ADDED:
+                self._refresh_school_value_added()
         return len(frame)
 
     def upsert_schools(self, frame: pd.DataFrame) -> int:
@@ -186,7 +198,7 @@ class Store:
                 """
             )
             self.con.execute(f"INSERT INTO pupils BY NAME {select}", params or [])
-            self.refresh_pupil_estimates()
+            self.refresh_value_added()
         return len(frame)
 
     @contextmanager
@@ -198,10 +210,20 @@ class Store:
             with self.transaction():
                 yield
 
-    def refresh_pupil_estimates(self) -> None:
-        """Work out again each year's national estimates from the pupils in the store (after any write)."""
+    def refresh_value_added(self) -> None:
+        """Work out again, from the pupils in the store, each year's national estimates and then every
+        school's official value added (after any write of pupils)."""
         with self._lock:
             self.con.execute(sql_text("refresh_pupil_estimates"))
+            self._refresh_school_value_added()
+
+    def _refresh_school_value_added(self) -> None:
+        """Every school's official value added for every year and measure, from its pupils (sql/school_value_added_from_pupils.sql)."""
+        with self._lock:
+            self.con.execute("DELETE FROM school_value_added")
+            for subject in SUBJECTS.values():
+                self.con.execute(f"INSERT INTO school_value_added BY NAME SELECT * FROM ({school_value_added_sql(subject.outcome)})",
+                                 [*ALL_YEARS, subject.key_stage, subject.measure, subject.scale, subject.cap])
 
     def _set_prior_groups(self) -> None:
         """Set the prior-attainment group of every pupil stored before the store kept it (migration 5)."""

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import BenchmarkingError
-from .store import Store, sql_text
-from .value_added import (bands, confidence_interval, contextual_fit, decile_thresholds, group_value_added,
+from .store import Store, school_value_added_sql
+from .value_added import (SUBJECTS, Subject, bands, confidence_interval, contextual_fit, decile_thresholds, group_value_added,
                           pooled_value_added,
                           pupil_context_design, pupil_group_labels, pupil_scores, recover_national_sd,
                           school_value_added, suppress_small)
@@ -24,22 +24,6 @@ CONTEXTUAL_CAVEAT = ("Contextual value added also allows for disadvantage, SEN, 
                      "It is not an official DfE measure.")
 
 
-@dataclass(frozen=True)
-class Subject:
-    measure: str
-    key_stage: str
-    outcome: str  # pupil column
-    scale: float  # pupil score = (actual - expected) / scale
-    cap: bool
-    fixed_band_threshold: float | None  # ±threshold for "well" bands; None: the year's top and bottom 10%
-
-
-SUBJECTS = {
-    "ks4_p8": Subject("ks4_p8", "KS4", "attainment8", 10.0, True, 0.5),
-    "ks2_read_progress": Subject("ks2_read_progress", "KS2", "ks2_read", 1.0, False, None),
-    "ks2_writ_progress": Subject("ks2_writ_progress", "KS2", "ks2_writ", 1.0, False, None),
-    "ks2_mat_progress": Subject("ks2_mat_progress", "KS2", "ks2_mat", 1.0, False, None),
-}
 PHASE_MEASURES = {"secondary": ("ks4_p8",), "primary": ("ks2_read_progress", "ks2_writ_progress", "ks2_mat_progress")}
 
 
@@ -107,13 +91,19 @@ def pupil_value_added(store: Store, year: int, measure: str = "ks4_p8", lens: st
 
 
 def schools_from_pupils(store: Store, year: int, measure: str = "ks4_p8") -> pd.DataFrame:
-    """Official value added for every school from its pupils, in one DuckDB pass (the fast path of the
-    formulas in value_added.py, with DfE's published Progress 8 estimates and SD where imported)."""
-    subject = SUBJECTS[measure]
-    sql = sql_text("school_value_added").replace("{outcome}", subject.outcome)
-    rows = store.query(sql, [year, subject.key_stage, measure, subject.scale, subject.cap])
-    rows["measure"], rows["lens"] = measure, "official"
+    """Official value added for every school from its pupils, as the store worked it out when the pupils
+    (or DfE's published estimates or SD) were last written: the formulas of value_added.py, in DuckDB."""
+    rows = store.query("SELECT urn, year, measure, n, expected, actual, va, ci_low, ci_high, source "
+                       "FROM school_value_added WHERE year = ? AND measure = ? ORDER BY urn", [year, measure])
+    rows["lens"] = "official"
     return rows
+
+
+def work_out_schools_from_pupils(store: Store, year: int, measure: str = "ks4_p8") -> pd.DataFrame:
+    """The same figures worked out now, in one DuckDB pass over the year's pupils (what each write runs)."""
+    subject = SUBJECTS[measure]
+    return store.query(school_value_added_sql(subject.outcome) + " ORDER BY urn",
+                       [year, year, subject.key_stage, measure, subject.scale, subject.cap])
 
 
 def _school_rows_from_pupils(va: PupilValueAdded) -> pd.DataFrame:

@@ -5,6 +5,8 @@ Pure functions over arrays and DataFrames; nothing here reads the store.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -16,6 +18,25 @@ KS4_PRIOR_GROUP_UPPER = np.array([82.0, 86.0, 87.5, 89.0, 90.5, 92.0] + [float(v
 CAP_Z = -2.8948556948
 
 Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A value-added measure worked out from pupils: which outcome, at which key stage, on which scale."""
+    measure: str
+    key_stage: str
+    outcome: str  # pupil column
+    scale: float  # pupil score = (actual - expected) / scale
+    cap: bool
+    fixed_band_threshold: float | None  # ±threshold for "well" bands; None: the year's top and bottom 10%
+
+
+SUBJECTS = {
+    "ks4_p8": Subject("ks4_p8", "KS4", "attainment8", 10.0, True, 0.5),
+    "ks2_read_progress": Subject("ks2_read_progress", "KS2", "ks2_read", 1.0, False, None),
+    "ks2_writ_progress": Subject("ks2_writ_progress", "KS2", "ks2_writ", 1.0, False, None),
+    "ks2_mat_progress": Subject("ks2_mat_progress", "KS2", "ks2_mat", 1.0, False, None),
+}
 
 
 def ks4_prior_group(ks2_scores) -> np.ndarray:

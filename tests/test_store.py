@@ -30,28 +30,35 @@ def test_a_version_1_store_is_migrated_even_when_opened_for_reading(tmp_path):
     con.execute("DROP TABLE club_members; DROP TABLE clubs; DROP SEQUENCE club_id_seq; "
                 "DROP TABLE p8_estimates; DROP TABLE national_sd; DROP TABLE targets; "
                 "DROP TABLE area_deprivation; ALTER TABLE schools DROP COLUMN lsoa; "
-                "DROP TABLE pupil_estimates; ALTER TABLE pupils DROP COLUMN prior_group; "
+                "DROP TABLE pupil_estimates; ALTER TABLE pupils DROP COLUMN prior_group; DROP TABLE school_value_added; "
                 "DELETE FROM schema_version WHERE version > 1")
     con.close()
     with open_store(tmp_path / "s.duckdb", read_only=True) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 5
+        assert store.schema_version() == SCHEMA_VERSION == 6
         assert store.query("SELECT count(*) AS n FROM clubs")["n"][0] == 0
         assert store.query("SELECT count(*) AS n FROM targets")["n"][0] == 0
         assert "lsoa" in store.query("SELECT * FROM schools LIMIT 0").columns
         assert "prior_group" in store.query("SELECT * FROM pupils LIMIT 0").columns
 
 
-def test_a_version_4_store_gets_its_pupils_prior_groups_and_estimates_when_migrated(small_demo_path, tmp_path):
+def test_a_version_4_store_gets_prior_groups_estimates_and_school_value_added_when_migrated(small_demo_path, tmp_path):
+    from benchmarking.va_report import schools_from_pupils, work_out_schools_from_pupils
+
     path = tmp_path / "v4.duckdb"
     shutil.copy(small_demo_path, path)
     con = duckdb.connect(str(path))
-    con.execute("DROP TABLE pupil_estimates; ALTER TABLE pupils DROP COLUMN prior_group; "
+    con.execute("DROP TABLE pupil_estimates; ALTER TABLE pupils DROP COLUMN prior_group; DROP TABLE school_value_added; "
                 "DELETE FROM schema_version WHERE version > 4")
     con.close()
     with open_store(path, read_only=True) as store:
         pupils = store.query("SELECT key_stage, prior_attainment, prior_group FROM pupils")
         stored = store.query("SELECT * FROM pupil_estimates WHERE year = 2024 AND outcome = 'ks2_mat'")
         ks2 = store.query("SELECT prior_attainment, ks2_mat FROM pupils WHERE year = 2024 AND key_stage = 'KS2'")
+        schools = {year: schools_from_pupils(store, year, "ks2_mat_progress") for year in (2022, 2024)}
+        worked_out = {year: work_out_schools_from_pupils(store, year, "ks2_mat_progress") for year in (2022, 2024)}
+    for year in (2022, 2024):
+        assert len(schools[year]) == len(worked_out[year]) > 50
+        assert np.allclose(schools[year]["va"], worked_out[year]["va"])
     assert len(pupils) > 1000 and pupils["prior_group"].notna().all()
     assert (pupils["prior_group"].to_numpy() == prior_groups(pupils["key_stage"], pupils["prior_attainment"])).all()
     reference = national_estimates(ks2_prior_group(ks2["prior_attainment"]), ks2["ks2_mat"])

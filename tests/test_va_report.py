@@ -187,17 +187,33 @@ def test_value_added_command_prints_the_documented_columns(small_demo_path):
 
 
 @pytest.mark.parametrize("measure", ["ks4_p8", "ks2_read_progress", "ks2_writ_progress", "ks2_mat_progress"])
-def test_the_one_pass_duckdb_value_added_matches_the_reference_formulas(small_demo_path, measure):
-    from benchmarking.va_report import _school_rows_from_pupils, schools_from_pupils
+def test_the_stored_one_pass_duckdb_value_added_matches_the_reference_formulas(small_demo_path, measure):
+    from benchmarking.va_report import _school_rows_from_pupils, schools_from_pupils, work_out_schools_from_pupils
 
     with open_store(small_demo_path, read_only=True) as store:
-        fast = schools_from_pupils(store, 2024, measure)
+        stored = schools_from_pupils(store, 2024, measure)
+        worked_out = work_out_schools_from_pupils(store, 2024, measure)
         reference = _school_rows_from_pupils(pupil_value_added(store, 2024, measure))
-    both = fast.merge(reference, on="urn", suffixes=("", "_ref"))
-    assert len(both) == len(fast) == len(reference) > 50
+    both = stored.merge(reference, on="urn", suffixes=("", "_ref"))
+    assert len(both) == len(stored) == len(worked_out) == len(reference) > 50
     for column in ("n", "expected", "actual", "va", "ci_low", "ci_high"):
         assert np.allclose(both[column], both[f"{column}_ref"]), column
-    assert (fast["source"] == "estimates from the store's own pupils").all()
+        assert np.allclose(stored[column], worked_out[column]), column
+    assert (stored["source"] == "estimates from the store's own pupils").all()
+    assert (stored["year"] == 2024).all() and (stored["measure"] == measure).all()
+
+
+def test_an_imported_national_sd_widens_the_stored_intervals_of_its_measure_only(demo_copy):
+    from benchmarking.va_report import schools_from_pupils
+
+    before = {m: schools_from_pupils(demo_copy, 2024, m) for m in ("ks4_p8", "ks2_mat_progress")}
+    demo_copy.upsert("national_sd", pd.DataFrame({"year": [2024], "measure": ["ks4_p8"], "sd": [2.5]}))
+    after = {m: schools_from_pupils(demo_copy, 2024, m) for m in ("ks4_p8", "ks2_mat_progress")}
+    p8 = after["ks4_p8"]
+    assert np.allclose(p8["ci_high"] - p8["va"], 1.959963984540054 * 2.5 / np.sqrt(p8["n"]))
+    assert np.allclose(p8["va"], before["ks4_p8"]["va"])
+    assert not np.allclose(p8["ci_high"], before["ks4_p8"]["ci_high"])
+    pd.testing.assert_frame_equal(after["ks2_mat_progress"], before["ks2_mat_progress"])
 
 
 def test_the_pandas_baseline_of_the_benchmark_computes_the_same_progress_8(small_demo_path):
@@ -209,7 +225,7 @@ def test_the_pandas_baseline_of_the_benchmark_computes_the_same_progress_8(small
         baseline = pandas_progress8(store, 2024)
     both = fast.merge(baseline, on="urn", suffixes=("", "_pandas"))
     assert len(both) == len(fast) > 50
-    for column in ("n", "va", "ci_low", "ci_high"):
+    for column in ("n", "expected", "actual", "va", "ci_low", "ci_high"):
         assert np.allclose(both[column], both[f"{column}_pandas"]), column
 
 

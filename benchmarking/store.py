@@ -10,7 +10,7 @@ import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import duckdb
 import pandas as pd
@@ -25,6 +25,7 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "benchmarking.duckdb"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 SCHEMA_VERSION = 6
 ALL_YEARS = (1900, 2999)  # the year range that means every year in the store
+KEY_STAGES = ("KS2", "KS4")
 SCHOOL_COLUMNS = ["urn", "name", "la_code", "phase", "phase_rank", "nftype", "school_type",
                   "state_funded", "mainstream", "is_open", "lsoa"]
 
@@ -155,7 +156,7 @@ class Store:
         with self._atomic(), self._registered("incoming_rows", frame):
             self.con.execute(f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM incoming_rows")
             if table in _CHANGES_VALUE_ADDED:
-                self._refresh_school_value_added()
+                self._refresh_school_value_added((int(frame["year"].min()), int(frame["year"].max())))
         return len(frame)
 
     def upsert_schools(self, frame: pd.DataFrame) -> int:
@@ -198,7 +199,8 @@ class Store:
                 """
             )
             self.con.execute(f"INSERT INTO pupils BY NAME {select}", params or [])
-            self.refresh_value_added()
+            # DfE's method: a year's pupils set that year's national estimates, and so every school's score.
+            self.refresh_value_added((int(frame["year"].min()), int(frame["year"].max())), set(frame["key_stage"]))
         return len(frame)
 
     @contextmanager
@@ -210,20 +212,27 @@ class Store:
             with self.transaction():
                 yield
 
-    def refresh_value_added(self) -> None:
-        """Work out again, from the pupils in the store, each year's national estimates and then every
-        school's official value added (after any write of pupils)."""
+    def refresh_value_added(self, years: tuple[int, int] = ALL_YEARS, key_stages: Iterable[str] = KEY_STAGES) -> None:
+        """Work out again, from the pupils in the store, the national estimates and then every school's
+        official value added of the years from years[0] to years[1] and the key stages (after a write of pupils)."""
+        key_stages = sorted(key_stages)
         with self._lock:
-            self.con.execute(sql_text("refresh_pupil_estimates"))
-            self._refresh_school_value_added()
+            self.con.execute("DELETE FROM pupil_estimates WHERE year BETWEEN ? AND ? AND list_contains(?, key_stage)",
+                             [*years, key_stages])
+            self.con.execute(sql_text("refresh_pupil_estimates"), [*years, key_stages])
+            self._refresh_school_value_added(years, key_stages)
 
-    def _refresh_school_value_added(self) -> None:
-        """Every school's official value added for every year and measure, from its pupils (sql/school_value_added_from_pupils.sql)."""
+    def _refresh_school_value_added(self, years: tuple[int, int], key_stages: Iterable[str] = KEY_STAGES) -> None:
+        """Every school's official value added for those years and key stages' measures, from its pupils
+        (sql/school_value_added_from_pupils.sql)."""
         with self._lock:
-            self.con.execute("DELETE FROM school_value_added")
             for subject in SUBJECTS.values():
+                if subject.key_stage not in key_stages:
+                    continue
+                self.con.execute("DELETE FROM school_value_added WHERE year BETWEEN ? AND ? AND measure = ?",
+                                 [*years, subject.measure])
                 self.con.execute(f"INSERT INTO school_value_added BY NAME SELECT * FROM ({school_value_added_sql(subject.outcome)})",
-                                 [*ALL_YEARS, subject.key_stage, subject.measure, subject.scale, subject.cap])
+                                 [*years, subject.key_stage, subject.measure, subject.scale, subject.cap])
 
     def _set_prior_groups(self) -> None:
         """Set the prior-attainment group of every pupil stored before the store kept it (migration 5)."""

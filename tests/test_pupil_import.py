@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from benchmarking.errors import BenchmarkingError
@@ -52,6 +53,21 @@ def test_importing_pupils_sets_their_groups_and_refreshes_the_national_estimates
     assert stored["group"].tolist() == reference["group"].tolist()
     assert stored["n"].tolist() == reference["n"].tolist()
     assert np.allclose(stored[["estimate", "sd"]], reference[["estimate", "sd"]])
+
+
+def test_importing_a_years_pupils_works_out_that_years_school_value_added_again_and_leaves_other_years(demo_copy, tmp_path):
+    from benchmarking.va_report import schools_from_pupils, work_out_schools_from_pupils
+
+    urn = a_secondary(demo_copy)
+    before = {year: schools_from_pupils(demo_copy, year).set_index("urn") for year in (2023, 2024)}
+    rows = "".join(f"A{i},{urn},KS4,{95 + i},{70 + i},N,N,N,F\n" for i in range(10))  # a cohort far above expected
+    import_pupils(demo_copy, write_csv(tmp_path / "p.csv", HEADER + rows), 2024)
+    after = {year: schools_from_pupils(demo_copy, year).set_index("urn") for year in (2023, 2024)}
+    assert after[2024].loc[urn, "n"] == 10 and after[2024].loc[urn, "va"] > before[2024].loc[urn, "va"] + 1
+    others = after[2024].index.drop(urn)
+    assert not np.allclose(after[2024].loc[others, "va"], before[2024].loc[others, "va"])  # new national estimates
+    assert np.allclose(after[2024]["va"], work_out_schools_from_pupils(demo_copy, 2024).set_index("urn")["va"])
+    pd.testing.assert_frame_equal(after[2023], before[2023])
 
 
 @pytest.mark.parametrize("row, column, message", [

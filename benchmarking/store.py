@@ -18,7 +18,7 @@ import pandas as pd
 from .errors import BenchmarkingError
 from .measures import MEASURES
 from .reference import LOCAL_AUTHORITIES
-from .value_added import SUBJECTS, prior_groups
+from .value_added import SUBJECTS, Subject, prior_groups
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "benchmarking.duckdb"
@@ -53,9 +53,11 @@ def sql_text(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text()
 
 
-def school_value_added_sql(outcome: str) -> str:
-    """The query of every school's official value added for one outcome column (from SUBJECTS, never user input)."""
-    return sql_text("school_value_added_from_pupils").replace("{outcome}", outcome).rstrip().rstrip(";")
+def school_value_added_query(subject: Subject, years: tuple[int, int]) -> tuple[str, list]:
+    """The query, and its parameters, of every school's official value added in one measure for the years
+    from years[0] to years[1] (the outcome column comes from SUBJECTS, never from user input)."""
+    sql = sql_text("school_value_added_from_pupils").replace("{outcome}", subject.outcome).rstrip().rstrip(";")
+    return sql, [*years, subject.key_stage, subject.measure, subject.scale, subject.cap]
 
 
 def default_db_path() -> Path:
@@ -231,8 +233,8 @@ class Store:
                     continue
                 self.con.execute("DELETE FROM school_value_added WHERE year BETWEEN ? AND ? AND measure = ?",
                                  [*years, subject.measure])
-                self.con.execute(f"INSERT INTO school_value_added BY NAME SELECT * FROM ({school_value_added_sql(subject.outcome)})",
-                                 [*years, subject.key_stage, subject.measure, subject.scale, subject.cap])
+                sql, params = school_value_added_query(subject, years)
+                self.con.execute(f"INSERT INTO school_value_added BY NAME SELECT * FROM ({sql})", params)
 
     def _set_prior_groups(self) -> None:
         """Set the prior-attainment group of every pupil stored before the store kept it (migration 5)."""

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import BenchmarkingError
-from .store import Store, school_value_added_sql
+from .store import Store, school_value_added_query
 from .value_added import (SUBJECTS, Subject, bands, confidence_interval, contextual_fit, decile_thresholds, group_value_added,
                           pooled_value_added,
                           pupil_context_design, pupil_group_labels, pupil_scores, recover_national_sd,
@@ -101,9 +101,8 @@ def schools_from_pupils(store: Store, year: int, measure: str = "ks4_p8") -> pd.
 
 def work_out_schools_from_pupils(store: Store, year: int, measure: str = "ks4_p8") -> pd.DataFrame:
     """The same figures worked out now, in one DuckDB pass over the year's pupils (what each write runs)."""
-    subject = SUBJECTS[measure]
-    return store.query(school_value_added_sql(subject.outcome) + " ORDER BY urn",
-                       [year, year, subject.key_stage, measure, subject.scale, subject.cap])
+    sql, params = school_value_added_query(SUBJECTS[measure], (year, year))
+    return store.query(sql + " ORDER BY urn", params)
 
 
 def _school_rows_from_pupils(va: PupilValueAdded) -> pd.DataFrame:

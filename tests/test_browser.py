@@ -26,15 +26,29 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(small_demo_path, tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
-    pytest.importorskip("playwright")
-    given = os.environ.get("BROWSER_TEST_DB")  # a store of your own, e.g. the national demo for screenshots
+def server_db(small_demo_path, tmp_path_factory) -> dict:
+    """The store the dashboard under test serves: BROWSER_TEST_DB (a store of your own, e.g. the national
+    demo for screenshots) if given, else a copy of the small demo store. With it, the schools the tests
+    use, read now: once the server runs, it holds the store's lock."""
+    from benchmarking.store import open_store
+
+    given = os.environ.get("BROWSER_TEST_DB")
     db = Path(given) if given else None
     if db is None or not db.is_file():
         db = tmp_path_factory.mktemp("browser") / "app.duckdb"
         shutil.copy(small_demo_path, db)
+    with open_store(db, read_only=True) as store:
+        primary = store.query("SELECT urn, name FROM schools WHERE phase = 'primary' ORDER BY urn LIMIT 1").iloc[0]
+        secondary = int(store.query("SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])
+    return {"path": db, "primary": primary, "secondary": secondary}
+
+
+@pytest.fixture(scope="module")
+def server(server_db):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    pytest.importorskip("playwright")
+    db = server_db["path"]
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
@@ -100,11 +114,8 @@ def test_every_page_opens_without_an_error_in_a_real_browser(server, browser, pr
     page.close()
 
 
-def test_a_link_opens_the_same_school_and_year(server, browser, small_demo_path):
-    from benchmarking.store import open_store
-
-    with open_store(small_demo_path, read_only=True) as store:
-        school = store.query("SELECT urn, name FROM schools WHERE phase = 'primary' ORDER BY urn LIMIT 1").iloc[0]
+def test_a_link_opens_the_same_school_and_year(server, browser, server_db):
+    school = server_db["primary"]
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     page.goto(f"{server}/similar_schools?urn={school['urn']}&year=2023")
     wait_for_app(page)
@@ -113,11 +124,8 @@ def test_a_link_opens_the_same_school_and_year(server, browser, small_demo_path)
     page.close()
 
 
-def test_a_bad_upload_gets_a_validation_report_and_changes_nothing(server, browser, small_demo_path, tmp_path):
-    from benchmarking.store import open_store
-
-    with open_store(small_demo_path, read_only=True) as store:
-        urn = int(store.query("SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])
+def test_a_bad_upload_gets_a_validation_report_and_changes_nothing(server, browser, server_db, tmp_path):
+    urn = server_db["secondary"]
     bad = tmp_path / "pupils.csv"
     bad.write_text("pupil_id,urn,key_stage,prior_attainment,disadvantaged,sen,eal,sex\n"
                    f"P1,{urn},KS4,130,N,N,N,F\nP2,{urn},KS4,100,N,Z,N,F\nP3,{urn},KS4,100,N,N,N,F\n")

@@ -25,7 +25,7 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "benchmarking.duckdb"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 SCHEMA_VERSION = 6
 ALL_YEARS = (1900, 2999)  # the year range that means every year in the store
-KEY_STAGES = ("KS2", "KS4")
+KEY_STAGES = tuple(sorted({subject.key_stage for subject in SUBJECTS.values()}))  # of pupils with value added
 SCHOOL_COLUMNS = ["urn", "name", "la_code", "phase", "phase_rank", "nftype", "school_type",
                   "state_funded", "mainstream", "is_open", "lsoa"]
 

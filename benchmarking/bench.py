@@ -103,7 +103,7 @@ def run_bench(scale: str = "national", reuse: Path | None = None, repeats: int =
             figures.append(Figure("import real 2018-19 England files", median_seconds(real_import, repeats), "s"))
         figures += refresh_figures(db, repeats, progress)
         with open_store(db, read_only=True) as store:  # closed before the pages open it for writing
-            year = int(store.query("SELECT max(year) AS y FROM results")["y"][0])
+            year = store.latest_year()
             figures += _similarity_figures(store, year, repeats, progress)
             figures += _value_added_figures(store, year, repeats, progress)
             school = default_school(school_directory(store))

@@ -118,7 +118,7 @@ def _cmd_clubs(args) -> int:
 
     with open_store(args.db) as store:
         if args.action == "form":
-            year = args.year or int(store.query("SELECT max(year) AS y FROM results")["y"][0])
+            year = args.year or store.latest_year()
             index = SimilarityIndex(load_features(store, year, args.phase), parse_weights(args.weights))
             formed = clubs.form_and_save_clubs(store, index, args.size)
             if not args.json:
@@ -147,7 +147,7 @@ def _cmd_clubs(args) -> int:
                 if not args.urns:
                     raise BenchmarkingError("Give the members with --urns 100053,100054 or --from URN.")
                 urns = [int(u) for u in args.urns.split(",")]
-                year = args.year or int(store.query("SELECT max(year) AS y FROM results")["y"][0])
+                year = args.year or store.latest_year()
                 clubs.save_club(store, args.name, args.phase, year, "manual", {}, urns)
             print(f"Saved club {args.name!r}.")
         elif args.action == "add":

@@ -280,6 +280,14 @@ class Store:
         finally:
             cursor.close()
 
+    def latest_year(self) -> int:
+        """The latest year with results: the default year of every command and page."""
+        year = self.query("SELECT max(year) AS y FROM results")["y"][0]
+        if pd.isna(year):
+            raise BenchmarkingError(f"The store {self.path} holds no results yet. Build the demo store with "
+                                    "`python -m benchmarking demo`, or import DfE files with `import-dfe`.")
+        return int(year)
+
     def query_file(self, name: str, params: list | None = None) -> pd.DataFrame:
         """Run a named query from benchmarking/sql/NAME.sql."""
         return self.query(sql_text(name), params)

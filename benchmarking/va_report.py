@@ -148,7 +148,7 @@ def school_value_added_table(store: Store, year: int | None = None, phase: str |
     plus lens and source."""
     if lens not in LENSES:
         raise BenchmarkingError(f"The lens must be official or contextual, not {lens!r}.")
-    year = year or int(store.query("SELECT max(year) AS y FROM results")["y"][0])
+    year = year or store.latest_year()
     measures = PHASE_MEASURES[phase] if phase else tuple(SUBJECTS)
     frames = []
     for measure in measures:

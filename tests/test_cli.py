@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -37,6 +39,15 @@ def test_a_user_error_prints_one_line_and_no_traceback(tmp_path):
     result = run("--db", tmp_path / "s.duckdb", "import-dfe", tmp_path / "nothing-here.csv")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [f"error: {tmp_path / 'nothing-here.csv'}: no such file or folder."]
+
+
+@pytest.mark.parametrize("command", [("value-added",), ("clubs", "form")])
+def test_a_command_on_a_store_without_results_says_how_to_fill_it(tmp_path, command):
+    result = run("--db", tmp_path / "empty.duckdb", *command)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: The store {tmp_path / 'empty.duckdb'} holds no results yet. Build the demo store with "
+        "`python -m benchmarking demo`, or import DfE files with `import-dfe`."]
 
 
 def test_import_dfe_and_info_on_real_england_files(dfe_dir, tmp_path):

@@ -2,20 +2,16 @@
 import streamlit as st
 
 from benchmarking.errors import BenchmarkingError
-from pages.common import PAGES, ensure_store, sidebar
+from ui.demo import ensure_store
+from ui.navigation import PAGES
+from ui.selection import sidebar
 
 st.set_page_config(page_title="School Benchmarking Club", layout="wide")
 
-# Navigation first: once it has run, Streamlit stops listing the pages/ folder on its own.
-navigation = st.navigation({
-    "Schools": [st.Page(PAGES["my_school"], title="My school", default=True),
-                st.Page(PAGES["similar"], title="Similar schools"),
-                st.Page(PAGES["value_added"], title="Value added")],
-    "Advisers and clubs": [st.Page(PAGES["la"], title="LA overview"),
-                           st.Page(PAGES["meeting"], title="Club meeting")],
-    "About": [st.Page(PAGES["data"], title="Data"),
-              st.Page(PAGES["methodology"], title="Methodology")],
-})
+sections: dict[str, list] = {}
+for page in PAGES:
+    sections.setdefault(page.section, []).append(st.Page(page.file, title=page.title, default=page.key == "my_school"))
+navigation = st.navigation(sections)
 
 try:
     ensure_store()

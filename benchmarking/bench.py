@@ -2,8 +2,7 @@
 same process, so the figures hold on a noisy machine."""
 from __future__ import annotations
 
-import logging
-import os
+import json
 import resource
 import statistics
 import subprocess
@@ -20,7 +19,9 @@ import pandas as pd
 from .clubs import form_clubs
 from .school_view import default_school, school_directory
 from .similarity import SimilarityIndex, load_features
+from .derived import all_years, refresh_value_added
 from .store import PROJECT_ROOT, open_store
+from .writer import scratch_copy
 from .va_report import schools_from_pupils, work_out_schools_from_pupils
 from .value_added import CAP_Z, Z95, ks4_prior_group
 
@@ -93,24 +94,21 @@ def run_bench(scale: str = "national", reuse: Path | None = None, repeats: int =
             figures += [Figure(f"demo build ({scale})", took, "s"), Figure("demo build peak memory", peak, "MB")]
         if SHARED_DFE.is_dir():
             progress("Importing the real 2018-19 England files")
-            from .dfe_import import import_dfe
+            from .importers.dfe import import_dfe
 
             def real_import():
-                with open_store(Path(folder) / f"real-{time.perf_counter_ns()}.duckdb") as store:
-                    import_dfe(store, [SHARED_DFE / "2018-2019" / "england",
-                                       SHARED_DFE / "gias" / "2021-05-06" / "2021_giaslinks.csv"])
+                import_dfe(Path(folder) / f"real-{time.perf_counter_ns()}.duckdb",
+                           [SHARED_DFE / "2018-2019" / "england", SHARED_DFE / "gias" / "2021-05-06" / "2021_giaslinks.csv"])
 
             figures.append(Figure("import real 2018-19 England files", median_seconds(real_import, repeats), "s"))
         figures += refresh_figures(db, repeats, progress)
-        with open_store(db, read_only=True) as store:  # closed before the pages open it for writing
+        with open_store(db) as store:
             year = store.latest_year()
             figures += _similarity_figures(store, year, repeats, progress)
             figures += _value_added_figures(store, year, repeats, progress)
             school = default_school(school_directory(store))
             school_year = int(store.query("SELECT max(year) AS y FROM results WHERE urn = ?", [school])["y"][0])
-        # New processes first: once this process's pages hold the store open, no other process can.
-        figures += first_visit_figures(db, school, school_year, progress)
-        figures += page_rerun_figures(db, school, school_year, max(10, repeats), progress)
+        figures += page_figures(db, school, school_year, max(10, repeats), progress)
     figures.append(Figure("peak memory of the whole run (this process)",
                           resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "MB"))
     return figures
@@ -179,102 +177,26 @@ def _value_added_figures(store, year: int, repeats: int, progress) -> list[Figur
 
 def refresh_figures(db: Path, repeats: int, progress) -> list[Figure]:
     """What a write of pupils adds: working out again, from the stored pupils, the national estimates and
-    every school's value added of the years and key stages written (each in a transaction that is rolled
-    back, so the store is left as it was)."""
+    every school's value added of the years and key stages written (on a private copy of the store)."""
     progress("Stored value added after a write of pupils")
-    with open_store(db) as store:
-        year = int(store.query("SELECT max(year) AS y FROM pupils")["y"][0])
-
-        def refresh(*scope):
-            store.execute("BEGIN TRANSACTION")
-            try:
-                store.refresh_value_added(*scope)
-            finally:
-                store.execute("ROLLBACK")
+    with scratch_copy(db) as store:
+        years = all_years(store)
         return [Figure("refresh stored estimates and school value added after a write of one year's KS4 pupils",
-                       median_seconds(lambda: refresh((year, year), ["KS4"]), repeats), "s"),
+                       median_seconds(lambda: refresh_value_added(store, years[-1:], ["KS4"]), repeats), "s"),
                 Figure("refresh stored estimates and school value added of every year and key stage (demo build, migration)",
-                       median_seconds(refresh, repeats), "s")]
+                       median_seconds(lambda: refresh_value_added(store, years), repeats), "s")]
 
 
-def page_rerun_figures(db: Path, school: int, year: int, reruns: int, progress) -> list[Figure]:
-    """Each dashboard page's warm reruns in Streamlit's AppTest, p50 and p95 over `reruns` runs, two ways:
-
-    - rerun: the same AppTest run again, as a widget change reruns a page. Under AppTest this executes
-      the page script only, not the entry script with the sidebar.
-    - open: a fresh AppTest on the page each time, so the entry script and sidebar run too, plus the
-      harness's own start-up; an upper bound on what a visitor waits for.
-    """
-    from streamlit.testing.v1 import AppTest
-
-    # AppTest warns of a "missing ScriptRunContext" on every run: the warnings would bury the progress lines.
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").disabled = True
-    previous = os.environ.get("BENCHMARKING_DB")
-    os.environ["BENCHMARKING_DB"] = str(db)
-    figures = []
-
-    def fresh(page: str):
-        app = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=600)
-        app.query_params["urn"], app.query_params["year"] = str(school), str(year)
-        return app.switch_page(page)
-
-    def timed_run(app) -> float:
-        took = seconds(app.run)
-        if app.exception:
-            raise RuntimeError(f"page failed: {app.exception[0].message}")
-        return took
-
-    try:
-        for page in PAGE_FILES:
-            progress(f"Page reruns: {page}")
-            app = fresh(page)
-            timed_run(app)  # warms the process's caches; not counted
-            reruns_ms = [timed_run(app) * 1000 for _ in range(reruns)]
-            opens_ms = [timed_run(fresh(page)) * 1000 for _ in range(reruns)]
-            name = Path(page).stem
-            for label, times in (("rerun", reruns_ms), ("open", opens_ms)):
-                figures += [Figure(f"page {label} p50: {name}", float(np.percentile(times, 50)), "ms"),
-                            Figure(f"page {label} p95: {name}", float(np.percentile(times, 95)), "ms")]
-    finally:
-        if previous is None:
-            os.environ.pop("BENCHMARKING_DB", None)
-        else:
-            os.environ["BENCHMARKING_DB"] = previous
-    return figures
-
-
-_FIRST_VISIT = """
-import sys, time
-started = time.perf_counter()
-from streamlit.testing.v1 import AppTest
-imported = time.perf_counter()
-app = AppTest.from_file(sys.argv[1], default_timeout=600)
-app.query_params["urn"], app.query_params["year"] = sys.argv[3], sys.argv[4]
-app.switch_page(sys.argv[2]).run()
-if app.exception:
-    sys.exit(f"page failed: {app.exception[0].message}")
-print(imported - started, time.perf_counter() - imported)
-"""
-
-
-def first_visit_figures(db: Path, school: int, year: int, progress) -> list[Figure]:
-    """Each page opened once in a new Python process, as the first visitor after the server starts finds
-    it: every cache cold. Streamlit's own import is timed apart (it is paid once per server, not per page)."""
-    figures = []
-    for page in PAGE_FILES:
-        progress(f"First visit in a new process: {page}")
-        child = subprocess.run([sys.executable, "-c", _FIRST_VISIT, str(PROJECT_ROOT / "dashboard.py"), page, str(school), str(year)],
-                               capture_output=True, text=True, cwd=PROJECT_ROOT, env=os.environ | {"BENCHMARKING_DB": str(db)})
-        if child.returncode != 0:
-            raise RuntimeError(f"first visit of {page} failed: {child.stderr.strip().splitlines()[-1:]}")
-        imports, visit = (float(v) for v in child.stdout.split()[-2:])
-        figures.append(Figure(f"page first visit, caches cold: {Path(page).stem}", visit * 1000, "ms"))
-    figures.append(Figure("importing Streamlit in a new process (once per server)", imports * 1000, "ms"))
-    return figures
-
-
-PAGE_FILES = ("pages/my_school.py", "pages/similar_schools.py", "pages/value_added.py", "pages/la_overview.py",
-              "pages/club_meeting.py", "pages/data.py", "pages/methodology.py")
+def page_figures(db: Path, school: int, year: int, reruns: int, progress) -> list[Figure]:
+    """The dashboard's pages, timed by ui/bench_pages.py in a process of its own: the library never imports
+    Streamlit, and the pages' list lives in one place, the dashboard's navigation."""
+    progress("Dashboard pages: first visits in new processes, then warm reruns")
+    child = subprocess.run([sys.executable, "-m", "ui.bench_pages", "--db", str(db), "--urn", str(school),
+                            "--year", str(year), "--reruns", str(reruns)],
+                           capture_output=True, text=True, cwd=PROJECT_ROOT)
+    if child.returncode != 0:
+        raise RuntimeError(f"timing the pages failed: {child.stderr.strip().splitlines()[-1:]}")
+    return [Figure(**f) for f in json.loads(child.stdout)]
 
 
 def figures_as_json(figures: list[Figure]) -> list[dict]:

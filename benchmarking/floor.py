@@ -6,6 +6,7 @@ at least one `any_of` condition. A school missing a measure a rule needs is not 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import BenchmarkingError
+from .measures import RESULT_CODES
 from .store import Store
 from .value_added import standard_error
 
@@ -66,16 +68,48 @@ PRESETS = {
 PHASE_RULES = {"secondary": ("ks4-2016", "ks4-2011"), "primary": ("ks2-2016", "ks2-2011")}
 
 
+FIELDS = ("value", "ci_low", "ci_high")
+
+
+def _condition(raw, where: str) -> Condition:
+    """One condition of a rules file, checked: a known result measure, a number or "national median", a field."""
+    if not isinstance(raw, dict) or set(raw) - {"measure", "below", "field"} or not {"measure", "below"} <= set(raw):
+        raise BenchmarkingError(f"{where}: each condition is {{\"measure\": ..., \"below\": ..., \"field\": ...}}.")
+    measure, below, field = raw["measure"], raw["below"], raw.get("field", "value")
+    if measure not in RESULT_CODES:
+        raise BenchmarkingError(f"{where}: unknown measure {measure!r}. Measures: {', '.join(RESULT_CODES)}.")
+    if below != NATIONAL_MEDIAN and (isinstance(below, bool) or not isinstance(below, (int, float))
+                                     or not math.isfinite(below)):
+        raise BenchmarkingError(f"{where}: the threshold must be a number or \"{NATIONAL_MEDIAN}\", not {below!r}.")
+    if field not in FIELDS:
+        raise BenchmarkingError(f"{where}: field must be one of {', '.join(FIELDS)}, not {field!r}.")
+    return Condition(measure, below, field)
+
+
 def load_rules(path: str | Path) -> dict[str, FloorRule]:
-    """Rules from a JSON file: a list of {name, label, all_of: [{measure, below, field}], any_of: [...]}."""
+    """Rules from a JSON file: a list of {name, label, all_of: [{measure, below, field}], any_of: [...]},
+    every part checked when the file is loaded."""
+    path = Path(path)
     try:
-        raw = json.loads(Path(path).read_text())
-        return {r["name"]: FloorRule(r["name"], r.get("label", r["name"]),
-                                     tuple(Condition(**c) for c in r.get("all_of", [])),
-                                     tuple(Condition(**c) for c in r.get("any_of", [])), r.get("note", ""))
-                for r in raw}
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise BenchmarkingError(f"{path}: not a valid rules file ({exc}).") from exc
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BenchmarkingError(f"{path}: cannot be read ({exc.strerror}).") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BenchmarkingError(f"{path.name}: not a JSON file ({exc}).") from None
+    if not isinstance(raw, list) or not raw:
+        raise BenchmarkingError(f"{path.name}: expected a list of rules.")
+    rules = {}
+    for i, rule in enumerate(raw, start=1):
+        where = f"{path.name}, rule {i}"
+        if not isinstance(rule, dict) or not isinstance(rule.get("name"), str) or not rule["name"].strip():
+            raise BenchmarkingError(f"{where}: each rule needs a \"name\".")
+        all_of = tuple(_condition(c, where) for c in rule.get("all_of", []))
+        any_of = tuple(_condition(c, where) for c in rule.get("any_of", []))
+        if not all_of and not any_of:
+            raise BenchmarkingError(f"{where}: a rule needs at least one condition (all_of or any_of).")
+        rules[rule["name"]] = FloorRule(rule["name"], str(rule.get("label", rule["name"])), all_of, any_of,
+                                        str(rule.get("note", "")))
+    return rules
 
 
 def evaluate(rule: FloorRule, wide: pd.DataFrame, medians: dict[str, float]) -> pd.DataFrame:

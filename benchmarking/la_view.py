@@ -39,6 +39,14 @@ def schools_against_clubs(index: SimilarityIndex, va: pd.DataFrame, la_code: int
     return pd.DataFrame(rows).sort_values("difference").reset_index(drop=True) if rows else pd.DataFrame()
 
 
+def pairings(rows: pd.DataFrame) -> pd.DataFrame:
+    """Suggested school-to-school pairings: the schools of `schools_against_clubs` whose score is
+    significantly below their club's (the whole CI on the difference below 0) and that have a partner."""
+    if rows.empty:
+        return rows
+    return rows[(rows["difference_ci_high"] < 0) & rows["partner_urn"].notna()].reset_index(drop=True)
+
+
 def similar_las(features: pd.DataFrame, va: pd.DataFrame, la_code: int, k: int = 5) -> pd.DataFrame:
     """The LA beside the k LAs whose schools' average context is most like its own (standardised
     Euclidean distance over LA means), each with its pupil-weighted mean score."""

@@ -1,5 +1,11 @@
-"""The measures catalogue: every school-level figure the store can hold, with how to read it."""
+"""The measures catalogue: every school-level figure the store can hold, with how to read it and the
+values it can plausibly take (a file with a value outside them is refused)."""
+from __future__ import annotations
+
 from dataclasses import dataclass
+
+# Plausible values by unit, unless a measure says otherwise: (lowest, highest, whole numbers only).
+UNIT_RANGES = {"%": (0.0, 100.0, False), "pupils": (0.0, None, True), "band": (1.0, 5.0, True)}
 
 
 @dataclass(frozen=True)
@@ -10,6 +16,17 @@ class Measure:
     kind: str  # "result" or "context"
     unit: str  # "score", "%", "pupils", "points", "band"
     higher_is_better: bool | None  # None where neither direction is better (context)
+    low: float | None = None  # plausible values, where the unit does not say (UNIT_RANGES)
+    high: float | None = None
+
+    @property
+    def plausible(self) -> tuple[float | None, float | None, bool]:
+        """(lowest, highest, whole numbers only): what a file may hold for this measure."""
+        low, high, whole = UNIT_RANGES.get(self.unit, (None, None, False))
+        return (self.low if self.low is not None else low, self.high if self.high is not None else high, whole)
+
+
+COUNT = UNIT_RANGES["pupils"]  # pupil counts beside results (P8PUP, TELIG...): whole numbers of 0 or more
 
 
 MEASURES: tuple[Measure, ...] = (
@@ -21,24 +38,24 @@ MEASURES: tuple[Measure, ...] = (
     Measure("pct_ehcp", "% with an EHC plan", "school", "context", "%", None),
     # KS4 cohort context.
     Measure("ks4_cohort", "KS4 cohort (pupils at end of KS4)", "KS4", "context", "pupils", None),
-    Measure("ks4_prior_attainment", "KS4 cohort prior attainment (KS2 average point score)", "KS4", "context", "points", None),
+    Measure("ks4_prior_attainment", "KS4 cohort prior attainment (KS2 average point score)", "KS4", "context", "points", None, 0, 120),
     Measure("ks4_cohort_pct_disadvantaged", "% of KS4 cohort disadvantaged", "KS4", "context", "%", None),
     Measure("ks4_cohort_pct_eal", "% of KS4 cohort with EAL", "KS4", "context", "%", None),
     Measure("ks4_cohort_pct_sen_support", "% of KS4 cohort with SEN support", "KS4", "context", "%", None),
     Measure("ks4_cohort_pct_ehcp", "% of KS4 cohort with an EHC plan", "KS4", "context", "%", None),
     # KS4 results.
-    Measure("ks4_att8", "Attainment 8", "KS4", "result", "points", True),
-    Measure("ks4_p8", "Progress 8", "KS4", "result", "score", True),
+    Measure("ks4_att8", "Attainment 8", "KS4", "result", "points", True, 0, 90),
+    Measure("ks4_p8", "Progress 8", "KS4", "result", "score", True, -5, 5),
     Measure("ks4_p8_band_published", "Progress 8 band as published (1 well above .. 5 well below)", "KS4", "result", "band", False),
     Measure("ks4_basics_94", "% grade 4+ in English and maths", "KS4", "result", "%", True),
     Measure("ks4_basics_95", "% grade 5+ in English and maths", "KS4", "result", "%", True),
-    Measure("ks4_ebacc_aps", "EBacc average point score", "KS4", "result", "points", True),
+    Measure("ks4_ebacc_aps", "EBacc average point score", "KS4", "result", "points", True, 0, 9),
     Measure("ks4_ebacc_entry", "% entering the EBacc", "KS4", "result", "%", True),
     Measure("ks4_ebacc_94", "% achieving the EBacc at grade 4+", "KS4", "result", "%", True),
     Measure("ks4_ebacc_95", "% achieving the EBacc at grade 5+", "KS4", "result", "%", True),
     # KS2 cohort context.
     Measure("ks2_cohort", "KS2 cohort (eligible pupils)", "KS2", "context", "pupils", None),
-    Measure("ks2_prior_attainment", "KS2 cohort prior attainment (KS1 average point score)", "KS2", "context", "points", None),
+    Measure("ks2_prior_attainment", "KS2 cohort prior attainment (KS1 average point score)", "KS2", "context", "points", None, 0, 30),
     Measure("ks2_cohort_pct_disadvantaged", "% of KS2 cohort disadvantaged", "KS2", "context", "%", None),
     Measure("ks2_cohort_pct_eal", "% of KS2 cohort with EAL", "KS2", "context", "%", None),
     Measure("ks2_cohort_pct_sen_support", "% of KS2 cohort with SEN support", "KS2", "context", "%", None),
@@ -46,11 +63,11 @@ MEASURES: tuple[Measure, ...] = (
     # KS2 results.
     Measure("ks2_rwm_expected", "% at the expected standard in reading, writing and maths", "KS2", "result", "%", True),
     Measure("ks2_rwm_higher", "% at the higher standard in reading, writing and maths", "KS2", "result", "%", True),
-    Measure("ks2_read_progress", "KS2 reading progress", "KS2", "result", "score", True),
-    Measure("ks2_writ_progress", "KS2 writing progress", "KS2", "result", "score", True),
-    Measure("ks2_mat_progress", "KS2 maths progress", "KS2", "result", "score", True),
-    Measure("ks2_read_average", "KS2 reading average scaled score", "KS2", "result", "points", True),
-    Measure("ks2_mat_average", "KS2 maths average scaled score", "KS2", "result", "points", True),
+    Measure("ks2_read_progress", "KS2 reading progress", "KS2", "result", "score", True, -20, 20),
+    Measure("ks2_writ_progress", "KS2 writing progress", "KS2", "result", "score", True, -20, 20),
+    Measure("ks2_mat_progress", "KS2 maths progress", "KS2", "result", "score", True, -20, 20),
+    Measure("ks2_read_average", "KS2 reading average scaled score", "KS2", "result", "points", True, 80, 120),
+    Measure("ks2_mat_average", "KS2 maths average scaled score", "KS2", "result", "points", True, 80, 120),
 )
 
 MEASURES_BY_CODE = {m.code: m for m in MEASURES}

@@ -6,7 +6,8 @@ import pandas as pd
 
 from .similarity import SimilarGroup
 from .store import Store
-from .value_added import Z95
+from .errors import BenchmarkingError
+from .value_added import SUBJECTS, Z95
 
 DEFAULT_MEASURE = {"secondary": "ks4_p8", "primary": "ks2_mat_progress"}
 
@@ -28,6 +29,9 @@ def partner_candidates(store: Store, group: SimilarGroup, measure: str | None = 
     """The group's schools with significantly higher value added than the group's school, best first,
     with their distance. Empty when the school's own value added is missing or suppressed."""
     measure = measure or DEFAULT_MEASURE[group.phase]
+    if measure not in SUBJECTS:
+        raise BenchmarkingError(f"Partners are found on value added: the measure must be one of "
+                                f"{', '.join(SUBJECTS)}, not {measure!r}.")
     urns = [group.urn] + group.neighbours["urn"].astype(int).tolist()
     results = store.query_file("results_for_schools", [group.year, measure, urns]).set_index("urn")
     if group.urn not in results.index or pd.isna(results.loc[group.urn, "value"]):

@@ -6,6 +6,7 @@ so a head can say "they are like us because...".
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,25 +49,36 @@ DEFAULT_K = 20
 K_RANGE = (5, 60)
 
 
+def check_weights(weights: dict[str, float]) -> dict[str, float]:
+    """Every feature's weight (the defaults where none is given): known features, finite and not negative,
+    at least one above zero."""
+    unknown = set(weights) - set(FEATURES)
+    if unknown:
+        raise BenchmarkingError(f"Unknown feature {sorted(unknown)[0]!r} in the weights. Features: {', '.join(FEATURES)}.")
+    out = dict(DEFAULT_WEIGHTS) | {name: float(value) for name, value in weights.items()}
+    for name, value in out.items():
+        if not math.isfinite(value) or value < 0:
+            raise BenchmarkingError(f"The weight for {name} must be a number of 0 or more, not {value}.")
+    if not any(out.values()):
+        raise BenchmarkingError("At least one weight must be above zero.")
+    return out
+
+
 def parse_weights(text: str | None) -> dict[str, float]:
     """Weights from 'name=w,name=w' (others keep their defaults); unknown names are an error."""
-    weights = dict(DEFAULT_WEIGHTS)
-    if not text:
-        return weights
-    for part in text.split(","):
+    weights: dict[str, float] = {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
         name, _, value = part.partition("=")
         name = name.strip()
-        if name not in weights:
+        if name not in FEATURES:
             raise BenchmarkingError(f"Unknown feature {name!r} in --weights. Features: {', '.join(FEATURES)}.")
         try:
             weights[name] = float(value)
         except ValueError:
-            raise BenchmarkingError(f"Weight for {name} must be a number, not {value!r}.") from None
-        if weights[name] < 0:
-            raise BenchmarkingError(f"Weight for {name} must not be negative.")
-    if not any(weights.values()):
-        raise BenchmarkingError("At least one weight must be above zero.")
-    return weights
+            raise BenchmarkingError(f"The weight for {name} must be a number, not {value.strip()!r}.") from None
+    return check_weights(weights)
 
 
 def load_features(store: Store, year: int, phase: str = "secondary", mainstream: bool = True) -> pd.DataFrame:
@@ -122,7 +134,7 @@ class SimilarityIndex:
     """Standardised, weighted features of one pool of schools, ready for nearest-neighbour queries."""
 
     def __init__(self, features: pd.DataFrame, weights: dict[str, float] | None = None):
-        self.weights = dict(DEFAULT_WEIGHTS) | dict(weights or {})
+        self.weights = check_weights(dict(weights or {}))
         self.frame = features.reset_index(drop=True)
         coverage = self.frame.reindex(columns=list(FEATURES)).notna().mean() if len(self.frame) else pd.Series(0.0, index=FEATURES)
         # Optional context that most of the pool lacks is not used at all (and says so), rather than

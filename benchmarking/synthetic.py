@@ -6,7 +6,6 @@ comes from one seeded generator, so a seed always gives the same store.
 """
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,9 @@ import pandas as pd
 from scipy.special import expit
 
 from .reference import LOCAL_AUTHORITIES, SCHOOL_TYPES
-from .store import open_store
+from . import derived
+from .store import default_db_path
+from .writer import writing
 from .value_added import (ks2_prior_group, ks4_prior_group, national_estimates, pupil_scores,
                           school_value_added, suppress_small)
 
@@ -422,35 +423,32 @@ def generate(scale: str = "national", seed: int = 2024, progress: Progress = _qu
             "synthetic_truth": pd.concat(truth, ignore_index=True)}
 
 
-def build_demo_store(path: str | Path, scale: str = "national", seed: int = 2024,
+SYNTHETIC_IDS = """
+    SELECT 'SYN' || upper(lpad(to_hex(((pupil_id + 1) * 678223072849 + ?) % 1099511627776), 10, '0')) AS pupil_id,
+           * EXCLUDE (pupil_id)
+    FROM incoming_pupils"""  # pseudonymous ids: an odd-multiplier permutation of 0..n-1, unique and unordered
+
+
+def build_demo_store(path: str | Path | None, scale: str = "national", seed: int = 2024,
                      progress: Progress = _quiet) -> Path:
     """Build a synthetic store at `path`, replacing any store there only once the new one is complete."""
     started = time.perf_counter()
-    path = Path(path)
+    path = Path(path) if path else default_db_path()
     tables = generate(scale, seed, progress)
-    # A private temporary file beside the target: a build never touches another build's file.
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
     progress(0.7, "Writing the store")
-    store = open_store(temporary)
-    try:
+    with writing(path, fresh=True) as store:
         schools = tables["schools"].assign(school_type=tables["schools"]["nftype"].map(lambda c: SCHOOL_TYPES[c][0]))
-        with store.transaction():
-            store.upsert_schools(schools)
-            store.upsert("context", tables["context"])
-            store.upsert("results", tables["results"].astype({"n": "Int64"}))
-            store.upsert("synthetic_truth", tables["synthetic_truth"])
-            store.upsert("area_deprivation", tables["area_deprivation"])
-            progress(0.85, f"Writing {len(tables['pupils']):,} pupil rows")
-            pupils = tables["pupils"]
-            store.add_synthetic_pupils(pupils, seed)
-            store.log_import(file=f"synthetic:{scale}:seed={seed}", kind="synthetic", year=None, checksum=None,
-                             rows_read=len(pupils), rows_stored=len(pupils), rows_skipped=0, rows_rejected=0,
-                             status="stored", message=f"built in {time.perf_counter() - started:.1f} s")
-        store.execute("CHECKPOINT")
-    finally:
-        store.close()
-    os.replace(temporary, path)
+        store.upsert_schools(schools)
+        store.upsert("context", tables["context"])
+        store.upsert("results", tables["results"].astype({"n": "Int64"}))
+        store.upsert("synthetic_truth", tables["synthetic_truth"])
+        store.upsert("area_deprivation", tables["area_deprivation"])
+        pupils = tables["pupils"]
+        progress(0.85, f"Writing {len(pupils):,} pupil rows")
+        derived.write_pupils(store, pupils, SYNTHETIC_IDS, [seed])
+        store.log_import(file=f"synthetic:{scale}:seed={seed}", kind="synthetic", year=None, checksum=None,
+                         rows_read=len(pupils), rows_stored=len(pupils), rows_skipped=0,
+                         message=f"built in {time.perf_counter() - started:.1f} s")
+        progress(0.9, "Working out national estimates and every school's value added")
     progress(1.0, f"Demo store ready at {path}")
     return path
-

@@ -53,12 +53,12 @@ def targets_for(store: Store, urn: int, year: int | None = None, k: int = 20, me
 
 
 def record_target(store: Store, urn: int, year: int, measure: str, level: str, target: float, note: str = "") -> None:
-    """Record a value-added target a school has set itself (replacing one at the same level)."""
-    if store.query("SELECT 1 FROM schools WHERE urn = ?", [urn]).empty:
+    """Record a value-added target a school has set itself (replacing one at the same level), in a store
+    being written."""
+    if not store.query_file("school_exists", [urn])["found"][0]:
         raise BenchmarkingError(f"URN {urn} is not in the store.")
-    with store.transaction():
-        store.upsert("targets", pd.DataFrame({"urn": [urn], "year": [year], "measure": [measure], "level": [level],
-                                              "target": [float(target)], "note": [note]}))
+    store.upsert("targets", pd.DataFrame({"urn": [urn], "year": [year], "measure": [measure], "level": [level],
+                                          "target": [float(target)], "note": [note]}))
 
 
 def progress_against_targets(store: Store, urn: int) -> pd.DataFrame:

@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 
 from .errors import BenchmarkingError
-from .store import Store, school_value_added_query
-from .value_added import (SUBJECTS, Subject, bands, confidence_interval, contextual_fit, decile_thresholds, group_value_added,
+from .derived import school_value_added_query
+from .store import Store
+from .value_added import (SUBJECTS, Subject, bands, confidence_interval, contextual_fit, decile_thresholds, funnel_limits,
+                          group_value_added,
                           pooled_value_added,
                           pupil_context_design, pupil_group_labels, pupil_scores, recover_national_sd,
                           school_value_added, suppress_small)
@@ -101,7 +103,7 @@ def schools_from_pupils(store: Store, year: int, measure: str = "ks4_p8") -> pd.
 
 def work_out_schools_from_pupils(store: Store, year: int, measure: str = "ks4_p8") -> pd.DataFrame:
     """The same figures worked out now, in one DuckDB pass over the year's pupils (what each write runs)."""
-    sql, params = school_value_added_query(SUBJECTS[measure], (year, year))
+    sql, params = school_value_added_query(SUBJECTS[measure], [year])
     return store.query(sql + " ORDER BY urn", params)
 
 
@@ -229,3 +231,16 @@ def pool_rows(rows: pd.DataFrame, urn: int | None = None) -> pd.DataFrame:
         rows = rows[rows["urn"] == urn]
     pooled = [pooled_value_added(group).assign(measure=measure) for measure, group in rows.groupby("measure")]
     return pd.concat(pooled, ignore_index=True) if pooled else pd.DataFrame()
+
+
+def funnel_points(table: pd.DataFrame, names: pd.DataFrame, measure: str, host: int,
+                  members: list[int] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A funnel plot's points (urn, name, n, va, is_host: every school with the measure, or only `members`)
+    and its limits, from the national pupil SD behind every school's interval (never the members' alone)."""
+    everyone = table[(table["measure"] == measure) & table["va"].notna()]
+    if everyone.empty:
+        raise BenchmarkingError(f"No school has {measure} value added to plot.")
+    national_sd = recover_national_sd(everyone["ci_low"], everyone["ci_high"], everyone["n"])
+    points = everyone if members is None else everyone[everyone["urn"].isin(members)]
+    points = points.merge(names[["urn", "name"]], on="urn").assign(is_host=lambda f: f["urn"] == host)
+    return points, funnel_limits(int(everyone["n"].max()), national_sd)

@@ -1,13 +1,19 @@
-"""Shared fixtures: small real stores in temporary folders, and the real DfE files when present."""
+"""Shared fixtures and helpers: small real stores in temporary folders, the real DfE files when present,
+and a fingerprint of every table to prove that a rejected import changed nothing."""
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from benchmarking.importers.dfe import import_dfe
 from benchmarking.store import open_store
 from benchmarking.synthetic import build_demo_store
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
 
 
 def shared_folder(name: str) -> Path:
@@ -30,13 +36,6 @@ def reference_dir() -> Path:
     return shared_folder("dfe-reference")
 
 
-@pytest.fixture
-def store(tmp_path):
-    """A new, empty store."""
-    with open_store(tmp_path / "store.duckdb") as s:
-        yield s
-
-
 @pytest.fixture(scope="session")
 def small_demo_path(tmp_path_factory) -> Path:
     """A small synthetic store, built once per test session (read it, do not change it)."""
@@ -44,12 +43,70 @@ def small_demo_path(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def demo_copy(small_demo_path, tmp_path):
-    """A private, writable copy of the small demo store."""
+def demo_db(small_demo_path, tmp_path) -> Path:
+    """A private copy of the small demo store, to write to."""
     path = tmp_path / "demo.duckdb"
     shutil.copy(small_demo_path, path)
-    with open_store(path) as store:
+    return path
+
+
+@pytest.fixture
+def demo(small_demo_path):
+    """The small demo store, open for reading."""
+    with open_store(small_demo_path) as store:
         yield store
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    """Where a new store goes (imports make it)."""
+    return tmp_path / "store.duckdb"
+
+
+@pytest.fixture(scope="session")
+def real_england_db(dfe_dir, tmp_path_factory) -> Path:
+    """The real 2018-19 England files and GIAS links, imported once per test session (read only)."""
+    path = tmp_path_factory.mktemp("real") / "england.duckdb"
+    import_dfe(path, [dfe_dir / "2018-2019" / "england", dfe_dir / "gias" / "2021-05-06" / "2021_giaslinks.csv"])
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_la_db(dfe_dir, tmp_path_factory) -> Path:
+    """The three LAs' full-width files of three years, GIAS extracts and area deprivation (read only)."""
+    path = tmp_path_factory.mktemp("real") / "las.duckdb"
+    for year in ("2016-2017", "2017-2018", "2018-2019"):
+        for la in ("la-815-north-yorkshire", "la-850-hampshire", "la-936-surrey"):
+            import_dfe(path, [dfe_dir / year / la])
+    import_dfe(path, [dfe_dir / "gias", dfe_dir / "deprivation"])
+    return path
+
+
+class Disk(type(Path())):
+    """A small disk of its own (tmpfs), to fill up or make read-only."""
+
+    def remount_read_only(self) -> None:
+        subprocess.run(["mount", "-o", "remount,ro", str(self)], check=True)
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """tmpfs(size_mb) -> a mounted disk of that size; skips where this machine does not allow mounting."""
+    mounted = []
+
+    def make(size_mb: int = 16) -> Disk:
+        point = tmp_path / f"disk{len(mounted)}"
+        point.mkdir()
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_mb}m", "tmpfs", str(point)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+        mounted.append(point)
+        return Disk(point)
+
+    yield make
+    for point in mounted:
+        subprocess.run(["umount", "-l", str(point)], capture_output=True)
 
 
 def write_csv(path: Path, text: str, encoding: str = "utf-8-sig") -> Path:
@@ -57,3 +114,27 @@ def write_csv(path: Path, text: str, encoding: str = "utf-8-sig") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def table_fingerprints(path: Path) -> dict[str, tuple]:
+    """Every table's row count and an order-independent hash of its rows: equal fingerprints mean equal
+    content (a store that does not exist yet has none)."""
+    if not Path(path).exists():
+        return {}
+    with open_store(path) as store:
+        tables = store.query("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+                             "ORDER BY table_name")["table_name"]
+        return {t: tuple(store.query(f'SELECT count(*) AS n, coalesce(sum(hash(t)), 0)::VARCHAR AS h FROM "{t}" t').iloc[0])
+                for t in tables}
+
+
+def query(path: Path, sql: str, params: list | None = None):
+    """One read query against the store at `path`."""
+    with open_store(path) as store:
+        return store.query(sql, params)
+
+
+def run_cli(*args, env=None, timeout=300):
+    """`python -m benchmarking ARGS`, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "benchmarking", *map(str, args)], cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, timeout=timeout)

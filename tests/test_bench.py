@@ -6,11 +6,11 @@ import numpy as np
 from benchmarking.bench import brute_force_groups
 from benchmarking.similarity import SimilarityIndex, load_features
 from benchmarking.store import open_store
-from tests.test_cli import run
+from tests.conftest import run_cli as run
 
 
 def test_the_brute_force_baseline_finds_the_same_groups(small_demo_path):
-    with open_store(small_demo_path, read_only=True) as store:
+    with open_store(small_demo_path) as store:
         index = SimilarityIndex(load_features(store, 2024, "primary"))
     points = index.scaled[index.present.all(axis=1)]
     urns = index.urns[index.present.all(axis=1)]

@@ -37,7 +37,7 @@ def server_db(small_demo_path, tmp_path_factory) -> dict:
     if db is None or not db.is_file():
         db = tmp_path_factory.mktemp("browser") / "app.duckdb"
         shutil.copy(small_demo_path, db)
-    with open_store(db, read_only=True) as store:
+    with open_store(db) as store:
         primary = store.query("SELECT urn, name FROM schools WHERE phase = 'primary' ORDER BY urn LIMIT 1").iloc[0]
         secondary = int(store.query("SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])
     return {"path": db, "primary": primary, "secondary": secondary}

@@ -1,18 +1,10 @@
 """The command line, run as a user would run it."""
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "benchmarking", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, env={**os.environ, **(env or {})}, timeout=300)
+from benchmarking.writer import writing
+from tests.conftest import run_cli as run
 
 
 def test_demo_then_info_json_reports_the_store(tmp_path):
@@ -43,6 +35,8 @@ def test_a_user_error_prints_one_line_and_no_traceback(tmp_path):
 
 @pytest.mark.parametrize("command", [("value-added",), ("clubs", "form")])
 def test_a_command_on_a_store_without_results_says_how_to_fill_it(tmp_path, command):
+    with writing(tmp_path / "empty.duckdb", create=True):
+        pass
     result = run("--db", tmp_path / "empty.duckdb", *command)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [

@@ -6,12 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarking import clubs
+from benchmarking import club_store, clubs
 from benchmarking.errors import BenchmarkingError
 from benchmarking.partners import partner_candidates, significantly_higher
 from benchmarking.similarity import SimilarityIndex, load_features, similar_schools
 from benchmarking.store import open_store
-from tests.test_cli import run
+from benchmarking.writer import writing
+from tests.conftest import query, run_cli as run
 
 
 def test_size_limits_are_half_and_double_the_target():
@@ -52,35 +53,41 @@ def test_a_pool_smaller_than_two_clubs_is_one_club():
     assert clubs.form_clubs(np.zeros((20, 2)), 12).tolist() == [0] * 20
 
 
-def test_formed_clubs_are_stored_with_settings_and_reforming_replaces_them(demo_copy):
-    index = SimilarityIndex(load_features(demo_copy, 2024, "primary"))
-    formed = clubs.form_and_save_clubs(demo_copy, index, 12)
-    stored = clubs.list_clubs(demo_copy)
-    assert len(stored) == len(formed) and stored["members"].sum() == len(index.frame)
-    assert stored["members"].between(6, 24).all()
-    club, members = clubs.club_details(demo_copy, formed["name"][0])
+def test_formed_clubs_are_stored_with_settings_and_reforming_replaces_them(demo_db):
+    with writing(demo_db) as store:
+        index = SimilarityIndex(load_features(store, 2024, "primary"))
+        formed = club_store.form_and_save_clubs(store, index, 12)
+    with open_store(demo_db) as store:
+        stored = club_store.list_clubs(store)
+        assert len(stored) == len(formed) and stored["members"].sum() == len(index.frame)
+        assert stored["members"].between(6, 24).all()
+        club, members = club_store.club_details(store, formed["name"][0])
     assert club["settings"]["size"] == 12 and club["method"] == "formed" and club["year"] == 2024
     assert len(members) == formed["members"][0]
-    clubs.form_and_save_clubs(demo_copy, index, 20)
-    assert clubs.list_clubs(demo_copy)["members"].sum() == len(index.frame)
-    every = demo_copy.query("SELECT urn, count(*) AS n FROM club_members GROUP BY urn")
+    with writing(demo_db) as store:
+        club_store.form_and_save_clubs(store, index, 20)
+    with open_store(demo_db) as store:
+        assert club_store.list_clubs(store)["members"].sum() == len(index.frame)
+        every = store.query("SELECT urn, count(*) AS n FROM club_members GROUP BY urn")
     assert (every["n"] == 1).all()
 
 
-def test_a_club_can_be_made_by_hand_edited_and_renamed(demo_copy):
-    urns = demo_copy.query("SELECT urn FROM schools ORDER BY urn LIMIT 4")["urn"].tolist()
-    clubs.save_club(demo_copy, "North partnership", "primary", 2024, "manual", {}, urns[:3])
-    clubs.add_member(demo_copy, "north partnership", urns[3])
-    clubs.remove_member(demo_copy, "North partnership", urns[0])
-    clubs.rename_club(demo_copy, "North partnership", "Pennine partnership")
-    _, members = clubs.club_details(demo_copy, "Pennine partnership")
-    assert sorted(members["urn"]) == sorted(urns[1:])
-    with pytest.raises(BenchmarkingError, match="already a club called"):
-        clubs.save_club(demo_copy, "pennine PARTNERSHIP", "primary", 2024, "manual", {}, urns)
-    with pytest.raises(BenchmarkingError, match="Not in the store: URN 1"):
-        clubs.save_club(demo_copy, "Other", "primary", 2024, "manual", {}, [1])
-    with pytest.raises(BenchmarkingError, match="No club called 'Nope'"):
-        clubs.club_details(demo_copy, "Nope")
+def test_a_club_can_be_made_by_hand_edited_and_renamed(demo_db):
+    urns = query(demo_db, "SELECT urn FROM schools ORDER BY urn LIMIT 4")["urn"].tolist()
+    with writing(demo_db) as store:
+        club_store.save_club(store, "North partnership", "primary", 2024, "manual", {}, urns[:3])
+        club_store.add_member(store, "north partnership", urns[3])
+        club_store.remove_member(store, "North partnership", urns[0])
+        club_store.rename_club(store, "North partnership", "Pennine partnership")
+    with open_store(demo_db) as store:
+        _, members = club_store.club_details(store, "Pennine partnership")
+        assert sorted(members["urn"]) == sorted(urns[1:])
+        with pytest.raises(BenchmarkingError, match="already a club called"):
+            club_store.save_club(store, "pennine PARTNERSHIP", "primary", 2024, "manual", {}, urns)
+        with pytest.raises(BenchmarkingError, match="Not in the store: URN 1"):
+            club_store.save_club(store, "Other", "primary", 2024, "manual", {}, [1])
+        with pytest.raises(BenchmarkingError, match="No club called 'Nope'"):
+            club_store.club_details(store, "Nope")
 
 
 def test_significantly_higher_uses_both_schools_uncertainty():
@@ -94,7 +101,7 @@ def test_significantly_higher_uses_both_schools_uncertainty():
 
 
 def test_partners_are_similar_schools_with_significantly_higher_progress_8(small_demo_path):
-    with open_store(small_demo_path, read_only=True) as store:
+    with open_store(small_demo_path) as store:
         p8 = store.query("SELECT urn, value FROM results WHERE year = 2024 AND measure = 'ks4_p8' AND value IS NOT NULL "
                          "ORDER BY value LIMIT 1")
         weakest = int(p8["urn"][0])

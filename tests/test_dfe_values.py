@@ -3,7 +3,7 @@ import math
 import pandas as pd
 import pytest
 
-from benchmarking.dfe_values import parse_numeric
+from benchmarking.importers.cells import parse_numeric
 from benchmarking.reference import MISSING_CODES
 
 

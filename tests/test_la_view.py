@@ -10,7 +10,7 @@ from benchmarking.value_added import relative_to_group
 
 @pytest.fixture(scope="module")
 def demo(small_demo_path):
-    with open_store(small_demo_path, read_only=True) as store:
+    with open_store(small_demo_path) as store:
         yield (SimilarityIndex(load_features(store, 2024, "secondary")),
                school_value_added_table(store, 2024, "secondary"))
 

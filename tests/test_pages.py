@@ -15,13 +15,13 @@ from benchmarking.store import open_store
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGES = {
-    "pages/my_school.py": ["Value added", "Headline results", "Context against the club", "Similar schools that do better"],
-    "pages/similar_schools.py": ["The group of 20", "Why they are alike", "Context against outcome", "Save as a club"],
-    "pages/value_added.py": ["Official and contextual, side by side", "Against the club", "Funnel plot", "This school's pupils"],
-    "pages/la_overview.py": ["Every school against its own club", "Below floor standards and of concern", "Against the most similar LAs"],
-    "pages/club_meeting.py": [],
-    "pages/data.py": ["Import DfE files", "Import pupils", "Import log"],
-    "pages/methodology.py": [],
+    "ui/pages/my_school.py": ["Value added", "Headline results", "Context against the club", "Similar schools that do better"],
+    "ui/pages/similar_schools.py": ["The group of 20", "Why they are alike", "Context against outcome", "Save as a club"],
+    "ui/pages/value_added.py": ["Official and contextual, side by side", "Against the club", "Funnel plot", "This school's pupils"],
+    "ui/pages/la_overview.py": ["Every school against its own club", "Below floor standards and of concern", "Against the most similar LAs"],
+    "ui/pages/club_meeting.py": [],
+    "ui/pages/data.py": ["Import DfE files", "Import pupils", "Import log"],
+    "ui/pages/methodology.py": [],
 }
 
 
@@ -39,7 +39,7 @@ def open_page(app_db, monkeypatch):
     """open_page(page, urn=None, year=None, **session_state) -> a run AppTest on that page."""
     monkeypatch.setenv("BENCHMARKING_DB", str(app_db))
 
-    def opener(page="pages/my_school.py", urn=None, year=None, **state):
+    def opener(page="ui/pages/my_school.py", urn=None, year=None, **state):
         at = AppTest.from_file(DASHBOARD, default_timeout=120)
         if urn is not None:
             at.query_params["urn"] = str(urn)
@@ -54,7 +54,7 @@ def open_page(app_db, monkeypatch):
 
 @pytest.fixture(scope="module")
 def school_names(small_demo_path):
-    with open_store(small_demo_path, read_only=True) as store:
+    with open_store(small_demo_path) as store:
         return store.query("SELECT urn, name, phase FROM schools")
 
 
@@ -90,7 +90,7 @@ def test_a_link_to_an_unknown_school_warns_and_carries_on(open_page):
     assert not at.exception and any("not in the store" in w.value for w in at.warning)
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if p not in ("pages/data.py", "pages/methodology.py")])
+@pytest.mark.parametrize("page", [p for p in PAGES if p not in ("ui/pages/data.py", "ui/pages/methodology.py")])
 def test_anonymise_leaves_no_other_schools_name_anywhere(open_page, school_names, page):
     at = open_page(page, anonymise=True)
     assert not at.exception and at.session_state["selection"].anonymise
@@ -98,7 +98,7 @@ def test_anonymise_leaves_no_other_schools_name_anywhere(open_page, school_names
     text = page_text(at)
     leaked = [n for n in school_names["name"] if n != host and n in text]
     assert leaked == []
-    assert "School A" in text or page == "pages/club_meeting.py"
+    assert "School A" in text or page == "ui/pages/club_meeting.py"
 
 
 def test_projector_mode_enlarges_charts(open_page):
@@ -110,7 +110,7 @@ def test_projector_mode_enlarges_charts(open_page):
 
 
 def test_the_club_meeting_steps_through_screens_anonymised_by_default(open_page):
-    at = open_page("pages/club_meeting.py")
+    at = open_page("ui/pages/club_meeting.py")
     assert at.toggle(key="meeting_anonymise").value is True
     first = at.title[0].value
     at.button[1].click().run()
@@ -120,10 +120,10 @@ def test_the_club_meeting_steps_through_screens_anonymised_by_default(open_page)
 
 
 def test_pupil_rows_appear_only_for_the_chosen_school(open_page, small_demo_path):
-    at = open_page("pages/value_added.py")
+    at = open_page("ui/pages/value_added.py")
     urn = at.session_state["selection"].urn
     text = page_text(at)
-    with open_store(small_demo_path, read_only=True) as store:
+    with open_store(small_demo_path) as store:
         ids = store.query("SELECT pupil_id, urn FROM pupils WHERE year = 2024")
     shown = ids[ids["pupil_id"].map(lambda p: p in text)]
     assert len(shown) > 10 and set(shown["urn"]) == {urn}
@@ -148,7 +148,7 @@ def test_a_school_without_census_context_still_gets_its_own_figures(small_demo_p
     con.execute("DELETE FROM context WHERE urn = ? AND measure LIKE '%disadvantaged'", [urn])
     con.close()
     monkeypatch.setenv("BENCHMARKING_DB", str(db))
-    for page in ("pages/my_school.py", "pages/value_added.py"):
+    for page in ("ui/pages/my_school.py", "ui/pages/value_added.py"):
         at = AppTest.from_file(DASHBOARD, default_timeout=120)
         at.query_params["urn"], at.query_params["year"] = str(urn), "2024"
         at.switch_page(page).run()

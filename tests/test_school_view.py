@@ -34,7 +34,7 @@ def test_headline_results_rank_a_school_in_its_club():
 
 
 def test_the_directory_lists_every_school_with_results_by_label(small_demo_path):
-    with open_store(small_demo_path, read_only=True) as store:
+    with open_store(small_demo_path) as store:
         directory = school_directory(store)
     assert len(directory) == 300
     first = directory.iloc[0]
@@ -43,7 +43,7 @@ def test_the_directory_lists_every_school_with_results_by_label(small_demo_path)
 
 
 def test_a_groups_trend_averages_the_schools_with_a_score_each_year(small_demo_path):
-    with open_store(small_demo_path, read_only=True) as store:
+    with open_store(small_demo_path) as store:
         urns = store.query("SELECT urn FROM schools WHERE phase = 'secondary' ORDER BY urn LIMIT 5")["urn"].tolist()
         trend = group_trend(store, urns, "ks4_p8")
         scores = store.query("SELECT year, value FROM results WHERE measure = 'ks4_p8' AND urn IN (SELECT unnest(?))", [urns])

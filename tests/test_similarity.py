@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarking.dfe_import import import_dfe
+from benchmarking.importers.dfe import import_dfe
 from benchmarking.errors import BenchmarkingError
 from benchmarking.similarity import (FEATURES, SimilarityIndex, group_tightness, load_features, parse_weights,
                                      similar_schools, stability)
 from benchmarking.store import open_store
-from tests.test_cli import run
+from tests.conftest import run_cli as run
 
 ONLY_PRIOR_AND_FSM = {f: 0.0 for f in FEATURES} | {"prior_attainment": 1.0, "pct_disadvantaged": 1.0}
 
@@ -99,7 +99,7 @@ def test_weights_parse_with_defaults_and_clear_errors():
 
 
 def test_all_groups_at_once_match_one_school_at_a_time(small_demo_path):
-    with open_store(small_demo_path, read_only=True) as store:
+    with open_store(small_demo_path) as store:
         index = SimilarityIndex(load_features(store, 2024, "primary"))
     groups = index.all_groups(k=10)
     for urn in index.frame["urn"].head(25):
@@ -114,7 +114,7 @@ def test_all_groups_never_list_a_school_as_its_own_neighbour_in_a_tiny_pool():
 
 
 def test_stability_is_the_share_of_last_years_group_kept(small_demo_path):
-    with open_store(small_demo_path, read_only=True) as store:
+    with open_store(small_demo_path) as store:
         urn = int(store.query("SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])
         now = similar_schools(store, urn, 2024, k=10)
         before = similar_schools(store, urn, 2023, k=10)
@@ -124,7 +124,7 @@ def test_stability_is_the_share_of_last_years_group_kept(small_demo_path):
 
 
 def test_unknown_urns_and_years_get_one_line_errors(small_demo_path):
-    with open_store(small_demo_path, read_only=True) as store:
+    with open_store(small_demo_path) as store:
         with pytest.raises(BenchmarkingError, match="URN 42 is not in the store"):
             similar_schools(store, 42)
         urn = int(store.query("SELECT min(urn) AS u FROM schools")["u"][0])
@@ -133,7 +133,7 @@ def test_unknown_urns_and_years_get_one_line_errors(small_demo_path):
 
 
 def test_similar_command_prints_json_with_the_documented_keys(small_demo_path):
-    with open_store(small_demo_path, read_only=True) as store:
+    with open_store(small_demo_path) as store:
         urn = int(store.query("SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])
     result = run("--db", small_demo_path, "similar", urn, "--k", 8, "--json")
     assert result.returncode == 0, result.stderr
@@ -147,9 +147,8 @@ def test_similar_command_prints_json_with_the_documented_keys(small_demo_path):
     assert missing.returncode == 1 and missing.stderr.strip() == "error: URN 42 is not in the store."
 
 
-def test_real_2018_19_groups_are_tighter_than_own_la_and_mostly_from_other_las(dfe_dir, tmp_path):
-    with open_store(tmp_path / "real.duckdb") as store:
-        import_dfe(store, [dfe_dir / "2018-2019" / "england", dfe_dir / "gias" / "2021-05-06" / "2021_giaslinks.csv"])
+def test_real_2018_19_groups_are_tighter_than_own_la_and_mostly_from_other_las(real_england_db):
+    with open_store(real_england_db) as store:
         features = load_features(store, 2019, "secondary")
     assert features.attrs["prior_source"].startswith("expected Attainment 8")
     index = SimilarityIndex(features)
@@ -172,14 +171,15 @@ def test_optional_area_deprivation_is_used_only_when_most_of_the_pool_has_it():
     assert "area_deprivation" in index.neighbours(2, 5).features
 
 
-def test_without_a_census_the_cohorts_own_context_stands_in(tmp_path, store):
+def test_without_a_census_the_cohorts_own_context_stands_in(tmp_path, db):
     from tests.conftest import write_csv
 
     header = "RECTYPE,LEA,URN,SCHNAME,NFTYPE,TPUP,ATT8SCR,P8MEA,P8CILOW,P8CIUPP,P8PUP,KS2APS,PTFSM6CLA1A,PTEALGRP2,PSENAPK4,PSENSE4,TOTPUPS\n"
     rows = "".join(f"1,936,{100000 + i},School {i},AC,150,{40 + i},0.1,-0.1,0.3,140,{27 + i / 10},{10 + i}%,{i}%,11%,2%,{900 + i}\n"
                    for i in range(8))
-    import_dfe(store, [write_csv(tmp_path / "2018-2019" / "ks4.csv", header + rows)])
-    features = load_features(store, 2019, "secondary")
+    import_dfe(db, [write_csv(tmp_path / "2018-2019" / "ks4.csv", header + rows)])
+    with open_store(db) as store:
+        features = load_features(store, 2019, "secondary")
     assert set(features["context_source"]) == {"cohort"}
     assert features.set_index("urn").loc[100003, ["pct_disadvantaged", "pct_eal", "pupils_on_roll"]].tolist() == [13, 3, 903]
     assert SimilarityIndex(features).excluded == {}

@@ -4,7 +4,6 @@ import pandas as pd
 import pytest
 
 from benchmarking.calibration import profile_statistics, secondary_profile
-from benchmarking.dfe_import import import_dfe
 from benchmarking.store import open_store
 from benchmarking.summary import store_summary
 from benchmarking.synthetic import A8_CURVES, YEARS, build_demo_store, expected_att8, generate
@@ -14,7 +13,7 @@ from benchmarking.value_added import KS4_PRIOR_GROUP_UPPER
 @pytest.fixture(scope="session")
 def national_store(tmp_path_factory):
     path = build_demo_store(tmp_path_factory.mktemp("national") / "national.duckdb", scale="national", seed=2024)
-    with open_store(path, read_only=True) as store:
+    with open_store(path) as store:
         yield store
 
 
@@ -26,7 +25,7 @@ def test_a_seed_always_gives_the_same_store_and_another_seed_another():
 
 
 def test_small_demo_store_has_both_phases_three_years_and_pupils_for_every_school(small_demo_path):
-    with open_store(small_demo_path, read_only=True) as store:
+    with open_store(small_demo_path) as store:
         assert store.query("SELECT DISTINCT year FROM results ORDER BY year")["year"].tolist() == list(YEARS)
         phases = store.query("SELECT phase, count(*) AS n FROM schools GROUP BY ALL").set_index("phase")["n"]
         assert (phases["secondary"], phases["primary"]) == (60, 240)
@@ -40,7 +39,7 @@ def test_small_demo_store_has_both_phases_three_years_and_pupils_for_every_schoo
 
 
 def test_tiny_cohorts_are_suppressed_not_shown(small_demo_path):
-    with open_store(small_demo_path, read_only=True) as store:
+    with open_store(small_demo_path) as store:
         small = store.query("SELECT value, reason FROM results WHERE n < 6")
         assert (small["reason"] == "SUPP").all() and small["value"].isna().all()
 
@@ -68,9 +67,8 @@ def test_the_generator_curve_follows_dfe_published_estimates(reference_dir):
         assert year in A8_CURVES
 
 
-def test_school_profile_matches_real_2018_19_england(dfe_dir, national_store, tmp_path):
-    with open_store(tmp_path / "real.duckdb") as real:
-        import_dfe(real, [dfe_dir / "2018-2019" / "england", dfe_dir / "gias" / "2021-05-06" / "2021_giaslinks.csv"])
+def test_school_profile_matches_real_2018_19_england(real_england_db, national_store):
+    with open_store(real_england_db) as real:
         observed = profile_statistics(secondary_profile(real, 2019))
     synthetic = profile_statistics(secondary_profile(national_store, 2024))
     relative = {"pct_disadvantaged_mean": 0.12, "pct_disadvantaged_sd": 0.15, "pct_eal_median": 0.3, "pct_eal_mean": 0.2,

@@ -6,19 +6,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarking.dfe_import import import_dfe
+from benchmarking.importers.dfe import import_dfe
+from benchmarking.errors import BenchmarkingError
 from benchmarking.floor import NATIONAL_MEDIAN, PRESETS, Condition, FloorRule, evaluate, floor_report, load_rules, schools_of_concern
 from benchmarking.store import open_store
 from benchmarking.targets import challenge_levels, progress_against_targets, record_target, targets_for
 from benchmarking.va_report import pooled_table, pupil_group_comparison, pupil_value_added, school_value_added_table
 from benchmarking.value_added import confidence_interval, ks4_prior_group, recover_national_sd
-from tests.test_cli import run
+from benchmarking.writer import writing
+from tests.conftest import query, run_cli as run
 
 
-@pytest.fixture(scope="module")
-def real_2019(dfe_dir, tmp_path_factory):
-    with open_store(tmp_path_factory.mktemp("real") / "real.duckdb") as store:
-        import_dfe(store, [dfe_dir / "2018-2019" / "england", dfe_dir / "gias" / "2021-05-06" / "2021_giaslinks.csv"])
+@pytest.fixture
+def real_2019(real_england_db):
+    with open_store(real_england_db) as store:
         yield store
 
 
@@ -68,7 +69,7 @@ def test_p8_floor_on_real_files_matches_a_direct_count(real_2019, dfe_dir):
 
 
 def test_synthetic_official_and_contextual_scores_recover_their_truths(small_demo_path):
-    with open_store(small_demo_path, read_only=True) as store:
+    with open_store(small_demo_path) as store:
         truth = store.query("SELECT urn, year, measure, true_va, true_school_effect FROM synthetic_truth")
         official = pd.concat([school_value_added_table(store, y) for y in (2022, 2023, 2024)]).merge(truth, on=["urn", "year", "measure"])
         contextual = pd.concat([school_value_added_table(store, y, lens="contextual") for y in (2022, 2023, 2024)]).merge(
@@ -81,11 +82,13 @@ def test_synthetic_official_and_contextual_scores_recover_their_truths(small_dem
     assert ctx["va"].corr(ctx["true_school_effect"]) >= 0.95
 
 
-def test_published_estimates_are_used_when_imported(demo_copy, reference_dir):
-    before = pupil_value_added(demo_copy, 2024)
+def test_published_estimates_are_used_when_imported(demo_db, reference_dir):
+    with open_store(demo_db) as store:
+        before = pupil_value_added(store, 2024)
     assert before.estimates_source == "estimates from the store's own pupils"
-    import_dfe(demo_copy, [reference_dir / "ks4-p8-estimates" / "2024"])
-    after = pupil_value_added(demo_copy, 2024)
+    import_dfe(demo_db, [reference_dir / "ks4-p8-estimates" / "2024"])
+    with open_store(demo_db) as store:
+        after = pupil_value_added(store, 2024)
     assert after.estimates_source == "DfE published estimates" and after.national_sd == pytest.approx(1.41628)
     published = pd.read_csv(reference_dir / "ks4-p8-estimates" / "2024" / "p8_pupil_coefficients_file.csv", encoding="utf-8-sig")
     pupil = after.pupils.dropna(subset=["prior_attainment"]).iloc[0]
@@ -94,7 +97,7 @@ def test_published_estimates_are_used_when_imported(demo_copy, reference_dir):
 
 
 def test_pupil_groups_are_compared_like_for_like(small_demo_path):
-    with open_store(small_demo_path, read_only=True) as store:
+    with open_store(small_demo_path) as store:
         urn = int(store.query("SELECT urn FROM pupils WHERE year = 2024 AND key_stage = 'KS4' GROUP BY urn ORDER BY count(*) DESC LIMIT 1")["urn"][0])
         cohort = int(store.query("SELECT count(*) AS n FROM pupils WHERE urn = ? AND year = 2024 AND attainment8 IS NOT NULL "
                                  "AND prior_attainment IS NOT NULL", [urn])["n"][0])
@@ -109,7 +112,7 @@ def test_pupil_groups_are_compared_like_for_like(small_demo_path):
 
 
 def test_pooled_value_added_covers_every_year(small_demo_path):
-    with open_store(small_demo_path, read_only=True) as store:
+    with open_store(small_demo_path) as store:
         urn = int(store.query("SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])
         yearly = pd.concat([school_value_added_table(store, y, "secondary", urn) for y in (2022, 2023, 2024)])
         pooled = pooled_table(store, urn).iloc[0]
@@ -137,12 +140,12 @@ def test_rules_load_from_a_json_file(tmp_path):
     path.write_text(json.dumps([{"name": "strict", "label": "P8 below 0", "all_of": [{"measure": "ks4_p8", "below": 0}]}]))
     assert load_rules(path)["strict"].all_of == (Condition("ks4_p8", 0),)
     path.write_text("not json")
-    with pytest.raises(Exception, match="not a valid rules file"):
+    with pytest.raises(BenchmarkingError, match="rules.json: not a JSON file"):
         load_rules(path)
 
 
 def test_years_below_floor_count_every_year_in_the_store(small_demo_path):
-    with open_store(small_demo_path, read_only=True) as store:
+    with open_store(small_demo_path) as store:
         report = floor_report(store, PRESETS["ks4-2016"], 2024)
         each_year = [floor_report(store, PRESETS["ks4-2016"], y) for y in (2022, 2023, 2024)]
     counts = pd.concat(each_year).groupby("urn")["below_floor"].sum()
@@ -150,7 +153,7 @@ def test_years_below_floor_count_every_year_in_the_store(small_demo_path):
 
 
 def test_schools_of_concern_have_reasons_that_hold(small_demo_path):
-    with open_store(small_demo_path, read_only=True) as store:
+    with open_store(small_demo_path) as store:
         concern = schools_of_concern(store, 2024)
         results = store.query("SELECT urn, year, measure, value, ci_low, ci_high FROM results")
     assert len(concern) > 0
@@ -165,15 +168,18 @@ def test_challenge_levels_are_the_groups_quantiles():
     assert levels == pytest.approx({"median": 0.2, "upper quartile": 0.3, "top 10%": 0.36})
 
 
-def test_targets_give_cohort_and_pupil_outcomes_and_track_progress(demo_copy):
-    urn = int(demo_copy.query("SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])
-    result = targets_for(demo_copy, urn, 2024, k=10)
+def test_targets_give_cohort_and_pupil_outcomes_and_track_progress(demo_db):
+    urn = int(query(demo_db, "SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])
+    with open_store(demo_db) as store:
+        result = targets_for(store, urn, 2024, k=10)
     pupils, cohort = result["pupils"], result["cohort"]
     for level, va in result["levels"].items():
         assert (pupils[level] - pupils["expected"]).round(9).eq(round(10 * va, 9)).all()
         assert cohort[level] == pytest.approx(cohort["expected"] + 10 * va)
-    record_target(demo_copy, urn, 2024, "ks4_p8", "upper quartile", result["levels"]["upper quartile"])
-    progress = progress_against_targets(demo_copy, urn).iloc[0]
+    with writing(demo_db) as store:
+        record_target(store, urn, 2024, "ks4_p8", "upper quartile", result["levels"]["upper quartile"])
+    with open_store(demo_db) as store:
+        progress = progress_against_targets(store, urn).iloc[0]
     assert progress["gap"] == pytest.approx(result["current_va"] - result["levels"]["upper quartile"])
 
 
@@ -190,7 +196,7 @@ def test_value_added_command_prints_the_documented_columns(small_demo_path):
 def test_the_stored_one_pass_duckdb_value_added_matches_the_reference_formulas(small_demo_path, measure):
     from benchmarking.va_report import _school_rows_from_pupils, schools_from_pupils, work_out_schools_from_pupils
 
-    with open_store(small_demo_path, read_only=True) as store:
+    with open_store(small_demo_path) as store:
         stored = schools_from_pupils(store, 2024, measure)
         worked_out = work_out_schools_from_pupils(store, 2024, measure)
         reference = _school_rows_from_pupils(pupil_value_added(store, 2024, measure))
@@ -203,12 +209,15 @@ def test_the_stored_one_pass_duckdb_value_added_matches_the_reference_formulas(s
     assert (stored["year"] == 2024).all() and (stored["measure"] == measure).all()
 
 
-def test_an_imported_national_sd_widens_the_stored_intervals_of_its_measure_only(demo_copy):
+def test_an_imported_national_sd_widens_the_stored_intervals_of_its_measure_only(demo_db):
     from benchmarking.va_report import schools_from_pupils
 
-    before = {m: schools_from_pupils(demo_copy, 2024, m) for m in ("ks4_p8", "ks2_mat_progress")}
-    demo_copy.upsert("national_sd", pd.DataFrame({"year": [2024], "measure": ["ks4_p8"], "sd": [2.5]}))
-    after = {m: schools_from_pupils(demo_copy, 2024, m) for m in ("ks4_p8", "ks2_mat_progress")}
+    with open_store(demo_db) as store:
+        before = {m: schools_from_pupils(store, 2024, m) for m in ("ks4_p8", "ks2_mat_progress")}
+    with writing(demo_db) as store:
+        store.upsert("national_sd", pd.DataFrame({"year": [2024], "measure": ["ks4_p8"], "sd": [2.5]}))
+    with open_store(demo_db) as store:
+        after = {m: schools_from_pupils(store, 2024, m) for m in ("ks4_p8", "ks2_mat_progress")}
     p8 = after["ks4_p8"]
     assert np.allclose(p8["ci_high"] - p8["va"], 1.959963984540054 * 2.5 / np.sqrt(p8["n"]))
     assert np.allclose(p8["va"], before["ks4_p8"]["va"])
@@ -220,7 +229,7 @@ def test_the_pandas_baseline_of_the_benchmark_computes_the_same_progress_8(small
     from benchmarking.bench import pandas_progress8
     from benchmarking.va_report import schools_from_pupils
 
-    with open_store(small_demo_path, read_only=True) as store:
+    with open_store(small_demo_path) as store:
         fast = schools_from_pupils(store, 2024)
         baseline = pandas_progress8(store, 2024)
     both = fast.merge(baseline, on="urn", suffixes=("", "_pandas"))
@@ -229,26 +238,28 @@ def test_the_pandas_baseline_of_the_benchmark_computes_the_same_progress_8(small
         assert np.allclose(both[column], both[f"{column}_pandas"]), column
 
 
-def test_published_estimates_flow_into_the_one_pass_path(demo_copy, reference_dir):
+def test_published_estimates_flow_into_the_one_pass_path(demo_db, reference_dir):
     from benchmarking.va_report import _school_rows_from_pupils, schools_from_pupils
 
-    import_dfe(demo_copy, [reference_dir / "ks4-p8-estimates" / "2024"])
-    fast = schools_from_pupils(demo_copy, 2024)
-    reference = _school_rows_from_pupils(pupil_value_added(demo_copy, 2024))
+    import_dfe(demo_db, [reference_dir / "ks4-p8-estimates" / "2024"])
+    with open_store(demo_db) as store:
+        fast = schools_from_pupils(store, 2024)
+        reference = _school_rows_from_pupils(pupil_value_added(store, 2024))
     both = fast.merge(reference, on="urn", suffixes=("", "_ref"))
     assert (fast["source"] == "DfE published estimates").all()
     assert np.allclose(both["va"], both["va_ref"]) and np.allclose(both["ci_high"], both["ci_high_ref"])
 
 
-def test_a_cohort_of_five_is_suppressed_not_scored(demo_copy, tmp_path):
-    from benchmarking.pupil_import import import_pupils
+def test_a_cohort_of_five_is_suppressed_not_scored(demo_db, tmp_path):
+    from benchmarking.importers.pupils import import_pupils
     from tests.conftest import write_csv
 
-    urn = int(demo_copy.query("SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])
+    urn = int(query(demo_db, "SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])
     rows = "".join(f"T{i},{urn},KS4,{100 + i},{40 + i},N,N,N,F\n" for i in range(5))
-    import_pupils(demo_copy, write_csv(tmp_path / "p.csv", "pupil_id,urn,key_stage,prior_attainment,attainment8,"
-                                                           "disadvantaged,sen,eal,sex\n" + rows), 2024)
+    import_pupils(demo_db, write_csv(tmp_path / "p.csv", "pupil_id,urn,key_stage,prior_attainment,attainment8,"
+                                                         "disadvantaged,sen,eal,sex\n" + rows), 2024)
+    store = open_store(demo_db)
     for lens in ("official", "contextual"):
-        row = school_value_added_table(demo_copy, 2024, "secondary", urn, lens).iloc[0]
+        row = school_value_added_table(store, 2024, "secondary", urn, lens).iloc[0]
         assert row["n"] == 5 and pd.isna(row["band"])
         assert row[["expected", "actual", "va", "ci_low", "ci_high"]].isna().all()

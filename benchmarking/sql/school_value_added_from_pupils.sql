@@ -1,20 +1,21 @@
--- Official value added of every school, for each year from $1 to $2, in one pass over the pupils: the
+-- Official value added of every school, for each year in the list $1, in one pass over the pupils: the
 -- fast path of value_added.py's formulas, which are the reference (tests check that both agree). Each
 -- pupil's prior-attainment group and each group's estimate were stored when the pupils were written.
 -- {outcome} is the pupils column of the measure, from value_added.SUBJECTS (never user input).
--- Parameters: first year, last year, key stage, measure, scale (pupil score = (actual - expected) / scale), capped.
+-- Parameters: years, key stage, measure, scale (pupil score = (actual - expected) / scale), capped, z (95%),
+-- and the cap in group SDs (value_added.CAP_Z).
 WITH estimates AS (
     -- Progress 8 scores far below the group's mean are capped at -2.89 group SDs, as DfE has done since 2018.
     SELECT year, prior_group::TINYINT AS prior_group, estimate, source,
-           CASE WHEN $6 THEN -2.8948556948 * sd / $5 ELSE '-inf'::DOUBLE END AS lowest_score
+           CASE WHEN $5 THEN $7 * sd / $4 ELSE '-inf'::DOUBLE END AS lowest_score
     FROM value_added_estimates
-    WHERE year BETWEEN $1 AND $2 AND key_stage = $3 AND outcome = '{outcome}'
+    WHERE list_contains($1, year) AND key_stage = $2 AND outcome = '{outcome}'
 ),
 scored AS (
     SELECT p.year, p.urn, e.estimate AS expected, p.{outcome} AS actual,
-           greatest((p.{outcome} - e.estimate) / $5, e.lowest_score) AS score
+           greatest((p.{outcome} - e.estimate) / $4, e.lowest_score) AS score
     FROM pupils p JOIN estimates e USING (year, prior_group)
-    WHERE p.year BETWEEN $1 AND $2 AND p.key_stage = $3 AND p.{outcome} IS NOT NULL
+    WHERE list_contains($1, p.year) AND p.key_stage = $2 AND p.{outcome} IS NOT NULL
 ),
 school AS (
     SELECT year, urn, count(*) AS n, avg(expected) AS expected, avg(actual) AS actual,
@@ -25,14 +26,14 @@ national AS (
     -- DfE's published SD of pupil scores where imported, else the store's own, from the schools' sums
     -- (no second pass over the pupils).
     SELECT s.year, coalesce(any_value(d.sd), sqrt((sum(s.squares) - sum(s.total) ^ 2 / sum(s.n)) / (sum(s.n) - 1))) AS sd
-    FROM school s LEFT JOIN national_sd d ON d.year = s.year AND d.measure = $4
+    FROM school s LEFT JOIN national_sd d ON d.year = s.year AND d.measure = $3
     GROUP BY s.year
 ),
 sources AS (
     SELECT year, any_value(source) AS source FROM estimates GROUP BY year
 )
-SELECT urn, year, $4 AS measure, n, expected, actual, total / n AS va,
-       total / n - 1.959963984540054 * national.sd / sqrt(n) AS ci_low,
-       total / n + 1.959963984540054 * national.sd / sqrt(n) AS ci_high,
+SELECT urn, year, $3 AS measure, n, expected, actual, total / n AS va,
+       total / n - $6 * national.sd / sqrt(n) AS ci_low,
+       total / n + $6 * national.sd / sqrt(n) AS ci_high,
        source
 FROM school JOIN national USING (year) JOIN sources USING (year);

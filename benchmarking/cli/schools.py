@@ -1,0 +1,190 @@
+"""Commands about one school and its peers: similar, partners, clubs, targets."""
+from __future__ import annotations
+
+import argparse
+
+from ..errors import BenchmarkingError
+from ..store import open_store
+from ..writer import writing
+from .common import la_codes, positive, print_json, print_table, urn, urn_list, year
+
+
+def similar(args) -> int:
+    from ..similarity import FEATURE_LABELS, parse_weights, similar_schools
+
+    with open_store(args.db) as store:
+        group = similar_schools(store, args.urn, args.year, k=args.k, weights=parse_weights(args.weights),
+                                las=la_codes(args.las), max_own_la=args.max_own_la)
+    if args.json:
+        print_json(group.to_dict())
+        return 0
+    school = group.school
+    print(f"Schools most like {school['name']} (URN {group.urn}, {school['la_name']}), {group.year}:")
+    if group.matched_without:
+        print("  matched without " + ", ".join(FEATURE_LABELS[f] for f in group.matched_without) + " (missing for this school)")
+    for r in group.neighbours.itertuples():
+        top = max(r.contributions, key=r.contributions.get) if r.distance > 0 else None
+        why = f"  (differs most in: {FEATURE_LABELS[top]})" if top else ""
+        print(f"{r.rank:3d}. {r.name} (URN {r.urn}, {r.la_name})  distance {r.distance:.2f}{why}")
+    print(f"\n{'Feature':<28} {'school':>8} {'group median':>13}")
+    for row in group.comparison().itertuples():
+        print(f"{row.label:<28} {row.school:8.1f} {row.group_median:13.1f}")
+    return 0
+
+
+def partners(args) -> int:
+    from ..partners import partner_candidates
+    from ..similarity import similar_schools
+
+    with open_store(args.db) as store:
+        group = similar_schools(store, args.urn, args.year, k=args.k)
+        found = partner_candidates(store, group, args.measure)
+    if not args.json:
+        print(f"Similar schools with significantly higher value added than URN {args.urn} ({group.year}):")
+    print_table(found.round(3), args.json)
+    return 0
+
+
+def _clubs_read(args) -> int:
+    from .. import club_store
+
+    with open_store(args.db) as store:
+        if args.action == "list":
+            print_table(club_store.list_clubs(store), args.json)
+            return 0
+        club, members = club_store.club_details(store, args.name)
+    if args.json:
+        print_json({**club, "members": members.to_dict(orient="records")})
+    else:
+        print(f"{club['name']}: {club['phase']} {club['year']}, {club['method']}, {len(members)} members")
+        print_table(members, False)
+    return 0
+
+
+def clubs(args) -> int:
+    from .. import club_store
+    from ..clubs import club_size_limits
+    from ..similarity import SimilarityIndex, load_features, parse_weights, similar_schools
+
+    if args.action in ("list", "show"):
+        return _clubs_read(args)
+    if args.action == "create" and not args.from_urn and not args.urns:
+        raise BenchmarkingError("Give the members with --urns 100053,100054 or --from URN.")
+    urns = urn_list(args.urns) if args.action == "create" and not args.from_urn else None
+    with writing(args.db) as store:
+        if args.action == "form":
+            when = args.year or store.latest_year()
+            index = SimilarityIndex(load_features(store, when, args.phase), parse_weights(args.weights))
+            formed = club_store.form_and_save_clubs(store, index, args.size)
+        elif args.action == "create" and args.from_urn:
+            group = similar_schools(store, args.from_urn, args.year, k=args.k)
+            settings = {"host": args.from_urn, "k": args.k, "weights": group.weights}
+            club_store.save_club(store, args.name, group.phase, group.year, "neighbours", settings,
+                                 [args.from_urn] + group.neighbours["urn"].astype(int).tolist())
+        elif args.action == "create":
+            club_store.save_club(store, args.name, args.phase, args.year or store.latest_year(), "manual", {}, urns)
+        elif args.action == "add":
+            club_store.add_member(store, args.name, args.urn)
+        elif args.action == "remove":
+            club_store.remove_member(store, args.name, args.urn)
+        elif args.action == "rename":
+            club_store.rename_club(store, args.name, args.new_name)
+    if args.action == "form":
+        if args.json:
+            print_table(formed.round(3), True)
+        else:
+            low, high = club_size_limits(args.size)
+            print(f"Formed {len(formed)} {args.phase} clubs for {when} from {formed['members'].sum():,} schools "
+                  f"(sizes {formed['members'].min()}-{formed['members'].max()}; allowed {low}-{high}).")
+    elif args.action == "create":
+        print(f"Saved club {args.name!r}.")
+    elif args.action in ("add", "remove"):
+        print(f"{'Added' if args.action == 'add' else 'Removed'} URN {args.urn} "
+              f"{'to' if args.action == 'add' else 'from'} {args.name!r}.")
+    else:
+        print(f"Renamed {args.name!r} to {args.new_name!r}.")
+    return 0
+
+
+def targets(args) -> int:
+    from ..targets import progress_against_targets, record_target, targets_for
+
+    if args.set:
+        with writing(args.db) as store:
+            result = targets_for(store, args.urn, args.year, k=args.k)
+            record_target(store, args.urn, result["year"], result["measure"], args.set, result["levels"][args.set])
+    with open_store(args.db) as store:
+        result = targets_for(store, args.urn, args.year, k=args.k)
+        recorded = progress_against_targets(store, args.urn)
+    if args.json:
+        pupils = result["pupils"]
+        print_json({**result, "pupils": None if pupils is None else pupils.round(2).to_dict(orient="records"),
+                    "recorded": recorded.to_dict(orient="records")})
+        return 0
+    current = "none" if result["current_va"] is None else f"{result['current_va']:+.2f}"
+    print(f"Targets for URN {args.urn}, {result['measure']} {result['year']} (current value added: {current}):")
+    for level, va in result["levels"].items():
+        cohort = f", cohort average outcome {result['cohort'][level]:.1f}" if result["cohort"] else ""
+        print(f"  {level:<15} value added {va:+.2f}{cohort}")
+    if len(recorded):
+        print("Recorded targets:")
+        print(recorded.assign(set_at=recorded["set_at"].astype(str).str[:16]).round(3).to_string(index=False))
+    return 0
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser("similar", help="a school's most similar schools, from every LA")
+    command.add_argument("urn", type=urn)
+    command.add_argument("--year", type=year, help="default: the school's latest year with results")
+    command.add_argument("--k", type=int, default=20, help="how many similar schools (5-60, default 20)")
+    command.add_argument("--weights", help="feature weights, e.g. pct_eal=0.5,prior_attainment=2")
+    command.add_argument("--las", help="only these LAs, e.g. 931,869,872")
+    command.add_argument("--max-own-la", type=int, help="at most this many schools from the school's own LA")
+    command.add_argument("--json", action="store_true", help="print one JSON object")
+    command.set_defaults(run=similar)
+
+    command = commands.add_parser("partners", help="similar schools with significantly higher value added")
+    command.add_argument("urn", type=urn)
+    command.add_argument("--year", type=year)
+    command.add_argument("--k", type=int, default=20)
+    command.add_argument("--measure", help="default: ks4_p8 for secondaries, ks2_mat_progress for primaries")
+    command.add_argument("--json", action="store_true")
+    command.set_defaults(run=partners)
+
+    command = commands.add_parser("clubs", help="form, list, show and edit benchmarking clubs")
+    actions = command.add_subparsers(dest="action", required=True)
+    form = actions.add_parser("form", help="split every school of a phase into clubs of about --size")
+    form.add_argument("--phase", choices=["secondary", "primary"], default="secondary")
+    form.add_argument("--year", type=year, help="default: the latest year in the store")
+    form.add_argument("--size", type=positive, default=12, help="target club size (default 12)")
+    form.add_argument("--weights", help="feature weights, as for `similar`")
+    form.add_argument("--json", action="store_true")
+    listing = actions.add_parser("list", help="every stored club")
+    listing.add_argument("--json", action="store_true")
+    show = actions.add_parser("show", help="one club and its members")
+    show.add_argument("name")
+    show.add_argument("--json", action="store_true")
+    create = actions.add_parser("create", help="a club from chosen schools, or from one school's similar schools")
+    create.add_argument("name")
+    create.add_argument("--urns", help="members, e.g. 100053,100054")
+    create.add_argument("--from", dest="from_urn", type=urn, help="this school and its --k most similar schools")
+    create.add_argument("--k", type=int, default=11)
+    create.add_argument("--phase", choices=["secondary", "primary"], default="secondary")
+    create.add_argument("--year", type=year)
+    for action in ("add", "remove"):
+        edit = actions.add_parser(action, help=f"{action} a school")
+        edit.add_argument("name")
+        edit.add_argument("urn", type=urn)
+    rename = actions.add_parser("rename", help="rename a club")
+    rename.add_argument("name")
+    rename.add_argument("new_name")
+    command.set_defaults(run=clubs, json=False)
+
+    command = commands.add_parser("targets", help="targets from similar schools' median, upper quartile and top 10%")
+    command.add_argument("urn", type=urn)
+    command.add_argument("--year", type=year)
+    command.add_argument("--k", type=int, default=20)
+    command.add_argument("--set", choices=["median", "upper quartile", "top 10%"],
+                         help="record this level as the school's target")
+    command.add_argument("--json", action="store_true")
+    command.set_defaults(run=targets)

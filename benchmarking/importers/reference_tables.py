@@ -1,0 +1,99 @@
+"""National reference tables: DfE's Progress 8 estimates and pupil SD (KS4 ready reckoner), and MHCLG's
+IoD2019 IDACI workbook (area deprivation of every LSOA)."""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from ..errors import BenchmarkingError
+from .columns import no_repeats, required_numbers
+from .parsed import FileKind, ParsedFile, Source
+from .text import LINE, TextTable, check_widths, checksum
+
+P8_GROUPS = 34  # DfE's KS2 prior-attainment groups
+
+
+def parse_estimates(table: TextTable, parsed: ParsedFile) -> None:
+    check_widths(table, parsed.name)
+    frame = table.frame
+    group = required_numbers(frame, "ks2emss_grp", parsed.name, (1, P8_GROUPS, True)).astype(int)
+    no_repeats(frame, group, parsed.name, "ks2emss_grp", "group")
+    estimate = required_numbers(frame, "p8est", parsed.name, (0, 90, False))
+    parsed.tables["p8_estimates"] = pd.DataFrame({"year": parsed.year, "prior_group": group, "estimate": estimate})
+    parsed.keys = pd.DataFrame({"key": group, "line": frame[LINE]})
+
+
+def parse_sd(table: TextTable, parsed: ParsedFile) -> None:
+    check_widths(table, parsed.name)
+    frame = table.frame
+    if len(frame) != 1:
+        raise BenchmarkingError(f"{parsed.name}: expected one row of national SDs, found {len(frame)}.")
+    sd = required_numbers(frame, "Progress 8", parsed.name, (0.01, 5, False))
+    parsed.tables["national_sd"] = pd.DataFrame({"year": [parsed.year], "measure": ["ks4_p8"], "sd": [sd.iloc[0]]})
+
+
+P8_ESTIMATES = FileKind("p8_estimates", "Progress 8 national estimates", frozenset({"ks2emss_grp", "p8est"}),
+                        ("ks2emss_grp", "p8est"), needs_year=True, parse=parse_estimates, write_order=6,
+                        key_label="group", key_column="ks2emss_grp")
+P8_SD = FileKind("p8_sd", "Progress 8 national pupil SD", frozenset({"Progress 8"}), ("Progress 8",),
+                 needs_year=True, parse=parse_sd, write_order=7)
+
+IDACI_SHEET = "IoD2019 IDACI & IDAOPI"
+IDACI_RANK = "Income Deprivation Affecting Children Index (IDACI) Rank (where 1 is most deprived)"
+IDACI_DECILE = "Income Deprivation Affecting Children Index (IDACI) Decile (where 1 is most deprived 10% of LSOAs)"
+
+
+def _idaci(table: TextTable, parsed: ParsedFile) -> None:
+    frame = table.frame
+    rank = required_numbers(frame, IDACI_RANK, parsed.name, (1, None, True))
+    decile = required_numbers(frame, IDACI_DECILE, parsed.name, (1, 10, True))
+    lsoa = frame["LSOA code (2011)"].astype(str).str.strip()
+    no_repeats(frame, lsoa, parsed.name, "LSOA code (2011)", "area")
+    count = len(frame)
+    parsed.tables["area_deprivation"] = pd.DataFrame({
+        "lsoa": lsoa, "idaci_rank": rank.astype(int), "idaci_decile": decile.astype(int),
+        "area_deprivation": 100 * (1 - (rank - 1) / max(count - 1, 1)),
+    })
+    parsed.keys = pd.DataFrame({"key": lsoa, "line": frame[LINE]})
+
+
+IDACI = FileKind("idaci", "area deprivation (IDACI by LSOA)", frozenset(), (), needs_year=False, parse=_idaci,
+                 write_order=8, key_label="area", key_column="LSOA code (2011)")
+
+
+def read_idaci_workbook(source: Source) -> TextTable | None:
+    """The IoD2019 IDACI sheet as a text table, or None for any other workbook."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(source.raw), read_only=True)
+    except Exception as exc:  # a damaged or password-protected workbook: openpyxl raises many kinds
+        raise BenchmarkingError(f"{source.name}: not a readable Excel workbook ({type(exc).__name__}).") from None
+    try:
+        if IDACI_SHEET not in book.sheetnames:
+            return None
+        rows = book[IDACI_SHEET].iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+        if "LSOA code (2011)" not in header or IDACI_RANK not in header or IDACI_DECILE not in header:
+            return None
+        body, lines = [], []
+        for line, row in enumerate(rows, start=2):
+            if any(v is not None for v in row):
+                body.append(["" if v is None else str(v) for v in row][:len(header)])
+                lines.append(line)
+    finally:
+        book.close()
+    frame = pd.DataFrame(body, columns=header, dtype=object)
+    frame[LINE] = lines
+    return TextTable(frame=frame, width=len(header), last_line=lines[-1] if lines else 1)
+
+
+def parse_workbook(source: Source) -> ParsedFile | None:
+    """A workbook this tool imports (the IDACI file), validated; None for any other workbook."""
+    table = read_idaci_workbook(source)
+    if table is None:
+        return None
+    parsed = ParsedFile(name=source.name, kind=IDACI, year=None, checksum=checksum(source.raw), rows_read=len(table))
+    IDACI.parse(table, parsed)
+    return parsed

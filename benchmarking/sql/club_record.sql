@@ -1,0 +1,2 @@
+-- One club's record.
+SELECT * FROM clubs WHERE club_id = $1;

@@ -1,0 +1,2 @@
+-- Every year that has pupils.
+SELECT DISTINCT year FROM pupils ORDER BY year;

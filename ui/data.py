@@ -1,0 +1,227 @@
+"""The dashboard's access to the store: one read-only reader per process, reopened when a write replaces
+the file, and cached reads keyed by the revision of the part of the store they read. A write changes only
+its parts' revisions, so saving a club leaves every value-added table cached.
+
+Every cache is bounded (max_entries, ttl). Cached frames are shared across sessions: pages never change
+them (filtering and merging make new frames), and tests/test_pages.py checks that they do not.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from benchmarking.floor import PRESETS, floor_report, schools_of_concern
+from benchmarking.la_view import schools_against_clubs
+from benchmarking.la_view import similar_las as _las_like
+from benchmarking.partners import partner_candidates
+from benchmarking.school_view import school_directory
+from benchmarking.similarity import FEATURES, SimilarityIndex, check_weights, load_features
+from benchmarking.store import Store, StoreReader, default_db_path
+from benchmarking.summary import store_summary
+from benchmarking.va_report import (SUBJECTS, group_comparison, national_groups, pool_rows, pupil_value_added,
+                                    pupils_exist, school_value_added_table)
+
+HOUR = 3600
+YEARS = 32  # entries for caches keyed by year, phase and measure
+SCHOOLS = 300  # entries for caches keyed by school
+
+
+@st.cache_resource
+def _reader(path: str) -> StoreReader:
+    return StoreReader(path)
+
+
+def store() -> Store:
+    """The store as it is now: the process's read-only reader, reopened after a write."""
+    return _reader(str(default_db_path())).current()
+
+
+def revision(*parts: str) -> str:
+    """A cache key for data read from these parts of the store (and this store file)."""
+    current = store()
+    return f"{current.path}|" + "|".join(current.revision(p) for p in parts)
+
+
+def data_key() -> str:
+    return revision("data")
+
+
+# -- whole-store tables ---------------------------------------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=HOUR)
+def _summary(key: str) -> dict:
+    return store_summary(store())
+
+
+def summary() -> dict:
+    return _summary(data_key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=HOUR)
+def _directory(key: str) -> pd.DataFrame:
+    return school_directory(store())
+
+
+def directory() -> pd.DataFrame:
+    """Every school with results: urn, name, LA, phase, years, label."""
+    return _directory(data_key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=HOUR)
+def _school_names(key: str) -> pd.DataFrame:
+    return store().query_file("school_names_with_la")
+
+
+def school_names() -> pd.DataFrame:
+    return _school_names(data_key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=YEARS, ttl=HOUR)
+def _year_results(key: str, year: int) -> pd.DataFrame:
+    return store().query_file("year_results", [year])
+
+
+def year_results(year: int) -> pd.DataFrame:
+    return _year_results(data_key(), year)
+
+
+@st.cache_resource(show_spinner="Working out value added...", max_entries=YEARS, ttl=HOUR)
+def _va_table(key: str, year: int, phase: str, lens: str) -> pd.DataFrame:
+    return school_value_added_table(store(), year, phase, lens=lens)
+
+
+def va_table(year: int, phase: str, lens: str = "official") -> pd.DataFrame:
+    return _va_table(data_key(), year, phase, lens)
+
+
+@st.cache_resource(show_spinner=False, max_entries=SCHOOLS, ttl=HOUR)
+def _pooled(key: str, urn: int, phase: str, years: tuple[int, ...]) -> pd.DataFrame:
+    return pool_rows(pd.concat([va_table(y, phase) for y in years], ignore_index=True), urn)
+
+
+def pooled(urn: int, phase: str, years: list[int]) -> pd.DataFrame:
+    return _pooled(data_key(), urn, phase, tuple(years))
+
+
+@st.cache_resource(show_spinner=False, max_entries=YEARS, ttl=HOUR)
+def _floor(key: str, rule_name: str, year: int) -> pd.DataFrame:
+    return floor_report(store(), PRESETS[rule_name], year)
+
+
+def floor(rule_name: str, year: int) -> pd.DataFrame:
+    return _floor(data_key(), rule_name, year)
+
+
+@st.cache_resource(show_spinner=False, max_entries=YEARS, ttl=HOUR)
+def _concern(key: str, year: int) -> pd.DataFrame:
+    return schools_of_concern(store(), year)
+
+
+def concern(year: int) -> pd.DataFrame:
+    return _concern(data_key(), year)
+
+
+# -- similar schools ------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner="Loading the pool of schools...", max_entries=16, ttl=HOUR)
+def _index(key: str, year: int, phase: str, weights: tuple) -> SimilarityIndex:
+    return SimilarityIndex(load_features(store(), year, phase), dict(weights))
+
+
+def weights_key(weights: dict | None) -> tuple:
+    """Weights as a cache key: every feature, in order (the defaults where none are given)."""
+    weights = check_weights(weights or {})
+    return tuple((f, float(weights[f])) for f in FEATURES)
+
+
+def similarity_index(year: int, phase: str, weights: dict | None = None) -> SimilarityIndex:
+    return _index(data_key(), year, phase, weights_key(weights))
+
+
+@st.cache_resource(show_spinner=False, max_entries=SCHOOLS, ttl=HOUR)
+def _partners(key: str, urn: int, year: int, phase: str, k: int) -> pd.DataFrame:
+    return partner_candidates(store(), similarity_index(year, phase).neighbours(urn, k))
+
+
+def partners(urn: int, year: int, phase: str, k: int) -> pd.DataFrame:
+    return _partners(data_key(), urn, year, phase, k)
+
+
+@st.cache_resource(show_spinner="Comparing every school with its club...", max_entries=YEARS, ttl=HOUR)
+def _against_clubs(key: str, year: int, phase: str, measure: str, la_code: int) -> pd.DataFrame:
+    table = va_table(year, phase)
+    return schools_against_clubs(similarity_index(year, phase), table[table["measure"] == measure], la_code)
+
+
+def against_clubs(year: int, phase: str, measure: str, la_code: int) -> pd.DataFrame:
+    """Every school of an LA against its own club, with its best partner."""
+    return _against_clubs(data_key(), year, phase, measure, la_code)
+
+
+@st.cache_resource(show_spinner=False, max_entries=YEARS, ttl=HOUR)
+def _similar_las(key: str, year: int, phase: str, measure: str, la_code: int) -> pd.DataFrame:
+    table = va_table(year, phase)
+    return _las_like(similarity_index(year, phase).frame, table[table["measure"] == measure], la_code)
+
+
+def similar_las(year: int, phase: str, measure: str, la_code: int) -> pd.DataFrame:
+    """The LA beside the LAs most like it."""
+    return _similar_las(data_key(), year, phase, measure, la_code)
+
+
+# -- pupils ---------------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner="Working out pupils' value added...", max_entries=8, ttl=HOUR)
+def _pupil_va(key: str, year: int, measure: str, lens: str):
+    return pupil_value_added(store(), year, measure, lens)
+
+
+@st.cache_resource(show_spinner=False, max_entries=YEARS, ttl=HOUR)
+def _has_pupils(key: str, year: int, measure: str) -> bool:
+    return pupils_exist(store(), year, SUBJECTS[measure].key_stage)
+
+
+@st.cache_resource(show_spinner=False, max_entries=SCHOOLS, ttl=HOUR)
+def _school_pupils(key: str, year: int, measure: str, urn: int) -> pd.DataFrame:
+    if not _has_pupils(key, year, measure):
+        return pd.DataFrame()
+    return _pupil_va(key, year, measure, "official").for_school(urn)
+
+
+def school_pupils(year: int, measure: str, urn: int) -> pd.DataFrame:
+    """One school's pupils with their scores (empty when the store has none): for its own view only."""
+    return _school_pupils(data_key(), year, measure, urn)
+
+
+@st.cache_resource(show_spinner=False, max_entries=YEARS, ttl=HOUR)
+def _national_groups(key: str, year: int, measure: str) -> pd.DataFrame:
+    return national_groups(_pupil_va(key, year, measure, "official"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=SCHOOLS, ttl=HOUR)
+def _pupil_groups(key: str, urn: int, year: int, measure: str, club: tuple[int, ...]) -> pd.DataFrame:
+    return group_comparison(_pupil_va(key, year, measure, "official"), urn, list(club), _national_groups(key, year, measure))
+
+
+def pupil_groups(urn: int, year: int, measure: str, club: list[int]) -> pd.DataFrame:
+    """The school's pupil groups against the same groups nationally (worked out once) and in its club."""
+    return _pupil_groups(data_key(), urn, year, measure, tuple(club))
+
+
+# -- clubs ----------------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=HOUR)
+def _clubs(key: str) -> pd.DataFrame:
+    from benchmarking.club_store import list_clubs
+
+    return list_clubs(store())
+
+
+def clubs() -> pd.DataFrame:
+    return _clubs(revision("clubs"))
+
+
+def shared_caches() -> list:
+    """Every cache whose frames all sessions share (tests check that no page changes them)."""
+    return [_directory, _school_names, _year_results, _va_table, _pooled, _floor, _concern, _partners,
+            _school_pupils, _national_groups, _pupil_groups, _clubs, _against_clubs, _similar_las]

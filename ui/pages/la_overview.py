@@ -1,0 +1,93 @@
+"""LA overview: an adviser's view of every school in an LA against schools like it."""
+import pandas as pd
+import streamlit as st
+
+from benchmarking import charts
+from benchmarking.errors import BenchmarkingError
+from benchmarking.floor import PHASE_RULES, PRESETS
+from benchmarking.la_view import pairings
+from benchmarking.measures import MEASURES_BY_CODE
+from benchmarking.va_report import PHASE_MEASURES
+from benchmarking.value_added import BAND_LABELS
+from ui import data
+from ui.format import ci_text
+from ui.selection import anonymiser, school_selection
+from ui.widgets import chart, figure, table
+
+sel = school_selection()
+anon = anonymiser(sel.urn, sel.anonymise)
+index = data.similarity_index(sel.year, sel.phase)
+las = index.frame.drop_duplicates("la_code").set_index("la_name")["la_code"].sort_index()
+la_name = st.selectbox("Local authority", las.index.tolist(),
+                       index=las.index.tolist().index(sel.la_name) if sel.la_name in las.index else 0)
+la_code = int(las[la_name])
+measure = st.selectbox("Measure", PHASE_MEASURES[sel.phase], format_func=lambda m: MEASURES_BY_CODE[m].label)
+st.title(f"{la_name}: {sel.phase} schools, {sel.year}")
+
+va = data.va_table(sel.year, sel.phase)
+va = va[va["measure"] == measure]
+
+
+rows = data.against_clubs(sel.year, sel.phase, measure, la_code)
+names = data.school_names()
+st.header("Every school against its own club")
+st.caption("Each school's score minus the mean of its 20 most similar schools (from every LA), with a 95% CI on the difference.")
+if rows.empty:
+    st.info("No school of this LA has this measure this year.")
+else:
+    rows = rows.merge(names[["urn", "name"]], on="urn")
+    rows["is_host"] = rows["urn"] == sel.urn
+    shown = anon.frame(rows)
+    dots = shown.rename(columns={"va": "score"}).assign(va=shown["difference"], ci_low=shown["difference_ci_low"],
+                                                        ci_high=shown["difference_ci_high"])
+    chart(figure(("la_dots", la_code, sel.year, measure, sel.urn, sel.projector),
+                 lambda: charts.ci_dots(dots, "Difference from each school's club", sel.theme, "Score minus club mean"),
+                 sel.anonymise), "la_dots")
+    table(pd.DataFrame({"School": shown["name"], "Score": shown["va"].round(2),
+                        "95% CI": [ci_text(a, b) for a, b in zip(shown["ci_low"], shown["ci_high"])],
+                        "Pupils": shown["n"].astype("Int64"), "Band": shown["band"].map(BAND_LABELS),
+                        "Club mean": shown["club_mean"].round(2), "Difference": shown["difference"].round(2),
+                        "Difference 95% CI": [ci_text(a, b) for a, b in zip(shown["difference_ci_low"], shown["difference_ci_high"])]}),
+          f"la-{la_code}-{sel.year}.csv", sel.projector)
+
+    st.header("Suggested school-to-school pairings")
+    st.caption("Schools whose score is significantly below their club's, each with the similar school that does significantly better.")
+    weak = pairings(rows)
+    if weak.empty:
+        st.info("No school is significantly below its club with a clear partner this year.")
+    else:
+        weak["partner_name"] = [anon.label(int(u), n) for u, n in zip(weak["partner_urn"], weak["partner_name"])]
+        weak = anon.frame(weak)
+        table(pd.DataFrame({"School": weak["name"], "Score": weak["va"].round(2), "Partner": weak["partner_name"],
+                            "Partner's LA": weak["partner_la"], "Partner's score": weak["partner_va"].round(2)}),
+              f"pairings-{la_code}-{sel.year}.csv", sel.projector)
+
+st.header("Below floor standards and of concern")
+la_urns = set(index.frame.loc[index.frame["la_code"] == la_code, "urn"])
+for rule_name in PHASE_RULES[sel.phase]:
+    rule = PRESETS[rule_name]
+    try:
+        report = data.floor(rule_name, sel.year)
+    except BenchmarkingError as exc:
+        st.info(f"{rule.label}: {exc}")
+        continue
+    below = report[report["urn"].isin(la_urns) & report["below_floor"].fillna(False).astype(bool)]
+    st.subheader(rule.label)
+    if rule.note:
+        st.caption(rule.note)
+    table(anon.frame(below)[["name", "years_below_floor"]].rename(columns={"name": "School", "years_below_floor": "Years below floor in the store"}),
+          f"floor-{rule_name}-{la_code}.csv", sel.projector, "No school of this LA is below this floor.")
+of_concern = data.concern(sel.year)
+of_concern = of_concern[of_concern["urn"].isin(la_urns)]
+st.subheader("Schools of concern")
+table(anon.frame(of_concern)[["name", "reason"]].rename(columns={"name": "School", "reason": "Why"}) if not of_concern.empty else of_concern,
+      f"concern-{la_code}-{sel.year}.csv", sel.projector, "No school of this LA is of concern this year.")
+
+st.header("Against the most similar LAs")
+neighbours = data.similar_las(sel.year, sel.phase, measure, la_code)
+table(pd.DataFrame({"LA": neighbours["la_name"], "Schools": neighbours["schools"],
+                    "Mean score (pupil-weighted)": neighbours["mean_va"].round(2),
+                    "% disadvantaged": neighbours["pct_disadvantaged"].round(1), "% EAL": neighbours["pct_eal"].round(1),
+                    "Prior attainment": neighbours["prior_attainment"].round(1),
+                    "Distance": neighbours["distance"].round(2)}) if not neighbours.empty else neighbours,
+      f"similar-las-{la_code}.csv", sel.projector, "No LA averages to compare.")

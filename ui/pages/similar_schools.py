@@ -1,0 +1,103 @@
+"""Similar schools: the group, why each school is in it, and saving it as a club."""
+import pandas as pd
+import streamlit as st
+
+from benchmarking import charts
+from benchmarking.club_store import save_club
+from benchmarking.errors import BenchmarkingError
+from benchmarking.measures import MEASURES_BY_CODE
+from benchmarking.similarity import DEFAULT_WEIGHTS, FEATURE_LABELS, FEATURES, K_RANGE, stability
+from benchmarking.va_report import PHASE_MEASURES
+from benchmarking.writer import writing
+from ui import data
+from ui.selection import anonymiser, school_selection
+from ui.widgets import chart, figure, table
+
+sel = school_selection()
+anon = anonymiser(sel.urn, sel.anonymise)
+st.title(f"Schools like {sel.name}")
+st.caption("Nearest neighbours on intake and context, from every LA in the store. Change the settings and the group recomputes at once.")
+
+with st.expander("Settings: group size, weights and LAs", expanded=False):
+    k = st.slider("Schools in the group", K_RANGE[0], K_RANGE[1], 20)
+    cols = st.columns(3)
+    weights = {f: cols[i % 3].slider(FEATURE_LABELS[f], 0.0, 3.0, float(DEFAULT_WEIGHTS[f]), 0.1, key=f"weight_{f}")
+               for i, f in enumerate(FEATURES)}
+    if not any(weights.values()):
+        st.error("At least one weight must be above zero.")
+        st.stop()
+    la_choice = st.radio("Where from", ["All LAs", "Only chosen LAs", "At most N from our own LA"], horizontal=True)
+    index = data.similarity_index(sel.year, sel.phase, weights)
+    las, max_own = None, None
+    if la_choice == "Only chosen LAs":
+        la_names = index.frame.drop_duplicates("la_code").set_index("la_name")["la_code"].sort_index()
+        chosen = st.multiselect("LAs", la_names.index.tolist(), default=[sel.la_name] if sel.la_name in la_names else [])
+        las = {int(la_names[n]) for n in chosen} or None
+    elif la_choice == "At most N from our own LA":
+        max_own = st.number_input("Most from our own LA", 0, 60, 3)
+
+index = data.similarity_index(sel.year, sel.phase, weights)
+group = index.neighbours(sel.urn, k, las=las, max_own_la=max_own)
+if group.matched_without:
+    st.warning("This school has no " + ", ".join(FEATURE_LABELS[f] for f in group.matched_without)
+               + ": it was matched on the other features.")
+
+members = group.neighbours
+shares = pd.DataFrame(list(members["contributions"])).reindex(columns=group.features).fillna(0) * 100
+shown = anon.frame(members[["urn", "name", "la_name", "rank", "distance"]].copy())
+shown["distance"] = shown["distance"].round(2)
+for f in group.features:
+    shown[f"{FEATURE_LABELS[f]} (% of distance)"] = shares[f].round(0).to_numpy()
+shown = shown.rename(columns={"urn": "URN", "name": "School", "la_name": "LA", "rank": "Rank", "distance": "Distance"})
+
+left, right = st.columns([3, 2])
+with left:
+    st.header(f"The group of {len(members)}")
+    table(shown, f"similar-{sel.urn}-{sel.year}.csv", sel.projector)
+with right:
+    st.header("Why they are alike")
+    comparison = group.comparison()
+    table(pd.DataFrame({"Feature": comparison["label"], "This school": comparison["school"].round(1),
+                        "Group median": comparison["group_median"].round(1)}), f"similar-why-{sel.urn}.csv", sel.projector)
+    earlier = [y for y in sel.years if y < sel.year]
+    if earlier:
+        try:
+            last = data.similarity_index(earlier[-1], sel.phase, weights).neighbours(sel.urn, k, las=las, max_own_la=max_own)
+            st.metric(f"Also in the {earlier[-1]} group", f"{stability(group, last):.0%}",
+                      help="Share of this year's group that was also in last year's group, with the same settings")
+        except BenchmarkingError as exc:
+            st.info(f"No group for {earlier[-1]}: {exc}")
+    else:
+        st.info("No earlier year in the store to compare the group with.")
+
+st.header("Context against outcome")
+feature = st.selectbox("Context", FEATURES, format_func=FEATURE_LABELS.get, index=1)
+measure = PHASE_MEASURES[sel.phase][0]
+va = data.va_table(sel.year, sel.phase)
+points = index.frame[["urn", "name", feature]].merge(va[va["measure"] == measure][["urn", "va"]], on="urn")
+points["in_group"] = points["urn"].isin(members["urn"])
+points["is_host"] = points["urn"] == sel.urn
+if sel.anonymise:  # letters for the group only; the rest of the pool stays unnamed
+    rest = ~points["in_group"] & ~points["is_host"]
+    points["name"] = ["Another school" if r else anon.label(u, n) for u, n, r in zip(points["urn"], points["name"], rest)]
+if points[[feature, "va"]].dropna().empty:
+    st.info(f"The store has no {FEATURE_LABELS[feature].lower()} with {MEASURES_BY_CODE[measure].label} for these schools.")
+else:
+    key = ("context", sel.urn, sel.year, feature, tuple(weights.items()), k, tuple(sorted(las)) if las else None,
+           max_own, sel.projector)
+    chart(figure(key, lambda: charts.context_scatter(
+        points, feature, "va", FEATURE_LABELS[feature], MEASURES_BY_CODE[measure].label,
+        f"{FEATURE_LABELS[feature]} against {MEASURES_BY_CODE[measure].label}", sel.theme), sel.anonymise), "context")
+
+st.header("Save as a club")
+with st.form("save_club"):
+    name = st.text_input("Club name", value=f"{sel.name} and similar schools {sel.year}")
+    if st.form_submit_button("Save club"):
+        try:
+            with writing(data.store().path, wait=60) as store:
+                save_club(store, name, sel.phase, sel.year, "neighbours",
+                          {"host": sel.urn, "k": k, "weights": weights, "las": sorted(las) if las else None,
+                           "max_own_la": max_own}, [sel.urn] + members["urn"].astype(int).tolist())
+            st.success(f"Saved {name!r} with {len(members) + 1} schools. Open it on the Club meeting page.")
+        except BenchmarkingError as exc:
+            st.error(str(exc))

@@ -5,6 +5,7 @@ from benchmarking.errors import BenchmarkingError
 from ui.demo import ensure_store
 from ui.navigation import PAGES
 from ui.selection import sidebar
+from ui.watch import watch_store
 
 st.set_page_config(page_title="School Benchmarking Club", layout="wide")
 
@@ -16,6 +17,8 @@ navigation = st.navigation(sections)
 try:
     ensure_store()
     st.session_state["selection"] = sidebar()
+    with st.sidebar:
+        watch_store()
     navigation.run()
 except BenchmarkingError as exc:
     st.error(str(exc))

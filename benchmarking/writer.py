@@ -61,6 +61,19 @@ def leftovers(path: Path) -> list[Path]:
     return sorted(p for p in path.parent.glob(f"{path.name}.*.tmp*") if p.is_file())
 
 
+def clean_leftovers(path: Path) -> int:
+    """Remove what killed writes left behind, if no write is under way (and the folder can be written):
+    the dashboard does this when it starts. Returns how many files went."""
+    try:
+        with writer_lock(path):
+            stale = leftovers(path)
+            for p in stale:
+                p.unlink()
+            return len(stale)
+    except BenchmarkingError:
+        return 0
+
+
 def _temporary(path: Path) -> Path:
     return path.with_name(f"{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
 

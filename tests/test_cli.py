@@ -53,3 +53,96 @@ def test_import_dfe_and_info_on_real_england_files(dfe_dir, tmp_path):
     info = json.loads(run("--db", db, "info", "--json").stdout)
     assert info["progress8_schools"]["2019"] == {"schools": 3182, "las": 150, "with_context": 3182,
                                                  "context_via_urn_change": 47}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["clubs", "create", "Club X", "--urns", "abc"],
+     "--urns takes school URNs separated by commas (like 100053,100054), not 'abc'."),
+    (["clubs", "form", "--year", "1999"], "No secondary schools with results and context in 1999 to form clubs from."),
+    (["similar", "{secondary}", "--weights", "pct_eal=nan"], "The weight for pct_eal must be a number of 0 or more, not nan."),
+    (["similar", "{secondary}", "--weights", "pct_eal=inf"], "The weight for pct_eal must be a number of 0 or more, not inf."),
+    (["similar", "{secondary}", "--weights", "pct_eal=-1"], "The weight for pct_eal must be a number of 0 or more, not -1.0."),
+    (["clubs", "form", "--weights", "pct_eal=nan"], "The weight for pct_eal must be a number of 0 or more, not nan."),
+    (["partners", "{secondary}", "--measure", "ks4_magic"],
+     "Partners are found on value added: the measure must be one of ks4_p8, ks2_read_progress, ks2_writ_progress, "
+     "ks2_mat_progress, not 'ks4_magic'."),
+    (["floor", "--rules-file", "{rules_text}", "--rule", "mine"],
+     "rules.json, rule 1: the threshold must be a number or \"national median\", not 'low'."),
+    (["floor", "--rules-file", "{rules_measure}", "--rule", "mine"],
+     "rules.json, rule 1: unknown measure 'ks4_magic'. Measures: ks4_att8, ks4_p8, ks4_p8_band_published, ks4_basics_94, "
+     "ks4_basics_95, ks4_ebacc_aps, ks4_ebacc_entry, ks4_ebacc_94, ks4_ebacc_95, ks2_rwm_expected, ks2_rwm_higher, "
+     "ks2_read_progress, ks2_writ_progress, ks2_mat_progress, ks2_read_average, ks2_mat_average."),
+])
+def test_each_user_error_ends_in_one_error_line_and_status_1(args, message, small_demo_path, tmp_path, capsys):
+    from benchmarking.cli import main
+    from tests.conftest import query, table_fingerprints
+
+    db = tmp_path / "demo.duckdb"
+    db.write_bytes(small_demo_path.read_bytes())
+    before = table_fingerprints(db)
+    secondary = str(query(db, "SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])
+    (tmp_path / "text").mkdir()
+    (tmp_path / "text" / "rules.json").write_text(json.dumps([{"name": "mine", "all_of": [{"measure": "ks4_p8", "below": "low"}]}]))
+    (tmp_path / "measure").mkdir()
+    (tmp_path / "measure" / "rules.json").write_text(json.dumps([{"name": "mine", "all_of": [{"measure": "ks4_magic", "below": 0}]}]))
+    named = {"secondary": secondary, "rules_text": str(tmp_path / "text" / "rules.json"),
+             "rules_measure": str(tmp_path / "measure" / "rules.json")}
+    status = main(["--db", str(db), *[named.get(a.strip("{}"), a) if a.startswith("{") else a for a in args]])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 1 and err == [f"error: {message}"]
+    assert table_fingerprints(db) == before
+
+
+@pytest.mark.parametrize("command", [["info"], ["similar", "100000"], ["value-added"], ["floor"], ["concern"],
+                                     ["partners", "100000"], ["targets", "100000"], ["clubs", "list"],
+                                     ["clubs", "show", "A club"], ["clubs", "add", "A club", "100000"],
+                                     ["targets", "100000", "--set", "median"], ["import-pupils", "p.csv", "--year", "2024"]])
+def test_a_mistyped_store_path_is_an_error_and_makes_nothing(command, tmp_path):
+    missing = tmp_path / "tpyo" / "store.duckdb"
+    (tmp_path / "p.csv").write_text("pupil_id,urn,key_stage,prior_attainment,disadvantaged,sen,eal,sex\nP1,100000,KS4,100,N,N,N,F\n")
+    result = run("--db", missing, *[str(tmp_path / c) if c == "p.csv" else c for c in command])
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: No store at {missing}. Build the demo store with `python -m benchmarking demo`, "
+        "or import DfE files with `python -m benchmarking import-dfe PATH`."]
+    assert not (tmp_path / "tpyo").exists()
+
+
+def test_importing_into_a_new_path_says_it_made_a_store(tmp_path):
+    (tmp_path / "2018-2019").mkdir()
+    (tmp_path / "2018-2019" / "sd.csv").write_text("Progress 8\n1.4\n")
+    result = run("--db", tmp_path / "new" / "store.duckdb", "import-dfe", tmp_path / "2018-2019")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"Created a new store at {tmp_path / 'new' / 'store.duckdb'}."
+
+
+def test_a_full_disk_ends_in_one_error_line_and_leaves_the_store_as_it_was(small_demo_path, tmpfs, tmp_path):
+    from tests.conftest import table_fingerprints
+
+    size_mb = small_demo_path.stat().st_size / 2**20
+    disk = tmpfs(size_mb=int(size_mb * 1.5) + 1)  # room for the store, not for the copy a write builds
+    db = disk / "store.duckdb"
+    db.write_bytes(small_demo_path.read_bytes())
+    before = table_fingerprints(db)
+    (tmp_path / "2024").mkdir()
+    (tmp_path / "2024" / "sd.csv").write_text("Progress 8\n1.4\n")
+    result = run("--db", db, "import-dfe", tmp_path / "2024")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"error: The disk holding {db} is full: nothing was changed. A write needs free space of about the store's "
+        "size again; free some space and try again.")
+    assert "Traceback" not in result.stderr
+    assert table_fingerprints(db) == before
+    assert sorted(p.name for p in disk.iterdir()) == ["store.duckdb", "store.duckdb.lock"]
+
+
+def test_reading_commands_work_on_a_read_only_disk(small_demo_path, tmpfs):
+    disk = tmpfs(size_mb=int(small_demo_path.stat().st_size / 2**20) + 8)
+    (disk / "store.duckdb").write_bytes(small_demo_path.read_bytes())
+    disk.remount_read_only()
+    info = run("--db", disk / "store.duckdb", "info", "--json")
+    assert info.returncode == 0 and json.loads(info.stdout)["schools"] == 300
+    clubs = run("--db", disk / "store.duckdb", "clubs", "list")
+    assert clubs.returncode == 0 and clubs.stdout.strip() == "(none)"
+    write = run("--db", disk / "store.duckdb", "clubs", "create", "X", "--urns", "500001")
+    assert write.returncode == 1 and write.stderr.startswith(f"error: Cannot write to the store's folder {disk}")

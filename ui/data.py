@@ -17,6 +17,7 @@ from benchmarking.partners import partner_candidates
 from benchmarking.school_view import school_directory
 from benchmarking.similarity import FEATURES, SimilarityIndex, check_weights, load_features
 from benchmarking.store import Store, StoreReader, default_db_path
+from benchmarking.store import file_version as file_version_of
 from benchmarking.summary import store_summary
 from benchmarking.va_report import (SUBJECTS, group_comparison, national_groups, pool_rows, pupil_value_added,
                                     pupils_exist, school_value_added_table)
@@ -34,6 +35,12 @@ def _reader(path: str) -> StoreReader:
 def store() -> Store:
     """The store as it is now: the process's read-only reader, reopened after a write."""
     return _reader(str(default_db_path())).current()
+
+
+def file_version() -> str | None:
+    """The store file's version now (a write replaces the file), or None when there is no store."""
+    path = default_db_path()
+    return file_version_of(path) if path.exists() else None
 
 
 def revision(*parts: str) -> str:

@@ -11,7 +11,7 @@ import streamlit as st
 from benchmarking.errors import BenchmarkingError
 from benchmarking.store import SCHEMA_VERSION, default_db_path, open_store
 from benchmarking.synthetic import build_demo_store
-from benchmarking.writer import writing
+from benchmarking.writer import clean_leftovers, writing
 
 
 def demo_scale() -> str:
@@ -45,6 +45,12 @@ def _demo_build(path: str, scale: str) -> DemoBuild:
     return DemoBuild(Path(path), scale)
 
 
+@st.cache_resource
+def _clean_once(path: str) -> int:
+    """Once per server process: remove what a killed demo build or import left behind."""
+    return clean_leftovers(Path(path)) if Path(path).parent.exists() else 0
+
+
 def _schema_version(path: Path) -> int | None:
     """The store's schema version, without refusing an older one (None when it cannot be read)."""
     try:
@@ -57,6 +63,7 @@ def _schema_version(path: Path) -> int | None:
 def ensure_store() -> None:
     """Build the demo store when there is none yet, or upgrade an older store, showing progress."""
     path = default_db_path()
+    _clean_once(str(path))
     if not path.exists():
         build = _demo_build(str(path), demo_scale())
         bar = st.progress(0.0, text="No store yet: building the synthetic demo store (about 20 seconds)...")

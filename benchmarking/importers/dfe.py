@@ -20,7 +20,7 @@ from .performance_tables import KS2, KS4
 from .problems import FileProblem, Problem, checking
 from .reference_tables import IDACI, P8_ESTIMATES, P8_SD, parse_workbook
 from .school_lists import CENSUS, GIAS, GIAS_LINKS, SPINE
-from .text import checksum, header_of, read_text_table, require_columns
+from .text import check_text, checksum, header_of, read_text_table, require_columns
 
 Progress = Callable[[float, str], None]
 
@@ -54,9 +54,12 @@ def year_from_path(path: Path) -> int | None:
 
 def parse_source(source: Source, year: int | None = None) -> ParsedFile | None:
     """Parse and validate one file. None when the file is not a kind this tool imports."""
+    if not source.raw.strip():
+        raise BenchmarkingError(f"{source.name}: the file is empty.")
     if source.suffix in (".xlsx", ".xlsm"):
         with checking():
             return parse_workbook(source)
+    check_text(source.raw, source.name)
     header = header_of(source.raw)
     kind = detect_kind(header)
     if kind is None:
@@ -68,6 +71,8 @@ def parse_source(source: Source, year: int | None = None) -> ParsedFile | None:
             f"{source.name}: cannot tell the year of this {kind.label} file. Put it in a folder named like "
             "2018-2019, or give the year (--year 2019: the year of the summer exams).")
     table = read_text_table(Path(source.name), source.raw, source.name)
+    if not len(table):
+        raise BenchmarkingError(f"{source.name}: the file has a header but no rows.")
     parsed = ParsedFile(name=source.name, kind=kind, year=year, checksum=checksum(source.raw), rows_read=len(table))
     with checking():
         kind.parse(table, parsed)

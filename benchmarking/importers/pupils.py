@@ -93,8 +93,8 @@ def parse_pupils(source: Source, year: int, school_phases: dict[int, str | None]
         out = pd.DataFrame({"pupil_id": ids, "urn": urn.where(~not_urn, 0).astype("int64"), "year": year, "key_stage": stage})
         for column in ("prior_attainment", "attainment8", "english_grade", "maths_grade", "ks2_read", "ks2_writ", "ks2_mat"):
             values = pd.to_numeric(text[column], errors="coerce")
-            bad(values.isna() & (text[column] != ""), column, "expected a number or a blank.")
-            bad(np.isinf(values), column, "expected a number or a blank.")
+            bad((values.isna() & (text[column] != "")) | np.isinf(values), column, "expected a number or a blank.")
+            values = values.where(np.isfinite(values))
             for stage_name in ("KS4", "KS2"):
                 rule = RANGES.get((stage_name, column))
                 rows = stage == stage_name

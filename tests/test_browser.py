@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_cli, table_fingerprints
+
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -27,20 +29,18 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server_db(small_demo_path, tmp_path_factory) -> dict:
-    """The store the dashboard under test serves: BROWSER_TEST_DB (a store of your own, e.g. the national
-    demo for screenshots) if given, else a copy of the small demo store. With it, the schools the tests
-    use, read now: once the server runs, it holds the store's lock."""
+    """The store the dashboard under test serves: a copy of BROWSER_TEST_DB (a store of your own, e.g. the
+    national demo for screenshots) if given, else of the small demo store, with the schools the tests use."""
     from benchmarking.store import open_store
 
     given = os.environ.get("BROWSER_TEST_DB")
-    db = Path(given) if given else None
-    if db is None or not db.is_file():
-        db = tmp_path_factory.mktemp("browser") / "app.duckdb"
-        shutil.copy(small_demo_path, db)
+    source = Path(given) if given and Path(given).is_file() else small_demo_path
+    db = tmp_path_factory.mktemp("browser") / "app.duckdb"
+    shutil.copy(source, db)
     with open_store(db) as store:
         primary = store.query("SELECT urn, name FROM schools WHERE phase = 'primary' ORDER BY urn LIMIT 1").iloc[0]
-        secondary = int(store.query("SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])
-    return {"path": db, "primary": primary, "secondary": secondary}
+        secondary = store.query("SELECT urn, la_code FROM schools WHERE phase = 'secondary' ORDER BY urn LIMIT 1").iloc[0]
+    return {"path": db, "primary": primary, "secondary": int(secondary["urn"]), "la_code": int(secondary["la_code"])}
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +126,7 @@ def test_a_link_opens_the_same_school_and_year(server, browser, server_db):
 
 def test_a_bad_upload_gets_a_validation_report_and_changes_nothing(server, browser, server_db, tmp_path):
     urn = server_db["secondary"]
+    before = table_fingerprints(server_db["path"])
     bad = tmp_path / "pupils.csv"
     bad.write_text("pupil_id,urn,key_stage,prior_attainment,disadvantaged,sen,eal,sex\n"
                    f"P1,{urn},KS4,130,N,N,N,F\nP2,{urn},KS4,100,N,Z,N,F\nP3,{urn},KS4,100,N,N,N,F\n")
@@ -138,4 +139,25 @@ def test_a_bad_upload_gets_a_validation_report_and_changes_nothing(server, brows
     assert page.get_by_text("Nothing was imported").count() >= 1
     errors = page.locator('[data-testid="stException"]')
     assert errors.count() == 0, errors.first.inner_text()[:800]
+    page.close()
+    assert table_fingerprints(server_db["path"]) == before
+
+
+def test_an_import_from_the_command_line_while_the_dashboard_serves_lands_and_the_page_shows_it(server, browser, server_db, tmp_path):
+    # Last in this module: it changes the store the server serves.
+    urn = server_db["secondary"]
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{server}/?urn={urn}&year=2024")
+    wait_for_app(page)
+    new_name = "Renamed While Serving Academy"
+    gias = tmp_path / "gias.csv"
+    gias.write_text('"URN","EstablishmentName","LA (code)","PhaseOfEducation (name)"\n'
+                    f'"{urn}","{new_name}","{int(server_db["la_code"])}","Secondary"\n')
+    started = time.perf_counter()
+    result = run_cli("--db", server_db["path"], "import-dfe", gias)
+    assert result.returncode == 0, result.stderr
+    # No reload, no click: the open page notices the new store within a few seconds.
+    page.locator("h1", has_text=new_name).wait_for(timeout=15_000)
+    assert time.perf_counter() - started < 15
+    assert page.locator('[data-testid="stException"]').count() == 0
     page.close()

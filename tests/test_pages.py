@@ -155,3 +155,15 @@ def test_a_school_without_census_context_still_gets_its_own_figures(small_demo_p
         assert not at.exception and not at.error, page
         assert any("cannot be matched" in w.value for w in at.warning), page
         assert any(m.label == "Progress 8" or m.label == "Score" for m in at.metric), page
+
+
+def test_the_dashboard_removes_what_a_killed_build_left_behind_when_it_starts(small_demo_path, tmp_path, monkeypatch):
+    from benchmarking.writer import leftovers
+
+    db = tmp_path / "store.duckdb"
+    shutil.copy(small_demo_path, db)
+    shutil.copy(small_demo_path, tmp_path / "store.duckdb.4242.99.tmp")  # as a killed demo build leaves it
+    monkeypatch.setenv("BENCHMARKING_DB", str(db))
+    at = AppTest.from_file(DASHBOARD, default_timeout=120).run()
+    assert not at.exception
+    assert leftovers(db) == []

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from .errors import BenchmarkingError
+from .phases import PHASES
 
-DEFAULT_SIZE = 12
+DEFAULT_SIZE = PHASES["secondary"].club_size
 
 
 def club_size_limits(size: int) -> tuple[int, int]:

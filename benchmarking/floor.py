@@ -65,7 +65,6 @@ PRESETS = {
         note="GCSE grades and expected-progress measures changed: applied with % grade 4+ in English and maths "
              "and Progress 8 (English and maths progress are not in the store)."),
 }
-PHASE_RULES = {"secondary": ("ks4-2016", "ks4-2011"), "primary": ("ks2-2016", "ks2-2011")}
 
 
 FIELDS = ("value", "ci_low", "ci_high")

@@ -5,11 +5,11 @@ import numpy as np
 import pandas as pd
 
 from .partners import significantly_higher
-from .similarity import FEATURES, SimilarityIndex
+from .similarity import DEFAULT_K, FEATURES, SimilarityIndex
 from .value_added import relative_to_group
 
 
-def schools_against_clubs(index: SimilarityIndex, va: pd.DataFrame, la_code: int, k: int = 20) -> pd.DataFrame:
+def schools_against_clubs(index: SimilarityIndex, va: pd.DataFrame, la_code: int, k: int = DEFAULT_K) -> pd.DataFrame:
     """Each school of the LA (in the index's pool): its score, its club's mean, the difference with a CI,
     and its best partner (the similar school with the most significantly higher score), if any.
 

@@ -7,9 +7,9 @@ import pandas as pd
 from .similarity import SimilarGroup
 from .store import Store
 from .errors import BenchmarkingError
+from .phases import phase
 from .value_added import SUBJECTS, Z95
 
-DEFAULT_MEASURE = {"secondary": "ks4_p8", "primary": "ks2_mat_progress"}
 
 
 def significantly_higher(school: pd.Series, others: pd.DataFrame, z: float = Z95) -> pd.DataFrame:
@@ -28,7 +28,7 @@ def significantly_higher(school: pd.Series, others: pd.DataFrame, z: float = Z95
 def partner_candidates(store: Store, group: SimilarGroup, measure: str | None = None) -> pd.DataFrame:
     """The group's schools with significantly higher value added than the group's school, best first,
     with their distance. Empty when the school's own value added is missing or suppressed."""
-    measure = measure or DEFAULT_MEASURE[group.phase]
+    measure = measure or phase(group.phase).main_value_added
     if measure not in SUBJECTS:
         raise BenchmarkingError(f"Partners are found on value added: the measure must be one of "
                                 f"{', '.join(SUBJECTS)}, not {measure!r}.")

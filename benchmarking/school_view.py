@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .phases import phase as phase_named
 from .store import Store
 
-HEADLINE = {"secondary": ("ks4_att8", "ks4_p8", "ks4_basics_94", "ks4_basics_95", "ks4_ebacc_aps"),
-            "primary": ("ks2_rwm_expected", "ks2_rwm_higher", "ks2_read_progress", "ks2_writ_progress", "ks2_mat_progress")}
 
 
 def school_directory(store: Store) -> pd.DataFrame:
@@ -49,7 +48,7 @@ def headline_results(year_results: pd.DataFrame, urn: int, club: list[int], phas
     """The school's headline measures: value, CI and pupils where published, rank in its club (the school
     and its similar schools) and national percentile among schools with the measure."""
     rows = []
-    for measure in HEADLINE[phase]:
+    for measure in phase_named(phase).headline:
         data = year_results[year_results["measure"] == measure].set_index("urn")
         if data.empty:
             continue

@@ -14,6 +14,8 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from .errors import BenchmarkingError
+from .phases import K_RANGE, PHASES
+from .phases import phase as phase_named
 from .store import Store
 
 FEATURES = ("prior_attainment", "pct_disadvantaged", "pct_eal", "pct_sen_support", "pct_ehcp", "log_pupils_on_roll",
@@ -44,9 +46,7 @@ DEFAULT_WEIGHTS = {"prior_attainment": 1.0, "pct_disadvantaged": 1.0, "pct_eal":
 LOG_SCALED = ("pct_eal", "pct_ehcp")
 # A school without these cannot be placed among similar schools at all.
 REQUIRED_FEATURES = ("prior_attainment", "pct_disadvantaged")
-PHASE_KEY_STAGE = {"secondary": ("KS4", "ks4_prior_attainment"), "primary": ("KS2", "ks2_prior_attainment")}
-DEFAULT_K = 20
-K_RANGE = (5, 60)
+DEFAULT_K = PHASES["secondary"].default_k
 
 
 def check_weights(weights: dict[str, float]) -> dict[str, float]:
@@ -83,9 +83,7 @@ def parse_weights(text: str | None) -> dict[str, float]:
 
 def load_features(store: Store, year: int, phase: str = "secondary", mainstream: bool = True) -> pd.DataFrame:
     """Each school's features for a phase and year, with its name and LA. Reads the store."""
-    if phase not in PHASE_KEY_STAGE:
-        raise BenchmarkingError(f"Phase must be one of {', '.join(PHASE_KEY_STAGE)}, not {phase!r}.")
-    key_stage, prior_measure = PHASE_KEY_STAGE[phase]
+    key_stage, prior_measure = phase_named(phase).key_stage, phase_named(phase).prior_measure
     frame = store.query_file("similarity_features", [year, key_stage, prior_measure])
     frame = frame[frame["mainstream"] == mainstream].reset_index(drop=True)
     published = frame["prior_published"].notna().mean() if len(frame) else 0.0

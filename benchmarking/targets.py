@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import BenchmarkingError
-from .partners import DEFAULT_MEASURE
-from .similarity import similar_schools
+from .phases import phase
+from .similarity import DEFAULT_K, similar_schools
 from .store import Store
 from .va_report import SUBJECTS, pupil_value_added
 
@@ -28,11 +28,11 @@ def pupil_targets(expected, levels: dict[str, float], scale: float) -> pd.DataFr
     return pd.DataFrame({level: expected + scale * va for level, va in levels.items()})
 
 
-def targets_for(store: Store, urn: int, year: int | None = None, k: int = 20, measure: str | None = None) -> dict:
+def targets_for(store: Store, urn: int, year: int | None = None, k: int = DEFAULT_K, measure: str | None = None) -> dict:
     """A school's targets: the levels of challenge from its similar schools, the cohort-average outcome
     each needs, and (where the store has the school's pupils) each pupil's target."""
     group = similar_schools(store, urn, year, k=k)
-    measure = measure or DEFAULT_MEASURE[group.phase]
+    measure = measure or phase(group.phase).main_value_added
     subject = SUBJECTS[measure]
     urns = group.neighbours["urn"].astype(int).tolist() + [urn]
     results = store.query_file("results_for_schools", [group.year, measure, urns]).set_index("urn")

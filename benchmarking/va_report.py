@@ -14,6 +14,7 @@ import pandas as pd
 
 from .errors import BenchmarkingError
 from .derived import school_value_added_query
+from .phases import phase as phase_named
 from .store import Store
 from .value_added import (SUBJECTS, Subject, bands, confidence_interval, contextual_fit, decile_thresholds, funnel_limits,
                           group_value_added,
@@ -26,7 +27,6 @@ CONTEXTUAL_CAVEAT = ("Contextual value added also allows for disadvantage, SEN, 
                      "It is not an official DfE measure.")
 
 
-PHASE_MEASURES = {"secondary": ("ks4_p8",), "primary": ("ks2_read_progress", "ks2_writ_progress", "ks2_mat_progress")}
 
 
 @dataclass
@@ -151,7 +151,7 @@ def school_value_added_table(store: Store, year: int | None = None, phase: str |
     if lens not in LENSES:
         raise BenchmarkingError(f"The lens must be official or contextual, not {lens!r}.")
     year = year or store.latest_year()
-    measures = PHASE_MEASURES[phase] if phase else tuple(SUBJECTS)
+    measures = phase_named(phase).value_added if phase else tuple(SUBJECTS)
     frames = []
     for measure in measures:
         subject = SUBJECTS[measure]

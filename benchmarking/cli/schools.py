@@ -4,9 +4,13 @@ from __future__ import annotations
 import argparse
 
 from ..errors import BenchmarkingError
+from ..phases import K_RANGE, PHASES
 from ..store import open_store
 from ..writer import writing
 from .common import la_codes, positive, print_json, print_table, urn, urn_list, year
+
+
+DEFAULTS = PHASES["secondary"]  # the phase's sizes, before the school (and so its phase) is known
 
 
 def similar(args) -> int:
@@ -136,7 +140,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     command = commands.add_parser("similar", help="a school's most similar schools, from every LA")
     command.add_argument("urn", type=urn)
     command.add_argument("--year", type=year, help="default: the school's latest year with results")
-    command.add_argument("--k", type=int, default=20, help="how many similar schools (5-60, default 20)")
+    command.add_argument("--k", type=int, default=DEFAULTS.default_k,
+                         help=f"how many similar schools ({K_RANGE[0]}-{K_RANGE[1]}, default {DEFAULTS.default_k})")
     command.add_argument("--weights", help="feature weights, e.g. pct_eal=0.5,prior_attainment=2")
     command.add_argument("--las", help="only these LAs, e.g. 931,869,872")
     command.add_argument("--max-own-la", type=int, help="at most this many schools from the school's own LA")
@@ -146,7 +151,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     command = commands.add_parser("partners", help="similar schools with significantly higher value added")
     command.add_argument("urn", type=urn)
     command.add_argument("--year", type=year)
-    command.add_argument("--k", type=int, default=20)
+    command.add_argument("--k", type=int, default=DEFAULTS.default_k)
     command.add_argument("--measure", help="default: ks4_p8 for secondaries, ks2_mat_progress for primaries")
     command.add_argument("--json", action="store_true")
     command.set_defaults(run=partners)
@@ -156,7 +161,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     form = actions.add_parser("form", help="split every school of a phase into clubs of about --size")
     form.add_argument("--phase", choices=["secondary", "primary"], default="secondary")
     form.add_argument("--year", type=year, help="default: the latest year in the store")
-    form.add_argument("--size", type=positive, default=12, help="target club size (default 12)")
+    form.add_argument("--size", type=positive, default=DEFAULTS.club_size,
+                      help=f"target club size (default {DEFAULTS.club_size})")
     form.add_argument("--weights", help="feature weights, as for `similar`")
     form.add_argument("--json", action="store_true")
     listing = actions.add_parser("list", help="every stored club")
@@ -168,7 +174,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     create.add_argument("name")
     create.add_argument("--urns", help="members, e.g. 100053,100054")
     create.add_argument("--from", dest="from_urn", type=urn, help="this school and its --k most similar schools")
-    create.add_argument("--k", type=int, default=11)
+    create.add_argument("--k", type=int, default=DEFAULTS.meeting_size - 1)
     create.add_argument("--phase", choices=["secondary", "primary"], default="secondary")
     create.add_argument("--year", type=year)
     for action in ("add", "remove"):
@@ -183,7 +189,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     command = commands.add_parser("targets", help="targets from similar schools' median, upper quartile and top 10%")
     command.add_argument("urn", type=urn)
     command.add_argument("--year", type=year)
-    command.add_argument("--k", type=int, default=20)
+    command.add_argument("--k", type=int, default=DEFAULTS.default_k)
     command.add_argument("--set", choices=["median", "upper quartile", "top 10%"],
                          help="record this level as the school's target")
     command.add_argument("--json", action="store_true")

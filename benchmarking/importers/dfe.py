@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
 from ..errors import BenchmarkingError
+from ..progress import Progress, quiet
 from ..writer import writing
 from ..years import check_year
 from .parsed import FileKind, ParsedFile, Source
@@ -22,15 +22,10 @@ from .reference_tables import IDACI, P8_ESTIMATES, P8_SD, parse_workbook
 from .school_lists import CENSUS, GIAS, GIAS_LINKS, SPINE
 from .text import check_text, checksum, header_of, read_text_table, require_columns
 
-Progress = Callable[[float, str], None]
 
 # In the order headers are tried: the first kind whose columns are all in a header is the file's kind.
 KINDS: tuple[FileKind, ...] = (GIAS_LINKS, GIAS, KS4, KS2, CENSUS, SPINE, P8_ESTIMATES, P8_SD)
 KIND_LABELS = {kind.name: kind.label for kind in KINDS + (IDACI,)}
-
-
-def quiet(fraction: float, message: str) -> None:
-    """A progress callback that shows nothing."""
 
 
 def detect_kind(header: list[str]) -> FileKind | None:

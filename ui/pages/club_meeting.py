@@ -5,9 +5,10 @@ import streamlit as st
 from benchmarking import charts
 from benchmarking.club_store import club_details
 from benchmarking.measures import MEASURES_BY_CODE
-from benchmarking.school_view import HEADLINE, group_trend, school_trend
+from benchmarking.phases import phase
+from benchmarking.school_view import group_trend, school_trend
 from benchmarking.similarity import FEATURE_LABELS
-from benchmarking.va_report import PHASE_MEASURES, funnel_points
+from benchmarking.va_report import funnel_points
 from ui import data
 from ui.selection import anonymiser, school_selection
 from ui.widgets import chart, table
@@ -22,7 +23,7 @@ if not sel.projector:
     st.caption("Tip: switch on projector mode in the sidebar for the meeting room.")
 
 if choice == choices[0]:
-    group = data.similarity_index(sel.year, sel.phase).neighbours(sel.urn, 11)
+    group = data.similarity_index(sel.year, sel.phase).neighbours(sel.urn, phase(sel.phase).meeting_size - 1)
     members = [sel.urn] + group.neighbours["urn"].astype(int).tolist()
     year = sel.year
 else:
@@ -32,7 +33,7 @@ host = sel.urn if sel.urn in members else members[0]
 anon = anonymiser(host, anonymise)
 names = data.school_names().set_index("urn")["name"]
 
-steps = ["The club at a glance"] + [f"Ranked: {MEASURES_BY_CODE[m].label}" for m in HEADLINE[sel.phase]] + \
+steps = ["The club at a glance"] + [f"Ranked: {MEASURES_BY_CODE[m].label}" for m in phase(sel.phase).headline] + \
         ["Value added with confidence intervals", "Funnel plot", "Trends"]
 step = st.session_state.setdefault("meeting_step", 0) % len(steps)
 back, where, forward = st.columns([1, 4, 1])
@@ -48,7 +49,7 @@ frame["is_host"] = frame["urn"] == host
 frame = anon.frame(frame)
 frame["urn"] = members
 va = data.va_table(year, sel.phase)
-measure = PHASE_MEASURES[sel.phase][0]
+measure = phase(sel.phase).main_value_added
 
 if step == 0:
     index = data.similarity_index(year, sel.phase)
@@ -60,8 +61,8 @@ if step == 0:
                         FEATURE_LABELS["pct_sen_support"]: at_a_glance["pct_sen_support"].round(1),
                         "Pupils on roll": at_a_glance["pupils_on_roll"].astype("Int64")}),
           f"club-{year}.csv", sel.projector)
-elif step <= len(HEADLINE[sel.phase]):
-    code = HEADLINE[sel.phase][step - 1]
+elif step <= len(phase(sel.phase).headline):
+    code = phase(sel.phase).headline[step - 1]
     results = data.year_results(year)
     values = frame.merge(results[results["measure"] == code][["urn", "value"]], on="urn", how="left")
     if values["value"].notna().sum() == 0:

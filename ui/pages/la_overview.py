@@ -4,10 +4,10 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.errors import BenchmarkingError
-from benchmarking.floor import PHASE_RULES, PRESETS
+from benchmarking.floor import PRESETS
+from benchmarking.phases import phase
 from benchmarking.la_view import pairings
 from benchmarking.measures import MEASURES_BY_CODE
-from benchmarking.va_report import PHASE_MEASURES
 from benchmarking.value_added import BAND_LABELS
 from ui import data
 from ui.format import ci_text
@@ -21,7 +21,7 @@ las = index.frame.drop_duplicates("la_code").set_index("la_name")["la_code"].sor
 la_name = st.selectbox("Local authority", las.index.tolist(),
                        index=las.index.tolist().index(sel.la_name) if sel.la_name in las.index else 0)
 la_code = int(las[la_name])
-measure = st.selectbox("Measure", PHASE_MEASURES[sel.phase], format_func=lambda m: MEASURES_BY_CODE[m].label)
+measure = st.selectbox("Measure", phase(sel.phase).value_added, format_func=lambda m: MEASURES_BY_CODE[m].label)
 st.title(f"{la_name}: {sel.phase} schools, {sel.year}")
 
 va = data.va_table(sel.year, sel.phase)
@@ -31,7 +31,8 @@ va = va[va["measure"] == measure]
 rows = data.against_clubs(sel.year, sel.phase, measure, la_code)
 names = data.school_names()
 st.header("Every school against its own club")
-st.caption("Each school's score minus the mean of its 20 most similar schools (from every LA), with a 95% CI on the difference.")
+st.caption(f"Each school's score minus the mean of its {phase(sel.phase).default_k} most similar schools (from every LA), "
+           "with a 95% CI on the difference.")
 if rows.empty:
     st.info("No school of this LA has this measure this year.")
 else:
@@ -64,7 +65,7 @@ else:
 
 st.header("Below floor standards and of concern")
 la_urns = set(index.frame.loc[index.frame["la_code"] == la_code, "urn"])
-for rule_name in PHASE_RULES[sel.phase]:
+for rule_name in phase(sel.phase).floor_rules:
     rule = PRESETS[rule_name]
     try:
         report = data.floor(rule_name, sel.year)

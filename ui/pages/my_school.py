@@ -4,7 +4,7 @@ import streamlit as st
 
 from benchmarking.errors import BenchmarkingError
 from benchmarking.school_view import headline_results, school_trend
-from benchmarking.va_report import PHASE_MEASURES
+from benchmarking.phases import phase
 from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.value_added import BAND_LABELS
 from benchmarking import charts
@@ -17,10 +17,11 @@ from ui.widgets import chart, figure, table
 sel = school_selection()
 anon = anonymiser(sel.urn, sel.anonymise)
 st.title(sel.name)
-st.caption(f"{sel.la_name} · {sel.phase} · {sel.year}. Compared with the 20 most similar schools from every LA in the store.")
+st.caption(f"{sel.la_name} · {sel.phase} · {sel.year}. Compared with the {phase(sel.phase).default_k} most similar schools "
+           "from every LA in the store.")
 
 try:
-    group = data.similarity_index(sel.year, sel.phase).neighbours(sel.urn, 20)
+    group = data.similarity_index(sel.year, sel.phase).neighbours(sel.urn, phase(sel.phase).default_k)
     club = group.neighbours["urn"].astype(int).tolist()
 except BenchmarkingError as exc:  # the school's own figures still stand without a group to compare with
     group, club = None, []
@@ -69,7 +70,7 @@ with left:
             st.warning("Matched without: " + ", ".join(group.matched_without) + " (missing for this school).")
 with right:
     st.header("Trend")
-    measure = PHASE_MEASURES[sel.phase][0]
+    measure = phase(sel.phase).main_value_added
     trend = school_trend(data.store(), sel.urn, measure)
     if trend["va"].notna().sum() == 0:
         st.info("No value added in any year for this school.")
@@ -83,7 +84,7 @@ with right:
 
 st.header("Similar schools that do better")
 st.caption("Similar schools whose value added is significantly higher than this school's: candidates for school-to-school support.")
-better = data.partners(sel.urn, sel.year, sel.phase, 20) if group is not None else pd.DataFrame()
+better = data.partners(sel.urn, sel.year, sel.phase, phase(sel.phase).default_k) if group is not None else pd.DataFrame()
 if better.empty:
     st.info("No similar school has significantly higher value added this year.")
 else:

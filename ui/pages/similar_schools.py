@@ -6,8 +6,8 @@ from benchmarking import charts
 from benchmarking.club_store import save_club
 from benchmarking.errors import BenchmarkingError
 from benchmarking.measures import MEASURES_BY_CODE
-from benchmarking.similarity import DEFAULT_WEIGHTS, FEATURE_LABELS, FEATURES, K_RANGE, stability
-from benchmarking.va_report import PHASE_MEASURES
+from benchmarking.phases import K_RANGE, phase
+from benchmarking.similarity import DEFAULT_WEIGHTS, FEATURE_LABELS, FEATURES, stability
 from benchmarking.writer import writing
 from ui import data
 from ui.selection import anonymiser, school_selection
@@ -19,7 +19,7 @@ st.title(f"Schools like {sel.name}")
 st.caption("Nearest neighbours on intake and context, from every LA in the store. Change the settings and the group recomputes at once.")
 
 with st.expander("Settings: group size, weights and LAs", expanded=False):
-    k = st.slider("Schools in the group", K_RANGE[0], K_RANGE[1], 20)
+    k = st.slider("Schools in the group", K_RANGE[0], K_RANGE[1], phase(sel.phase).default_k)
     cols = st.columns(3)
     weights = {f: cols[i % 3].slider(FEATURE_LABELS[f], 0.0, 3.0, float(DEFAULT_WEIGHTS[f]), 0.1, key=f"weight_{f}")
                for i, f in enumerate(FEATURES)}
@@ -72,7 +72,7 @@ with right:
 
 st.header("Context against outcome")
 feature = st.selectbox("Context", FEATURES, format_func=FEATURE_LABELS.get, index=1)
-measure = PHASE_MEASURES[sel.phase][0]
+measure = phase(sel.phase).main_value_added
 va = data.va_table(sel.year, sel.phase)
 points = index.frame[["urn", "name", feature]].merge(va[va["measure"] == measure][["urn", "va"]], on="urn")
 points["in_group"] = points["urn"].isin(members["urn"])

@@ -6,7 +6,8 @@ import streamlit as st
 from benchmarking import charts
 from benchmarking.errors import BenchmarkingError
 from benchmarking.measures import MEASURES_BY_CODE
-from benchmarking.va_report import CONTEXTUAL_CAVEAT, PHASE_MEASURES
+from benchmarking.phases import phase
+from benchmarking.va_report import CONTEXTUAL_CAVEAT
 from benchmarking.value_added import BAND_LABELS, pupil_group_labels, relative_to_group
 from benchmarking.va_report import funnel_points
 from ui import data
@@ -18,14 +19,14 @@ from ui.widgets import chart, figure, table
 sel = school_selection()
 anon = anonymiser(sel.urn, sel.anonymise)
 st.title(f"Value added: {sel.name}")
-measure = st.selectbox("Measure", PHASE_MEASURES[sel.phase], format_func=lambda m: MEASURES_BY_CODE[m].label)
+measure = st.selectbox("Measure", phase(sel.phase).value_added, format_func=lambda m: MEASURES_BY_CODE[m].label)
 unit = "Attainment 8" if measure == "ks4_p8" else "scaled score"
 
 official = data.va_table(sel.year, sel.phase)
 contextual = data.va_table(sel.year, sel.phase, "contextual")
 official, contextual = official[official["measure"] == measure], contextual[contextual["measure"] == measure]
 try:
-    club = data.similarity_index(sel.year, sel.phase).neighbours(sel.urn, 20).neighbours["urn"].astype(int).tolist()
+    club = data.similarity_index(sel.year, sel.phase).neighbours(sel.urn, phase(sel.phase).default_k).neighbours["urn"].astype(int).tolist()
 except BenchmarkingError as exc:  # the school's own value added stands without a club
     club = []
     st.warning(f"No club to compare with: {exc}")

@@ -10,6 +10,7 @@ from string import ascii_uppercase
 import pandas as pd
 
 IDENTIFYING = ("name", "urn", "school")
+UNNAMED = "Another school"  # a school outside the group on show: no letter, no name
 
 
 def letters(index: int) -> str:
@@ -38,12 +39,16 @@ class Anonymiser:
             self._labels[urn] = f"School {letters(len(self._labels))}"
         return self._labels[urn]
 
-    def frame(self, frame: pd.DataFrame, name_column: str = "name", urn_column: str = "urn") -> pd.DataFrame:
-        """A copy with other schools' names replaced, in row order, and their URNs hidden."""
+    def frame(self, frame: pd.DataFrame, name_column: str = "name", urn_column: str = "urn",
+              lettered=None) -> pd.DataFrame:
+        """A copy with other schools' names replaced, in row order, and their URNs hidden. Schools in
+        `lettered` (default: every school) get letters; the rest are all "Another school"."""
         if not self.enabled or frame.empty or name_column not in frame:
             return frame
         out = frame.copy()
-        out[name_column] = [self.label(u, n) for u, n in zip(out[urn_column], out[name_column])]
+        keep = None if lettered is None else {int(u) for u in lettered}
+        out[name_column] = [self.label(u, n) if keep is None or int(u) in keep or u == self.host_urn else UNNAMED
+                            for u, n in zip(out[urn_column], out[name_column])]
         if urn_column in out:
             out[urn_column] = [u if u == self.host_urn else None for u in out[urn_column]]
             out[urn_column] = out[urn_column].astype("Int64")

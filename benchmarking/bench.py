@@ -107,7 +107,7 @@ def run_bench(scale: str = "national", reuse: Path | None = None, repeats: int =
             figures += _similarity_figures(store, year, repeats, progress)
             figures += _value_added_figures(store, year, repeats, progress)
             school = default_school(school_directory(store))
-            school_year = int(store.query("SELECT max(year) AS y FROM results WHERE urn = ?", [school])["y"][0])
+            school_year = int(store.query_file("school_latest_year", [school])["year"][0])
         figures += page_figures(db, school, school_year, max(10, repeats), progress)
     figures.append(Figure("peak memory of the whole run (this process)",
                           resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "MB"))
@@ -140,8 +140,7 @@ def _similarity_figures(store, year: int, repeats: int, progress) -> list[Figure
 def pandas_progress8(store, year: int) -> pd.DataFrame:
     """The baseline: Progress 8 for every school with a plain pandas groupby over the same pupils, with
     the same columns as ours (n, expected, actual, va and its interval)."""
-    pupils = store.query("SELECT urn, prior_attainment, attainment8 FROM pupils WHERE year = ? AND key_stage = 'KS4'",
-                         [year]).dropna()
+    pupils = store.query_file("ks4_pupils_for_baseline", [year]).dropna()
     pupils["group"] = ks4_prior_group(pupils["prior_attainment"])
     groups = pupils.groupby("group")["attainment8"].agg(estimate="mean", sd="std")
     pupils = pupils.join(groups, on="group")
@@ -162,10 +161,9 @@ def _value_added_figures(store, year: int, repeats: int, progress) -> list[Figur
         lambda: schools_from_pupils(store, year),
         lambda: work_out_schools_from_pupils(store, year),
         lambda: pandas_progress8(store, year),
-        lambda: store.query("SELECT count(*), sum(prior_attainment), sum(attainment8) FROM pupils "
-                            "WHERE year = ? AND key_stage = 'KS4'", [year]),
+        lambda: store.query_file("ks4_pupils_scan", [year]),
     ], repeats)
-    pupils = int(store.query("SELECT count(*) AS n FROM pupils WHERE year = ? AND key_stage = 'KS4'", [year])["n"][0])
+    pupils = int(store.query_file("ks4_pupils_scan", [year])["n"][0])
     return [Figure(f"Progress 8 for every school from {pupils:,} pupils, as pages read it (vs pandas groupby)",
                    stored, "s", pandas_time, pandas_time / stored),
             Figure("Progress 8 as pages read it (vs raw DuckDB scan of the same pupils)", stored, "s", scan, scan / stored),

@@ -16,7 +16,7 @@ import pandas as pd
 from .errors import BenchmarkingError
 from .measures import RESULT_CODES
 from .store import Store
-from .value_added import standard_error
+from .value_added import Z95, standard_error
 
 NATIONAL_MEDIAN = "national median"
 
@@ -181,7 +181,7 @@ def floor_report(store: Store, rule: FloorRule, year: int | None = None) -> pd.D
     ].sort_values(["below_floor", "urn"], ascending=[False, True], na_position="last").reset_index(drop=True)
 
 
-def schools_of_concern(store: Store, year: int | None = None, z: float = 1.959963984540054) -> pd.DataFrame:
+def schools_of_concern(store: Store, year: int | None = None, z: float = Z95) -> pd.DataFrame:
     """Schools below a floor, with significantly negative value added two years running, or falling
     (value added significantly lower than the year before). One row per school and reason."""
     measures = ["ks4_p8", "ks2_read_progress", "ks2_writ_progress", "ks2_mat_progress"]

@@ -8,20 +8,17 @@ from .similarity import SimilarGroup
 from .store import Store
 from .errors import BenchmarkingError
 from .phases import phase
-from .value_added import SUBJECTS, Z95
+from .value_added import SUBJECTS, Z95, standard_error
 
 
 
 def significantly_higher(school: pd.Series, others: pd.DataFrame, z: float = Z95) -> pd.DataFrame:
     """Schools whose value added beats `school`'s by more than chance: the difference over its standard
     error sqrt(se1² + se2²) exceeds z. Standard errors come from each 95% CI; rows without one are dropped."""
-    def standard_error(frame):
-        return (frame["ci_high"] - frame["ci_low"]) / (2 * Z95)
-
-    own_se = standard_error(school)
+    own_se = standard_error(school["ci_low"], school["ci_high"])
     frame = others.dropna(subset=["value", "ci_low", "ci_high"]).copy()
     frame["difference"] = frame["value"] - school["value"]
-    frame["z"] = frame["difference"] / np.sqrt(standard_error(frame) ** 2 + own_se ** 2)
+    frame["z"] = frame["difference"] / np.sqrt(standard_error(frame["ci_low"], frame["ci_high"]) ** 2 + own_se ** 2)
     return frame[frame["z"] > z].sort_values(["difference", "urn"], ascending=[False, True]).reset_index(drop=True)
 
 

@@ -74,7 +74,6 @@ def school_trend(store: Store, urn: int, measure: str) -> pd.DataFrame:
 
 def group_trend(store: Store, urns: list[int], measure: str) -> pd.DataFrame:
     """A group's mean score per year (year, mean_va, schools), over the schools with a score that year."""
-    frame = store.query("SELECT year, value FROM results WHERE measure = ? AND urn IN (SELECT unnest(?)) AND value IS NOT NULL",
-                        [measure, list(urns)])
+    frame = store.query_file("group_results_by_year", [measure, list(urns)])
     return (frame.groupby("year").agg(mean_va=("value", "mean"), schools=("value", "size")).reset_index()
             .sort_values("year").reset_index(drop=True))

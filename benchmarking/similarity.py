@@ -237,12 +237,10 @@ def similar_schools(store: Store, urn: int, year: int | None = None, k: int = DE
 
 def school_phase_and_year(store: Store, urn: int, year: int | None) -> tuple[str, int]:
     """The pool a school belongs to and the year to use; a clear error for unknown URNs or years."""
-    school = store.query("SELECT phase FROM schools WHERE urn = ?", [urn])
+    school = store.query_file("school_phase", [urn])
     if school.empty:
         raise BenchmarkingError(f"URN {urn} is not in the store.")
-    years = store.query(
-        "SELECT DISTINCT r.year FROM results r WHERE r.urn = ? AND r.value IS NOT NULL ORDER BY r.year", [urn]
-    )["year"].tolist()
+    years = store.query_file("school_result_years", [urn])["year"].tolist()
     if not years:
         raise BenchmarkingError(f"URN {urn} has no results in the store.")
     if year is None:

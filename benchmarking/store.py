@@ -98,10 +98,9 @@ class Store:
         self.close()
 
     def schema_version(self) -> int:
-        if self.query("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'schema_version' "
-                      "AND database_name = current_database()")["n"][0] == 0:
+        if self.query_file("has_schema_version")["n"][0] == 0:
             return 0
-        return int(self.query("SELECT coalesce(max(version), 0) AS v FROM schema_version")["v"][0])
+        return int(self.query_file("schema_version")["version"][0])
 
     # -- reads -----------------------------------------------------------------------------------
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:

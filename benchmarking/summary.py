@@ -6,30 +6,18 @@ from .store import Store
 
 def store_summary(store: Store) -> dict:
     """Years, LAs, schools by phase, pupils, measures, Progress 8 coverage and imports, as plain data."""
-    q = store.query
-    years = q("SELECT DISTINCT year FROM results UNION SELECT DISTINCT year FROM context ORDER BY year")["year"].tolist()
-    phases = q("SELECT coalesce(phase, 'unknown') AS phase, count(*) AS n FROM schools GROUP BY ALL ORDER BY n DESC")
-    pupils = q("SELECT year, key_stage, count(*) AS n FROM pupils GROUP BY ALL ORDER BY year, key_stage")
-    measures = q(
-        """
-        SELECT m.measure, m.label, count(r.value) AS values_present, count(r.reason) AS values_missing
-        FROM measures m JOIN results r USING (measure)
-        GROUP BY ALL ORDER BY m.measure
-        """
-    )
-    missing = q("SELECT reason, count(*) AS n FROM results WHERE reason IS NOT NULL GROUP BY ALL ORDER BY n DESC")
-    imports = q(
-        """
-        SELECT count(*) FILTER (WHERE status = 'stored') AS stored, count(*) FILTER (WHERE status = 'failed') AS failed,
-               max(imported_at) AS last
-        FROM import_log
-        """
-    ).iloc[0]
+    q = store.query_file
+    years = q("store_years")["year"].tolist()
+    phases = q("schools_by_phase")
+    pupils = q("pupils_by_year")
+    measures = q("measure_coverage")
+    missing = q("missing_by_reason")
+    imports = q("imports_summary").iloc[0]
     coverage = store.query_file("progress8_coverage")
     return {
         "store": str(store.path),
         "years": [int(y) for y in years],
-        "local_authorities": int(q("SELECT count(DISTINCT la_code) AS n FROM schools WHERE la_code IS NOT NULL")["n"][0]),
+        "local_authorities": int(q("la_count")["n"][0]),
         "schools": int(phases["n"].sum()),
         "schools_by_phase": {r.phase: int(r.n) for r in phases.itertuples()},
         "pupils": int(pupils["n"].sum()),
@@ -41,6 +29,6 @@ def store_summary(store: Store) -> dict:
                                             "with_context": int(r.with_context),
                                             "context_via_urn_change": int(r.context_via_urn_change)}
                               for r in coverage.itertuples()},
-        "imports": {"stored": int(imports["stored"]), "failed": int(imports["failed"]),
+        "imports": {"stored": int(imports["stored"]),
                     "last": None if imports["last"] is None or str(imports["last"]) == "NaT" else str(imports["last"])},
     }

@@ -40,8 +40,7 @@ def targets_for(store: Store, urn: int, year: int | None = None, k: int = DEFAUL
     current = results["value"].get(urn, np.nan)
     out = {"urn": urn, "year": group.year, "measure": measure, "current_va": None if pd.isna(current) else float(current),
            "levels": levels, "pupils": None, "cohort": None}
-    has_pupils = bool(store.query("SELECT count(*) > 0 AS x FROM pupils WHERE urn = ? AND year = ? AND key_stage = ?",
-                                  [urn, group.year, subject.key_stage])["x"][0])
+    has_pupils = bool(store.query_file("school_has_pupils", [urn, group.year, subject.key_stage])["found"][0])
     if has_pupils:
         scores = pupil_value_added(store, group.year, measure).for_school(urn)
         scores = scores[scores["expected"].notna()]
@@ -63,12 +62,4 @@ def record_target(store: Store, urn: int, year: int, measure: str, level: str, t
 
 def progress_against_targets(store: Store, urn: int) -> pd.DataFrame:
     """Each recorded target beside the value added achieved that year, and the gap (achieved − target)."""
-    return store.query(
-        """
-        SELECT t.year, t.measure, t.level, t.target, r.value AS achieved, r.ci_low, r.ci_high, r.n,
-               r.value - t.target AS gap, t.note, t.set_at
-        FROM targets t
-        LEFT JOIN results r ON r.urn = t.urn AND r.year = t.year AND r.measure = t.measure
-        WHERE t.urn = ?
-        ORDER BY t.year, t.measure, t.target
-        """, [urn])
+    return store.query_file("targets_against_results", [urn])

@@ -15,7 +15,7 @@ import pandas as pd
 from .errors import BenchmarkingError
 from .derived import school_value_added_query
 from .phases import phase as phase_named
-from .store import Store
+from .store import Store, sql_text
 from .value_added import (SUBJECTS, Subject, bands, confidence_interval, contextual_fit, decile_thresholds, funnel_limits,
                           group_value_added,
                           pooled_value_added,
@@ -45,7 +45,7 @@ class PupilValueAdded:
 
 def _published_sd(store: Store, year: int, measure: str) -> float | None:
     """DfE's national SD of the measure's pupil scores for the year, where imported (as the SQL path reads it)."""
-    sd = store.query("SELECT sd FROM national_sd WHERE year = ? AND measure = ?", [year, measure])
+    sd = store.query_file("published_sd", [year, measure])
     return float(sd["sd"][0]) if len(sd) else None
 
 
@@ -53,9 +53,7 @@ def value_added_estimates(store: Store, year: int, subject: Subject) -> pd.DataF
     """Each prior-attainment group's expected outcome and spread for the subject (group, estimate, sd, n,
     source): DfE's published estimates where imported, otherwise the store's own pupils' means, as
     worked out when the pupils were written."""
-    return store.query("SELECT prior_group AS \"group\", estimate, sd, n, source FROM value_added_estimates "
-                       "WHERE year = ? AND key_stage = ? AND outcome = ? ORDER BY prior_group",
-                       [year, subject.key_stage, subject.outcome])
+    return store.query_file("value_added_estimates_for", [year, subject.key_stage, subject.outcome])
 
 
 def pupil_value_added(store: Store, year: int, measure: str = "ks4_p8", lens: str = "official",
@@ -65,12 +63,8 @@ def pupil_value_added(store: Store, year: int, measure: str = "ks4_p8", lens: st
     if lens not in LENSES:
         raise BenchmarkingError(f"The lens must be official or contextual, not {lens!r}.")
     subject = SUBJECTS[measure]
-    pupils = store.query(
-        # Codes come as categoricals (ENUMs): strings for half a million pupils are slow to fetch and group.
-        f"SELECT {'pupil_id, ' if with_ids else ''}urn, year, key_stage::ENUM('KS2', 'KS4') AS key_stage, prior_attainment, "
-        f"{subject.outcome} AS outcome, disadvantaged, sen::ENUM('N', 'K', 'E') AS sen, eal, "
-        "sex::ENUM('F', 'M') AS sex, coalesce(prior_group, 0) AS prior_group "
-        "FROM pupils WHERE year = ? AND key_stage = ?", [year, subject.key_stage])
+    sql = sql_text("pupils_for_value_added").replace("{outcome}", subject.outcome)
+    pupils = store.query(sql.replace("{pupil_id}", "pupil_id, " if with_ids else ""), [year, subject.key_stage])
     if pupils.empty:
         raise BenchmarkingError(f"The store has no {subject.key_stage} pupils for {year}.")
     groups = pupils.pop("prior_group").to_numpy()
@@ -95,8 +89,7 @@ def pupil_value_added(store: Store, year: int, measure: str = "ks4_p8", lens: st
 def schools_from_pupils(store: Store, year: int, measure: str = "ks4_p8") -> pd.DataFrame:
     """Official value added for every school from its pupils, as the store worked it out when the pupils
     (or DfE's published estimates or SD) were last written: the formulas of value_added.py, in DuckDB."""
-    rows = store.query("SELECT urn, year, measure, n, expected, actual, va, ci_low, ci_high, source "
-                       "FROM school_value_added WHERE year = ? AND measure = ? ORDER BY urn", [year, measure])
+    rows = store.query_file("school_value_added_stored", [year, measure])
     rows["lens"] = "official"
     return rows
 
@@ -140,8 +133,7 @@ def _published_rows(store: Store, year: int, measure: str, lens: str) -> pd.Data
 
 def pupils_exist(store: Store, year: int, key_stage: str) -> bool:
     """Whether the store holds pupils of the key stage for the year (else value added is school-level)."""
-    return bool(store.query("SELECT count(*) > 0 AS x FROM pupils WHERE year = ? AND key_stage = ?",
-                            [year, key_stage])["x"][0])
+    return bool(store.query_file("pupils_exist", [year, key_stage])["found"][0])
 
 
 def school_value_added_table(store: Store, year: int | None = None, phase: str | None = None,
@@ -221,7 +213,7 @@ def group_comparison(va: PupilValueAdded, urn: int, club: list[int] | None = Non
 
 def pooled_table(store: Store, urn: int | None = None, phase: str = "secondary", years: list[int] | None = None) -> pd.DataFrame:
     """Value added pooled over the store's years (or the given ones), cohort-weighted, per school and measure."""
-    all_years = years or store.query("SELECT DISTINCT year FROM results ORDER BY year")["year"].tolist()
+    all_years = years or store.query_file("result_years")["year"].tolist()
     return pool_rows(pd.concat([school_value_added_table(store, y, phase) for y in all_years], ignore_index=True), urn)
 
 

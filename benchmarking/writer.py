@@ -172,10 +172,8 @@ def migrate(store: Store) -> None:
             f"(schema {version}, this tool knows {SCHEMA_VERSION}). Update the tool.")
     if version < 1:
         store.execute(sql_text("schema"))
-        store.execute_many("INSERT INTO local_authorities VALUES (?, ?, ?)", [list(la) for la in LOCAL_AUTHORITIES])
-        store.execute_many("INSERT INTO measures VALUES (?, ?, ?, ?, ?, ?)",
-                           [[m.code, m.label, m.key_stage, m.kind, m.unit, m.higher_is_better] for m in MEASURES])
-        store.execute("INSERT INTO schema_version (version) VALUES (1)")
+        store.execute_many(sql_text("insert_local_authorities"), [list(la) for la in LOCAL_AUTHORITIES])
+        store.execute_file("record_schema_version", [1])
     for step in range(max(version, 1) + 1, SCHEMA_VERSION + 1):
         store.execute(sql_text(f"migrate_{step}"))
         if step == 5:
@@ -183,5 +181,8 @@ def migrate(store: Store) -> None:
         if step == 6:
             store.execute(sql_text("views"))  # the refresh reads value_added_estimates
             derived.refresh_value_added(store, derived.all_years(store))
-        store.execute("INSERT INTO schema_version (version) VALUES (?)", [step])
+        store.execute_file("record_schema_version", [step])
     store.execute(sql_text("views"))
+    # The measures catalogue is the code's: a new measure reaches every store at its next write.
+    store.execute_many(sql_text("upsert_measures"),
+                       [[m.code, m.label, m.key_stage, m.kind, m.unit, m.higher_is_better] for m in MEASURES])

@@ -19,3 +19,10 @@ def test_every_school_but_the_host_gets_a_stable_letter_and_loses_its_urn():
 def test_switched_off_it_changes_nothing():
     frame = pd.DataFrame({"urn": [1], "name": ["Alpha"]})
     assert Anonymiser(host_urn=2, enabled=False).frame(frame).equals(frame)
+
+
+def test_schools_outside_the_group_on_show_are_all_another_school_with_no_letter():
+    anon = Anonymiser(host_urn=2)
+    frame = anon.frame(pd.DataFrame({"urn": [1, 2, 3, 4], "name": ["Alpha", "Host", "Gamma", "Delta"]}), lettered=[3])
+    assert frame["name"].tolist() == ["Another school", "Host", "School A", "Another school"]
+    assert frame["urn"].tolist() == [pd.NA, 2, pd.NA, pd.NA]

@@ -37,3 +37,14 @@ def test_similar_las_put_the_la_first_and_weight_scores_by_pupils(demo):
     assert table["la_code"].iloc[0] == la and table["distance"].iloc[0] == 0 and len(table) == 4
     mine = index.frame[index.frame["la_code"] == la].merge(va, on="urn")
     assert table["mean_va"].iloc[0] == pytest.approx(np.average(mine["va"], weights=mine["n"]))
+
+
+def test_pairings_are_schools_significantly_below_their_club_that_have_a_partner():
+    import pandas as pd
+
+    from benchmarking.la_view import pairings
+
+    rows = pd.DataFrame({"urn": [1, 2, 3, 4], "difference_ci_high": [-0.1, -0.2, 0.05, -0.3],
+                         "partner_urn": [10, None, 30, 40]})
+    assert pairings(rows)["urn"].tolist() == [1, 4]
+    assert pairings(rows.iloc[0:0]).empty

@@ -263,3 +263,19 @@ def test_a_cohort_of_five_is_suppressed_not_scored(demo_db, tmp_path):
         row = school_value_added_table(store, 2024, "secondary", urn, lens).iloc[0]
         assert row["n"] == 5 and pd.isna(row["band"])
         assert row[["expected", "actual", "va", "ci_low", "ci_high"]].isna().all()
+
+
+def test_funnel_limits_come_from_every_school_even_when_only_the_club_is_plotted(demo):
+    from benchmarking.va_report import funnel_points
+
+    table = school_value_added_table(demo, 2024, "secondary")
+    names = demo.query_file("school_names")
+    scored = table[table["va"].notna()]
+    club = scored["urn"].head(5).tolist()
+    everyone, limits = funnel_points(table, names, "ks4_p8", club[0])
+    members, club_limits = funnel_points(table, names, "ks4_p8", club[0], club)
+    assert len(everyone) == len(scored) and sorted(members["urn"]) == sorted(club)
+    pd.testing.assert_frame_equal(limits, club_limits)
+    sd = recover_national_sd(scored["ci_low"], scored["ci_high"], scored["n"])
+    assert limits["upper_95%"].iloc[0] == pytest.approx(1.959963984540054 * sd / np.sqrt(limits["n"].iloc[0]))
+    assert members["is_host"].sum() == 1 and set(members.columns) >= {"urn", "name", "n", "va", "is_host"}

@@ -7,9 +7,9 @@ SELECT r.year,
        count(sc.urn) FILTER (WHERE sc.via_link)  AS context_via_urn_change
 FROM results r
 JOIN results a ON a.urn = r.urn AND a.year = r.year AND a.measure = 'ks4_att8' AND a.value IS NOT NULL
+JOIN state_funded_mainstream m ON m.urn = r.urn
 JOIN schools s ON s.urn = r.urn
 LEFT JOIN school_context sc ON sc.urn = r.urn AND sc.year = r.year
 WHERE r.measure = 'ks4_p8' AND r.value IS NOT NULL
-  AND s.state_funded AND s.mainstream
 GROUP BY r.year
 ORDER BY r.year;

@@ -1,5 +1,3 @@
 -- Every school's name and LA name, for labelling reports, and whether floor standards apply to it
 -- (state-funded mainstream schools only).
-SELECT s.urn, coalesce(s.name, 'School ' || s.urn) AS name, coalesce(la.la_name, 'LA ' || s.la_code) AS la_name,
-       coalesce(s.state_funded AND s.mainstream, false) AS floor_applies
-FROM schools s LEFT JOIN local_authorities la ON la.la_code = s.la_code;
+SELECT urn, name, la_name, state_funded_mainstream AS floor_applies FROM school_labels;

@@ -5,7 +5,6 @@ SELECT r.urn,
        sc.pct_disadvantaged, sc.pct_eal, sc.pct_sen_support, sc.pct_ehcp, sc.pupils_on_roll
 FROM results r
 JOIN results a ON a.urn = r.urn AND a.year = r.year AND a.measure = 'ks4_att8'
-JOIN schools s ON s.urn = r.urn
+JOIN state_funded_mainstream m ON m.urn = r.urn
 JOIN school_context sc ON sc.urn = r.urn AND sc.year = r.year
-WHERE r.measure = 'ks4_p8' AND r.year = ? AND r.value IS NOT NULL AND a.value IS NOT NULL
-  AND s.state_funded AND s.mainstream;
+WHERE r.measure = 'ks4_p8' AND r.year = ? AND r.value IS NOT NULL AND a.value IS NOT NULL;

@@ -10,9 +10,9 @@ WITH pool AS (
     WHERE r.year = $1 AND m.key_stage = $2 AND m.kind = 'result' AND r.value IS NOT NULL
 )
 SELECT s.urn,
-       coalesce(s.name, 'School ' || s.urn) AS name,
+       l.name,
        s.la_code,
-       coalesce(la.la_name, 'LA ' || s.la_code) AS la_name,
+       l.la_name,
        s.phase,
        coalesce(s.mainstream, true) AS mainstream,
        coalesce(sc.pct_disadvantaged, cohort.pct_disadvantaged) AS pct_disadvantaged,
@@ -26,7 +26,7 @@ SELECT s.urn,
        att8.value - 10 * p8.value   AS prior_standin
 FROM pool
 JOIN schools s USING (urn)
-LEFT JOIN local_authorities la ON la.la_code = s.la_code
+JOIN school_labels l USING (urn)
 LEFT JOIN school_context sc ON sc.urn = s.urn AND sc.year = $1
 -- Without a census for the year, the key stage file's own cohort figures stand in (context_source says which).
 LEFT JOIN (

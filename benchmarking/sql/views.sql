@@ -62,3 +62,15 @@ SELECT s.year, s.key_stage, s.outcome, s.prior_group,
 FROM pupil_estimates s
 LEFT JOIN published d ON s.key_stage = 'KS4' AND s.outcome = 'attainment8' AND d.year = s.year
                       AND d.prior_group = s.prior_group;
+
+-- The population DfE's national figures are about: state-funded mainstream schools. A school whose type
+-- no file has given is not counted in it. Every national figure (percentiles, medians, coverage) uses this.
+CREATE OR REPLACE VIEW state_funded_mainstream AS
+SELECT urn FROM schools WHERE state_funded AND mainstream;
+
+-- How a school is labelled everywhere: its name (or "School URN" until a file names it), LA and phase.
+CREATE OR REPLACE VIEW school_labels AS
+SELECT s.urn, coalesce(s.name, 'School ' || s.urn) AS name, s.la_code,
+       coalesce(la.la_name, 'LA ' || s.la_code) AS la_name, s.phase,
+       s.urn IN (SELECT urn FROM state_funded_mainstream) AS state_funded_mainstream
+FROM schools s LEFT JOIN local_authorities la ON la.la_code = s.la_code;

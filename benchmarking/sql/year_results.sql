@@ -2,6 +2,5 @@
 SELECT r.urn, r.measure, m.label, m.unit, m.higher_is_better, r.value, r.ci_low, r.ci_high, r.n, r.reason
 FROM results r
 JOIN measures m USING (measure)
-JOIN schools s ON s.urn = r.urn
-WHERE r.year = ? AND m.kind = 'result' AND m.higher_is_better IS NOT NULL
-  AND coalesce(s.state_funded, true) AND coalesce(s.mainstream, true);
+JOIN state_funded_mainstream f ON f.urn = r.urn
+WHERE r.year = ? AND m.kind = 'result' AND m.higher_is_better IS NOT NULL;

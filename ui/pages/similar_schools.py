@@ -77,9 +77,7 @@ va = data.va_table(sel.year, sel.phase)
 points = index.frame[["urn", "name", feature]].merge(va[va["measure"] == measure][["urn", "va"]], on="urn")
 points["in_group"] = points["urn"].isin(members["urn"])
 points["is_host"] = points["urn"] == sel.urn
-if sel.anonymise:  # letters for the group only; the rest of the pool stays unnamed
-    rest = ~points["in_group"] & ~points["is_host"]
-    points["name"] = ["Another school" if r else anon.label(u, n) for u, n, r in zip(points["urn"], points["name"], rest)]
+points = anon.frame(points, lettered=members["urn"])  # letters for the group only; the rest of the pool unnamed
 if points[[feature, "va"]].dropna().empty:
     st.info(f"The store has no {FEATURE_LABELS[feature].lower()} with {MEASURES_BY_CODE[measure].label} for these schools.")
 else:

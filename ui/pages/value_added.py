@@ -1,5 +1,4 @@
 """Value added: expected against actual for schools and for this school's pupils, with uncertainty."""
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -76,9 +75,7 @@ frame["is_host"] = frame["urn"] == sel.urn
 if frame[["expected", "actual"]].dropna().empty:
     st.info("Expected and actual results are not available for this measure (published files give the score only).")
 else:
-    shown = anon.frame(frame) if sel.anonymise and scope != "All schools" else frame
-    if sel.anonymise and scope == "All schools":
-        shown = frame.assign(name=np.where(frame["is_host"], frame["name"], "Another school"))
+    shown = anon.frame(frame, lettered=club)  # the club keeps its letters; every other school is unnamed
     event = chart(figure(("expected_actual", sel.urn, sel.year, measure, scope, sel.projector),
                          lambda: charts.expected_vs_actual(shown, "Expected against actual (click a school to open it)",
                                                            sel.theme, unit), sel.anonymise),
@@ -94,8 +91,7 @@ st.header("Funnel plot")
 
 def funnel_chart():
     points, limits = funnel_points(data.va_table(sel.year, sel.phase), data.school_names(), measure, sel.urn)
-    if sel.anonymise:
-        points = points.assign(name=np.where(points["is_host"], points["name"], "Another school"))
+    points = anon.frame(points, lettered=club)
     return charts.funnel(points, limits, "Scores against cohort size, all schools", sel.theme)
 
 

@@ -1,0 +1,2 @@
+-- Every year with results.
+SELECT DISTINCT year FROM results ORDER BY year;

@@ -1,0 +1,24 @@
+"""The phases registry: one definition of what follows from a school's phase."""
+import pytest
+
+from benchmarking.errors import BenchmarkingError
+from benchmarking.floor import PRESETS
+from benchmarking.measures import MEASURES_BY_CODE
+from benchmarking.phases import PHASES, phase, phase_of_measure
+from benchmarking.value_added import SUBJECTS
+
+
+@pytest.mark.parametrize("name", list(PHASES))
+def test_every_measure_and_rule_a_phase_names_exists_and_belongs_to_its_key_stage(name):
+    p = phase(name)
+    for code in p.headline + (p.prior_measure,):
+        assert MEASURES_BY_CODE[code].key_stage == p.key_stage, code
+    assert set(p.value_added) <= set(SUBJECTS) and p.main_value_added in p.value_added
+    assert all(SUBJECTS[m].key_stage == p.key_stage for m in p.value_added)
+    assert all(rule in PRESETS for rule in p.floor_rules)
+    assert phase_of_measure(p.main_value_added) is p
+
+
+def test_an_unknown_phase_is_a_clear_error():
+    with pytest.raises(BenchmarkingError, match="Phase must be one of secondary, primary, not 'nursery'"):
+        phase("nursery")

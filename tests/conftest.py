@@ -138,3 +138,26 @@ def run_cli(*args, env=None, timeout=300):
     """`python -m benchmarking ARGS`, as a user runs it."""
     return subprocess.run([sys.executable, "-m", "benchmarking", *map(str, args)], cwd=ROOT, capture_output=True,
                           text=True, env={**os.environ, **(env or {})}, timeout=timeout)
+
+
+def value_fingerprint(value) -> tuple:
+    """What a cached value holds, as something comparable: frames by their content, arrays by their bytes,
+    other objects by their attributes (to find a page that changes a frame all sessions share)."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(value, pd.DataFrame):
+        hashable = value.map(lambda v: repr(v) if isinstance(v, (dict, list, np.ndarray)) else v)
+        return ("frame", tuple(value.columns), tuple(value.shape),
+                int(pd.util.hash_pandas_object(hashable, index=True).sum()))
+    if isinstance(value, pd.Series):
+        return ("series", value.name, int(pd.util.hash_pandas_object(value.astype(str), index=True).sum()))
+    if isinstance(value, np.ndarray):
+        return ("array", value.shape, value.tobytes())
+    if isinstance(value, dict):
+        return ("dict", tuple((k, value_fingerprint(v)) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))))
+    if isinstance(value, (list, tuple)):
+        return ("list", tuple(value_fingerprint(v) for v in value))
+    if hasattr(value, "__dict__"):
+        return (type(value).__name__, value_fingerprint(vars(value)))
+    return ("value", repr(value))

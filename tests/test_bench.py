@@ -21,7 +21,7 @@ def test_the_brute_force_baseline_finds_the_same_groups(small_demo_path):
         assert np.array_equal(urns[brute[row]], ours)
 
 
-def test_bench_small_json_has_every_figure_well_formed():
+def test_bench_small_json_has_every_figure_well_formed_and_about_the_store_it_built():
     result = run("bench", "--scale", "small", "--repeats", 1, "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
@@ -38,3 +38,20 @@ def test_bench_small_json_has_every_figure_well_formed():
         assert isinstance(figure["value"], float) and figure["value"] > 0 and figure["unit"]
         if "ratio" in figure:
             assert figure["baseline"] > 0 and figure["ratio"] == figure["baseline"] / figure["value"]
+
+    figures = {f["name"]: f for f in report["figures"]}
+    # The figures are about what the small demo holds: 60 secondaries and 240 primaries, 9,505 KS4 pupils in 2024.
+    assert any(n.startswith("similar schools for all 300 schools") for n in figures)
+    assert any(n.startswith("form clubs for all 60 secondaries") for n in figures)
+    assert any(n.startswith("Progress 8 for every school from 9,505 pupils") for n in figures)
+    # Every page of the dashboard's navigation is timed, and each p95 is at least its p50.
+    from ui.navigation import PAGES
+
+    for page in PAGES:
+        for kind in ("rerun", "open"):
+            p50, p95 = figures[f"page {kind} p50: {page.slug}"], figures[f"page {kind} p95: {page.slug}"]
+            assert p95["value"] >= p50["value"] > 0 and p50["unit"] == "ms"
+        assert f"page first visit, caches cold: {page.slug}" in figures
+    # The peak memory of the whole run covers the demo build's child process.
+    assert figures["peak memory of the whole run (this process)"]["value"] > 50
+    assert figures["demo build (small)"]["unit"] == "s" and figures["demo build peak memory"]["value"] > 50

@@ -105,7 +105,7 @@ def test_projector_mode_enlarges_charts(open_page):
     normal = json.loads(open_page().get("plotly_chart")[0].proto.spec)
     at = open_page(projector=True)
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert normal["layout"]["font"]["size"] < 20 <= 24 <= spec["layout"]["font"]["size"]
+    assert normal["layout"]["font"]["size"] < 20 and spec["layout"]["font"]["size"] >= 24
     assert any("html { font-size: 22px; }" in m.value for m in at.markdown)
 
 
@@ -167,3 +167,21 @@ def test_the_dashboard_removes_what_a_killed_build_left_behind_when_it_starts(sm
     at = AppTest.from_file(DASHBOARD, default_timeout=120).run()
     assert not at.exception
     assert leftovers(db) == []
+
+
+def test_no_page_changes_a_frame_that_every_session_shares(open_page, school_names):
+    from tests.conftest import value_fingerprint
+    from ui.data import shared_values
+
+    primary = int(school_names.loc[school_names["phase"] == "primary", "urn"].iloc[0])
+    for page in PAGES:
+        assert not open_page(page).exception
+        assert not open_page(page, urn=primary, year=2024).exception
+    before = {id(v): value_fingerprint(v) for v in shared_values()}
+    assert len(before) > 20
+    for page in PAGES:
+        for state in ({"anonymise": True}, {"projector": True}):
+            assert not open_page(page, **state).exception
+            assert not open_page(page, urn=primary, year=2024, **state).exception
+    after = {id(v): value_fingerprint(v) for v in shared_values() if id(v) in before}
+    assert after == {k: before[k] for k in after} and len(after) == len(before)

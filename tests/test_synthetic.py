@@ -44,6 +44,7 @@ def test_tiny_cohorts_are_suppressed_not_shown(small_demo_path):
         assert (small["reason"] == "SUPP").all() and small["value"].isna().all()
 
 
+@pytest.mark.slow
 def test_national_store_has_the_issue_scale(national_store):
     phases = national_store.query("SELECT phase, count(*) AS n FROM schools GROUP BY ALL").set_index("phase")["n"]
     assert (phases["secondary"], phases["primary"]) == (3400, 16500)
@@ -67,6 +68,7 @@ def test_the_generator_curve_follows_dfe_published_estimates(reference_dir):
         assert year in A8_CURVES
 
 
+@pytest.mark.slow
 def test_school_profile_matches_real_2018_19_england(real_england_db, national_store):
     with open_store(real_england_db) as real:
         observed = profile_statistics(secondary_profile(real, 2019))
@@ -81,6 +83,7 @@ def test_school_profile_matches_real_2018_19_england(real_england_db, national_s
         assert synthetic[key] == pytest.approx(observed[key], abs=0.15), key
 
 
+@pytest.mark.slow
 def test_published_style_scores_recover_the_stored_truth(national_store):
     truth = national_store.query(
         """

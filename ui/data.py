@@ -7,6 +7,9 @@ them (filtering and merging make new frames), and tests/test_pages.py checks tha
 """
 from __future__ import annotations
 
+import functools
+import weakref
+
 import pandas as pd
 import streamlit as st
 
@@ -23,6 +26,28 @@ from benchmarking.va_report import (SUBJECTS, group_comparison, national_groups,
                                     pupils_exist, school_value_added_table)
 
 HOUR = 3600
+_SHARED: list[weakref.ref] = []  # every object a shared cache has handed out (for the test that none changes)
+
+
+def shared(**cache_args):
+    """st.cache_resource, bounded, whose values all sessions share (never copied): pages must treat them as
+    read-only, and tests/test_pages.py checks that no page changes one."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def recorded(*args, **kwargs):
+            value = fn(*args, **kwargs)
+            try:
+                _SHARED.append(weakref.ref(value))
+            except TypeError:  # bools and other values that cannot be changed anyway
+                pass
+            return value
+        return st.cache_resource(**{"show_spinner": False, "ttl": HOUR} | cache_args)(recorded)
+    return wrap
+
+
+def shared_values() -> list:
+    """Every value a shared cache has handed out that is still alive."""
+    return [v for v in (ref() for ref in _SHARED) if v is not None]
 YEARS = 32  # entries for caches keyed by year, phase and measure
 SCHOOLS = 300  # entries for caches keyed by school
 
@@ -64,7 +89,7 @@ def summary() -> dict:
     return _summary(data_key())
 
 
-@st.cache_resource(show_spinner=False, max_entries=4, ttl=HOUR)
+@shared(max_entries=4)
 def _directory(key: str) -> pd.DataFrame:
     return school_directory(store())
 
@@ -74,7 +99,7 @@ def directory() -> pd.DataFrame:
     return _directory(data_key())
 
 
-@st.cache_resource(show_spinner=False, max_entries=4, ttl=HOUR)
+@shared(max_entries=4)
 def _school_names(key: str) -> pd.DataFrame:
     return store().query_file("school_names_with_la")
 
@@ -83,7 +108,7 @@ def school_names() -> pd.DataFrame:
     return _school_names(data_key())
 
 
-@st.cache_resource(show_spinner=False, max_entries=YEARS, ttl=HOUR)
+@shared(max_entries=YEARS)
 def _year_results(key: str, year: int) -> pd.DataFrame:
     return store().query_file("year_results", [year])
 
@@ -92,7 +117,7 @@ def year_results(year: int) -> pd.DataFrame:
     return _year_results(data_key(), year)
 
 
-@st.cache_resource(show_spinner="Working out value added...", max_entries=YEARS, ttl=HOUR)
+@shared(show_spinner="Working out value added...", max_entries=YEARS)
 def _va_table(key: str, year: int, phase: str, lens: str) -> pd.DataFrame:
     return school_value_added_table(store(), year, phase, lens=lens)
 
@@ -101,7 +126,7 @@ def va_table(year: int, phase: str, lens: str = "official") -> pd.DataFrame:
     return _va_table(data_key(), year, phase, lens)
 
 
-@st.cache_resource(show_spinner=False, max_entries=SCHOOLS, ttl=HOUR)
+@shared(max_entries=SCHOOLS)
 def _pooled(key: str, urn: int, phase: str, years: tuple[int, ...]) -> pd.DataFrame:
     return pool_rows(pd.concat([va_table(y, phase) for y in years], ignore_index=True), urn)
 
@@ -110,7 +135,7 @@ def pooled(urn: int, phase: str, years: list[int]) -> pd.DataFrame:
     return _pooled(data_key(), urn, phase, tuple(years))
 
 
-@st.cache_resource(show_spinner=False, max_entries=YEARS, ttl=HOUR)
+@shared(max_entries=YEARS)
 def _floor(key: str, rule_name: str, year: int) -> pd.DataFrame:
     return floor_report(store(), PRESETS[rule_name], year)
 
@@ -119,7 +144,7 @@ def floor(rule_name: str, year: int) -> pd.DataFrame:
     return _floor(data_key(), rule_name, year)
 
 
-@st.cache_resource(show_spinner=False, max_entries=YEARS, ttl=HOUR)
+@shared(max_entries=YEARS)
 def _concern(key: str, year: int) -> pd.DataFrame:
     return schools_of_concern(store(), year)
 
@@ -130,7 +155,7 @@ def concern(year: int) -> pd.DataFrame:
 
 # -- similar schools ------------------------------------------------------------------------------
 
-@st.cache_resource(show_spinner="Loading the pool of schools...", max_entries=16, ttl=HOUR)
+@shared(show_spinner="Loading the pool of schools...", max_entries=16)
 def _index(key: str, year: int, phase: str, weights: tuple) -> SimilarityIndex:
     return SimilarityIndex(load_features(store(), year, phase), dict(weights))
 
@@ -145,7 +170,7 @@ def similarity_index(year: int, phase: str, weights: dict | None = None) -> Simi
     return _index(data_key(), year, phase, weights_key(weights))
 
 
-@st.cache_resource(show_spinner=False, max_entries=SCHOOLS, ttl=HOUR)
+@shared(max_entries=SCHOOLS)
 def _partners(key: str, urn: int, year: int, phase: str, k: int) -> pd.DataFrame:
     return partner_candidates(store(), similarity_index(year, phase).neighbours(urn, k))
 
@@ -154,7 +179,7 @@ def partners(urn: int, year: int, phase: str, k: int) -> pd.DataFrame:
     return _partners(data_key(), urn, year, phase, k)
 
 
-@st.cache_resource(show_spinner="Comparing every school with its club...", max_entries=YEARS, ttl=HOUR)
+@shared(show_spinner="Comparing every school with its club...", max_entries=YEARS)
 def _against_clubs(key: str, year: int, phase: str, measure: str, la_code: int) -> pd.DataFrame:
     table = va_table(year, phase)
     return schools_against_clubs(similarity_index(year, phase), table[table["measure"] == measure], la_code)
@@ -165,7 +190,7 @@ def against_clubs(year: int, phase: str, measure: str, la_code: int) -> pd.DataF
     return _against_clubs(data_key(), year, phase, measure, la_code)
 
 
-@st.cache_resource(show_spinner=False, max_entries=YEARS, ttl=HOUR)
+@shared(max_entries=YEARS)
 def _similar_las(key: str, year: int, phase: str, measure: str, la_code: int) -> pd.DataFrame:
     table = va_table(year, phase)
     return _las_like(similarity_index(year, phase).frame, table[table["measure"] == measure], la_code)
@@ -178,17 +203,17 @@ def similar_las(year: int, phase: str, measure: str, la_code: int) -> pd.DataFra
 
 # -- pupils ---------------------------------------------------------------------------------------
 
-@st.cache_resource(show_spinner="Working out pupils' value added...", max_entries=8, ttl=HOUR)
+@shared(show_spinner="Working out pupils' value added...", max_entries=8)
 def _pupil_va(key: str, year: int, measure: str, lens: str):
     return pupil_value_added(store(), year, measure, lens)
 
 
-@st.cache_resource(show_spinner=False, max_entries=YEARS, ttl=HOUR)
+@shared(max_entries=YEARS)
 def _has_pupils(key: str, year: int, measure: str) -> bool:
     return pupils_exist(store(), year, SUBJECTS[measure].key_stage)
 
 
-@st.cache_resource(show_spinner=False, max_entries=SCHOOLS, ttl=HOUR)
+@shared(max_entries=SCHOOLS)
 def _school_pupils(key: str, year: int, measure: str, urn: int) -> pd.DataFrame:
     if not _has_pupils(key, year, measure):
         return pd.DataFrame()
@@ -200,12 +225,12 @@ def school_pupils(year: int, measure: str, urn: int) -> pd.DataFrame:
     return _school_pupils(data_key(), year, measure, urn)
 
 
-@st.cache_resource(show_spinner=False, max_entries=YEARS, ttl=HOUR)
+@shared(max_entries=YEARS)
 def _national_groups(key: str, year: int, measure: str) -> pd.DataFrame:
     return national_groups(_pupil_va(key, year, measure, "official"))
 
 
-@st.cache_resource(show_spinner=False, max_entries=SCHOOLS, ttl=HOUR)
+@shared(max_entries=SCHOOLS)
 def _pupil_groups(key: str, urn: int, year: int, measure: str, club: tuple[int, ...]) -> pd.DataFrame:
     return group_comparison(_pupil_va(key, year, measure, "official"), urn, list(club), _national_groups(key, year, measure))
 
@@ -217,7 +242,7 @@ def pupil_groups(urn: int, year: int, measure: str, club: list[int]) -> pd.DataF
 
 # -- clubs ----------------------------------------------------------------------------------------
 
-@st.cache_resource(show_spinner=False, max_entries=8, ttl=HOUR)
+@shared(max_entries=8)
 def _clubs(key: str) -> pd.DataFrame:
     from benchmarking.club_store import list_clubs
 
@@ -226,9 +251,3 @@ def _clubs(key: str) -> pd.DataFrame:
 
 def clubs() -> pd.DataFrame:
     return _clubs(revision("clubs"))
-
-
-def shared_caches() -> list:
-    """Every cache whose frames all sessions share (tests check that no page changes them)."""
-    return [_directory, _school_names, _year_results, _va_table, _pooled, _floor, _concern, _partners,
-            _school_pupils, _national_groups, _pupil_groups, _clubs, _against_clubs, _similar_las]

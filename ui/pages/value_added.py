@@ -104,11 +104,17 @@ if scores.empty:
     st.info("The store has no pupil-level data for this school this year. Import a pupil CSV on the Data page.")
 else:
     groups = pupil_group_labels(scores)
-    colour = st.selectbox("Colour pupils by", list(groups.columns), format_func=lambda g: g.replace("_", " "))
-    pupils = scores[["pupil_id", "expected", "actual"]].assign(group=groups[colour].to_numpy())
-    chart(figure(("pupils", sel.urn, sel.year, measure, colour, sel.projector),
-                 lambda: charts.pupil_scatter(pupils, "group", "Each pupil: expected against actual", sel.theme, unit),
-                 False), "pupils")
+
+    @st.fragment
+    def pupil_chart() -> None:
+        """The pupils' chart: choosing how to colour it reruns this part of the page only."""
+        colour = st.selectbox("Colour pupils by", list(groups.columns), format_func=lambda g: g.replace("_", " "))
+        pupils = scores[["pupil_id", "expected", "actual"]].assign(group=groups[colour].to_numpy())
+        chart(figure(("pupils", sel.urn, sel.year, measure, colour, sel.projector),
+                     lambda: charts.pupil_scatter(pupils, "group", "Each pupil: expected against actual", sel.theme, unit),
+                     False), "pupils")
+
+    pupil_chart()
     st.subheader("Pupil groups, like for like")
     comparison = data.pupil_groups(sel.urn, sel.year, measure, club)
     table(pd.DataFrame({"Grouping": comparison["grouping"].str.replace("_", " "), "Group": comparison["group"],

@@ -1,24 +1,30 @@
 """The dashboard's entry point: `streamlit run dashboard.py`."""
 import streamlit as st
 
-from benchmarking.errors import BenchmarkingError
+from ui.access import account, current_viewer
 from ui.demo import ensure_store
-from ui.navigation import PAGES
+from ui.errors import guarded
+from ui.navigation import pages_for
 from ui.selection import sidebar
 from ui.watch import watch_store
 
 st.set_page_config(page_title="School Benchmarking Club", layout="wide")
 
-sections: dict[str, list] = {}
-for page in PAGES:
-    sections.setdefault(page.section, []).append(st.Page(page.file, title=page.title, default=page.key == "my_school"))
-navigation = st.navigation(sections)
 
-try:
+@guarded
+def main() -> None:
     ensure_store()
+    viewer = st.session_state["viewer"] = current_viewer()
+    sections: dict[str, list] = {}
+    for page in pages_for(viewer.may_manage or viewer.role == "demo"):
+        sections.setdefault(page.section, []).append(
+            st.Page(page.file, title=page.title, default=page.key == "my_school"))
+    navigation = st.navigation(sections)
+    account(viewer)
     st.session_state["selection"] = sidebar()
     with st.sidebar:
         watch_store()
-    navigation.run()
-except BenchmarkingError as exc:
-    st.error(str(exc))
+    guarded(navigation.run)()
+
+
+main()

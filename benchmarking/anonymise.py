@@ -26,10 +26,14 @@ def letters(index: int) -> str:
 class Anonymiser:
     """Stable pseudonyms for schools other than the host; a no-op when switched off."""
 
-    def __init__(self, host_urn: int | None = None, enabled: bool = True):
+    def __init__(self, host_urn: int | None = None, enabled: bool = True, hide_las: bool = False,
+                 round_context: bool = False):
         self.host_urn = host_urn
         self.enabled = enabled
+        self.hide_las = hide_las  # against re-identification: no LA named but the host's
+        self.round_context = round_context  # and other schools' context figures to the nearest 5
         self._labels: dict[int, str] = {}
+        self._clubs: dict[str, str] = {}
 
     def label(self, urn: int, name: str) -> str:
         if not self.enabled or urn == self.host_urn:
@@ -38,6 +42,26 @@ class Anonymiser:
         if urn not in self._labels:
             self._labels[urn] = f"School {letters(len(self._labels))}"
         return self._labels[urn]
+
+    def club(self, name: str) -> str:
+        """A club's name, or "Club 1", "Club 2"... (a club is often named after a school)."""
+        if not self.enabled:
+            return name
+        return self._clubs.setdefault(name, f"Club {len(self._clubs) + 1}")
+
+    def coarsen(self, frame: pd.DataFrame, la_column: str = "la_name", context_columns=(), urn_column: str = "urn") -> pd.DataFrame:
+        """Other schools' LA names hidden and context figures rounded to the nearest 5, where chosen."""
+        if not self.enabled or frame.empty:
+            return frame
+        out = frame.copy()
+        others = (out[urn_column] != self.host_urn).to_numpy() if urn_column in out else True
+        if self.hide_las and la_column in out:
+            out[la_column] = out[la_column].where(~others, "An LA")
+        if self.round_context:
+            for column in context_columns:
+                if column in out:
+                    out[column] = out[column].where(~others, (out[column] / 5).round() * 5)
+        return out
 
     def frame(self, frame: pd.DataFrame, name_column: str = "name", urn_column: str = "urn",
               lettered=None) -> pd.DataFrame:

@@ -5,6 +5,7 @@ Projector mode makes type and markers large, lines thick and colours high-contra
 """
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,13 +33,19 @@ PROJECTOR = Theme(font_size=26, marker_size=20, line_width=4, height=820,
 GROUP_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 
 
+def text(values) -> list[str]:
+    """Names and other text from files, escaped for plotly, which reads a few HTML tags in text: a school's
+    name is always shown as written, never as a link or markup."""
+    return [html.escape(str(v), quote=False) for v in values]
+
+
 def theme(projector: bool) -> Theme:
     return PROJECTOR if projector else NORMAL
 
 
 def _finish(fig: go.Figure, t: Theme, title: str, x_title: str, y_title: str, height: int | None = None) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "font": {"size": round(t.font_size * 1.3)}},
+        title={"text": html.escape(title, quote=False), "font": {"size": round(t.font_size * 1.3)}},
         font={"size": t.font_size, "family": t.font_family, "color": "#111111"},
         height=height or t.height, template="plotly_white", showlegend=True,
         legend={"font": {"size": t.font_size}}, hoverlabel={"font": {"size": t.font_size}},
@@ -54,20 +61,30 @@ def _colours(frame: pd.DataFrame, t: Theme) -> list[str]:
     return [t.host if host else t.others for host in frame["is_host"]]
 
 
-def ranked_bars(frame: pd.DataFrame, measure_label: str, t: Theme, higher_is_better: bool = True) -> go.Figure:
-    """One measure for every school of a group, best first. frame: name, value, is_host."""
+def ranked_bars(frame: pd.DataFrame, measure_label: str, t: Theme, higher_is_better: bool = True, digits: int = 1,
+                height: int | None = None) -> go.Figure:
+    """One measure for every school of a group, best first, each bar labelled with its value, and the
+    group's median as a line. frame: name, value, is_host."""
     data = frame.dropna(subset=["value"]).sort_values("value", ascending=not higher_is_better)
-    fig = go.Figure(go.Bar(x=data["value"], y=data["name"], orientation="h", marker_color=_colours(data, t),
+    labels = [f"{v:.{digits}f}".replace("-", "\u2212") for v in data["value"]]
+    fig = go.Figure(go.Bar(x=data["value"], y=text(data["name"]), orientation="h", marker_color=_colours(data, t),
+                           text=labels, textposition="outside", cliponaxis=False, textfont={"size": t.font_size},
                            hovertemplate="%{y}: %{x:.1f}<extra></extra>", name=measure_label, showlegend=False))
+    if len(data):
+        median = float(data["value"].median())
+        fig.add_vline(x=median, line_width=t.line_width, line_dash="dash", line_color=t.limit,
+                      annotation_text=f"club median {median:.{digits}f}".replace("-", "\u2212"),
+                      annotation_position="top", annotation_font_size=t.font_size)
     fig.update_yaxes(autorange="reversed")
-    return _finish(fig, t, measure_label, measure_label, "", height=max(t.height, 40 + len(data) * t.font_size * 2))
+    return _finish(fig, t, measure_label, measure_label, "",
+                   height=height or max(t.height, 40 + len(data) * t.font_size * 2))
 
 
-def ci_dots(frame: pd.DataFrame, title: str, t: Theme, x_title: str = "Value added") -> go.Figure:
+def ci_dots(frame: pd.DataFrame, title: str, t: Theme, x_title: str = "Value added", height: int | None = None) -> go.Figure:
     """Scores with 95% confidence whiskers, highest first. frame: name, va, ci_low, ci_high, n, is_host."""
     data = frame.dropna(subset=["va"]).sort_values("va", ascending=False)
     fig = go.Figure(go.Scatter(
-        x=data["va"], y=data["name"], mode="markers", showlegend=False,
+        x=data["va"], y=text(data["name"]), mode="markers", showlegend=False,
         marker={"size": t.marker_size, "color": _colours(data, t)},
         error_x={"type": "data", "symmetric": False, "array": data["ci_high"] - data["va"],
                  "arrayminus": data["va"] - data["ci_low"], "thickness": t.line_width, "color": t.limit},
@@ -76,11 +93,13 @@ def ci_dots(frame: pd.DataFrame, title: str, t: Theme, x_title: str = "Value add
     ))
     fig.add_vline(x=0, line_width=t.line_width, line_color=t.limit)
     fig.update_yaxes(autorange="reversed")
-    return _finish(fig, t, title, x_title, "", height=max(t.height, 40 + len(data) * t.font_size * 2))
+    return _finish(fig, t, title, x_title, "", height=height or max(t.height, 40 + len(data) * t.font_size * 2))
 
 
-def funnel(points: pd.DataFrame, limits: pd.DataFrame, title: str, t: Theme, y_title: str = "Value added") -> go.Figure:
-    """Score against cohort size with 95% and 99.8% limits. points: name, n, va, is_host; limits from funnel_limits."""
+def funnel(points: pd.DataFrame, limits: pd.DataFrame, title: str, t: Theme, y_title: str = "Value added",
+           height: int | None = None) -> go.Figure:
+    """Score against cohort size with 95% and 99.8% limits, the schools' markers translucent so that the
+    limits show through, the host on top in its own colour. points: name, n, va, is_host."""
     fig = go.Figure()
     for label, dash in (("95%", "dash"), ("99.8%", "dot")):
         for side in ("lower", "upper"):
@@ -90,11 +109,12 @@ def funnel(points: pd.DataFrame, limits: pd.DataFrame, title: str, t: Theme, y_t
     data = points.dropna(subset=["va", "n"])
     for is_host, name in ((False, "Schools"), (True, "This school")):
         part = data[data["is_host"] == is_host]
-        fig.add_trace(go.Scatter(x=part["n"], y=part["va"], mode="markers", name=name, text=part["name"],
-                                 marker={"size": t.marker_size * (1.6 if is_host else 1),
-                                         "color": t.host if is_host else t.others},
+        fig.add_trace(go.Scatter(x=part["n"], y=part["va"], mode="markers", name=name, text=text(part["name"]),
+                                 marker={"size": t.marker_size * (1.8 if is_host else 1),
+                                         "color": t.host if is_host else t.others, "opacity": 1.0 if is_host else 0.35,
+                                         "line": {"width": 2, "color": "#ffffff"} if is_host else {"width": 0}},
                                  hovertemplate="%{text}<br>%{y:.2f} with %{x} pupils<extra></extra>"))
-    return _finish(fig, t, title, "Pupils in the measure", y_title)
+    return _finish(fig, t, title, "Pupils in the measure", y_title, height=height)
 
 
 def _as_expected_line(data: pd.DataFrame, t: Theme) -> go.Figure:
@@ -105,19 +125,28 @@ def _as_expected_line(data: pd.DataFrame, t: Theme) -> go.Figure:
                                 line={"color": t.limit, "dash": "dash", "width": t.line_width}, hoverinfo="skip"))
 
 
-def expected_vs_actual(frame: pd.DataFrame, title: str, t: Theme, unit: str = "Attainment 8") -> go.Figure:
-    """Schools' expected against actual results with the y = x line. frame: urn, name, expected, actual, n,
-    is_host. customdata carries the URN, so a click can open that school."""
+def _expected_actual_parts(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     data = frame.dropna(subset=["expected", "actual"])
-    fig = _as_expected_line(data, t)
-    for is_host, name in ((False, "Schools"), (True, "This school")):
-        part = data[data["is_host"] == is_host]
+    return [("Schools", data[~data["is_host"]]), ("This school", data[data["is_host"]])]
+
+
+def expected_vs_actual(frame: pd.DataFrame, title: str, t: Theme, unit: str = "Attainment 8") -> go.Figure:
+    """Schools' expected against actual results with the y = x line. frame: name, expected, actual, is_host.
+    A click is traced back to its school by `expected_vs_actual_rows`, so no URN is sent with the points."""
+    fig = _as_expected_line(frame.dropna(subset=["expected", "actual"]), t)
+    for name, part in _expected_actual_parts(frame):
+        is_host = name == "This school"
         fig.add_trace(go.Scatter(
-            x=part["expected"], y=part["actual"], mode="markers", name=name, text=part["name"],
-            customdata=part[["urn"]].to_numpy(),
+            x=part["expected"], y=part["actual"], mode="markers", name=name, text=text(part["name"]),
             marker={"size": t.marker_size * (1.6 if is_host else 1), "color": t.host if is_host else t.others},
             hovertemplate="%{text}<br>expected %{x:.1f}, actual %{y:.1f}<extra></extra>"))
     return _finish(fig, t, title, f"Expected {unit}", f"Actual {unit}")
+
+
+def expected_vs_actual_rows(frame: pd.DataFrame) -> dict[int, list]:
+    """For each trace of `expected_vs_actual(frame)`, the frame's index of each point, in order (trace 0 is
+    the y = x line): how a clicked point is traced back to its row."""
+    return {curve: list(part.index) for curve, (_, part) in enumerate(_expected_actual_parts(frame), start=1)}
 
 
 def pupil_scatter(frame: pd.DataFrame, colour_by: str, title: str, t: Theme, unit: str = "Attainment 8") -> go.Figure:
@@ -126,13 +155,13 @@ def pupil_scatter(frame: pd.DataFrame, colour_by: str, title: str, t: Theme, uni
     fig = _as_expected_line(data, t)
     for i, (group, part) in enumerate(data.groupby(colour_by, sort=True)):
         fig.add_trace(go.Scatter(
-            x=part["expected"], y=part["actual"], mode="markers", name=str(group), text=part["pupil_id"],
+            x=part["expected"], y=part["actual"], mode="markers", name=str(group), text=text(part["pupil_id"]),
             marker={"size": t.marker_size, "color": GROUP_COLOURS[i % len(GROUP_COLOURS)], "opacity": 0.8},
             hovertemplate="Pupil %{text}<br>expected %{x:.1f}, actual %{y:.1f}<extra></extra>"))
     return _finish(fig, t, title, f"Expected {unit}", f"Actual {unit}")
 
 
-def trend(frame: pd.DataFrame, title: str, t: Theme, y_title: str = "Value added") -> go.Figure:
+def trend(frame: pd.DataFrame, title: str, t: Theme, y_title: str = "Value added", height: int | None = None) -> go.Figure:
     """A school's score over the years with its 95% interval as a band. frame: year, va, ci_low, ci_high."""
     data = frame.dropna(subset=["va"]).sort_values("year")
     years = data["year"].astype(str)
@@ -146,7 +175,7 @@ def trend(frame: pd.DataFrame, title: str, t: Theme, y_title: str = "Value added
     ])
     fig.add_hline(y=0, line_color=t.limit, line_width=t.line_width / 2)
     fig.update_xaxes(type="category")
-    return _finish(fig, t, title, "Year", y_title)
+    return _finish(fig, t, title, "Year", y_title, height=height)
 
 
 def context_scatter(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str, title: str, t: Theme) -> go.Figure:
@@ -158,7 +187,7 @@ def context_scatter(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: 
                                     ("host", "This school", t.host, 1.6)):
         part = data[data["is_host"]] if key == "host" else data[data["in_group"] & ~data["is_host"]] if key == "group" \
             else data[~data["in_group"] & ~data["is_host"]]
-        fig.add_trace(go.Scattergl(x=part[x], y=part[y], mode="markers", name=name, text=part["name"],
+        fig.add_trace(go.Scattergl(x=part[x], y=part[y], mode="markers", name=name, text=text(part["name"]),
                                    marker={"size": t.marker_size * size, "color": colour},
                                    hovertemplate="%{text}<br>%{x:.1f}, %{y:.2f}<extra></extra>"))
     return _finish(fig, t, title, x_title, y_title)

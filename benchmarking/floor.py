@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import BenchmarkingError
-from .measures import RESULT_CODES
+from .measures import MEASURES_BY_CODE, RESULT_CODES
 from .store import Store
 from .value_added import Z95, standard_error
 
@@ -194,10 +194,11 @@ def schools_of_concern(store: Store, year: int | None = None, z: float = Z95) ->
     both = now.join(before, suffixes=("", "_before"), how="inner")
     reasons = []
     negative = both[(both["ci_high"] < 0) & (both["ci_high_before"] < 0)]
-    reasons += [(u, f"{m} significantly below 0 in {year - 1} and {year}") for u, m in negative.index]
+    label = lambda m: MEASURES_BY_CODE[m].label  # noqa: E731
+    reasons += [(u, f"{label(m)} significantly below 0 in {year - 1} and {year}") for u, m in negative.index]
     gap = (both["value"] - both["value_before"]) / np.sqrt(
         standard_error(both["ci_low"], both["ci_high"]) ** 2 + standard_error(both["ci_low_before"], both["ci_high_before"]) ** 2)
-    reasons += [(u, f"{m} fell significantly from {year - 1} to {year}") for u, m in both[gap < -z].index]
+    reasons += [(u, f"{label(m)} fell significantly from {year - 1} to {year}") for u, m in both[gap < -z].index]
     for rule in PRESETS.values():
         if rule.name.endswith("2016"):
             try:
@@ -205,7 +206,7 @@ def schools_of_concern(store: Store, year: int | None = None, z: float = Z95) ->
             except BenchmarkingError:
                 continue
             below = report[report["below_floor"].fillna(False).astype(bool)]
-            reasons += [(u, f"below the floor ({rule.name})") for u in below["urn"]]
+            reasons += [(u, f"Below the floor: {rule.label}") for u in below["urn"]]
     out = pd.DataFrame(reasons, columns=["urn", "reason"])
     names = store.query_file("school_names")
     return out.merge(names, on="urn", how="left")[["urn", "name", "la_name", "reason"]].sort_values(["urn", "reason"]).reset_index(drop=True)

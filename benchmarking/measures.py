@@ -18,6 +18,12 @@ class Measure:
     higher_is_better: bool | None  # None where neither direction is better (context)
     low: float | None = None  # plausible values, where the unit does not say (UNIT_RANGES)
     high: float | None = None
+    decimals: int | None = None  # how many to show, where the unit does not say (UNIT_DECIMALS)
+
+    @property
+    def digits(self) -> int:
+        """Decimals to show: one number of decimals per measure, everywhere."""
+        return self.decimals if self.decimals is not None else UNIT_DECIMALS.get(self.unit, 1)
 
     @property
     def plausible(self) -> tuple[float | None, float | None, bool]:
@@ -26,6 +32,7 @@ class Measure:
         return (self.low if self.low is not None else low, self.high if self.high is not None else high, whole)
 
 
+UNIT_DECIMALS = {"%": 1, "pupils": 0, "points": 1, "band": 0, "score": 1}
 COUNT = UNIT_RANGES["pupils"]  # pupil counts beside results (P8PUP, TELIG...): whole numbers of 0 or more
 
 
@@ -45,11 +52,11 @@ MEASURES: tuple[Measure, ...] = (
     Measure("ks4_cohort_pct_ehcp", "% of KS4 cohort with an EHC plan", "KS4", "context", "%", None),
     # KS4 results.
     Measure("ks4_att8", "Attainment 8", "KS4", "result", "points", True, 0, 90),
-    Measure("ks4_p8", "Progress 8", "KS4", "result", "score", True, -5, 5),
+    Measure("ks4_p8", "Progress 8", "KS4", "result", "score", True, -5, 5, decimals=2),
     Measure("ks4_p8_band_published", "Progress 8 band as published (1 well above .. 5 well below)", "KS4", "result", "band", False),
     Measure("ks4_basics_94", "% grade 4+ in English and maths", "KS4", "result", "%", True),
     Measure("ks4_basics_95", "% grade 5+ in English and maths", "KS4", "result", "%", True),
-    Measure("ks4_ebacc_aps", "EBacc average point score", "KS4", "result", "points", True, 0, 9),
+    Measure("ks4_ebacc_aps", "EBacc average point score", "KS4", "result", "points", True, 0, 9, decimals=2),
     Measure("ks4_ebacc_entry", "% entering the EBacc", "KS4", "result", "%", True),
     Measure("ks4_ebacc_94", "% achieving the EBacc at grade 4+", "KS4", "result", "%", True),
     Measure("ks4_ebacc_95", "% achieving the EBacc at grade 5+", "KS4", "result", "%", True),

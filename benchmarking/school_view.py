@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .measures import MEASURES_BY_CODE
 from .phases import phase as phase_named
+from .reference import MISSING_CODES
 from .store import Store
 
 
@@ -44,28 +46,84 @@ def national_percentile(values: pd.Series, value: float, higher_is_better: bool)
     return float(100 * beaten.mean())
 
 
-def headline_results(year_results: pd.DataFrame, urn: int, club: list[int], phase: str) -> pd.DataFrame:
-    """The school's headline measures: value, CI and pupils where published, rank in its club (the school
-    and its similar schools) and national percentile among schools with the measure."""
+def headline_results(own: pd.DataFrame, year_results: pd.DataFrame, urn: int, club: list[int], phase: str,
+                     mainstream: bool = True) -> pd.DataFrame:
+    """The school's headline measures (`own`: its results that year): value, CI and pupils where published,
+    rank in its club (the school and its similar schools) and national percentile among state-funded
+    mainstream schools with the measure (`year_results`). A special school is not ranked against them."""
     rows = []
+    mine = own.set_index("measure")
     for measure in phase_named(phase).headline:
-        data = year_results[year_results["measure"] == measure].set_index("urn")
-        if data.empty:
+        data = year_results[year_results["measure"] == measure].set_index("urn")["value"]
+        if measure not in mine.index and data.empty:
             continue
-        better = bool(data["higher_is_better"].iloc[0])
-        own = data.loc[urn] if urn in data.index else None
-        value = float(own["value"]) if own is not None and pd.notna(own["value"]) else np.nan
+        spec = MEASURES_BY_CODE[measure]
+        row = mine.loc[measure] if measure in mine.index else None
+        value = float(row["value"]) if row is not None and pd.notna(row["value"]) else np.nan
+        ranked_values = pd.concat([data.drop(urn, errors="ignore"), pd.Series({urn: value})])
         # Without a club there is nothing to rank against: no rank, rather than "1 of 1".
-        rank, ranked = rank_in_group(data["value"].reindex([urn] + list(club)), urn, better) if club else (None, 0)
+        rank, ranked = rank_in_group(ranked_values.reindex([urn] + list(club)), urn, bool(spec.higher_is_better)) \
+            if club else (None, 0)
         rows.append({
-            "measure": measure, "label": data["label"].iloc[0], "value": value,
-            "ci_low": own["ci_low"] if own is not None else np.nan, "ci_high": own["ci_high"] if own is not None else np.nan,
-            "n": own["n"] if own is not None else pd.NA, "reason": own["reason"] if own is not None else "not in the store",
+            "measure": measure, "label": spec.label, "digits": spec.digits, "value": value,
+            "ci_low": row["ci_low"] if row is not None else np.nan, "ci_high": row["ci_high"] if row is not None else np.nan,
+            "n": row["n"] if row is not None else pd.NA,
+            "reason": (row["reason"] if row is not None else "NOT_PUBLISHED") if np.isnan(value) else None,
             "club_rank": rank, "club_size": ranked,
-            "club_median": float(data["value"].reindex(club).median()) if club else np.nan,
-            "national_percentile": national_percentile(data["value"], value, better),
+            "club_median": float(data.reindex(club).median()) if club else np.nan,
+            "national_percentile": national_percentile(data, value, bool(spec.higher_is_better)) if mainstream else None,
         })
     return pd.DataFrame(rows)
+
+
+def pooled_years_label(first: int, last: int) -> str:
+    """The years a pooled figure covers: "2019 only" or "2022 to 2024"."""
+    return f"{int(first)} only" if int(first) == int(last) else f"{int(first)} to {int(last)}"
+
+
+def missing_reason(reason: str | None) -> str:
+    """Why a figure is missing, as a sentence a head can read (from DfE's codes)."""
+    if reason in (None, "NOT_PUBLISHED"):
+        return "Not published for this school this year."
+    text = MISSING_CODES.get(str(reason).upper(), "not available")
+    return text[0].upper() + text[1:] + "."
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st..."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def signed(value: float, digits: int) -> str:
+    """A score with its sign, the minus a real minus sign: "+0.21", "−0.20", and never "−0.00"."""
+    if round(float(value), digits) == 0:
+        return f"{0:.{digits}f}"
+    text = f"{value:+.{digits}f}"
+    return text.replace("-", "\u2212")
+
+
+def value_added_sentence(label: str, digits: int, va: float, ci_low: float, ci_high: float, rank: int | None,
+                         ranked: int, relative: dict | None) -> str:
+    """The one plain sentence My school opens with, e.g. "Progress 8 −0.20 (−0.45 to +0.06): 16th of 21
+    similar schools; not significantly different from the club." """
+    if va is None or np.isnan(va):
+        return f"No {label} for this school this year."
+    sentence = f"{label} {signed(va, digits)} ({signed(ci_low, digits)} to {signed(ci_high, digits)})"
+    if rank is None or relative is None or np.isnan(relative.get("difference", np.nan)):
+        return sentence + ": no similar schools to compare with."
+    if relative["ci_low"] > 0:
+        verdict = "significantly above the club"
+    elif relative["ci_high"] < 0:
+        verdict = "significantly below the club"
+    else:
+        verdict = "not significantly different from the club"
+    return f"{sentence}: {ordinal(rank)} of {ranked} similar schools; {verdict}."
+
+
+def school_year_results(store: Store, urn: int, year: int) -> pd.DataFrame:
+    """Every result of one school in one year, with labels (whatever kind of school it is)."""
+    return store.query_file("school_year_results", [urn, year])
 
 
 def school_trend(store: Store, urn: int, measure: str) -> pd.DataFrame:
@@ -77,3 +135,19 @@ def group_trend(store: Store, urns: list[int], measure: str) -> pd.DataFrame:
     frame = store.query_file("group_results_by_year", [measure, list(urns)])
     return (frame.groupby("year").agg(mean_va=("value", "mean"), schools=("value", "size")).reset_index()
             .sort_values("year").reset_index(drop=True))
+
+
+def neighbours_with_results(group, va: pd.DataFrame, year_results: pd.DataFrame, measure: str,
+                            attainment: str | None) -> pd.DataFrame:
+    """A school's similar schools with their distance, each feature's share of it (%), and their headline
+    results: the main value-added score with its CI and band, and the main attainment measure."""
+    frame = group.neighbours[["urn", "name", "la_name", "rank", "distance"]].copy()
+    shares = pd.DataFrame(list(group.neighbours["contributions"])).reindex(columns=group.features).fillna(0) * 100
+    for feature in group.features:
+        frame[f"share_{feature}"] = shares[feature].to_numpy()
+    scores = va[va["measure"] == measure][["urn", "va", "ci_low", "ci_high", "band", "n"]]
+    frame = frame.merge(scores, on="urn", how="left")
+    if attainment:
+        values = year_results[year_results["measure"] == attainment][["urn", "value"]].rename(columns={"value": "attainment"})
+        frame = frame.merge(values, on="urn", how="left")
+    return frame

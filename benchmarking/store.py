@@ -25,13 +25,14 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "benchmarking.duckdb"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 SCHOOL_COLUMNS = ["urn", "name", "la_code", "phase", "phase_rank", "nftype", "school_type",
                   "state_funded", "mainstream", "is_open", "lsoa"]
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 ALL_YEARS = (1900, 2999)  # the year range that means every year in the store
 
 # The part of the store each table belongs to: a write that changes a table gives its part a new revision.
 PARTS = {"context": "data", "results": "data", "school_links": "data", "synthetic_truth": "data",
          "local_authorities": "data", "p8_estimates": "data", "national_sd": "data", "area_deprivation": "data",
-         "schools": "data", "pupils": "data", "import_log": "data", "targets": "targets", "clubs": "clubs"}
+         "schools": "data", "pupils": "data", "import_log": "data", "targets": "targets", "clubs": "clubs",
+         "users": "access"}
 # Tables a caller may name in the generic write helpers: never user input, always one of these.
 KEYS = {
     "context": ("urn", "year", "measure"),

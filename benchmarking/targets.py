@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import pupil_views
+from .access import ADMIN, NotAllowed, Viewer
 from .errors import BenchmarkingError
 from .phases import phase
 from .similarity import DEFAULT_K, similar_schools
@@ -28,9 +30,11 @@ def pupil_targets(expected, levels: dict[str, float], scale: float) -> pd.DataFr
     return pd.DataFrame({level: expected + scale * va for level, va in levels.items()})
 
 
-def targets_for(store: Store, urn: int, year: int | None = None, k: int = DEFAULT_K, measure: str | None = None) -> dict:
-    """A school's targets: the levels of challenge from its similar schools, the cohort-average outcome
-    each needs, and (where the store has the school's pupils) each pupil's target."""
+def targets_for(store: Store, urn: int, year: int | None = None, k: int = DEFAULT_K, measure: str | None = None,
+                viewer: Viewer = ADMIN) -> dict:
+    """A school's targets: the levels of challenge from its similar schools and, where the store has the
+    school's pupils and the viewer may see them (more than 5), the cohort-average outcome each needs and
+    each pupil's target; otherwise `pupils_note` says why there are none."""
     group = similar_schools(store, urn, year, k=k)
     measure = measure or phase(group.phase).main_value_added
     subject = SUBJECTS[measure]
@@ -39,13 +43,18 @@ def targets_for(store: Store, urn: int, year: int | None = None, k: int = DEFAUL
     levels = challenge_levels(results.reindex(group.neighbours["urn"])["value"])
     current = results["value"].get(urn, np.nan)
     out = {"urn": urn, "year": group.year, "measure": measure, "current_va": None if pd.isna(current) else float(current),
-           "levels": levels, "pupils": None, "cohort": None}
+           "levels": levels, "pupils": None, "cohort": None, "pupils_note": "The store has no pupils of this school."}
     has_pupils = bool(store.query_file("school_has_pupils", [urn, group.year, subject.key_stage])["found"][0])
     if has_pupils:
         scores = pupil_value_added(store, group.year, measure).for_school(urn)
         scores = scores[scores["expected"].notna()]
         per_pupil = pupil_targets(scores["expected"], levels, subject.scale)
-        out["pupils"] = pd.concat([scores[["pupil_id", "expected", "actual"]].reset_index(drop=True), per_pupil], axis=1)
+        try:
+            out["pupils"] = pupil_views.pupil_targets(viewer, pupil_views.school(store, urn), scores, per_pupil)
+        except (NotAllowed, pupil_views.Suppressed) as exc:
+            out["pupils_note"] = str(exc)
+            return out
+        out["pupils_note"] = None
         out["cohort"] = {"expected": float(scores["expected"].mean()), "actual": float(scores["actual"].mean()),
                          **{level: float(per_pupil[level].mean()) for level in levels}}
     return out

@@ -239,6 +239,8 @@ def suppress_small(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     frame["reason"] = np.where(small, "SUPP", frame["reason"] if "reason" in frame else None)
     return frame
 KS4_PRIOR_BANDS = ((-np.inf, 100.0, "low"), (100.0, 110.0, "middle"), (110.0, np.inf, "high"))
+GROUPING_LABELS = {"disadvantaged": "Disadvantaged", "sen": "Special educational needs",
+                   "eal": "English as an additional language", "sex": "Girls and boys", "prior_attainment": "Prior attainment"}
 
 
 def pupil_group_labels(pupils: pd.DataFrame) -> pd.DataFrame:

@@ -26,3 +26,13 @@ def test_schools_outside_the_group_on_show_are_all_another_school_with_no_letter
     frame = anon.frame(pd.DataFrame({"urn": [1, 2, 3, 4], "name": ["Alpha", "Host", "Gamma", "Delta"]}), lettered=[3])
     assert frame["name"].tolist() == ["Another school", "Host", "School A", "Another school"]
     assert frame["urn"].tolist() == [pd.NA, 2, pd.NA, pd.NA]
+
+
+def test_a_club_is_numbered_not_named_and_coarsening_hides_las_and_rounds_context():
+    anon = Anonymiser(host_urn=2, hide_las=True, round_context=True)
+    assert [anon.club("Oak Academy and friends"), anon.club("North"), anon.club("Oak Academy and friends")] == [
+        "Club 1", "Club 2", "Club 1"]
+    frame = pd.DataFrame({"urn": [1, 2], "la_name": ["Surrey", "Kent"], "pct_eal": [12.4, 12.4]})
+    coarse = anon.coarsen(frame, context_columns=["pct_eal"])
+    assert coarse["la_name"].tolist() == ["An LA", "Kent"] and coarse["pct_eal"].tolist() == [10.0, 12.4]
+    assert Anonymiser(host_urn=2, enabled=False).club("North") == "North"

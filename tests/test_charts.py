@@ -38,10 +38,20 @@ def test_funnel_has_both_limits_and_the_host_apart():
     assert list(fig.data[-1].text) == ["Host"] and list(fig.data[-2].text) == ["B", "C"]
 
 
-def test_expected_vs_actual_carries_urns_for_clicks_and_a_y_equals_x_line():
+def test_expected_vs_actual_traces_a_click_to_its_row_without_sending_urns_and_draws_y_equals_x():
     fig = charts.expected_vs_actual(SCHOOLS, "E v A", charts.NORMAL)
     assert list(fig.data[0].x) == list(fig.data[0].y) == [40, 50]
-    assert [row[0] for row in fig.data[1].customdata] == [2, 3]
+    rows = charts.expected_vs_actual_rows(SCHOOLS)
+    assert SCHOOLS.loc[rows[1], "urn"].tolist() == [2, 3] and SCHOOLS.loc[rows[2], "urn"].tolist() == [1]
+    assert all(trace.customdata is None for trace in fig.data)
+    assert "500001" not in fig.to_json() and '"urn"' not in fig.to_json()
+
+
+def test_school_names_are_shown_as_written_never_as_markup():
+    frame = SCHOOLS.assign(name=["<a href='http://x'>Host</a>", "B & C", "<img src=x>"])
+    fig = charts.expected_vs_actual(frame, "<b>title</b>", charts.NORMAL)
+    assert list(fig.data[1].text) == ["B &amp; C", "&lt;img src=x&gt;"]
+    assert fig.layout.title.text == "&lt;b&gt;title&lt;/b&gt;"
 
 
 def test_pupil_hovers_show_the_pseudonymous_id_only():

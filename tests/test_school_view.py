@@ -26,11 +26,30 @@ def test_headline_results_rank_a_school_in_its_club():
     year = pd.DataFrame({"urn": [1, 2, 3, 4], "measure": "ks4_att8", "label": "Attainment 8", "unit": "points",
                          "higher_is_better": True, "value": [50.0, 55.0, 45.0, 70.0], "ci_low": np.nan,
                          "ci_high": np.nan, "n": [100, 90, 80, 70], "reason": None})
-    row = headline_results(year, 1, [2, 3], "secondary").iloc[0]
+    own = year[year["urn"] == 1]
+    row = headline_results(own, year, 1, [2, 3], "secondary").iloc[0]
     assert (row["club_rank"], row["club_size"], row["club_median"]) == (2, 3, 50.0)
-    assert row["national_percentile"] == 50.0
-    alone = headline_results(year, 1, [], "secondary").iloc[0]
+    assert row["national_percentile"] == 50.0 and row["digits"] == 1 and row["reason"] is None
+    alone = headline_results(own, year, 1, [], "secondary").iloc[0]
     assert alone["club_rank"] is None and alone["club_size"] == 0 and np.isnan(alone["club_median"])
+    special = headline_results(own, year[year["urn"] != 1], 1, [2, 3], "secondary", mainstream=False).iloc[0]
+    assert special["value"] == 50.0 and special["club_rank"] == 2 and special["national_percentile"] is None
+
+
+def test_the_one_line_answer_a_head_reads_first():
+    from benchmarking.school_view import missing_reason, pooled_years_label, value_added_sentence
+
+    same = {"difference": -0.1, "ci_low": -0.3, "ci_high": 0.1}
+    assert value_added_sentence("Progress 8", 2, -0.2, -0.453, 0.06, 16, 21, same) == (
+        "Progress 8 \u22120.20 (\u22120.45 to +0.06): 16th of 21 similar schools; not significantly different from the club.")
+    above = {"difference": 0.4, "ci_low": 0.1, "ci_high": 0.7}
+    assert value_added_sentence("KS2 maths progress", 1, 2.04, 0.5, 3.6, 1, 12, above).endswith(
+        "1st of 12 similar schools; significantly above the club.")
+    assert value_added_sentence("Progress 8", 2, -0.001, -0.3, 0.3, None, 0, None) == (
+        "Progress 8 0.00 (\u22120.30 to +0.30): no similar schools to compare with.")
+    assert pooled_years_label(2019, 2019) == "2019 only" and pooled_years_label(2022, 2024) == "2022 to 2024"
+    assert missing_reason("LOWCOV") == "Low coverage: under half the pupils included."
+    assert missing_reason(None) == "Not published for this school this year."
 
 
 def test_the_directory_lists_every_school_with_results_by_label(small_demo_path):

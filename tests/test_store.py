@@ -49,7 +49,7 @@ def _version_1_store(path):
     con.execute("DROP TABLE club_members; DROP TABLE clubs; DROP SEQUENCE club_id_seq; "
                 "DROP TABLE p8_estimates; DROP TABLE national_sd; DROP TABLE targets; "
                 "DROP TABLE area_deprivation; ALTER TABLE schools DROP COLUMN lsoa; "
-                "DROP TABLE pupil_estimates; ALTER TABLE pupils DROP COLUMN prior_group; DROP TABLE school_value_added; DROP TABLE revisions; "
+                "DROP TABLE pupil_estimates; ALTER TABLE pupils DROP COLUMN prior_group; DROP TABLE school_value_added; DROP TABLE revisions; DROP TABLE users; "
                 "DELETE FROM schema_version WHERE version > 1")
     con.close()
 
@@ -77,7 +77,7 @@ def test_a_version_4_store_gets_prior_groups_estimates_and_school_value_added_wh
     from benchmarking.va_report import schools_from_pupils, work_out_schools_from_pupils
 
     con = duckdb.connect(str(demo_db))
-    con.execute("DROP TABLE pupil_estimates; ALTER TABLE pupils DROP COLUMN prior_group; DROP TABLE school_value_added; DROP TABLE revisions; "
+    con.execute("DROP TABLE pupil_estimates; ALTER TABLE pupils DROP COLUMN prior_group; DROP TABLE school_value_added; DROP TABLE revisions; DROP TABLE users; "
                 "DELETE FROM schema_version WHERE version > 4")
     con.close()
     with writing(demo_db):

@@ -157,8 +157,12 @@ def test_schools_of_concern_have_reasons_that_hold(small_demo_path):
         concern = schools_of_concern(store, 2024)
         results = store.query("SELECT urn, year, measure, value, ci_low, ci_high FROM results")
     assert len(concern) > 0
-    for row in concern[concern["reason"].str.contains("significantly below 0")].itertuples():
-        measure = row.reason.split()[0]
+    from benchmarking.measures import MEASURES
+
+    negative = concern[concern["reason"].str.contains("significantly below 0")]
+    assert len(negative) > 0
+    for row in negative.itertuples():
+        measure = next(m.code for m in MEASURES if row.reason.startswith(m.label + " significantly"))
         highs = results[(results["urn"] == row.urn) & (results["measure"] == measure) & results["year"].isin([2023, 2024])]
         assert (highs["ci_high"] < 0).all() and len(highs) == 2
 

@@ -13,6 +13,8 @@ import weakref
 import pandas as pd
 import streamlit as st
 
+from benchmarking import pupil_views
+from benchmarking.access import Viewer
 from benchmarking.floor import PRESETS, floor_report, schools_of_concern
 from benchmarking.la_view import schools_against_clubs
 from benchmarking.la_view import similar_las as _las_like
@@ -22,7 +24,8 @@ from benchmarking.similarity import FEATURES, SimilarityIndex, check_weights, lo
 from benchmarking.store import Store, StoreReader, default_db_path
 from benchmarking.store import file_version as file_version_of
 from benchmarking.summary import store_summary
-from benchmarking.va_report import (SUBJECTS, group_comparison, national_groups, pool_rows, pupil_value_added,
+from benchmarking.users import imported_pupils, viewer_for
+from benchmarking.va_report import (SUBJECTS, national_groups, pool_rows, pupil_value_added,
                                     pupils_exist, school_value_added_table)
 
 HOUR = 3600
@@ -62,6 +65,10 @@ def store() -> Store:
     return _reader(str(default_db_path())).current()
 
 
+def store_exists() -> bool:
+    return default_db_path().exists()
+
+
 def file_version() -> str | None:
     """The store file's version now (a write replaces the file), or None when there is no store."""
     path = default_db_path()
@@ -76,6 +83,33 @@ def revision(*parts: str) -> str:
 
 def data_key() -> str:
     return revision("data")
+
+
+# -- who is looking ------------------------------------------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=300)
+def _viewer(key: str, email: str | None) -> Viewer:
+    return viewer_for(store(), email)
+
+
+def viewer_for_email(email: str | None) -> Viewer:
+    """The viewer a signed-in email is, from the store's users (read again after every change to them)."""
+    return _viewer(revision("access"), email)
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=HOUR)
+def _flags(key: str) -> tuple[bool, bool]:
+    return imported_pupils(store()), bool(store().query_file("is_synthetic")["synthetic"][0])
+
+
+def imported_pupils_present() -> bool:
+    """Whether the store holds pupils imported from files (real pupils)."""
+    return _flags(data_key())[0]
+
+
+def synthetic() -> bool:
+    """Whether the store is the synthetic demo (fictional schools)."""
+    return _flags(data_key())[1]
 
 
 # -- whole-store tables ---------------------------------------------------------------------------
@@ -213,16 +247,13 @@ def _has_pupils(key: str, year: int, measure: str) -> bool:
     return pupils_exist(store(), year, SUBJECTS[measure].key_stage)
 
 
-@shared(max_entries=SCHOOLS)
-def _school_pupils(key: str, year: int, measure: str, urn: int) -> pd.DataFrame:
+def school_pupils(viewer: Viewer, year: int, measure: str, urn: int) -> pd.DataFrame:
+    """One school's pupils with their scores, for a viewer who may see them (empty when the store has none).
+    NotAllowed outside the viewer's scope; Suppressed for 5 or fewer pupils."""
+    key = data_key()
     if not _has_pupils(key, year, measure):
         return pd.DataFrame()
-    return _pupil_va(key, year, measure, "official").for_school(urn)
-
-
-def school_pupils(year: int, measure: str, urn: int) -> pd.DataFrame:
-    """One school's pupils with their scores (empty when the store has none): for its own view only."""
-    return _school_pupils(data_key(), year, measure, urn)
+    return pupil_views.pupils_of_school(viewer, pupil_views.school(store(), urn), _pupil_va(key, year, measure, "official"))
 
 
 @shared(max_entries=YEARS)
@@ -230,14 +261,12 @@ def _national_groups(key: str, year: int, measure: str) -> pd.DataFrame:
     return national_groups(_pupil_va(key, year, measure, "official"))
 
 
-@shared(max_entries=SCHOOLS)
-def _pupil_groups(key: str, urn: int, year: int, measure: str, club: tuple[int, ...]) -> pd.DataFrame:
-    return group_comparison(_pupil_va(key, year, measure, "official"), urn, list(club), _national_groups(key, year, measure))
-
-
-def pupil_groups(urn: int, year: int, measure: str, club: list[int]) -> pd.DataFrame:
-    """The school's pupil groups against the same groups nationally (worked out once) and in its club."""
-    return _pupil_groups(data_key(), urn, year, measure, tuple(club))
+def pupil_groups(viewer: Viewer, urn: int, year: int, measure: str, club: list[int]) -> pd.DataFrame:
+    """The school's pupil groups against the same groups nationally (worked out once) and in its club, for
+    a viewer who may see them."""
+    key = data_key()
+    return pupil_views.pupil_groups_of_school(viewer, pupil_views.school(store(), urn), _pupil_va(key, year, measure, "official"),
+                                              club, _national_groups(key, year, measure))
 
 
 # -- clubs ----------------------------------------------------------------------------------------

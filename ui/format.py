@@ -1,7 +1,18 @@
 """Numbers and intervals as people read them."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
+
+# Characters Markdown (and Streamlit's extensions: :emoji:, :red[...], $maths$) would read as formatting.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
+
+
+def plain(text) -> str:
+    """Text from a file (a school's name, say), escaped so that Streamlit shows it as written: never as
+    Markdown, a link, an image or HTML."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def fmt(value, digits: int = 2, sign: bool = False) -> str:

@@ -18,6 +18,7 @@ class PageSpec:
     file: str  # relative to the project root
     title: str
     section: str
+    managers_only: bool = False  # shown to admins (and in the open demo) only
 
     @property
     def slug(self) -> str:
@@ -36,8 +37,14 @@ PAGES = (
     PageSpec("meeting", "ui/pages/club_meeting.py", "Club meeting", "Advisers and clubs"),
     PageSpec("data", "ui/pages/data.py", "Data", "About"),
     PageSpec("methodology", "ui/pages/methodology.py", "Methodology", "About"),
+    PageSpec("users", "ui/pages/users.py", "Users", "About", managers_only=True),
 )
 PAGE = {page.key: page for page in PAGES}
+
+
+def pages_for(managers: bool) -> tuple[PageSpec, ...]:
+    """The pages a viewer sees: the users page only for those who manage the dashboard."""
+    return tuple(page for page in PAGES if managers or not page.managers_only)
 
 
 def page_file(key: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from benchmarking.csv_export import csv_bytes
+
 from . import data
 
 # Streamlit sizes text in rem, so scaling the root scales everything together, headings included.
@@ -16,17 +18,24 @@ html { font-size: 22px; }
 
 
 def table(frame: pd.DataFrame, file_name: str, projector: bool = False, empty: str = "Nothing to show.",
-          key: str | None = None, column_config: dict | None = None) -> None:
-    """A table with a CSV download of exactly what is shown; a clear message when there is nothing."""
+          key: str | None = None, column_config: dict | None = None, on_download=None, on_select=None):
+    """A table with a CSV download of exactly what is shown (safe to open in Excel); a clear message when
+    there is nothing. on_download: called when the file is downloaded (the audit log); on_select: rows can
+    be picked (the table's selection event is returned)."""
     if frame is None or frame.empty:
         st.info(empty)
-        return
+        return None
+    event = None
     if projector:
         st.table(frame.style.format(lambda v: f"{v:,.6g}" if isinstance(v, float) else v, na_rep="–"))
+    elif on_select:
+        event = st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config, key=f"{key or file_name}_rows",
+                             on_select="rerun", selection_mode="single-row")
     else:
         st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
-    st.download_button("Download CSV", frame.to_csv(index=False).encode(), file_name=file_name, mime="text/csv",
-                       key=key or f"download_{file_name}")
+    st.download_button("Download CSV", csv_bytes(frame), file_name=file_name, mime="text/csv",
+                       key=key or f"download_{file_name}", on_click=on_download or "ignore")
+    return event
 
 
 @st.cache_resource(show_spinner=False, max_entries=400, ttl=3600)
@@ -44,3 +53,14 @@ def chart(fig, key: str, on_select: str = "ignore"):
     """A plotly chart with its own PNG export (the toolbar's camera)."""
     return st.plotly_chart(fig, width="stretch", key=key, on_select=on_select,
                            config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
+
+
+def picked_row(event, rows: dict[int, list]):
+    """The frame row of the point a visitor clicked on a chart (rows: each trace's rows in order), or None."""
+    selection = getattr(event, "selection", None) or (event.get("selection") if isinstance(event, dict) else None)
+    points = (selection.get("points") if isinstance(selection, dict) else getattr(selection, "points", None)) or []
+    for point in points:
+        curve, index = point.get("curve_number"), point.get("point_index", point.get("point_number"))
+        if curve in rows and index is not None and 0 <= int(index) < len(rows[curve]):
+            return rows[curve][int(index)]
+    return None

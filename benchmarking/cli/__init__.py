@@ -15,7 +15,7 @@ import duckdb
 from ..errors import BenchmarkingError
 from ..importers.problems import FileProblem
 from ..store import default_db_path
-from . import data, reports, schools
+from . import admin, data, reports, schools
 
 REPORT_LIMIT = 50  # problems printed from a validation report
 
@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_commands(commands)
     schools.add_commands(commands)
     reports.add_commands(commands)
+    admin.add_commands(commands)
     bench = commands.add_parser("bench", help="measure speed and memory against baselines in the same run")
     bench.add_argument("--scale", choices=["national", "small"], default="national")
     bench.add_argument("--reuse", type=Path, help="use this demo store (built there first if missing)")

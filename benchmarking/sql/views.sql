@@ -72,5 +72,6 @@ SELECT urn FROM schools WHERE state_funded AND mainstream;
 CREATE OR REPLACE VIEW school_labels AS
 SELECT s.urn, coalesce(s.name, 'School ' || s.urn) AS name, s.la_code,
        coalesce(la.la_name, 'LA ' || s.la_code) AS la_name, s.phase,
-       s.urn IN (SELECT urn FROM state_funded_mainstream) AS state_funded_mainstream
+       s.urn IN (SELECT urn FROM state_funded_mainstream) AS state_funded_mainstream,
+       coalesce(s.mainstream, true) AS mainstream
 FROM schools s LEFT JOIN local_authorities la ON la.la_code = s.la_code;

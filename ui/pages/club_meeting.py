@@ -1,80 +1,119 @@
-"""Club meeting: step through a club one screen at a time, made for a projector."""
+"""Club meeting: a deck for the projector, one slide at a time, anonymised but for the host school.
+
+The slide lives in the URL (?slide=3), so a reload mid-meeting resumes on it; the arrow keys (and a
+clicker's page up and page down) go to the next and previous slide.
+"""
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 
 from benchmarking import charts
 from benchmarking.club_store import club_details
+from benchmarking.meeting import meeting_slides
 from benchmarking.measures import MEASURES_BY_CODE
+from benchmarking.phases import phase
 from benchmarking.school_view import group_trend, school_trend
 from benchmarking.similarity import FEATURE_LABELS
-from benchmarking.meeting import meeting_slides
-from benchmarking.phases import phase
 from benchmarking.va_report import funnel_points
 from ui import data
-from ui.selection import anonymiser, school_selection
+from ui.format import fmt, plain
+from ui.selection import anonymiser, request_anonymise, school_selection
 from ui.widgets import chart, table
 
+NEXT, PREVIOUS = "Next ▶", "◀ Previous"
+# One height for every chart, so that each slide fits a 1920 x 1080 screen in projector mode.
+SLIDE_HEIGHT = {True: 640, False: 520}
+KEYS = """<script>
+const doc = window.parent.document;
+if (!doc.__clubMeetingKeys) {
+  doc.__clubMeetingKeys = true;
+  doc.addEventListener("keydown", (event) => {
+    if (["INPUT", "TEXTAREA", "SELECT"].includes(event.target.tagName)) { return; }
+    const label = ["ArrowRight", "PageDown"].includes(event.key) ? "%s"
+                : ["ArrowLeft", "PageUp"].includes(event.key) ? "%s" : null;
+    const button = label && [...doc.querySelectorAll("button")].find((b) => b.innerText.trim() === label);
+    if (button) { event.preventDefault(); button.click(); }
+  });
+}
+</script>""" % (NEXT, PREVIOUS)
+
 sel = school_selection()
+p = phase(sel.phase)
+if not sel.anonymise:
+    st.info("Club meetings are anonymised but for the host school. Switch anonymised mode on before the meeting starts.")
+    if st.button("Anonymise every school but the host", type="primary"):
+        request_anonymise()
 stored = data.clubs()
-stored = stored[(stored["phase"] == sel.phase)]
-choices = ["This school and its 11 most similar schools"] + stored["name"].tolist()
-choice = st.selectbox("Club", choices, help="Clubs are formed or saved on the Similar schools page or with `clubs form`")
-anonymise = st.toggle("Anonymise every school but the host", value=True, key="meeting_anonymise")
+stored = stored[stored["phase"] == sel.phase]
+anon = anonymiser(sel)
+choices = [None] + stored["name"].tolist()
+choice = st.selectbox("Club", choices, format_func=lambda c: f"This school and its {p.meeting_size - 1} most similar schools"
+                      if c is None else anon.club(c),
+                      help="Clubs are saved on the Similar schools page or formed with `clubs form`")
 if not sel.projector:
     st.caption("Tip: switch on projector mode in the sidebar for the meeting room.")
 
-if choice == choices[0]:
-    group = data.similarity_index(sel.year, sel.phase).neighbours(sel.urn, phase(sel.phase).meeting_size - 1)
-    members = [sel.urn] + group.neighbours["urn"].astype(int).tolist()
-    year = sel.year
+if choice is None:
+    group = data.similarity_index(sel.year, sel.phase).neighbours(sel.urn, p.meeting_size - 1)
+    members, year = [sel.urn] + group.neighbours["urn"].astype(int).tolist(), sel.year
 else:
     info, member_frame = club_details(data.store(), choice)
     members, year = member_frame["urn"].astype(int).tolist(), int(info["year"])
 host = sel.urn if sel.urn in members else members[0]
-anon = anonymiser(host, anonymise)
+anon = anonymiser(sel, host)
 names = data.school_names().set_index("urn")["name"]
-
-frame = pd.DataFrame({"urn": members, "name": [names.get(u, f"School {u}") for u in members]})
-frame["is_host"] = frame["urn"] == host
-frame = anon.frame(frame)
-frame["urn"] = members
+roster = pd.DataFrame({"urn": members, "name": [names.get(u, f"School {u}") for u in members]})
+roster["is_host"] = roster["urn"] == host
+labelled = anon.frame(roster)[["name", "is_host"]].assign(urn=members)  # letters for people, URNs only for joins
 va = data.va_table(year, sel.phase)
 slides = meeting_slides(sel.phase, members, data.year_results(year), va)
+height = SLIDE_HEIGHT[sel.projector]
+
+
+def named(frame: pd.DataFrame) -> pd.DataFrame:
+    """A slide's rows with the members' labels and no URN: only labels reach the browser."""
+    return frame.merge(labelled, on="urn").drop(columns=["urn"])
 
 
 def show(slide) -> None:
     """One slide of the deck."""
     if slide.kind == "glance":
-        index = data.similarity_index(year, sel.phase)
-        context = index.frame[index.frame["urn"].isin(members)]
-        at_a_glance = frame.merge(context[["urn", "la_name", "pct_disadvantaged", "pct_eal", "pct_sen_support",
-                                           "pupils_on_roll"]], on="urn", how="left")
-        table(pd.DataFrame({"School": at_a_glance["name"], "LA": at_a_glance["la_name"],
-                            FEATURE_LABELS["pct_disadvantaged"]: at_a_glance["pct_disadvantaged"].round(1),
-                            FEATURE_LABELS["pct_eal"]: at_a_glance["pct_eal"].round(1),
-                            FEATURE_LABELS["pct_sen_support"]: at_a_glance["pct_sen_support"].round(1),
-                            "Pupils on roll": at_a_glance["pupils_on_roll"].astype("Int64")}),
+        context = data.similarity_index(year, sel.phase).frame
+        rows = anon.coarsen(context[context["urn"].isin(members)][
+            ["urn", "la_name", "pct_disadvantaged", "pct_eal", "pct_sen_support", "pupils_on_roll"]],
+            context_columns=["pct_disadvantaged", "pct_eal", "pct_sen_support"])
+        glance = named(rows)
+        table(pd.DataFrame({"School": glance["name"], "LA": glance["la_name"],
+                            FEATURE_LABELS["pct_disadvantaged"]: [fmt(v, 1) for v in glance["pct_disadvantaged"]],
+                            FEATURE_LABELS["pct_eal"]: [fmt(v, 1) for v in glance["pct_eal"]],
+                            FEATURE_LABELS["pct_sen_support"]: [fmt(v, 1) for v in glance["pct_sen_support"]],
+                            "Pupils on roll": [fmt(v, 0) for v in glance["pupils_on_roll"]]}),
               f"club-{year}.csv", sel.projector)
     elif slide.kind == "ranked":
+        spec = MEASURES_BY_CODE[slide.measure]
         results = data.year_results(year)
-        values = frame.merge(results[results["measure"] == slide.measure][["urn", "value"]], on="urn", how="left")
-        chart(charts.ranked_bars(values, MEASURES_BY_CODE[slide.measure].label, sel.theme,
-                                 bool(MEASURES_BY_CODE[slide.measure].higher_is_better)), f"ranked_{slide.measure}")
+        values = named(pd.DataFrame({"urn": members}).merge(
+            results[results["measure"] == slide.measure][["urn", "value"]], on="urn", how="left"))
+        chart(charts.ranked_bars(values, spec.label, sel.theme, bool(spec.higher_is_better), spec.digits, height),
+              f"ranked_{slide.measure}")
         missing = values[values["value"].isna()]
         if len(missing):
-            st.caption("Not shown (missing or suppressed): " + ", ".join(missing["name"]))
+            st.caption("Not shown (not published or suppressed): " + ", ".join(plain(n) for n in missing["name"]))
     elif slide.kind == "value_added":
-        dots = frame.merge(va[va["measure"] == slide.measure], on="urn")
-        chart(charts.ci_dots(dots, MEASURES_BY_CODE[slide.measure].label, sel.theme), "meeting_dots")
+        dots = named(va[(va["measure"] == slide.measure) & va["urn"].isin(members)])
+        chart(charts.ci_dots(dots, MEASURES_BY_CODE[slide.measure].label, sel.theme, height=height), "meeting_dots")
     elif slide.kind == "funnel":
-        points, limits = funnel_points(va, frame[["urn", "name"]], slide.measure, host, members)
-        chart(charts.funnel(points, limits, "The club against cohort size", sel.theme), "meeting_funnel")
+        points, limits = funnel_points(va, pd.DataFrame({"urn": members, "name": ""}), slide.measure, host, members)
+        points = named(points.drop(columns=["name", "is_host"]))
+        chart(charts.funnel(points, limits, "The club against cohort size", sel.theme, height=height), "meeting_funnel")
     else:
         trend = school_trend(data.store(), host, slide.measure)
-        host_name = frame.loc[frame["is_host"], "name"].iloc[0]
-        chart(charts.trend(trend, f"{host_name}: {MEASURES_BY_CODE[slide.measure].label}", sel.theme), "meeting_trend")
+        host_name = labelled.loc[labelled["is_host"], "name"].iloc[0]
+        if trend["va"].notna().sum() > 1:
+            chart(charts.trend(trend, f"{host_name}: {MEASURES_BY_CODE[slide.measure].label}", sel.theme,
+                               height=height // 2), "meeting_trend")
         by_year = group_trend(data.store(), members, slide.measure)
-        table(pd.DataFrame({"Year": by_year["year"], "Club mean score": by_year["mean_va"].round(2),
+        table(pd.DataFrame({"Year": by_year["year"], "Club mean score": [fmt(v, 2, sign=True) for v in by_year["mean_va"]],
                             "Schools with a score": by_year["schools"]}), "club-trend.csv", sel.projector)
 
 
@@ -84,15 +123,16 @@ def deck() -> None:
     wanted = st.query_params.get("slide", "1")
     step = (int(wanted) - 1 if wanted.isdigit() else 0) % len(slides)
     back, where, forward = st.columns([1, 4, 1])
-    if back.button("◀ Previous", width="stretch"):
+    if back.button(PREVIOUS, width="stretch"):
         step = (step - 1) % len(slides)
-    if forward.button("Next ▶", width="stretch"):
+    if forward.button(NEXT, width="stretch"):
         step = (step + 1) % len(slides)
     if st.query_params.get("slide") != str(step + 1):
         st.query_params["slide"] = str(step + 1)
-    where.markdown(f"**{step + 1} of {len(slides)}: {slides[step].title}**")
-    st.title(slides[step].title)
+    where.markdown(f"**{step + 1} of {len(slides)}**")
+    st.header(plain(slides[step].title))
     show(slides[step])
 
 
 deck()
+components.html(KEYS, height=0)

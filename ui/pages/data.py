@@ -9,11 +9,15 @@ from benchmarking.importers.problems import FileProblem
 from benchmarking.importers.pupils import TEMPLATE_COLUMNS, import_pupil_source
 from benchmarking.store import default_db_path
 from benchmarking.years import FIRST_YEAR, last_year
+from benchmarking import audit
 from ui import data
+from ui.access import viewer
+from ui.format import plain
 from ui.selection import selection
 from ui.widgets import table
 
 sel = selection()
+me = viewer()
 projector = bool(sel and sel.projector)
 st.title("Data")
 has_store = default_db_path().exists()
@@ -45,7 +49,7 @@ if info:
 
 def show_rejection(exc: BenchmarkingError) -> None:
     """Why nothing was imported: every rejected line and column, as a table that downloads."""
-    st.error(f"Nothing was imported: the store is as it was. {exc}")
+    st.error(f"Nothing was imported: the store is as it was. {plain(exc)}")
     if isinstance(exc, FileProblem):
         report = pd.DataFrame([{"File": p.file, "Line": p.line, "Column": p.column, "Problem": p.message} for p in exc.problems])
         st.subheader(f"Validation report: {len(report)} problem{'s' if len(report) != 1 else ''}")
@@ -57,46 +61,53 @@ def sources(files) -> list[Source]:
     return [Source(file.name, file.getvalue()) for file in files]
 
 
-st.header("Import DfE files")
-st.caption("Performance-table, census and GIAS CSV files exactly as downloaded. Every file is checked first: "
-           "one bad cell and nothing is stored.")
-with st.form("dfe_upload"):
-    files = st.file_uploader("DfE CSV files", type=["csv", "xlsx"], accept_multiple_files=True)
-    year = st.number_input("Exam year (2018-19 is 2019)", FIRST_YEAR, last_year(), min(2019, last_year()))
-    import_files = st.form_submit_button("Check and import")
-if import_files and files:  # after the form: the report below has download buttons, which forms refuse
-    bar = st.progress(0.0)
-    try:
-        report = import_uploads(default_db_path(), sources(files), year=int(year),
-                                progress=lambda f, m: bar.progress(min(f, 1.0), text=m))
-        st.success("Imported: " + "; ".join(f"{p.name} ({p.kind_label}, {p.rows_stored:,} rows)" for p in report.stored))
-        for name, why in report.skipped:
-            st.warning(f"{name}: {why}")
-    except BenchmarkingError as exc:
-        show_rejection(exc)
-    finally:
-        bar.empty()
-elif import_files:
-    st.warning("Choose one or more files first.")
+if not me.may_import:
+    st.info("Only an admin imports files. Published figures and the import log are below.")
+else:
+    st.header("Import DfE files")
+    st.caption("Performance-table, census and GIAS CSV files exactly as downloaded. Every file is checked first: "
+               "one bad cell and nothing is stored.")
+    with st.form("dfe_upload"):
+        files = st.file_uploader("DfE CSV files", type=["csv", "xlsx"], accept_multiple_files=True)
+        year = st.number_input("Exam year (2018-19 is 2019)", FIRST_YEAR, last_year(), min(2019, last_year()))
+        import_files = st.form_submit_button("Check and import")
+    if import_files and files:  # after the form: the report below has download buttons, which forms refuse
+        bar = st.progress(0.0)
+        try:
+            report = import_uploads(default_db_path(), sources(files), year=int(year),
+                                    progress=lambda f, m: bar.progress(min(f, 1.0), text=m))
+            st.success("Imported: " + "; ".join(f"{plain(p.name)} ({p.kind_label}, {p.rows_stored:,} rows)" for p in report.stored))
+            for name, why in report.skipped:
+                st.warning(f"{plain(name)}: {why}")
+        except BenchmarkingError as exc:
+            show_rejection(exc)
+        finally:
+            bar.empty()
+    elif import_files:
+        st.warning("Choose one or more files first.")
 
-st.header("Import pupils")
-st.caption("A pupil CSV in the template (columns: " + ", ".join(TEMPLATE_COLUMNS) + "). Pupil rows are personal data: "
-           "they are shown only in their own school's view, and problems are reported by line and column, never by pupil.")
-with st.form("pupil_upload"):
-    pupil_file = st.file_uploader("Pupil CSV", type=["csv"])
-    pupil_year = st.number_input("Exam year", FIRST_YEAR, last_year(),
-                                 max(info["years"]) if info and info["years"] else min(2024, last_year()), key="pupil_year")
-    import_pupil_file = st.form_submit_button("Check and import pupils")
-if import_pupil_file and pupil_file:
-    try:
-        with st.spinner("Checking and importing pupils..."):
-            result = import_pupil_source(default_db_path(), sources([pupil_file])[0], int(pupil_year), wait=60)
-        st.success(f"Imported {result.rows:,} pupils in {result.schools} schools for {result.year}.")
-    except BenchmarkingError as exc:
-        show_rejection(exc)
-elif import_pupil_file:
-    st.warning("Choose a pupil file first.")
+    st.header("Import pupils")
+    st.caption("A pupil CSV in the template (columns: " + ", ".join(TEMPLATE_COLUMNS) + "). Pupil rows are personal data: "
+               "they are shown only in their own school's view, and problems are reported by line and column, never by pupil.")
+    with st.form("pupil_upload"):
+        pupil_file = st.file_uploader("Pupil CSV", type=["csv"])
+        pupil_year = st.number_input("Exam year", FIRST_YEAR, last_year(),
+                                     max(info["years"]) if info and info["years"] else min(2024, last_year()), key="pupil_year")
+        import_pupil_file = st.form_submit_button("Check and import pupils")
+    if import_pupil_file and pupil_file:
+        try:
+            with st.spinner("Checking and importing pupils..."):
+                result = import_pupil_source(default_db_path(), sources([pupil_file])[0], int(pupil_year), wait=60)
+            st.success(f"Imported {result.rows:,} pupils in {result.schools} schools for {result.year}.")
+        except BenchmarkingError as exc:
+            show_rejection(exc)
+    elif import_pupil_file:
+        st.warning("Choose a pupil file first.")
 
 if has_store:
     st.header("Import log")
     table(data.store().query_file("import_log"), "import-log.csv", projector, "Nothing imported yet.")
+if has_store and (me.may_manage or me.role == "demo"):
+    st.header("Audit log")
+    st.caption("Who viewed or downloaded which school's pupil-level data, and when (also `python -m benchmarking audit`).")
+    table(audit.entries(data.store().path), "audit-log.csv", projector, "Nobody has viewed pupil-level data yet.")

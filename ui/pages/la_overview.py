@@ -10,19 +10,21 @@ from benchmarking.la_view import pairings
 from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.value_added import BAND_LABELS
 from ui import data
-from ui.format import ci_text
+from ui.format import ci_text, fmt, plain
+from ui.navigation import page_file
 from ui.selection import anonymiser, school_selection
 from ui.widgets import chart, figure, table
 
 sel = school_selection()
-anon = anonymiser(sel.urn, sel.anonymise)
+anon = anonymiser(sel)
 index = data.similarity_index(sel.year, sel.phase)
 las = index.frame.drop_duplicates("la_code").set_index("la_name")["la_code"].sort_index()
 la_name = st.selectbox("Local authority", las.index.tolist(),
                        index=las.index.tolist().index(sel.la_name) if sel.la_name in las.index else 0)
 la_code = int(las[la_name])
 measure = st.selectbox("Measure", phase(sel.phase).value_added, format_func=lambda m: MEASURES_BY_CODE[m].label)
-st.title(f"{la_name}: {sel.phase} schools, {sel.year}")
+st.title(f"{plain(la_name)}: {sel.phase} schools, {sel.year}")
+digits = MEASURES_BY_CODE[measure].digits
 
 va = data.va_table(sel.year, sel.phase)
 va = va[va["measure"] == measure]
@@ -44,12 +46,21 @@ else:
     chart(figure(("la_dots", la_code, sel.year, measure, sel.urn, sel.projector),
                  lambda: charts.ci_dots(dots, "Difference from each school's club", sel.theme, "Score minus club mean"),
                  sel.anonymise), "la_dots")
-    table(pd.DataFrame({"School": shown["name"], "Score": shown["va"].round(2),
-                        "95% CI": [ci_text(a, b) for a, b in zip(shown["ci_low"], shown["ci_high"])],
-                        "Pupils": shown["n"].astype("Int64"), "Band": shown["band"].map(BAND_LABELS),
-                        "Club mean": shown["club_mean"].round(2), "Difference": shown["difference"].round(2),
-                        "Difference 95% CI": [ci_text(a, b) for a, b in zip(shown["difference_ci_low"], shown["difference_ci_high"])]}),
-          f"la-{la_code}-{sel.year}.csv", sel.projector)
+    if not sel.anonymise:
+        st.caption("Pick a row to open that school.")
+    event = table(pd.DataFrame({"School": shown["name"], "Score": [fmt(v, digits, sign=True) for v in shown["va"]],
+                                "95% CI": [ci_text(a, b, digits) for a, b in zip(shown["ci_low"], shown["ci_high"])],
+                                "Pupils": [fmt(n, 0) for n in shown["n"]], "Band": shown["band"].map(BAND_LABELS).fillna("–"),
+                                "Club mean": [fmt(v, digits, sign=True) for v in shown["club_mean"]],
+                                "Difference": [fmt(v, digits, sign=True) for v in shown["difference"]],
+                                "Difference 95% CI": [ci_text(a, b, digits) for a, b in
+                                                      zip(shown["difference_ci_low"], shown["difference_ci_high"])]}),
+                  f"la-{la_code}-{sel.year}.csv", sel.projector, key="la_schools",
+                  on_select=not sel.anonymise and not sel.projector)
+    picked = event.selection.rows if event is not None else []
+    if picked:
+        st.switch_page(page_file("my_school"), query_params={"urn": str(int(rows["urn"].iloc[picked[0]])),
+                                                             "year": str(sel.year)})
 
     st.header("Suggested school-to-school pairings")
     st.caption("Schools whose score is significantly below their club's, each with the similar school that does significantly better.")
@@ -57,10 +68,13 @@ else:
     if weak.empty:
         st.info("No school is significantly below its club with a clear partner this year.")
     else:
-        weak["partner_name"] = [anon.label(int(u), n) for u, n in zip(weak["partner_urn"], weak["partner_name"])]
+        weak = weak.assign(partner_name=[anon.label(int(u), n) for u, n in zip(weak["partner_urn"], weak["partner_name"])])
+        if sel.anonymise and sel.hide_las:
+            weak = weak.assign(partner_la="An LA")
         weak = anon.frame(weak)
-        table(pd.DataFrame({"School": weak["name"], "Score": weak["va"].round(2), "Partner": weak["partner_name"],
-                            "Partner's LA": weak["partner_la"], "Partner's score": weak["partner_va"].round(2)}),
+        table(pd.DataFrame({"School": weak["name"], "Score": [fmt(v, digits, sign=True) for v in weak["va"]],
+                            "Partner": weak["partner_name"], "Partner's LA": weak["partner_la"],
+                            "Partner's score": [fmt(v, digits, sign=True) for v in weak["partner_va"]]}),
               f"pairings-{la_code}-{sel.year}.csv", sel.projector)
 
 st.header("Below floor standards and of concern")
@@ -70,7 +84,7 @@ for rule_name in phase(sel.phase).floor_rules:
     try:
         report = data.floor(rule_name, sel.year)
     except BenchmarkingError as exc:
-        st.info(f"{rule.label}: {exc}")
+        st.info(f"{rule.label}: {plain(exc)}")
         continue
     below = report[report["urn"].isin(la_urns) & report["below_floor"].fillna(False).astype(bool)]
     st.subheader(rule.label)
@@ -81,14 +95,18 @@ for rule_name in phase(sel.phase).floor_rules:
 of_concern = data.concern(sel.year)
 of_concern = of_concern[of_concern["urn"].isin(la_urns)]
 st.subheader("Schools of concern")
+if sel.year - 1 not in data.summary()["years"]:
+    st.info(f"Concern about value added needs two years in a row, and the store has no {sel.year - 1}: only schools "
+            "below a floor standard are listed.")
 table(anon.frame(of_concern)[["name", "reason"]].rename(columns={"name": "School", "reason": "Why"}) if not of_concern.empty else of_concern,
       f"concern-{la_code}-{sel.year}.csv", sel.projector, "No school of this LA is of concern this year.")
 
 st.header("Against the most similar LAs")
 neighbours = data.similar_las(sel.year, sel.phase, measure, la_code)
 table(pd.DataFrame({"LA": neighbours["la_name"], "Schools": neighbours["schools"],
-                    "Mean score (pupil-weighted)": neighbours["mean_va"].round(2),
-                    "% disadvantaged": neighbours["pct_disadvantaged"].round(1), "% EAL": neighbours["pct_eal"].round(1),
-                    "Prior attainment": neighbours["prior_attainment"].round(1),
-                    "Distance": neighbours["distance"].round(2)}) if not neighbours.empty else neighbours,
+                    "Mean score (pupil-weighted)": [fmt(v, digits, sign=True) for v in neighbours["mean_va"]],
+                    "% disadvantaged": [fmt(v, 1) for v in neighbours["pct_disadvantaged"]],
+                    "% EAL": [fmt(v, 1) for v in neighbours["pct_eal"]],
+                    "Prior attainment": [fmt(v, 1) for v in neighbours["prior_attainment"]],
+                    "Distance": [fmt(v, 2) for v in neighbours["distance"]]}) if not neighbours.empty else neighbours,
       f"similar-las-{la_code}.csv", sel.projector, "No LA averages to compare.")

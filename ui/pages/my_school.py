@@ -2,59 +2,85 @@
 import pandas as pd
 import streamlit as st
 
-from benchmarking.errors import BenchmarkingError
-from benchmarking.school_view import headline_results, school_trend
-from benchmarking.phases import phase
-from benchmarking.measures import MEASURES_BY_CODE
-from benchmarking.value_added import BAND_LABELS
 from benchmarking import charts
+from benchmarking.errors import BenchmarkingError
+from benchmarking.measures import MEASURES_BY_CODE
+from benchmarking.phases import phase
+from benchmarking.school_view import headline_results, missing_reason, school_trend, school_year_results, value_added_sentence
+from benchmarking.similarity import FEATURE_LABELS
+from benchmarking.value_added import BAND_LABELS, relative_to_group
 from ui import data
-from ui.format import ci_text, fmt
-from ui.navigation import page_file
-from ui.selection import anonymiser, school_selection
+from ui.format import ci_text, fmt, plain
+from ui.selection import anonymiser, open_school, school_selection, scroll_to_top
 from ui.widgets import chart, figure, table
 
 sel = school_selection()
-anon = anonymiser(sel.urn, sel.anonymise)
-st.title(sel.name)
-st.caption(f"{sel.la_name} · {sel.phase} · {sel.year}. Compared with the {phase(sel.phase).default_k} most similar schools "
+anon = anonymiser(sel)
+p = phase(sel.phase)
+scroll_to_top()
+st.title(plain(sel.name))
+st.caption(f"{plain(sel.la_name)} · {sel.phase} · {sel.year}. Compared with the {p.default_k} most similar schools "
            "from every LA in the store.")
 
 try:
-    group = data.similarity_index(sel.year, sel.phase).neighbours(sel.urn, phase(sel.phase).default_k)
+    group = data.similarity_index(sel.year, sel.phase).neighbours(sel.urn, p.default_k)
     club = group.neighbours["urn"].astype(int).tolist()
 except BenchmarkingError as exc:  # the school's own figures still stand without a group to compare with
     group, club = None, []
-    st.warning(f"No similar schools to compare with: {exc}")
+    st.warning(f"No similar schools to compare with: {plain(exc)}")
+
+va = data.va_table(sel.year, sel.phase)
+mine = va[va["urn"] == sel.urn].set_index("measure")
+main = p.main_value_added
+if main in mine.index and pd.notna(mine.loc[main, "va"]):
+    own = mine.loc[main]
+    members = va[(va["measure"] == main) & va["urn"].isin(club)]
+    scored = pd.concat([members, va[(va["measure"] == main) & (va["urn"] == sel.urn)]]).dropna(subset=["va"])
+    rank = int((scored["va"] > own["va"]).sum()) + 1 if club else None
+    relative = relative_to_group(own["va"], own["ci_low"], own["ci_high"], members) if club else None
+    spec = MEASURES_BY_CODE[main]
+    st.subheader(value_added_sentence(spec.label, spec.digits, own["va"], own["ci_low"], own["ci_high"], rank,
+                                      len(scored), relative))
+elif main in mine.index:
+    st.subheader(f"{MEASURES_BY_CODE[main].label}: suppressed, as only {int(mine.loc[main, 'n'])} pupils are in the measure "
+                 "(figures for 5 or fewer pupils are not shown).")
+else:
+    st.subheader(f"No {MEASURES_BY_CODE[main].label} for this school in {sel.year}.")
 
 st.header("Value added")
-va = data.va_table(sel.year, sel.phase)
-mine = va[va["urn"] == sel.urn]
 if mine.empty:
-    st.info("No value added for this school this year (no cohort, or suppressed).")
+    st.info("No value added for this school this year (no cohort in the measure).")
 else:
     cols = st.columns(len(mine))
-    for col, row in zip(cols, mine.itertuples()):
-        col.metric(MEASURES_BY_CODE[row.measure].label, fmt(row.va, sign=True),
+    for col, (measure, row) in zip(cols, mine.iterrows()):
+        spec = MEASURES_BY_CODE[measure]
+        col.metric(spec.label, fmt(row["va"], spec.digits, sign=True),
                    help="The school's score against pupils with the same prior attainment nationally")
-        if pd.isna(row.va):
-            col.markdown(f"Suppressed: only {int(row.n)} pupils (figures for 5 or fewer are not shown).")
+        if pd.isna(row["va"]):
+            col.markdown(f"Suppressed: only {int(row['n'])} pupils (figures for 5 or fewer are not shown).")
         else:
-            col.markdown(f"95% CI **{ci_text(row.ci_low, row.ci_high)}** · {int(row.n)} pupils · "
-                         f"**{BAND_LABELS.get(row.band, 'no band')}**")
+            col.markdown(f"95% CI **{ci_text(row['ci_low'], row['ci_high'], spec.digits)}** · {int(row['n'])} pupils · "
+                         f"**{BAND_LABELS.get(row['band'], 'no band')}**")
 
 st.header("Headline results")
-results = headline_results(data.year_results(sel.year), sel.urn, club, sel.phase)
-shown = pd.DataFrame({
-    "Measure": results["label"],
-    "Value": [fmt(v, 2 if abs(v) < 5 else 1) if pd.notna(v) else f"missing ({r})" for v, r in zip(results["value"], results["reason"])],
-    "95% CI": [ci_text(lo, hi) for lo, hi in zip(results["ci_low"], results["ci_high"])],
-    "Pupils": results["n"].astype("Int64"),
-    "Rank in club": [f"{r} of {n}" if pd.notna(r) else "–" for r, n in zip(results["club_rank"], results["club_size"])],
-    "Club median": results["club_median"].round(2),
-    "National percentile": results["national_percentile"].round(0),
-}) if not results.empty else results
-table(shown, f"headline-{sel.urn}-{sel.year}.csv", sel.projector, "No headline results for this school this year.")
+own_results = school_year_results(data.store(), sel.urn, sel.year)
+mainstream = bool(data.school_names().set_index("urn").loc[sel.urn, "mainstream"])
+results = headline_results(own_results, data.year_results(sel.year), sel.urn, club, sel.phase, mainstream)
+if not mainstream:
+    st.caption("A special school is not ranked against mainstream schools nationally.")
+if results.empty:
+    st.info("No headline results for this school this year.")
+else:
+    table(pd.DataFrame({
+        "Measure": results["label"],
+        "Value": [fmt(v, d) if pd.notna(v) else missing_reason(r) for v, r, d in
+                  zip(results["value"], results["reason"], results["digits"])],
+        "95% CI": [ci_text(lo, hi, d) for lo, hi, d in zip(results["ci_low"], results["ci_high"], results["digits"])],
+        "Pupils": [fmt(n, 0) for n in results["n"]],
+        "Rank in club": [f"{int(r)} of {n}" if pd.notna(r) else "–" for r, n in zip(results["club_rank"], results["club_size"])],
+        "Club median": [fmt(v, d) for v, d in zip(results["club_median"], results["digits"])],
+        "National percentile": [fmt(v, 0) for v in results["national_percentile"]],
+    }), f"headline-{sel.urn}-{sel.year}.csv", sel.projector)
 
 left, right = st.columns(2)
 with left:
@@ -63,35 +89,44 @@ with left:
         st.info("No club: the school cannot be matched with similar schools this year.")
     else:
         comparison = group.comparison()
-        table(pd.DataFrame({"Feature": comparison["label"], "This school": comparison["school"].round(1),
-                            "Club median": comparison["group_median"].round(1)}),
+        table(pd.DataFrame({"Feature": comparison["label"], "This school": [fmt(v, 1) for v in comparison["school"]],
+                            "Club median": [fmt(v, 1) for v in comparison["group_median"]]}),
               f"context-{sel.urn}-{sel.year}.csv", sel.projector)
         if group.matched_without:
-            st.warning("Matched without: " + ", ".join(group.matched_without) + " (missing for this school).")
+            st.warning("Matched without " + ", ".join(FEATURE_LABELS[f].lower() for f in group.matched_without)
+                       + " (missing for this school).")
 with right:
-    st.header("Trend")
-    measure = phase(sel.phase).main_value_added
-    trend = school_trend(data.store(), sel.urn, measure)
-    if trend["va"].notna().sum() == 0:
-        st.info("No value added in any year for this school.")
+    spec = MEASURES_BY_CODE[main]
+    st.header(f"Trend: {spec.label}")
+    trend = school_trend(data.store(), sel.urn, main)
+    shown = trend[trend["va"].notna()]
+    if shown.empty:
+        st.info(f"No {spec.label} in any year for this school.")
+    elif len(shown) == 1:
+        only = shown.iloc[0]
+        st.markdown(f"Only one year so far: {int(only['year'])}, {fmt(only['va'], spec.digits, sign=True)} "
+                    f"(95% CI {ci_text(only['ci_low'], only['ci_high'], spec.digits)}).")
     else:
-        chart(figure(("trend", sel.urn, measure, sel.projector),
-                     lambda: charts.trend(trend, f"{MEASURES_BY_CODE[measure].label} over the years", sel.theme), False),
-              "trend")
-        missing = trend[trend["va"].isna()]
-        if len(missing):
-            st.caption("Missing years: " + ", ".join(f"{y} ({r})" for y, r in zip(missing["year"], missing["reason"])))
+        chart(figure(("trend", sel.urn, main, sel.projector),
+                     lambda: charts.trend(trend, f"{spec.label} over the years", sel.theme), False), "trend")
+    missing = trend[trend["va"].isna()]
+    if len(missing) and len(shown):
+        st.caption("Years without a score: " + "; ".join(f"{int(y)}, {missing_reason(r).rstrip('.').lower()}"
+                                                        for y, r in zip(missing["year"], missing["reason"])) + ".")
 
 st.header("Similar schools that do better")
-st.caption("Similar schools whose value added is significantly higher than this school's: candidates for school-to-school support.")
-better = data.partners(sel.urn, sel.year, sel.phase, phase(sel.phase).default_k) if group is not None else pd.DataFrame()
+spec = MEASURES_BY_CODE[main]
+st.caption(f"Similar schools whose {spec.label} is significantly higher than this school's: candidates for "
+           "school-to-school support.")
+better = data.partners(sel.urn, sel.year, sel.phase, p.default_k) if group is not None else pd.DataFrame()
 if better.empty:
     st.info("No similar school has significantly higher value added this year.")
 else:
-    better = anon.frame(better)
-    for row in better.head(8).itertuples():
-        label = f"{row.name} ({row.la_name}): {fmt(row.value, sign=True)}, difference {fmt(row.difference, sign=True)}"
+    shown = anon.frame(anon.coarsen(better))
+    for row, partner in zip(shown.head(8).itertuples(), better.head(8)["urn"]):
+        label = (f"{row.name} ({row.la_name}): {fmt(row.value, spec.digits, sign=True)}, "
+                 f"difference {fmt(row.difference, spec.digits, sign=True)}")
         if sel.anonymise:
-            st.markdown(f"- {label}")
+            st.markdown(f"- {plain(label)}")
         else:
-            st.page_link(page_file("my_school"), label=label, query_params={"urn": str(row.urn), "year": str(sel.year)})
+            st.button(plain(label), key=f"partner_{partner}", on_click=open_school, args=(int(partner), sel.year))

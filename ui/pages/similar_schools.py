@@ -9,13 +9,18 @@ from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.phases import K_RANGE, phase
 from benchmarking.similarity import DEFAULT_WEIGHTS, FEATURE_LABELS, FEATURES, stability
 from benchmarking.writer import writing
+from benchmarking.school_view import neighbours_with_results
+from benchmarking.value_added import BAND_LABELS
 from ui import data
+from ui.access import viewer
+from ui.format import ci_text, fmt, plain
+from ui.navigation import page_file
 from ui.selection import anonymiser, school_selection
 from ui.widgets import chart, figure, table
 
 sel = school_selection()
-anon = anonymiser(sel.urn, sel.anonymise)
-st.title(f"Schools like {sel.name}")
+anon = anonymiser(sel)
+st.title(f"Schools like {plain(sel.name)}")
 st.caption("Nearest neighbours on intake and context, from every LA in the store. Change the settings and the group recomputes at once.")
 
 with st.expander("Settings: group size, weights and LAs", expanded=False):
@@ -43,22 +48,39 @@ if group.matched_without:
                + ": it was matched on the other features.")
 
 members = group.neighbours
-shares = pd.DataFrame(list(members["contributions"])).reindex(columns=group.features).fillna(0) * 100
-shown = anon.frame(members[["urn", "name", "la_name", "rank", "distance"]].copy())
-shown["distance"] = shown["distance"].round(2)
+p = phase(sel.phase)
+attainment = p.headline[0] if p.headline[0] != p.main_value_added else None
+va = data.va_table(sel.year, sel.phase)
+rows = neighbours_with_results(group, va, data.year_results(sel.year), p.main_value_added, attainment)
+named = anon.frame(anon.coarsen(rows))
+digits = MEASURES_BY_CODE[p.main_value_added].digits
+shown = pd.DataFrame({"Rank": named["rank"], "School": named["name"], "LA": named["la_name"],
+                      "Distance": [fmt(d, 2) for d in named["distance"]],
+                      MEASURES_BY_CODE[p.main_value_added].label: [fmt(v, digits, sign=True) for v in named["va"]],
+                      "95% CI": [ci_text(a, b, digits) for a, b in zip(named["ci_low"], named["ci_high"])],
+                      "Band": named["band"].map(BAND_LABELS).fillna("–")})
+if attainment:
+    shown[MEASURES_BY_CODE[attainment].label] = [fmt(v, MEASURES_BY_CODE[attainment].digits) for v in named["attainment"]]
 for f in group.features:
-    shown[f"{FEATURE_LABELS[f]} (% of distance)"] = shares[f].round(0).to_numpy()
-shown = shown.rename(columns={"urn": "URN", "name": "School", "la_name": "LA", "rank": "Rank", "distance": "Distance"})
+    shown[f"{FEATURE_LABELS[f]} (% of distance)"] = [fmt(v, 0) for v in named[f"share_{f}"]]
 
 left, right = st.columns([3, 2])
 with left:
     st.header(f"The group of {len(members)}")
-    table(shown, f"similar-{sel.urn}-{sel.year}.csv", sel.projector)
+    if not sel.anonymise:
+        st.caption("Pick a row to open that school.")
+    event = table(shown, f"similar-{sel.urn}-{sel.year}.csv", sel.projector, key="group",
+                  on_select=not sel.anonymise and not sel.projector)
+    picked = event.selection.rows if event is not None else []
+    if picked:
+        st.switch_page(page_file("my_school"), query_params={"urn": str(int(rows["urn"].iloc[picked[0]])),
+                                                             "year": str(sel.year)})
 with right:
     st.header("Why they are alike")
     comparison = group.comparison()
-    table(pd.DataFrame({"Feature": comparison["label"], "This school": comparison["school"].round(1),
-                        "Group median": comparison["group_median"].round(1)}), f"similar-why-{sel.urn}.csv", sel.projector)
+    table(pd.DataFrame({"Feature": comparison["label"], "This school": [fmt(v, 1) for v in comparison["school"]],
+                        "Group median": [fmt(v, 1) for v in comparison["group_median"]]}),
+          f"similar-why-{sel.urn}.csv", sel.projector)
     earlier = [y for y in sel.years if y < sel.year]
     if earlier:
         try:
@@ -66,18 +88,17 @@ with right:
             st.metric(f"Also in the {earlier[-1]} group", f"{stability(group, last):.0%}",
                       help="Share of this year's group that was also in last year's group, with the same settings")
         except BenchmarkingError as exc:
-            st.info(f"No group for {earlier[-1]}: {exc}")
+            st.info(f"No group for {earlier[-1]}: {plain(exc)}")
     else:
         st.info("No earlier year in the store to compare the group with.")
 
 st.header("Context against outcome")
 feature = st.selectbox("Context", FEATURES, format_func=FEATURE_LABELS.get, index=1)
-measure = phase(sel.phase).main_value_added
-va = data.va_table(sel.year, sel.phase)
+measure = p.main_value_added
 points = index.frame[["urn", "name", feature]].merge(va[va["measure"] == measure][["urn", "va"]], on="urn")
 points["in_group"] = points["urn"].isin(members["urn"])
 points["is_host"] = points["urn"] == sel.urn
-points = anon.frame(points, lettered=members["urn"])  # letters for the group only; the rest of the pool unnamed
+points = anon.frame(anon.coarsen(points, context_columns=[feature]), lettered=members["urn"])  # group lettered
 if points[[feature, "va"]].dropna().empty:
     st.info(f"The store has no {FEATURE_LABELS[feature].lower()} with {MEASURES_BY_CODE[measure].label} for these schools.")
 else:
@@ -88,14 +109,20 @@ else:
         f"{FEATURE_LABELS[feature]} against {MEASURES_BY_CODE[measure].label}", sel.theme), sel.anonymise), "context")
 
 st.header("Save as a club")
-with st.form("save_club"):
-    name = st.text_input("Club name", value=f"{sel.name} and similar schools {sel.year}")
-    if st.form_submit_button("Save club"):
+me = viewer()
+if not (me.may_manage or me.role == "demo"):
+    st.info("An admin saves clubs; ask yours to save this group as a club for your meetings.")
+else:
+    with st.form("save_club"):
+        default = f"{sel.name} and similar schools {sel.year}" if not sel.anonymise else f"Club of {sel.year}"
+        name = st.text_input("Club name", value=default)
+        saved = st.form_submit_button("Save club")
+    if saved:
         try:
             with writing(data.store().path, wait=60) as store:
                 save_club(store, name, sel.phase, sel.year, "neighbours",
                           {"host": sel.urn, "k": k, "weights": weights, "las": sorted(las) if las else None,
                            "max_own_la": max_own}, [sel.urn] + members["urn"].astype(int).tolist())
-            st.success(f"Saved {name!r} with {len(members) + 1} schools. Open it on the Club meeting page.")
+            st.success(f"Saved “{plain(name.strip())}” with {len(members) + 1} schools. Open it on the Club meeting page.")
         except BenchmarkingError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))

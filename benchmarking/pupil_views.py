@@ -1,0 +1,71 @@
+"""Everything worked out from one school's pupils, for one viewer: the pupils themselves (charts and
+tables), the school's pupil groups and each pupil's targets. Each function takes the viewer and gives
+nothing outside the viewer's scope (`access.Viewer`), and nothing for 5 or fewer pupils.
+
+The national figures every school is set against (estimates, national groups) come from all pupils; they
+never leave this module as pupil rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .access import NotAllowed, Viewer
+from .errors import BenchmarkingError
+from .store import Store
+from .va_report import PupilValueAdded, group_comparison
+from .value_added import MIN_PUPILS
+
+
+class Suppressed(BenchmarkingError):
+    """Too few pupils to show anything pupil by pupil."""
+
+
+@dataclass(frozen=True)
+class School:
+    urn: int
+    name: str
+    la_code: int | None
+
+
+def school(store: Store, urn: int) -> School:
+    found = store.query_file("school_label", [urn])
+    if found.empty:
+        raise BenchmarkingError(f"URN {urn} is not in the store.")
+    row = found.iloc[0]
+    return School(int(urn), row["name"], None if pd.isna(row["la_code"]) else int(row["la_code"]))
+
+
+def _allowed_rows(viewer: Viewer, place: School, va: PupilValueAdded) -> pd.DataFrame:
+    viewer.require_pupils(place.urn, place.la_code, place.name)
+    rows = va.for_school(place.urn)
+    if 0 < len(rows) < MIN_PUPILS:
+        raise Suppressed(f"{place.name} has {len(rows)} pupils in this measure: pupil-level figures for 5 or fewer "
+                         "pupils are not shown.")
+    return rows
+
+
+def pupils_of_school(viewer: Viewer, place: School, va: PupilValueAdded) -> pd.DataFrame:
+    """The school's pupils with their expected and actual results and scores (empty when the store has
+    none). NotAllowed outside the viewer's scope; Suppressed for 5 or fewer pupils."""
+    return _allowed_rows(viewer, place, va)
+
+
+def pupil_groups_of_school(viewer: Viewer, place: School, va: PupilValueAdded, club: list[int],
+                           national: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The school's pupil groups beside the same groups nationally and in its club (groups under 6 pupils
+    suppressed). The club's figures are group averages over many schools, never a member's pupils."""
+    if _allowed_rows(viewer, place, va).empty:
+        return pd.DataFrame()
+    return group_comparison(va, place.urn, club, national)
+
+
+def pupil_targets(viewer: Viewer, place: School, scores: pd.DataFrame, per_pupil: pd.DataFrame) -> pd.DataFrame:
+    """Each pupil's targets, for a viewer who may see them: nothing for 5 or fewer pupils."""
+    if not viewer.may_see_pupils(place.urn, place.la_code):
+        raise NotAllowed(viewer.why_not_pupils(place.name))
+    if len(scores) < MIN_PUPILS:
+        raise Suppressed(f"{place.name} has {len(scores)} pupils in this measure: pupil-level targets for 5 or fewer "
+                         "pupils are not shown.")
+    return pd.concat([scores[["pupil_id", "expected", "actual"]].reset_index(drop=True), per_pupil], axis=1)

@@ -1,0 +1,2 @@
+-- Remove a user. Parameter: email.
+DELETE FROM users WHERE email = $1 RETURNING email;

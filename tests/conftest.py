@@ -161,3 +161,87 @@ def value_fingerprint(value) -> tuple:
     if hasattr(value, "__dict__"):
         return (type(value).__name__, value_fingerprint(vars(value)))
     return ("value", repr(value))
+
+
+# -- real browsers ---------------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, what: str) -> None:
+    """Until `url` answers, or fail with what the process printed."""
+    import time
+    import urllib.request
+
+    for _ in range(240):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.25)
+    process.kill()
+    pytest.fail(f"{what} did not start: " + (process.stdout.read().decode()[-2000:] if process.stdout else ""))
+
+
+class Dashboard:
+    """`streamlit run dashboard.py` on a free port, serving one store (with sign-in when `secrets` is given)."""
+
+    def __init__(self, db: Path, secrets: Path | None = None, port: int | None = None, host: str = "127.0.0.1"):
+        if not Path(CHROMIUM).exists():
+            pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+        pytest.importorskip("playwright")
+        self.port = port or free_port()
+        args = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(self.port),
+                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+        if secrets:
+            args += ["--secrets.files", str(secrets)]
+        self.process = subprocess.Popen(args, cwd=ROOT, env={**os.environ, "BENCHMARKING_DB": str(db)},
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.url = f"http://{host}:{self.port}"
+        wait_until_up(f"http://127.0.0.1:{self.port}/_stcore/health", self.process, "streamlit")
+
+    def stop(self) -> str:
+        """Stop the server; what it printed (its log)."""
+        self.process.terminate()
+        try:
+            out, _ = self.process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            out, _ = self.process.communicate()
+        return (out or b"").decode(errors="replace")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    pytest.importorskip("playwright")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def wait_for_app(page) -> None:
+    """Until the script has finished running and the page has content. Streamlit shows its running
+    indicator only after a moment, so wait that long before waiting for it (and any spinner) to go."""
+    page.wait_for_selector('[data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] h3', timeout=60_000)
+    page.wait_for_timeout(1200)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"], [data-testid=\"stSpinner\"]')",
+                           timeout=120_000)
+    page.wait_for_timeout(400)

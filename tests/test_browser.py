@@ -3,28 +3,16 @@ Debian's Chromium. Every page, in normal and projector mode, with no error on sc
 screenshots are saved in tests/screenshots/ (or $SCREENSHOT_DIR)."""
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli, table_fingerprints
+from tests.conftest import ROOT, Dashboard, run_cli, table_fingerprints, wait_for_app
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = [("My school", "my_school"), ("Similar schools", "similar_schools"), ("Value added", "value_added"),
          ("LA overview", "la_overview"), ("Club meeting", "club_meeting"), ("Data", "data"), ("Methodology", "methodology")]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -45,50 +33,9 @@ def server_db(small_demo_path, tmp_path_factory) -> dict:
 
 @pytest.fixture(scope="module")
 def server(server_db):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
-    pytest.importorskip("playwright")
-    db = server_db["path"]
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "BENCHMARKING_DB": str(db)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not start: " + process.stdout.read().decode()[-2000:])
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield chromium
-        chromium.close()
-
-
-def wait_for_app(page) -> None:
-    """Until the script has finished running and the page has content. Streamlit shows its running
-    indicator only after a moment, so wait that long before waiting for it (and any spinner) to go."""
-    page.wait_for_selector('[data-testid="stMain"] h1, [data-testid="stMain"] h2', timeout=60_000)
-    page.wait_for_timeout(1500)
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"], [data-testid=\"stSpinner\"]')",
-                           timeout=120_000)
-    page.wait_for_timeout(500)
+    dashboard = Dashboard(server_db["path"])
+    yield dashboard.url
+    dashboard.stop()
 
 
 @pytest.mark.parametrize("projector", [False, True], ids=["normal", "projector"])

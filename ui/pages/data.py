@@ -110,4 +110,7 @@ if has_store:
 if has_store and (me.may_manage or me.role == "demo"):
     st.header("Audit log")
     st.caption("Who viewed or downloaded which school's pupil-level data, and when (also `python -m benchmarking audit`).")
-    table(audit.entries(data.store().path), "audit-log.csv", projector, "Nobody has viewed pupil-level data yet.")
+    if sel is not None and sel.anonymise:
+        st.info("Hidden while anonymised mode is on: the log names schools.")
+    else:
+        table(audit.entries(data.store().path), "audit-log.csv", projector, "Nobody has viewed pupil-level data yet.")

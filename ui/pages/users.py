@@ -7,16 +7,21 @@ from benchmarking.users import add_user, list_users, remove_user
 from benchmarking.writer import writing
 from ui import data
 from ui.access import viewer
+from ui.selection import selection
 from ui.errors import show_problem
 from ui.widgets import table
 
 me = viewer()
+sel = selection()
 if not (me.may_manage or me.role == "demo"):
     raise NotAllowed("Only an admin manages users.")
 st.title("Users")
 st.caption("Who may sign in, and what they see. Published school-level figures are open to every signed-in user; "
            "pupil-level data only to a school's own users (their schools), advisers (their LAs) and admins.")
 users = list_users(data.store())
+if sel is not None and sel.anonymise:
+    st.info("The list of users is hidden while anonymised mode is on: it names schools.")
+    st.stop()
 table(pd.DataFrame({"Email": users["email"], "Role": users["role"],
                     "Schools (URN)": users["urns"].map(lambda v: ", ".join(map(str, v))),
                     "LAs": users["la_codes"].map(lambda v: ", ".join(map(str, v))),

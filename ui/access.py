@@ -32,7 +32,8 @@ def current_viewer() -> Viewer:
         return Viewer.demo(imported_pupils=data.imported_pupils_present())
     if not st.user.is_logged_in:
         sign_in_page()
-    return data.viewer_for_email(st.user.get("email"))
+    # Microsoft Entra ID gives the sign-in name as preferred_username where the email claim is not set up.
+    return data.viewer_for_email(st.user.get("email") or st.user.get("preferred_username"))
 
 
 def viewer() -> Viewer:

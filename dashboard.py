@@ -8,7 +8,9 @@ from ui.navigation import pages_for
 from ui.selection import sidebar
 from ui.watch import watch_store
 
-st.set_page_config(page_title="School Benchmarking Club", layout="wide")
+# A projector link opens with the sidebar collapsed: the slides have the whole screen.
+st.set_page_config(page_title="School Benchmarking Club", layout="wide",
+                   initial_sidebar_state="collapsed" if st.query_params.get("projector") == "1" else "auto")
 
 
 @guarded

@@ -49,6 +49,10 @@ def test_every_page_opens_without_an_error_in_a_real_browser(server, browser, pr
         page.get_by_text("Projector mode").click()
         wait_for_app(page)
     for title, slug in PAGES:
+        expand = page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button')
+        if expand.count() and expand.first.is_visible():  # projector mode collapses the sidebar for the slides
+            expand.first.click()
+            page.wait_for_timeout(500)
         page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
         page.wait_for_url(f"**/{slug}**" if slug != "my_school" else "**", timeout=30_000)
         wait_for_app(page)
@@ -88,6 +92,90 @@ def test_a_bad_upload_gets_a_validation_report_and_changes_nothing(server, brows
     assert errors.count() == 0, errors.first.inner_text()[:800]
     page.close()
     assert table_fingerprints(server_db["path"]) == before
+
+
+def test_clicking_a_school_on_expected_against_actual_opens_it(server, browser, server_db):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{server}/value_added?urn={server_db['secondary']}&year=2024")
+    wait_for_app(page)
+    chart = page.locator('[data-testid="stPlotlyChart"]').nth(1)  # the club's dots, then expected against actual
+    chart.scroll_into_view_if_needed()
+    points = chart.locator("g.trace.scatter").nth(1).locator("path.point")
+    assert points.count() >= 5
+    points.first.click(force=True)
+    page.wait_for_function(f"!location.search.includes('urn={server_db['secondary']}')", timeout=30_000)
+    wait_for_app(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    assert f"urn={server_db['secondary']}" not in page.url and "urn=" in page.url
+    assert "Headline results" in page.inner_text("body")
+    page.close()
+
+
+def test_a_partner_opens_at_the_top_of_its_page_and_a_reload_stays_on_it(server, browser, server_db):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    with __import__("benchmarking.store", fromlist=["open_store"]).open_store(server_db["path"]) as store:
+        weakest = int(store.query("SELECT urn FROM results WHERE year = 2024 AND measure = 'ks4_p8' AND value IS NOT NULL "
+                                  "ORDER BY value LIMIT 1")["urn"][0])
+    page.goto(f"{server}/?urn={weakest}&year=2024")
+    wait_for_app(page)
+    partner = page.locator('[data-testid="stMain"] button').filter(has_text="difference").first
+    partner.scroll_into_view_if_needed()
+    partner.click()
+    page.wait_for_function(f"!location.search.includes('urn={weakest}')", timeout=30_000)
+    wait_for_app(page)
+    scrolled = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTop + window.scrollY")
+    assert scrolled < 50
+    opened = page.url
+    page.reload()
+    wait_for_app(page)
+    assert page.url == opened and f"urn={weakest}" not in page.url
+    page.close()
+
+
+def test_the_club_meeting_deck_fits_the_projector_moves_by_keys_and_resumes_after_a_reload(server, browser, server_db):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{server}/club_meeting?urn={server_db['secondary']}&year=2024&projector=1&anonymise=1")
+    wait_for_app(page)
+    heights, titles = [], []
+    for slide in range(1, 9):
+        assert f"slide={slide}" in page.url
+        titles.append(page.locator('[data-testid="stMain"] h3').first.inner_text())
+        heights.append(page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight"))
+        page.screenshot(path=str(ROOT / "tests" / "screenshots" / f"meeting-slide-{slide}.png"))
+        page.keyboard.press("ArrowRight" if slide % 2 else "PageDown")
+        page.wait_for_timeout(800)
+        wait_for_app(page)
+    assert len(set(titles)) == 8 and all(h <= 1080 for h in heights), list(zip(titles, heights))
+    assert "slide=1" in page.url  # round to the first again
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(800)
+    wait_for_app(page)
+    assert "slide=8" in page.url
+    page.reload()
+    wait_for_app(page)
+    assert "slide=8" in page.url and page.locator('[data-testid="stMain"] h3').first.inner_text() == titles[-1]
+    page.close()
+
+
+def test_a_new_servers_first_visitor_by_deep_link_gets_the_whole_app(server_db, browser):
+    dashboard = Dashboard(server_db["path"])  # a server of its own: nobody has opened / on it yet
+    try:
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        page.goto(f"{dashboard.url}/value_added?urn={server_db['secondary']}&year=2024")
+        wait_for_app(page)
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "My school" in nav and "Club meeting" in nav and "common" not in nav.lower()
+        width = page.evaluate("document.querySelector('[data-testid=\"stMainBlockContainer\"]').offsetWidth")
+        assert width > 1200  # the wide layout, which the entry script sets
+        later = browser.new_page(viewport={"width": 1920, "height": 1080})
+        later.goto(f"{dashboard.url}/similar_schools")
+        wait_for_app(later)
+        assert "common" not in later.locator('[data-testid="stSidebarNav"]').inner_text().lower()
+        page.close()
+        later.close()
+    finally:
+        dashboard.stop()
 
 
 def test_an_import_from_the_command_line_while_the_dashboard_serves_lands_and_the_page_shows_it(server, browser, server_db, tmp_path):

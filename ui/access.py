@@ -53,7 +53,10 @@ def account(viewer: Viewer) -> None:
                    "Configure sign-in before importing real pupil data (see the README).")
         if viewer.imported_pupils:
             message += " This store holds imported pupils: they are not shown until sign-in is configured."
-        st.warning(message)
+        if st.query_params.get("projector") == "1":  # in the meeting room, a line, not a banner
+            st.caption(message)
+        else:
+            st.warning(message)
         return
     with st.sidebar:
         st.caption(f"Signed in as {plain(viewer.label)}")

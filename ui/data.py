@@ -190,8 +190,8 @@ def concern(year: int) -> pd.DataFrame:
 # -- similar schools ------------------------------------------------------------------------------
 
 @shared(show_spinner="Loading the pool of schools...", max_entries=16)
-def _index(key: str, year: int, phase: str, weights: tuple) -> SimilarityIndex:
-    return SimilarityIndex(load_features(store(), year, phase), dict(weights))
+def _index(key: str, year: int, phase: str, weights: tuple, mainstream: bool) -> SimilarityIndex:
+    return SimilarityIndex(load_features(store(), year, phase, mainstream), dict(weights))
 
 
 def weights_key(weights: dict | None) -> tuple:
@@ -200,17 +200,18 @@ def weights_key(weights: dict | None) -> tuple:
     return tuple((f, float(weights[f])) for f in FEATURES)
 
 
-def similarity_index(year: int, phase: str, weights: dict | None = None) -> SimilarityIndex:
-    return _index(data_key(), year, phase, weights_key(weights))
+def similarity_index(year: int, phase: str, weights: dict | None = None, mainstream: bool = True) -> SimilarityIndex:
+    """The pool of schools of a phase and year (mainstream, or special schools), ready for similar schools."""
+    return _index(data_key(), year, phase, weights_key(weights), mainstream)
 
 
 @shared(max_entries=SCHOOLS)
-def _partners(key: str, urn: int, year: int, phase: str, k: int) -> pd.DataFrame:
-    return partner_candidates(store(), similarity_index(year, phase).neighbours(urn, k))
+def _partners(key: str, urn: int, year: int, phase: str, k: int, mainstream: bool) -> pd.DataFrame:
+    return partner_candidates(store(), similarity_index(year, phase, mainstream=mainstream).neighbours(urn, k))
 
 
-def partners(urn: int, year: int, phase: str, k: int) -> pd.DataFrame:
-    return _partners(data_key(), urn, year, phase, k)
+def partners(urn: int, year: int, phase: str, k: int, mainstream: bool = True) -> pd.DataFrame:
+    return _partners(data_key(), urn, year, phase, k, mainstream)
 
 
 @shared(show_spinner="Comparing every school with its club...", max_entries=YEARS)

@@ -36,6 +36,7 @@ class Selection:
     years: list[int]
     projector: bool
     anonymise: bool
+    mainstream: bool = True  # special schools are compared with special schools
     hide_las: bool = False
     round_context: bool = False
 
@@ -166,7 +167,7 @@ def sidebar() -> Selection | None:
     return Selection(urn=urn, name=current["name"], la_name=current["la_name"],
                      phase=current["phase"] if current["phase"] in PHASES else "secondary",
                      year=int(year), years=years, projector=projector, anonymise=anonymise,
-                     hide_las=hide_las, round_context=round_context)
+                     mainstream=bool(current["mainstream"]), hide_las=hide_las, round_context=round_context)
 
 
 def selection() -> Selection | None:

@@ -12,7 +12,8 @@ from . import data
 PROJECTOR_CSS = """
 <style>
 html { font-size: 22px; }
-[data-testid="stTable"] td, [data-testid="stTable"] th { font-size: 1.15rem !important; padding: 0.45rem 0.8rem !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem !important; padding-bottom: 1rem !important; }
+[data-testid="stTable"] td, [data-testid="stTable"] th { font-size: 1.1rem !important; padding: 0.3rem 0.8rem !important; }
 </style>
 """
 
@@ -33,8 +34,9 @@ def table(frame: pd.DataFrame, file_name: str, projector: bool = False, empty: s
                              on_select="rerun", selection_mode="single-row")
     else:
         st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
-    st.download_button("Download CSV", csv_bytes(frame), file_name=file_name, mime="text/csv",
-                       key=key or f"download_{file_name}", on_click=on_download or "ignore")
+    if not projector:  # on the projector a table is for showing; downloads are for the desk
+        st.download_button("Download CSV", csv_bytes(frame), file_name=file_name, mime="text/csv",
+                           key=key or f"download_{file_name}", on_click=on_download or "ignore")
     return event
 
 

@@ -9,6 +9,7 @@ import streamlit.components.v1 as components
 
 from benchmarking import charts
 from benchmarking.club_store import club_details
+from benchmarking.errors import BenchmarkingError
 from benchmarking.meeting import meeting_slides
 from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.phases import phase
@@ -47,14 +48,19 @@ stored = data.clubs()
 stored = stored[stored["phase"] == sel.phase]
 anon = anonymiser(sel)
 choices = [None] + stored["name"].tolist()
-choice = st.selectbox("Club", choices, format_func=lambda c: f"This school and its {p.meeting_size - 1} most similar schools"
+where = st.sidebar if sel.projector else st  # in the meeting room the slides have the whole screen
+choice = where.selectbox("Club", choices, format_func=lambda c: f"This school and its {p.meeting_size - 1} most similar schools"
                       if c is None else anon.club(c),
                       help="Clubs are saved on the Similar schools page or formed with `clubs form`")
 if not sel.projector:
     st.caption("Tip: switch on projector mode in the sidebar for the meeting room.")
 
 if choice is None:
-    group = data.similarity_index(sel.year, sel.phase).neighbours(sel.urn, p.meeting_size - 1)
+    try:
+        group = data.similarity_index(sel.year, sel.phase, mainstream=sel.mainstream).neighbours(sel.urn, p.meeting_size - 1)
+    except BenchmarkingError as exc:
+        st.info(f"{plain(exc)} Choose a saved club instead, or another school.")
+        st.stop()
     members, year = [sel.urn] + group.neighbours["urn"].astype(int).tolist(), sel.year
 else:
     info, member_frame = club_details(data.store(), choice)
@@ -78,7 +84,7 @@ def named(frame: pd.DataFrame) -> pd.DataFrame:
 def show(slide) -> None:
     """One slide of the deck."""
     if slide.kind == "glance":
-        context = data.similarity_index(year, sel.phase).frame
+        context = data.similarity_index(year, sel.phase, mainstream=sel.mainstream).frame
         rows = anon.coarsen(context[context["urn"].isin(members)][
             ["urn", "la_name", "pct_disadvantaged", "pct_eal", "pct_sen_support", "pupils_on_roll"]],
             context_columns=["pct_disadvantaged", "pct_eal", "pct_sen_support"])
@@ -122,15 +128,15 @@ def deck() -> None:
     """The slides, one at a time: next and previous rerun this part of the page only."""
     wanted = st.query_params.get("slide", "1")
     step = (int(wanted) - 1 if wanted.isdigit() else 0) % len(slides)
-    back, where, forward = st.columns([1, 4, 1])
+    back, title, forward = st.columns([1, 5, 1], vertical_alignment="center")
     if back.button(PREVIOUS, width="stretch"):
         step = (step - 1) % len(slides)
     if forward.button(NEXT, width="stretch"):
         step = (step + 1) % len(slides)
     if st.query_params.get("slide") != str(step + 1):
         st.query_params["slide"] = str(step + 1)
-    where.markdown(f"**{step + 1} of {len(slides)}**")
-    st.header(plain(slides[step].title))
+    title.markdown(f"### {plain(slides[step].title)} <span style='font-size:0.7em;color:#555'>"
+                   f"&nbsp;·&nbsp;{step + 1} of {len(slides)}</span>", unsafe_allow_html=True)
     show(slides[step])
 
 

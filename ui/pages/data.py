@@ -7,6 +7,7 @@ from benchmarking.importers.dfe import import_uploads
 from benchmarking.importers.parsed import Source
 from benchmarking.importers.problems import FileProblem
 from benchmarking.importers.pupils import TEMPLATE_COLUMNS, import_pupil_source
+from benchmarking.school_view import missing_reason
 from benchmarking.store import default_db_path
 from benchmarking.years import FIRST_YEAR, last_year
 from benchmarking import audit
@@ -34,7 +35,8 @@ if info:
         st.subheader("Schools by phase")
         table(pd.DataFrame(list(info["schools_by_phase"].items()), columns=["Phase", "Schools"]), "phases.csv", projector)
         st.subheader("Suppressed and missing values")
-        table(pd.DataFrame(list(info["missing_by_reason"].items()), columns=["Reason", "Values"]), "missing.csv",
+        table(pd.DataFrame({"Why a value is missing": [missing_reason(r) for r in info["missing_by_reason"]],
+                            "Values": list(info["missing_by_reason"].values())}), "missing.csv",
               projector, "No missing or suppressed values in the store.")
     with right:
         st.subheader("Progress 8 coverage")

@@ -17,7 +17,7 @@ from ui.widgets import chart, figure, table
 
 sel = school_selection()
 anon = anonymiser(sel)
-index = data.similarity_index(sel.year, sel.phase)
+index = data.similarity_index(sel.year, sel.phase, mainstream=sel.mainstream)
 las = index.frame.drop_duplicates("la_code").set_index("la_name")["la_code"].sort_index()
 la_name = st.selectbox("Local authority", las.index.tolist(),
                        index=las.index.tolist().index(sel.la_name) if sel.la_name in las.index else 0)

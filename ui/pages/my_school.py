@@ -23,7 +23,7 @@ st.caption(f"{plain(sel.la_name)} · {sel.phase} · {sel.year}. Compared with th
            "from every LA in the store.")
 
 try:
-    group = data.similarity_index(sel.year, sel.phase).neighbours(sel.urn, p.default_k)
+    group = data.similarity_index(sel.year, sel.phase, mainstream=sel.mainstream).neighbours(sel.urn, p.default_k)
     club = group.neighbours["urn"].astype(int).tolist()
 except BenchmarkingError as exc:  # the school's own figures still stand without a group to compare with
     group, club = None, []
@@ -118,7 +118,7 @@ st.header("Similar schools that do better")
 spec = MEASURES_BY_CODE[main]
 st.caption(f"Similar schools whose {spec.label} is significantly higher than this school's: candidates for "
            "school-to-school support.")
-better = data.partners(sel.urn, sel.year, sel.phase, p.default_k) if group is not None else pd.DataFrame()
+better = data.partners(sel.urn, sel.year, sel.phase, p.default_k, sel.mainstream) if group is not None else pd.DataFrame()
 if better.empty:
     st.info("No similar school has significantly higher value added this year.")
 else:

@@ -32,7 +32,7 @@ with st.expander("Settings: group size, weights and LAs", expanded=False):
         st.error("At least one weight must be above zero.")
         st.stop()
     la_choice = st.radio("Where from", ["All LAs", "Only chosen LAs", "At most N from our own LA"], horizontal=True)
-    index = data.similarity_index(sel.year, sel.phase, weights)
+    index = data.similarity_index(sel.year, sel.phase, weights, sel.mainstream)
     las, max_own = None, None
     if la_choice == "Only chosen LAs":
         la_names = index.frame.drop_duplicates("la_code").set_index("la_name")["la_code"].sort_index()
@@ -41,8 +41,12 @@ with st.expander("Settings: group size, weights and LAs", expanded=False):
     elif la_choice == "At most N from our own LA":
         max_own = st.number_input("Most from our own LA", 0, 60, 3)
 
-index = data.similarity_index(sel.year, sel.phase, weights)
-group = index.neighbours(sel.urn, k, las=las, max_own_la=max_own)
+index = data.similarity_index(sel.year, sel.phase, weights, sel.mainstream)
+try:
+    group = index.neighbours(sel.urn, k, las=las, max_own_la=max_own)
+except BenchmarkingError as exc:  # a school that cannot be placed among others: say why, and where its figures are
+    st.info(f"{plain(exc)} Its own figures are on My school and Value added.")
+    st.stop()
 if group.matched_without:
     st.warning("This school has no " + ", ".join(FEATURE_LABELS[f] for f in group.matched_without)
                + ": it was matched on the other features.")
@@ -84,7 +88,7 @@ with right:
     earlier = [y for y in sel.years if y < sel.year]
     if earlier:
         try:
-            last = data.similarity_index(earlier[-1], sel.phase, weights).neighbours(sel.urn, k, las=las, max_own_la=max_own)
+            last = data.similarity_index(earlier[-1], sel.phase, weights, sel.mainstream).neighbours(sel.urn, k, las=las, max_own_la=max_own)
             st.metric(f"Also in the {earlier[-1]} group", f"{stability(group, last):.0%}",
                       help="Share of this year's group that was also in last year's group, with the same settings")
         except BenchmarkingError as exc:

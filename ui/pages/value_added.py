@@ -32,7 +32,7 @@ official = data.va_table(sel.year, sel.phase)
 contextual = data.va_table(sel.year, sel.phase, "contextual")
 official, contextual = official[official["measure"] == measure], contextual[contextual["measure"] == measure]
 try:
-    club = data.similarity_index(sel.year, sel.phase).neighbours(sel.urn, phase(sel.phase).default_k).neighbours["urn"]
+    club = data.similarity_index(sel.year, sel.phase, mainstream=sel.mainstream).neighbours(sel.urn, phase(sel.phase).default_k).neighbours["urn"]
     club = club.astype(int).tolist()
 except BenchmarkingError as exc:  # the school's own value added stands without a club
     club = []

@@ -1,0 +1,59 @@
+"""Every page for every kind of school on the real 2018-19 England files: mainstream, special, suppressed,
+low coverage, without results and closed. Each page renders whole, with no error, and in plain English."""
+import re
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from benchmarking.measures import MEASURES
+from tests.conftest import ROOT
+
+KINDS = {  # real URNs of the 2018-19 England files, each a kind of school
+    "mainstream": 100053,  # Acland Burghley School: Progress 8 -0.08
+    "special": 100092,  # a special school with Progress 8
+    "suppressed": 138269,  # Progress 8 SUPP: too few pupils to publish
+    "low coverage": 101564,  # Progress 8 LOWCOV
+    "closed": 100192,  # closed since, with results
+    "no results": 100003,  # an independent school: NA throughout
+}
+PAGES = ["ui/pages/my_school.py", "ui/pages/similar_schools.py", "ui/pages/value_added.py", "ui/pages/la_overview.py",
+         "ui/pages/club_meeting.py", "ui/pages/data.py", "ui/pages/methodology.py"]
+# What a head should never read: Python's and pandas' words for nothing, a negative zero, raw codes.
+# (The pupil file template's column names, on the Data page, are what a user must type: they are not codes.)
+UNREADABLE = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|\bNaT\b|(?<![\d.])[-\u2212]0(?:\.0+)?(?![\d.])|"
+                        r"\b(?:LOWCOV|SUPP|BLANK|NOT_PUBLISHED)\b|\b(?:" + "|".join(m.code for m in MEASURES) + r")\b")
+
+
+@pytest.fixture(scope="module")
+def real_app_db(real_england_db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("kinds") / "england.duckdb"
+    shutil.copy(real_england_db, path)
+    return path
+
+
+def readable_text(at) -> str:
+    """What a visitor reads: titles, headers, text, metrics, tables (charts excepted: their data is numbers)."""
+    parts = [e.value for e in at.title] + [e.value for e in at.header] + [e.value for e in at.subheader]
+    parts += [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.value for e in at.info]
+    parts += [e.value for e in at.warning] + [f"{m.label} {m.value}" for m in at.metric]
+    parts += [e.value.to_csv(index=False) for e in at.dataframe] + [str(e.value) for e in at.table]
+    return "\n".join(map(str, parts))
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_for_every_kind_of_school_in_plain_english(real_app_db, monkeypatch, kind, page):
+    monkeypatch.setenv("BENCHMARKING_DB", str(real_app_db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params["urn"], at.query_params["year"] = str(KINDS[kind]), "2019"
+    at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    text = readable_text(at)
+    found = [text[max(0, m.start() - 40):m.end() + 20] for m in UNREADABLE.finditer(text)]
+    assert found == [], (kind, page, found[:5])
+    if kind == "no results":
+        assert any("has no results in the store" in w.value for w in at.warning)
+    elif page == "ui/pages/my_school.py":
+        assert any("Headline results" == h.value for h in at.header)

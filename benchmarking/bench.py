@@ -84,7 +84,8 @@ def _build_in_child(db: Path, scale: str) -> tuple[float, float]:
 
 
 def run_bench(scale: str = "national", reuse: Path | None = None, repeats: int = 3,
-              progress: Callable[[str], None] = lambda message: None) -> list[Figure]:
+              progress: Callable[[str], None] = lambda message: None, sessions: list[int] | None = None,
+              processes: int = 1) -> list[Figure]:
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory() as folder:
         db = Path(reuse) if reuse else Path(folder) / "bench.duckdb"
@@ -92,6 +93,8 @@ def run_bench(scale: str = "national", reuse: Path | None = None, repeats: int =
             progress(f"Building the {scale} demo store")
             took, peak = _build_in_child(db, scale)
             figures += [Figure(f"demo build ({scale})", took, "s"), Figure("demo build peak memory", peak, "MB")]
+        if sessions:
+            return figures + session_figures(db, sessions, processes, progress)
         if SHARED_DFE.is_dir():
             progress("Importing the real 2018-19 England files")
             from .importers.dfe import import_dfe
@@ -194,6 +197,17 @@ def page_figures(db: Path, school: int, year: int, reruns: int, progress) -> lis
                            capture_output=True, text=True, cwd=PROJECT_ROOT)
     if child.returncode != 0:
         raise RuntimeError(f"timing the pages failed: {child.stderr.strip().splitlines()[-1:]}")
+    return [Figure(**f) for f in json.loads(child.stdout)]
+
+
+def session_figures(db: Path, sessions: list[int], processes: int, progress) -> list[Figure]:
+    """The load test of ui/bench_sessions.py (real Streamlit sessions against running servers), run in a
+    process of its own: the library never imports Streamlit."""
+    progress(f"Load test: {', '.join(map(str, sessions))} sessions on {processes} process{'es' if processes > 1 else ''}")
+    child = subprocess.run([sys.executable, "-m", "ui.bench_sessions", "--db", str(db), "--processes", str(processes),
+                            "--sessions", *map(str, sessions)], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    if child.returncode != 0:
+        raise RuntimeError(f"the load test failed: {child.stderr.strip().splitlines()[-1:]}")
     return [Figure(**f) for f in json.loads(child.stdout)]
 
 

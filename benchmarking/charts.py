@@ -2,6 +2,10 @@
 
 Projector mode makes type and markers large, lines thick and colours high-contrast, for a room at
 1920 x 1080. The host school is always the one highlighted colour.
+
+Each figure is assembled as one specification (traces and layout) and built once, with no plotly template:
+applying a template and validating property by property took far longer than drawing (tests check that
+every figure is a valid plotly figure all the same).
 """
 from __future__ import annotations
 
@@ -31,34 +35,58 @@ NORMAL = Theme(font_size=14, marker_size=9, line_width=1.5, height=460,
 PROJECTOR = Theme(font_size=26, marker_size=20, line_width=4, height=820,
                   host="#e4002b", others="#003f8a", muted="#8a9bb0", limit="#000000")
 GROUP_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+GRID = "#e6e6e6"
+INK = "#111111"
 
 
-def text(values) -> list[str]:
+def text(values) -> np.ndarray:
     """Names and other text from files, escaped for plotly, which reads a few HTML tags in text: a school's
     name is always shown as written, never as a link or markup."""
-    return [html.escape(str(v), quote=False) for v in values]
+    return np.array([html.escape(str(v), quote=False) for v in values], dtype=object)
 
 
 def theme(projector: bool) -> Theme:
     return PROJECTOR if projector else NORMAL
 
 
-def _finish(fig: go.Figure, t: Theme, title: str, x_title: str, y_title: str, height: int | None = None) -> go.Figure:
-    fig.update_layout(
-        title={"text": html.escape(title, quote=False), "font": {"size": round(t.font_size * 1.3)}},
-        font={"size": t.font_size, "family": t.font_family, "color": "#111111"},
-        height=height or t.height, template="plotly_white", showlegend=True,
-        legend={"font": {"size": t.font_size}}, hoverlabel={"font": {"size": t.font_size}},
-        margin={"l": 10, "r": 10, "t": round(t.font_size * 3.5), "b": 10},
-    )
-    axis_font = {"size": t.font_size, "color": "#111111"}
-    fig.update_xaxes(title_text=x_title, title_font=axis_font, tickfont=axis_font, automargin=True)
-    fig.update_yaxes(title_text=y_title, title_font=axis_font, tickfont=axis_font, automargin=True)
-    return fig
+def _axis(title: str, t: Theme, **extra) -> dict:
+    font = {"size": t.font_size, "color": INK}
+    return {"title": {"text": html.escape(title, quote=False), "font": font}, "tickfont": font, "automargin": True,
+            "gridcolor": GRID, "zerolinecolor": GRID, "linecolor": INK, **extra}
+
+
+def _figure(traces: list[dict], t: Theme, title: str, x_title: str, y_title: str, height: int | None = None,
+            shapes: list[dict] | None = None, annotations: list[dict] | None = None,
+            xaxis: dict | None = None, yaxis: dict | None = None) -> go.Figure:
+    """One figure from its traces, in the theme: built once."""
+    layout = {
+        "title": {"text": html.escape(title, quote=False), "font": {"size": round(t.font_size * 1.3)}},
+        "font": {"size": t.font_size, "family": t.font_family, "color": INK},
+        "height": height or t.height, "template": "none", "paper_bgcolor": "white", "plot_bgcolor": "white",
+        "showlegend": True, "legend": {"font": {"size": t.font_size}}, "hoverlabel": {"font": {"size": t.font_size}},
+        "margin": {"l": 10, "r": 10, "t": round(t.font_size * 3.5), "b": 10},
+        "xaxis": _axis(x_title, t, **(xaxis or {})), "yaxis": _axis(y_title, t, **(yaxis or {})),
+        "shapes": shapes or [], "annotations": annotations or [],
+    }
+    return go.Figure({"data": traces, "layout": layout}, skip_invalid=True)
+
+
+def _vline(x: float, t: Theme, dash: str = "solid") -> dict:
+    return {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
+            "line": {"color": t.limit, "width": t.line_width, "dash": dash}}
+
+
+def _hline(y: float, t: Theme) -> dict:
+    return {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": y, "y1": y,
+            "line": {"color": t.limit, "width": t.line_width / 2}}
 
 
 def _colours(frame: pd.DataFrame, t: Theme) -> list[str]:
     return [t.host if host else t.others for host in frame["is_host"]]
+
+
+def _signed(value: float, digits: int) -> str:
+    return f"{value:.{digits}f}".replace("-", "\u2212")
 
 
 def ranked_bars(frame: pd.DataFrame, measure_label: str, t: Theme, higher_is_better: bool = True, digits: int = 1,
@@ -66,63 +94,67 @@ def ranked_bars(frame: pd.DataFrame, measure_label: str, t: Theme, higher_is_bet
     """One measure for every school of a group, best first, each bar labelled with its value, and the
     group's median as a line. frame: name, value, is_host."""
     data = frame.dropna(subset=["value"]).sort_values("value", ascending=not higher_is_better)
-    labels = [f"{v:.{digits}f}".replace("-", "\u2212") for v in data["value"]]
-    fig = go.Figure(go.Bar(x=data["value"], y=text(data["name"]), orientation="h", marker_color=_colours(data, t),
-                           text=labels, textposition="outside", cliponaxis=False, textfont={"size": t.font_size},
-                           hovertemplate="%{y}: %{x:.1f}<extra></extra>", name=measure_label, showlegend=False))
+    trace = {"type": "bar", "x": data["value"].to_numpy(), "y": text(data["name"]), "orientation": "h",
+             "marker": {"color": _colours(data, t)}, "text": np.array([_signed(v, digits) for v in data["value"]], dtype=object),
+             "textposition": "outside", "cliponaxis": False, "textfont": {"size": t.font_size},
+             "hovertemplate": "%{y}: %{x:.1f}<extra></extra>", "name": measure_label, "showlegend": False}
+    shapes, annotations = [], []
     if len(data):
         median = float(data["value"].median())
-        fig.add_vline(x=median, line_width=t.line_width, line_dash="dash", line_color=t.limit,
-                      annotation_text=f"club median {median:.{digits}f}".replace("-", "\u2212"),
-                      annotation_position="top", annotation_font_size=t.font_size)
-    fig.update_yaxes(autorange="reversed")
-    return _finish(fig, t, measure_label, measure_label, "",
-                   height=height or max(t.height, 40 + len(data) * t.font_size * 2))
+        shapes.append(_vline(median, t, "dash"))
+        annotations.append({"x": median, "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom", "showarrow": False,
+                            "text": f"club median {_signed(median, digits)}", "font": {"size": t.font_size}})
+    return _figure([trace], t, measure_label, measure_label, "", shapes=shapes, annotations=annotations,
+                   height=height or max(t.height, 40 + len(data) * t.font_size * 2), yaxis={"autorange": "reversed"})
 
 
 def ci_dots(frame: pd.DataFrame, title: str, t: Theme, x_title: str = "Value added", height: int | None = None) -> go.Figure:
     """Scores with 95% confidence whiskers, highest first. frame: name, va, ci_low, ci_high, n, is_host."""
     data = frame.dropna(subset=["va"]).sort_values("va", ascending=False)
-    fig = go.Figure(go.Scatter(
-        x=data["va"], y=text(data["name"]), mode="markers", showlegend=False,
-        marker={"size": t.marker_size, "color": _colours(data, t)},
-        error_x={"type": "data", "symmetric": False, "array": data["ci_high"] - data["va"],
-                 "arrayminus": data["va"] - data["ci_low"], "thickness": t.line_width, "color": t.limit},
-        customdata=np.column_stack([data["ci_low"], data["ci_high"], data["n"]]),
-        hovertemplate="%{y}<br>%{x:.2f} (95% CI %{customdata[0]:.2f} to %{customdata[1]:.2f}), %{customdata[2]} pupils<extra></extra>",
-    ))
-    fig.add_vline(x=0, line_width=t.line_width, line_color=t.limit)
-    fig.update_yaxes(autorange="reversed")
-    return _finish(fig, t, title, x_title, "", height=height or max(t.height, 40 + len(data) * t.font_size * 2))
+    trace = {"type": "scatter", "x": data["va"].to_numpy(), "y": text(data["name"]), "mode": "markers", "showlegend": False,
+             "marker": {"size": t.marker_size, "color": _colours(data, t)},
+             "error_x": {"type": "data", "symmetric": False, "array": (data["ci_high"] - data["va"]).to_numpy(),
+                         "arrayminus": (data["va"] - data["ci_low"]).to_numpy(), "thickness": t.line_width, "color": t.limit},
+             "customdata": np.column_stack([data["ci_low"], data["ci_high"], data["n"]]),
+             "hovertemplate": "%{y}<br>%{x:.2f} (95% CI %{customdata[0]:.2f} to %{customdata[1]:.2f}), "
+                              "%{customdata[2]} pupils<extra></extra>"}
+    return _figure([trace], t, title, x_title, "", shapes=[_vline(0, t)], yaxis={"autorange": "reversed"},
+                   height=height or max(t.height, 40 + len(data) * t.font_size * 2))
+
+
+def _limit_traces(limits: pd.DataFrame, t: Theme) -> list[dict]:
+    traces = []
+    for label, dash in (("95%", "dash"), ("99.8%", "dot")):
+        for side in ("lower", "upper"):
+            traces.append({"type": "scatter", "x": limits["n"].to_numpy(), "y": limits[f"{side}_{label}"].to_numpy(),
+                           "mode": "lines", "name": f"{label} limits", "showlegend": side == "upper", "hoverinfo": "skip",
+                           "line": {"color": t.limit, "dash": dash, "width": t.line_width}})
+    return traces
 
 
 def funnel(points: pd.DataFrame, limits: pd.DataFrame, title: str, t: Theme, y_title: str = "Value added",
            height: int | None = None) -> go.Figure:
     """Score against cohort size with 95% and 99.8% limits, the schools' markers translucent so that the
     limits show through, the host on top in its own colour. points: name, n, va, is_host."""
-    fig = go.Figure()
-    for label, dash in (("95%", "dash"), ("99.8%", "dot")):
-        for side in ("lower", "upper"):
-            fig.add_trace(go.Scatter(x=limits["n"], y=limits[f"{side}_{label}"], mode="lines", name=f"{label} limits",
-                                     line={"color": t.limit, "dash": dash, "width": t.line_width},
-                                     showlegend=side == "upper", hoverinfo="skip"))
     data = points.dropna(subset=["va", "n"])
+    traces = _limit_traces(limits, t)
     for is_host, name in ((False, "Schools"), (True, "This school")):
         part = data[data["is_host"] == is_host]
-        fig.add_trace(go.Scatter(x=part["n"], y=part["va"], mode="markers", name=name, text=text(part["name"]),
-                                 marker={"size": t.marker_size * (1.8 if is_host else 1),
-                                         "color": t.host if is_host else t.others, "opacity": 1.0 if is_host else 0.35,
-                                         "line": {"width": 2, "color": "#ffffff"} if is_host else {"width": 0}},
-                                 hovertemplate="%{text}<br>%{y:.2f} with %{x} pupils<extra></extra>"))
-    return _finish(fig, t, title, "Pupils in the measure", y_title, height=height)
+        traces.append({"type": "scatter", "x": part["n"].to_numpy(), "y": part["va"].to_numpy(), "mode": "markers",
+                       "name": name, "text": text(part["name"]),
+                       "marker": {"size": t.marker_size * (1.8 if is_host else 1), "color": t.host if is_host else t.others,
+                                  "opacity": 1.0 if is_host else 0.35,
+                                  "line": {"width": 2 if is_host else 0, "color": "#ffffff"}},
+                       "hovertemplate": "%{text}<br>%{y:.2f} with %{x} pupils<extra></extra>"})
+    return _figure(traces, t, title, "Pupils in the measure", y_title, height=height)
 
 
-def _as_expected_line(data: pd.DataFrame, t: Theme) -> go.Figure:
-    """A figure holding the y = x line across the expected and actual values: above it, better than expected."""
-    values = data[["expected", "actual"]].to_numpy()
-    low, high = np.nanmin(values), np.nanmax(values)
-    return go.Figure(go.Scatter(x=[low, high], y=[low, high], mode="lines", name="As expected (y = x)",
-                                line={"color": t.limit, "dash": "dash", "width": t.line_width}, hoverinfo="skip"))
+def _as_expected_line(data: pd.DataFrame, t: Theme) -> dict:
+    """The y = x line across the expected and actual values: above it, better than expected."""
+    values = data[["expected", "actual"]].to_numpy(dtype=float)
+    low, high = (float(np.nanmin(values)), float(np.nanmax(values))) if values.size else (0.0, 1.0)
+    return {"type": "scatter", "x": [low, high], "y": [low, high], "mode": "lines", "name": "As expected (y = x)",
+            "line": {"color": t.limit, "dash": "dash", "width": t.line_width}, "hoverinfo": "skip"}
 
 
 def _expected_actual_parts(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
@@ -133,14 +165,14 @@ def _expected_actual_parts(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]
 def expected_vs_actual(frame: pd.DataFrame, title: str, t: Theme, unit: str = "Attainment 8") -> go.Figure:
     """Schools' expected against actual results with the y = x line. frame: name, expected, actual, is_host.
     A click is traced back to its school by `expected_vs_actual_rows`, so no URN is sent with the points."""
-    fig = _as_expected_line(frame.dropna(subset=["expected", "actual"]), t)
+    traces = [_as_expected_line(frame.dropna(subset=["expected", "actual"]), t)]
     for name, part in _expected_actual_parts(frame):
         is_host = name == "This school"
-        fig.add_trace(go.Scatter(
-            x=part["expected"], y=part["actual"], mode="markers", name=name, text=text(part["name"]),
-            marker={"size": t.marker_size * (1.6 if is_host else 1), "color": t.host if is_host else t.others},
-            hovertemplate="%{text}<br>expected %{x:.1f}, actual %{y:.1f}<extra></extra>"))
-    return _finish(fig, t, title, f"Expected {unit}", f"Actual {unit}")
+        traces.append({"type": "scatter", "x": part["expected"].to_numpy(), "y": part["actual"].to_numpy(), "mode": "markers",
+                       "name": name, "text": text(part["name"]),
+                       "marker": {"size": t.marker_size * (1.6 if is_host else 1), "color": t.host if is_host else t.others},
+                       "hovertemplate": "%{text}<br>expected %{x:.1f}, actual %{y:.1f}<extra></extra>"})
+    return _figure(traces, t, title, f"Expected {unit}", f"Actual {unit}")
 
 
 def expected_vs_actual_rows(frame: pd.DataFrame) -> dict[int, list]:
@@ -152,42 +184,38 @@ def expected_vs_actual_rows(frame: pd.DataFrame) -> dict[int, list]:
 def pupil_scatter(frame: pd.DataFrame, colour_by: str, title: str, t: Theme, unit: str = "Attainment 8") -> go.Figure:
     """One school's pupils, expected against actual, coloured by a group. Hovers show the pseudonymous id only."""
     data = frame.dropna(subset=["expected", "actual"])
-    fig = _as_expected_line(data, t)
-    for i, (group, part) in enumerate(data.groupby(colour_by, sort=True)):
-        fig.add_trace(go.Scatter(
-            x=part["expected"], y=part["actual"], mode="markers", name=str(group), text=text(part["pupil_id"]),
-            marker={"size": t.marker_size, "color": GROUP_COLOURS[i % len(GROUP_COLOURS)], "opacity": 0.8},
-            hovertemplate="Pupil %{text}<br>expected %{x:.1f}, actual %{y:.1f}<extra></extra>"))
-    return _finish(fig, t, title, f"Expected {unit}", f"Actual {unit}")
+    traces = [_as_expected_line(data, t)]
+    for i, (group, part) in enumerate(data.groupby(colour_by, sort=True, observed=True)):
+        traces.append({"type": "scatter", "x": part["expected"].to_numpy(), "y": part["actual"].to_numpy(), "mode": "markers",
+                       "name": str(group), "text": text(part["pupil_id"]),
+                       "marker": {"size": t.marker_size, "color": GROUP_COLOURS[i % len(GROUP_COLOURS)], "opacity": 0.8},
+                       "hovertemplate": "Pupil %{text}<br>expected %{x:.1f}, actual %{y:.1f}<extra></extra>"})
+    return _figure(traces, t, title, f"Expected {unit}", f"Actual {unit}")
 
 
 def trend(frame: pd.DataFrame, title: str, t: Theme, y_title: str = "Value added", height: int | None = None) -> go.Figure:
     """A school's score over the years with its 95% interval as a band. frame: year, va, ci_low, ci_high."""
     data = frame.dropna(subset=["va"]).sort_values("year")
-    years = data["year"].astype(str)
-    fig = go.Figure([
-        go.Scatter(x=list(years) + list(years[::-1]), y=list(data["ci_high"]) + list(data["ci_low"][::-1]),
-                   fill="toself", fillcolor="rgba(120,120,120,0.2)", line={"width": 0}, name="95% interval",
-                   hoverinfo="skip"),
-        go.Scatter(x=years, y=data["va"], mode="lines+markers", name="Score",
-                   line={"color": t.host, "width": t.line_width}, marker={"size": t.marker_size},
-                   hovertemplate="%{x}: %{y:.2f}<extra></extra>"),
-    ])
-    fig.add_hline(y=0, line_color=t.limit, line_width=t.line_width / 2)
-    fig.update_xaxes(type="category")
-    return _finish(fig, t, title, "Year", y_title, height=height)
+    years = data["year"].astype(str).tolist()
+    traces = [{"type": "scatter", "x": years + years[::-1], "y": data["ci_high"].tolist() + data["ci_low"].tolist()[::-1],
+               "fill": "toself", "fillcolor": "rgba(120,120,120,0.2)", "line": {"width": 0}, "name": "95% interval",
+               "hoverinfo": "skip"},
+              {"type": "scatter", "x": years, "y": data["va"].to_numpy(), "mode": "lines+markers", "name": "Score",
+               "line": {"color": t.host, "width": t.line_width}, "marker": {"size": t.marker_size},
+               "hovertemplate": "%{x}: %{y:.2f}<extra></extra>"}]
+    return _figure(traces, t, title, "Year", y_title, height=height, shapes=[_hline(0, t)], xaxis={"type": "category"})
 
 
 def context_scatter(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str, title: str, t: Theme) -> go.Figure:
     """Every school of a pool on a context feature against an outcome, its similar schools highlighted.
     frame: name, x, y, in_group, is_host."""
     data = frame.dropna(subset=[x, y])
-    fig = go.Figure()
+    traces = []
     for key, name, colour, size in (("rest", "Other schools", t.muted, 0.6), ("group", "Similar schools", t.others, 1.0),
                                     ("host", "This school", t.host, 1.6)):
         part = data[data["is_host"]] if key == "host" else data[data["in_group"] & ~data["is_host"]] if key == "group" \
             else data[~data["in_group"] & ~data["is_host"]]
-        fig.add_trace(go.Scattergl(x=part[x], y=part[y], mode="markers", name=name, text=text(part["name"]),
-                                   marker={"size": t.marker_size * size, "color": colour},
-                                   hovertemplate="%{text}<br>%{x:.1f}, %{y:.2f}<extra></extra>"))
-    return _finish(fig, t, title, x_title, y_title)
+        traces.append({"type": "scattergl", "x": part[x].to_numpy(), "y": part[y].to_numpy(), "mode": "markers", "name": name,
+                       "text": text(part["name"]), "marker": {"size": t.marker_size * size, "color": colour},
+                       "hovertemplate": "%{text}<br>%{x:.1f}, %{y:.2f}<extra></extra>"})
+    return _figure(traces, t, title, x_title, y_title)

@@ -46,15 +46,21 @@ def national_percentile(values: pd.Series, value: float, higher_is_better: bool)
     return float(100 * beaten.mean())
 
 
-def headline_results(own: pd.DataFrame, year_results: pd.DataFrame, urn: int, club: list[int], phase: str,
+def values_by_measure(year_results: pd.DataFrame) -> dict[str, pd.Series]:
+    """A year's results split by measure, each the schools' values indexed by URN (split once, read often)."""
+    return {measure: rows.set_index("urn")["value"] for measure, rows in year_results.groupby("measure", sort=False)}
+
+
+def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int, club: list[int], phase: str,
                      mainstream: bool = True) -> pd.DataFrame:
     """The school's headline measures (`own`: its results that year): value, CI and pupils where published,
     rank in its club (the school and its similar schools) and national percentile among state-funded
-    mainstream schools with the measure (`year_results`). A special school is not ranked against them."""
+    mainstream schools with the measure (`national`: values_by_measure). A special school is not ranked
+    against them."""
     rows = []
     mine = own.set_index("measure")
     for measure in phase_named(phase).headline:
-        data = year_results[year_results["measure"] == measure].set_index("urn")["value"]
+        data = national.get(measure, pd.Series(dtype=float))
         if measure not in mine.index and data.empty:
             continue
         spec = MEASURES_BY_CODE[measure]

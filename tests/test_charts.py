@@ -68,3 +68,21 @@ def test_trend_draws_the_interval_band_and_the_score():
     fig = charts.trend(frame, "Trend", charts.NORMAL)
     assert list(fig.data[1].x) == ["2022", "2023"] and list(fig.data[0].y) == [0.2, 0.3, 0.1, 0]
 
+
+
+def test_every_chart_is_a_valid_plotly_figure():
+    """Figures are built without validation (for speed): here each is validated in full."""
+    import plotly.graph_objects as go
+
+    from benchmarking.value_added import funnel_limits
+
+    pupils = pd.DataFrame({"pupil_id": ["SYN1", "SYN2"], "expected": [40.0, 50.0], "actual": [45.0, 44.0], "group": ["a", "b"]})
+    trend = pd.DataFrame({"year": [2022, 2023], "va": [0.1, -0.2], "ci_low": [-0.1, -0.4], "ci_high": [0.3, 0.0]})
+    context = SCHOOLS.assign(in_group=[True, True, False])
+    figures = [charts.ranked_bars(SCHOOLS, "Attainment 8", charts.NORMAL), charts.ci_dots(SCHOOLS, "VA", charts.PROJECTOR),
+               charts.funnel(SCHOOLS, funnel_limits(100, 1.3), "F", charts.NORMAL),
+               charts.expected_vs_actual(SCHOOLS, "E", charts.NORMAL), charts.pupil_scatter(pupils, "group", "P", charts.NORMAL),
+               charts.trend(trend, "T", charts.NORMAL), charts.context_scatter(context, "n", "va", "n", "va", "C", charts.NORMAL)]
+    for fig in figures:
+        go.Figure(fig.to_dict(), skip_invalid=False)  # raises on any invalid property
+        assert fig.layout.template.layout.to_plotly_json() == {} and fig.layout.paper_bgcolor == "white"

@@ -194,3 +194,27 @@ def test_no_page_changes_a_frame_that_every_session_shares(open_page, school_nam
             assert not open_page(page, urn=primary, year=2024, **state).exception
     after = {id(v): value_fingerprint(v) for v in shared_values() if id(v) in before}
     assert after == {k: before[k] for k in after} and len(after) == len(before)
+
+
+def test_an_empty_store_leads_to_a_working_upload(tmp_path, monkeypatch):
+    from benchmarking.writer import writing
+
+    db = tmp_path / "empty.duckdb"
+    with writing(db, create=True):
+        pass
+    monkeypatch.setenv("BENCHMARKING_DB", str(db))
+    home = AppTest.from_file(DASHBOARD, default_timeout=120).run()
+    assert not home.exception and any("Import DfE files" in i.value for i in home.info)
+    at = AppTest.from_file(DASHBOARD, default_timeout=120).switch_page("ui/pages/data.py").run()
+    assert not at.exception and len(at.file_uploader) == 2
+    ks4 = ("RECTYPE,LEA,URN,SCHNAME,ICLOSE,NFTYPE,TPUP,ATT8SCR,P8PUP,P8MEA,P8CILOW,P8CIUPP\n"
+           "1,936,111111,Alpha School,0,AC,150,50.1,140,0.25,0.05,0.45\n"
+           "1,936,222222,Beta School,0,CY,120,44.0,110,-0.10,-0.32,0.12\n").encode()
+    at.number_input[0].set_value(2019)
+    at.file_uploader[0].set_value([("ks4.csv", ks4, "text/csv")])
+    at.button[0].click().run()
+    assert not at.exception and [s.value for s in at.success] == ["Imported: ks4\\.csv (KS4 results (provisional), 2 rows)"]
+    school = AppTest.from_file(DASHBOARD, default_timeout=120)
+    school.query_params["urn"] = "111111"
+    school.run()
+    assert not school.exception and school.title[0].value == "Alpha School"

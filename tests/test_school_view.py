@@ -26,13 +26,16 @@ def test_headline_results_rank_a_school_in_its_club():
     year = pd.DataFrame({"urn": [1, 2, 3, 4], "measure": "ks4_att8", "label": "Attainment 8", "unit": "points",
                          "higher_is_better": True, "value": [50.0, 55.0, 45.0, 70.0], "ci_low": np.nan,
                          "ci_high": np.nan, "n": [100, 90, 80, 70], "reason": None})
-    own = year[year["urn"] == 1]
-    row = headline_results(own, year, 1, [2, 3], "secondary").iloc[0]
+    from benchmarking.school_view import values_by_measure
+
+    own, national = year[year["urn"] == 1], values_by_measure(year)
+    row = headline_results(own, national, 1, [2, 3], "secondary").iloc[0]
     assert (row["club_rank"], row["club_size"], row["club_median"]) == (2, 3, 50.0)
     assert row["national_percentile"] == 50.0 and row["digits"] == 1 and row["reason"] is None
-    alone = headline_results(own, year, 1, [], "secondary").iloc[0]
+    alone = headline_results(own, national, 1, [], "secondary").iloc[0]
     assert alone["club_rank"] is None and alone["club_size"] == 0 and np.isnan(alone["club_median"])
-    special = headline_results(own, year[year["urn"] != 1], 1, [2, 3], "secondary", mainstream=False).iloc[0]
+    special = headline_results(own, values_by_measure(year[year["urn"] != 1]), 1, [2, 3], "secondary",
+                               mainstream=False).iloc[0]
     assert special["value"] == 50.0 and special["club_rank"] == 2 and special["national_percentile"] is None
 
 

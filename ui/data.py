@@ -19,7 +19,7 @@ from benchmarking.floor import PRESETS, floor_report, schools_of_concern
 from benchmarking.la_view import schools_against_clubs
 from benchmarking.la_view import similar_las as _las_like
 from benchmarking.partners import partner_candidates
-from benchmarking.school_view import school_directory
+from benchmarking.school_view import school_directory, values_by_measure
 from benchmarking.similarity import FEATURES, SimilarityIndex, check_weights, load_features
 from benchmarking.store import Store, StoreReader, default_db_path
 from benchmarking.store import file_version as file_version_of
@@ -142,6 +142,17 @@ def school_names() -> pd.DataFrame:
     return _school_names(data_key())
 
 
+@shared(max_entries=4)
+def _names_by_urn(key: str) -> pd.DataFrame:
+    return school_names().set_index("urn")
+
+
+def school_ref(urn: int) -> pupil_views.School:
+    """A school's URN, name and LA, from the cached names (no query per page)."""
+    row = _names_by_urn(data_key()).loc[int(urn)]
+    return pupil_views.School(int(urn), row["name"], None if pd.isna(row["la_code"]) else int(row["la_code"]))
+
+
 @shared(max_entries=YEARS)
 def _year_results(key: str, year: int) -> pd.DataFrame:
     return store().query_file("year_results", [year])
@@ -149,6 +160,16 @@ def _year_results(key: str, year: int) -> pd.DataFrame:
 
 def year_results(year: int) -> pd.DataFrame:
     return _year_results(data_key(), year)
+
+
+@shared(max_entries=YEARS)
+def _year_values(key: str, year: int) -> dict:
+    return values_by_measure(year_results(year))
+
+
+def year_values(year: int) -> dict:
+    """A year's results by measure, each indexed by URN."""
+    return _year_values(data_key(), year)
 
 
 @shared(show_spinner="Working out value added...", max_entries=YEARS)
@@ -162,7 +183,7 @@ def va_table(year: int, phase: str, lens: str = "official") -> pd.DataFrame:
 
 @shared(max_entries=SCHOOLS)
 def _pooled(key: str, urn: int, phase: str, years: tuple[int, ...]) -> pd.DataFrame:
-    return pool_rows(pd.concat([va_table(y, phase) for y in years], ignore_index=True), urn)
+    return pool_rows(pd.concat([va_table(y, phase)[lambda t: t["urn"] == urn] for y in years], ignore_index=True), urn)
 
 
 def pooled(urn: int, phase: str, years: list[int]) -> pd.DataFrame:
@@ -254,7 +275,7 @@ def school_pupils(viewer: Viewer, year: int, measure: str, urn: int) -> pd.DataF
     key = data_key()
     if not _has_pupils(key, year, measure):
         return pd.DataFrame()
-    return pupil_views.pupils_of_school(viewer, pupil_views.school(store(), urn), _pupil_va(key, year, measure, "official"))
+    return pupil_views.pupils_of_school(viewer, school_ref(urn), _pupil_va(key, year, measure, "official"))
 
 
 @shared(max_entries=YEARS)
@@ -266,7 +287,7 @@ def pupil_groups(viewer: Viewer, urn: int, year: int, measure: str, club: list[i
     """The school's pupil groups against the same groups nationally (worked out once) and in its club, for
     a viewer who may see them."""
     key = data_key()
-    return pupil_views.pupil_groups_of_school(viewer, pupil_views.school(store(), urn), _pupil_va(key, year, measure, "official"),
+    return pupil_views.pupil_groups_of_school(viewer, school_ref(urn), _pupil_va(key, year, measure, "official"),
                                               club, _national_groups(key, year, measure))
 
 

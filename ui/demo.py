@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from benchmarking.errors import BenchmarkingError
-from benchmarking.store import SCHEMA_VERSION, default_db_path, open_store
+from benchmarking.store import SCHEMA_VERSION, default_db_path, file_version, open_store
 from benchmarking.synthetic import build_demo_store
 from benchmarking.writer import clean_leftovers, writing
 
@@ -51,6 +51,12 @@ def _clean_once(path: str) -> int:
     return clean_leftovers(Path(path)) if Path(path).parent.exists() else 0
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _schema_checked(path: str, version: str) -> int | None:
+    """The schema version of one version of the store's file: checked once, not on every page run."""
+    return _schema_version(Path(path))
+
+
 def _schema_version(path: Path) -> int | None:
     """The store's schema version, without refusing an older one (None when it cannot be read)."""
     try:
@@ -74,7 +80,7 @@ def ensure_store() -> None:
             _demo_build.clear()
             raise BenchmarkingError(f"Building the demo store failed: {build.error}")
         return
-    if _schema_version(path) == 0:  # made by an older version of the tool: upgrade it once
+    if _schema_checked(str(path), file_version(path)) == 0:  # made by an older version of the tool: upgrade it once
         with st.spinner(f"Upgrading the store to schema {SCHEMA_VERSION}..."):
             with writing(path, wait=120):
                 pass

@@ -35,7 +35,7 @@ def table(frame: pd.DataFrame, file_name: str, projector: bool = False, empty: s
     else:
         st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
     if not projector:  # on the projector a table is for showing; downloads are for the desk
-        st.download_button("Download CSV", csv_bytes(frame), file_name=file_name, mime="text/csv",
+        st.download_button("Download CSV", lambda: csv_bytes(frame), file_name=file_name, mime="text/csv",
                            key=key or f"download_{file_name}", on_click=on_download or "ignore")
     return event
 

@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--scale", choices=["national", "small"], default="national")
     bench.add_argument("--reuse", type=Path, help="use this demo store (built there first if missing)")
     bench.add_argument("--repeats", type=int, default=3)
+    bench.add_argument("--sessions", type=int, nargs="+",
+                       help="instead: a load test with this many real sessions at once (e.g. 1 10 30)")
+    bench.add_argument("--processes", type=int, default=1, help="with --sessions: dashboard processes behind nginx")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.set_defaults(run=_bench)
     return parser
@@ -51,7 +54,8 @@ def _bench(args) -> int:
 
     from ..bench import figures_as_json, run_bench
 
-    figures = run_bench(args.scale, reuse=args.reuse, repeats=args.repeats,
+    figures = run_bench(args.scale, reuse=args.reuse, repeats=args.repeats, sessions=args.sessions,
+                        processes=args.processes,
                         progress=lambda message: print(f"... {message}", file=sys.stderr, flush=True))
     if args.json:
         print(json.dumps({"scale": args.scale, "figures": figures_as_json(figures)}))

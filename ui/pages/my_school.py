@@ -64,8 +64,8 @@ else:
 
 st.header("Headline results")
 own_results = school_year_results(data.store(), sel.urn, sel.year)
-mainstream = bool(data.school_names().set_index("urn").loc[sel.urn, "mainstream"])
-results = headline_results(own_results, data.year_results(sel.year), sel.urn, club, sel.phase, mainstream)
+mainstream = bool(sel.mainstream)
+results = headline_results(own_results, data.year_values(sel.year), sel.urn, club, sel.phase, mainstream)
 if not mainstream:
     st.caption("A special school is not ranked against mainstream schools nationally.")
 if results.empty:

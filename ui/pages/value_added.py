@@ -38,7 +38,7 @@ except BenchmarkingError as exc:  # the school's own value added stands without 
     club = []
     st.warning(f"No club to compare with: {plain(exc)}")
 names = data.school_names()
-mainstream = bool(names.set_index("urn").loc[sel.urn, "mainstream"])
+mainstream = bool(sel.mainstream)
 # Mainstream schools are compared with mainstream schools, special schools with special schools.
 same_kind = set(names.loc[names["mainstream"] == mainstream, "urn"])
 

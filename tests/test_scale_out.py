@@ -1,0 +1,35 @@
+"""Several dashboard processes over one store behind nginx (deploy/nginx.conf), with real Streamlit
+sessions as the load test drives them: every page view ends without an error, sessions spread over both
+processes, and an import lands for all of them."""
+import asyncio
+import shutil
+
+import pytest
+
+pytestmark = pytest.mark.browser  # a real server stack (nginx from Debian, two Streamlit processes)
+
+
+@pytest.fixture(scope="module")
+def stack(small_demo_path, tmp_path_factory):
+    if not shutil.which("nginx") and not __import__("os").path.exists("/usr/sbin/nginx"):
+        pytest.skip("Debian's nginx is not installed (.ci/run installs it)")
+    from ui.bench_sessions import Servers
+
+    db = tmp_path_factory.mktemp("scale") / "store.duckdb"
+    shutil.copy(small_demo_path, db)
+    servers = Servers(db, processes=2)
+    yield servers, db
+    servers.stop()
+
+
+def test_sessions_through_nginx_spread_over_both_processes_without_errors(stack):
+    from ui.bench_sessions import ProcessWatch, crowd, schools_of
+
+    servers, db = stack
+    watch = ProcessWatch(servers.pids)
+    before = watch._cpu_by_pid()
+    views = asyncio.run(crowd(servers.url, 8, schools_of(db), seed=3, pause=0.2))
+    after = watch._cpu_by_pid()
+    watch.stop()
+    assert len(views.seconds) == 8 * 4 and views.errors == 0
+    assert all(after[pid] - before[pid] > 0.2 for pid in servers.pids)  # both processes served pages

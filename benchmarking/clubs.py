@@ -21,8 +21,9 @@ def club_size_limits(size: int) -> tuple[int, int]:
     return math.ceil(size / 2), 2 * size
 
 
-def _assign_with_capacity(points: np.ndarray, centres: np.ndarray, capacity: int) -> np.ndarray:
-    """Each point to its nearest centre that still has room; points that lose most by waiting go first."""
+def _assign_with_capacity(points: np.ndarray, centres: np.ndarray, capacity: int, extra: int = 0) -> np.ndarray:
+    """Each point to its nearest centre that still has room; points that lose most by waiting go first.
+    Every centre takes `capacity` points, and `extra` of them one more (so sizes differ by one at most)."""
     from sklearn.neighbors import NearestNeighbors  # imported here: scikit-learn takes 0.4 s to load, and
     # pages that only read or edit clubs should not pay it on their first visit (bench: first visit)
 
@@ -31,23 +32,27 @@ def _assign_with_capacity(points: np.ndarray, centres: np.ndarray, capacity: int
     regret = distance[:, 1] - distance[:, 0] if reach > 1 else np.zeros(len(points))
     load = np.zeros(len(centres), dtype=int)
     labels = np.full(len(points), -1)
+
+    def room(c: int) -> bool:
+        return load[c] < capacity or (load[c] == capacity and extra > 0)
+
     for i in np.argsort(-regret, kind="stable"):
-        for c in nearest[i]:
-            if load[c] < capacity:
-                labels[i], load[c] = c, load[c] + 1
-                break
-        else:  # every nearby club is full: take the nearest club with room anywhere
-            open_clubs = np.flatnonzero(load < capacity)
+        c = next((c for c in nearest[i] if room(c)), None)
+        if c is None:  # every nearby club is full: take the nearest club with room anywhere
+            open_clubs = np.flatnonzero([room(c) for c in range(len(centres))])
             c = open_clubs[np.argmin(((centres[open_clubs] - points[i]) ** 2).sum(axis=1))]
-            labels[i], load[c] = c, load[c] + 1
+        if load[c] == capacity:
+            extra -= 1
+        labels[i], load[c] = c, load[c] + 1
     return labels
 
 
 def form_clubs(points: np.ndarray, size: int = DEFAULT_SIZE, seed: int = 0, rounds: int = 4) -> np.ndarray:
     """Club labels (0..m-1) for points in the weighted, standardised feature space.
 
-    k-means gives tight centres; capacity-limited nearest-centre assignment keeps clubs near `size`;
-    clubs left under size/2 are dissolved into their members' nearest clubs with room.
+    k-means gives tight centres; capacity-limited nearest-centre assignment gives every club n // clubs
+    members or one more, so the mean size is within half a school of `size` when n is large; clubs that
+    could still end under size/2 are dissolved into their members' nearest clubs with room.
     """
     n = len(points)
     if size < 2:
@@ -59,9 +64,11 @@ def form_clubs(points: np.ndarray, size: int = DEFAULT_SIZE, seed: int = 0, roun
 
     clubs = max(1, round(n / size))
     centres = KMeans(n_clusters=clubs, n_init=1, random_state=seed).fit(points).cluster_centers_
-    capacity = min(largest, math.ceil(size * 1.25))
+    # Even shares: every club gets n // clubs members and some one more, so the mean is n / clubs, close to
+    # `size` (a looser capacity left some clubs tiny, and dissolving them made the rest too big).
+    capacity, extra = divmod(n, clubs)
     for _ in range(rounds):
-        labels = _assign_with_capacity(points, centres, capacity)
+        labels = _assign_with_capacity(points, centres, capacity, extra)
         centres = np.vstack([points[labels == c].mean(axis=0) if (labels == c).any() else centres[c]
                              for c in range(len(centres))])
     while True:

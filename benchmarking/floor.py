@@ -16,16 +16,21 @@ import pandas as pd
 from .errors import BenchmarkingError
 from .measures import MEASURES_BY_CODE, RESULT_CODES
 from .store import Store
-from .value_added import Z95, standard_error
+from .value_added import SUBJECTS, Z95, standard_error
 
 NATIONAL_MEDIAN = "national median"
+FLOOR_LAST_YEAR = 2019  # DfE applied floor (and coasting) standards to results up to 2018-19 only
+ENDED = ("Floor standards ended after 2019: DfE applied them to results up to 2018-19, and not to {year}. "
+         "Schools of concern are still listed, on value added.")
+MIN_COHORT = 11  # DfE judges no school with fewer than 11 pupils at the end of the key stage
 
 
 @dataclass(frozen=True)
 class Condition:
     measure: str
-    below: float | str  # a number, or "national median" of state-funded mainstream schools that year
+    below: float | str  # a number, or "national median": England's, that year
     field: str = "value"  # value, or ci_high for "the upper confidence limit is below"
+    instead: str | None = None  # the measure used for a school without `measure` (an older file's nearest)
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,12 @@ class FloorRule:
 
     @property
     def measures(self) -> list[str]:
-        return sorted({c.measure for c in self.all_of + self.any_of})
+        conditions = self.all_of + self.any_of
+        return sorted({c.measure for c in conditions} | {c.instead for c in conditions if c.instead})
+
+    @property
+    def key_stage(self) -> str:
+        return MEASURES_BY_CODE[(self.all_of + self.any_of)[0].measure].key_stage
 
 
 PRESETS = {
@@ -61,9 +71,12 @@ PRESETS = {
     "ks4-2011": FloorRule(
         "ks4-2011", "KS4 2011: under 35% with 5 A*-C including English and maths and below the national median "
                     "expected progress in both",
-        all_of=(Condition("ks4_basics_94", 35.0), Condition("ks4_p8", NATIONAL_MEDIAN)),
-        note="GCSE grades and expected-progress measures changed: applied with % grade 4+ in English and maths "
-             "and Progress 8 (English and maths progress are not in the store)."),
+        all_of=(Condition("ks4_5em_94", 35.0, instead="ks4_basics_94"),
+                Condition("ks4_p8_english", NATIONAL_MEDIAN, instead="ks4_p8"),
+                Condition("ks4_p8_maths", NATIONAL_MEDIAN, instead="ks4_p8")),
+        note="GCSE grades and expected-progress measures changed: applied with % with 5 GCSEs at grade 4+ "
+             "including English and maths (PT5EM_94; % grade 4+ in English and maths where a file lacks it) and "
+             "the English and maths elements of Progress 8 (Progress 8 itself where a file lacks them)."),
 }
 
 
@@ -116,11 +129,21 @@ def evaluate(rule: FloorRule, wide: pd.DataFrame, medians: dict[str, float]) -> 
 
     below_floor is True, False, or <NA> with `missing` naming the measures the rule needed and lacked.
     """
+    def column(measure: str, field: str) -> pd.Series:
+        name = measure if field == "value" else f"{measure}_{field}"
+        return wide[name] if name in wide else pd.Series(np.nan, index=wide.index)
+
     def holds(c: Condition) -> pd.Series:
-        column = c.measure if c.field == "value" else f"{c.measure}_{c.field}"
-        threshold = medians[c.measure] if c.below == NATIONAL_MEDIAN else float(c.below)
-        values = wide[column] if column in wide else pd.Series(np.nan, index=wide.index)
-        return pd.Series(np.where(values.isna(), pd.NA, values < threshold), index=wide.index, dtype="boolean")
+        values = column(c.measure, c.field)
+        threshold = pd.Series(medians.get(c.measure, np.nan) if c.below == NATIONAL_MEDIAN else float(c.below),
+                              index=wide.index)
+        if c.instead:
+            use_instead = values.isna()
+            values = values.where(~use_instead, column(c.instead, c.field))
+            if c.below == NATIONAL_MEDIAN:
+                threshold = threshold.where(~use_instead, medians.get(c.instead, np.nan))
+        judged = values.notna() & threshold.notna()
+        return pd.Series(np.where(judged, values < threshold, pd.NA), index=wide.index, dtype="boolean")
 
     all_part = pd.Series(True, index=wide.index, dtype="boolean")
     for c in rule.all_of:
@@ -128,8 +151,8 @@ def evaluate(rule: FloorRule, wide: pd.DataFrame, medians: dict[str, float]) -> 
     any_part = pd.Series(not rule.any_of, index=wide.index, dtype="boolean")
     for c in rule.any_of:
         any_part |= holds(c)
-    needed = [m for m in rule.measures]
-    missing = wide.reindex(columns=needed).isna()
+    conditions = sorted(rule.all_of + rule.any_of, key=lambda c: c.measure)
+    missing = pd.DataFrame({c.measure: holds(c).isna() for c in conditions}, index=wide.index)
     return pd.DataFrame({"urn": wide["urn"], "below_floor": all_part & any_part, "missing": _names_where(missing)})
 
 
@@ -155,27 +178,55 @@ def _wide_results(store: Store, measures: list[str], years: list[int] | None = N
     return wide
 
 
+def england_figures(store: Store, measures: list[str]) -> tuple[dict[tuple[int, str], float], dict[int, str]]:
+    """England's figure for each (year, measure): the median of all of England's state-funded mainstream
+    schools where the store holds a file covering all of England (or is the synthetic England), else the
+    national row of DfE's files, a pupil average. Never the median of whichever LAs are loaded. Also, by
+    year, what the figures are."""
+    rows = store.query_file("england_figures", [measures])
+    values = {(int(r.year), r.measure): float(r.value) for r in rows.itertuples()}
+    # DfE's national rows leave progress scores blank: they are centred so that England's pupils average 0.
+    for year in store.query_file("result_years")["year"]:
+        for measure in set(measures) & set(SUBJECTS):
+            values.setdefault((int(year), measure), 0.0)
+    said = {}
+    for year, part in rows.groupby("year"):
+        kinds = set(part["statistic"])
+        said[int(year)] = ("England's median school" if kinds == {"median"} else
+                           "England's figures from DfE's national rows (pupil averages: the store holds no file "
+                           "covering all of England, so England's median school is not known)" if kinds == {"average"}
+                           else "England's median school where known, else DfE's national row (a pupil average)")
+    return values, said
+
+
 def floor_report(store: Store, rule: FloorRule, year: int | None = None) -> pd.DataFrame:
-    """Every state-funded mainstream school judged against a rule in `year` (default latest), with how
-    many years in the store it has been below the floor. (Floor standards never applied to special schools.)"""
+    """Every school DfE would judge against a rule in `year` (default latest), with how many years in the
+    store it has been below the floor. DfE's exclusions apply: only open, state-funded mainstream schools with
+    11 or more pupils at the end of the key stage, and at KS4 no 14-19 schools (UTCs and studio schools).
+    Floor standards ended after 2019, and are not applied to later years."""
     wide = _wide_results(store, rule.measures)
     if wide.empty:
         raise BenchmarkingError(f"The store has none of the measures the rule {rule.name} needs ({', '.join(rule.measures)}).")
     year = year or int(wide["year"].max())
-    medians = store.query_file("national_medians", [rule.measures]).set_index(["year", "measure"])["median"]
+    if year > FLOOR_LAST_YEAR:
+        raise BenchmarkingError(ENDED.format(year=year))
+    wide = wide[wide["year"] <= FLOOR_LAST_YEAR]
+    medians, said = england_figures(store, rule.measures)
     judged = []
     for y, rows in wide.groupby("year"):
         result = evaluate(rule, rows.reset_index(drop=True), {m: medians.get((y, m), np.nan) for m in rule.measures})
-        judged.append(result.assign(year=y))
+        population = store.query_file("floor_population", [int(y), rule.key_stage])
+        judged.append(result.merge(population[population["excluded"].isna()][["urn"]], on="urn").assign(year=y))
     judged = pd.concat(judged, ignore_index=True)
     years_below = judged[judged["below_floor"].fillna(False).astype(bool)].groupby("urn").size()
     out = judged[judged["year"] == year].copy()
     if out.empty:
-        raise BenchmarkingError(f"No school has the measures for rule {rule.name} in {year}.")
+        raise BenchmarkingError(f"No school DfE would judge has the measures for rule {rule.name} in {year}.")
     out["years_below_floor"] = out["urn"].map(years_below).fillna(0).astype(int)
     out["rule"] = rule.name
-    names = store.query_file("school_names")
-    out = out.merge(names[names["floor_applies"]], on="urn", how="inner")
+    out = out.merge(store.query_file("school_names"), on="urn", how="inner")
+    uses_median = any(c.below == NATIONAL_MEDIAN for c in rule.all_of + rule.any_of)
+    out.attrs["national"] = said.get(year) if uses_median else None
     return out[
         ["urn", "name", "la_name", "year", "rule", "below_floor", "years_below_floor", "missing"]
     ].sort_values(["below_floor", "urn"], ascending=[False, True], na_position="last").reset_index(drop=True)
@@ -200,7 +251,7 @@ def schools_of_concern(store: Store, year: int | None = None, z: float = Z95) ->
         standard_error(both["ci_low"], both["ci_high"]) ** 2 + standard_error(both["ci_low_before"], both["ci_high_before"]) ** 2)
     reasons += [(u, f"{label(m)} fell significantly from {year - 1} to {year}") for u, m in both[gap < -z].index]
     for rule in PRESETS.values():
-        if rule.name.endswith("2016"):
+        if rule.name.endswith("2016") and year <= FLOOR_LAST_YEAR:
             try:
                 report = floor_report(store, rule, year)
             except BenchmarkingError:

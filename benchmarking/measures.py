@@ -34,6 +34,7 @@ class Measure:
 
 UNIT_DECIMALS = {"%": 1, "pupils": 0, "points": 1, "band": 0, "score": 1}
 COUNT = UNIT_RANGES["pupils"]  # pupil counts beside results (P8PUP, TELIG...): whole numbers of 0 or more
+PERCENT = UNIT_RANGES["%"]  # shares beside results (coverage)
 
 
 MEASURES: tuple[Measure, ...] = (
@@ -43,6 +44,7 @@ MEASURES: tuple[Measure, ...] = (
     Measure("pct_eal", "% English as an additional language", "school", "context", "%", None),
     Measure("pct_sen_support", "% SEN support", "school", "context", "%", None),
     Measure("pct_ehcp", "% with an EHC plan", "school", "context", "%", None),
+    Measure("pct_girls", "% girls on roll", "school", "context", "%", None),
     # KS4 cohort context.
     Measure("ks4_cohort", "KS4 cohort (pupils at end of KS4)", "KS4", "context", "pupils", None),
     Measure("ks4_prior_attainment", "KS4 cohort prior attainment (KS2 average point score)", "KS4", "context", "points", None, 0, 120),
@@ -53,9 +55,16 @@ MEASURES: tuple[Measure, ...] = (
     # KS4 results.
     Measure("ks4_att8", "Attainment 8", "KS4", "result", "points", True, 0, 90),
     Measure("ks4_p8", "Progress 8", "KS4", "result", "score", True, -5, 5, decimals=2),
+    Measure("ks4_p8_uncapped", "Progress 8 before extreme scores were capped", "KS4", "result", "score", True, -5, 5,
+            decimals=2),
+    Measure("ks4_p8_english", "Progress 8 English element", "KS4", "result", "score", True, -10, 10, decimals=2),
+    Measure("ks4_p8_maths", "Progress 8 maths element", "KS4", "result", "score", True, -10, 10, decimals=2),
+    Measure("ks4_att8_english", "Attainment 8 English element", "KS4", "result", "points", True, 0, 18),
+    Measure("ks4_att8_maths", "Attainment 8 maths element", "KS4", "result", "points", True, 0, 18),
     Measure("ks4_p8_band_published", "Progress 8 band as published (1 well above .. 5 well below)", "KS4", "result", "band", False),
     Measure("ks4_basics_94", "% grade 4+ in English and maths", "KS4", "result", "%", True),
     Measure("ks4_basics_95", "% grade 5+ in English and maths", "KS4", "result", "%", True),
+    Measure("ks4_5em_94", "% with 5 GCSEs at grade 4+ (A*-C) including English and maths", "KS4", "result", "%", True),
     Measure("ks4_ebacc_aps", "EBacc average point score", "KS4", "result", "points", True, 0, 9, decimals=2),
     Measure("ks4_ebacc_entry", "% entering the EBacc", "KS4", "result", "%", True),
     Measure("ks4_ebacc_94", "% achieving the EBacc at grade 4+", "KS4", "result", "%", True),
@@ -73,10 +82,19 @@ MEASURES: tuple[Measure, ...] = (
     Measure("ks2_read_progress", "KS2 reading progress", "KS2", "result", "score", True, -20, 20),
     Measure("ks2_writ_progress", "KS2 writing progress", "KS2", "result", "score", True, -20, 20),
     Measure("ks2_mat_progress", "KS2 maths progress", "KS2", "result", "score", True, -20, 20),
+    Measure("ks2_read_band_published", "KS2 reading progress band as published (1 well above .. 5 well below)",
+            "KS2", "result", "band", False),
+    Measure("ks2_writ_band_published", "KS2 writing progress band as published (1 well above .. 5 well below)",
+            "KS2", "result", "band", False),
+    Measure("ks2_mat_band_published", "KS2 maths progress band as published (1 well above .. 5 well below)",
+            "KS2", "result", "band", False),
     Measure("ks2_read_average", "KS2 reading average scaled score", "KS2", "result", "points", True, 80, 120),
     Measure("ks2_mat_average", "KS2 maths average scaled score", "KS2", "result", "points", True, 80, 120),
 )
 
 MEASURES_BY_CODE = {m.code: m for m in MEASURES}
+# What each published band is the band of.
+PUBLISHED_BANDS = {"ks4_p8": "ks4_p8_band_published", "ks2_read_progress": "ks2_read_band_published",
+                   "ks2_writ_progress": "ks2_writ_band_published", "ks2_mat_progress": "ks2_mat_band_published"}
 CONTEXT_CODES = tuple(m.code for m in MEASURES if m.kind == "context")
 RESULT_CODES = tuple(m.code for m in MEASURES if m.kind == "result")

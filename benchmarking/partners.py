@@ -3,23 +3,44 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from .similarity import SimilarGroup
 from .store import Store
 from .errors import BenchmarkingError
 from .phases import phase
-from .value_added import SUBJECTS, Z95, standard_error
+from .value_added import SUBJECTS, standard_error
 
 
 
-def significantly_higher(school: pd.Series, others: pd.DataFrame, z: float = Z95) -> pd.DataFrame:
-    """Schools whose value added beats `school`'s by more than chance: the difference over its standard
-    error sqrt(se1² + se2²) exceeds z. Standard errors come from each 95% CI; rows without one are dropped."""
+ALPHA = 0.025  # one-sided: the chance of calling a school better when it is not, across the whole group
+
+
+def holm(p_values, alpha: float = ALPHA) -> np.ndarray:
+    """Holm's step-down test: which of m hypotheses to reject so that the chance of any false rejection
+    stays under alpha. The k-th smallest p-value is compared with alpha / (m - k + 1), stopping at the first
+    that fails."""
+    p = np.asarray(p_values, dtype=float)
+    order = np.argsort(p, kind="stable")
+    limits = alpha / (len(p) - np.arange(len(p)))
+    passed = np.cumprod(p[order] <= limits).astype(bool)
+    reject = np.zeros(len(p), dtype=bool)
+    reject[order] = passed
+    return reject
+
+
+def significantly_higher(school: pd.Series, others: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
+    """Schools whose value added beats `school`'s by more than chance. Each difference over its standard
+    error √(se1² + se2²) gives a one-sided p-value; as the school is tested against every other school at
+    once, Holm's correction keeps the chance of naming any partner that is not really better under `alpha`.
+    Standard errors come from each 95% CI; rows without one are dropped."""
     own_se = standard_error(school["ci_low"], school["ci_high"])
     frame = others.dropna(subset=["value", "ci_low", "ci_high"]).copy()
     frame["difference"] = frame["value"] - school["value"]
     frame["z"] = frame["difference"] / np.sqrt(standard_error(frame["ci_low"], frame["ci_high"]) ** 2 + own_se ** 2)
-    return frame[frame["z"] > z].sort_values(["difference", "urn"], ascending=[False, True]).reset_index(drop=True)
+    frame["p_value"] = norm.sf(frame["z"].to_numpy(dtype=float))
+    frame = frame[holm(frame["p_value"], alpha)]
+    return frame.sort_values(["difference", "urn"], ascending=[False, True]).reset_index(drop=True)
 
 
 def partner_candidates(store: Store, group: SimilarGroup, measure: str | None = None) -> pd.DataFrame:
@@ -33,8 +54,8 @@ def partner_candidates(store: Store, group: SimilarGroup, measure: str | None = 
     results = store.query_file("results_for_schools", [group.year, measure, urns]).set_index("urn")
     if group.urn not in results.index or pd.isna(results.loc[group.urn, "value"]):
         return pd.DataFrame(columns=["urn", "name", "la_name", "distance", "value", "ci_low", "ci_high", "n",
-                                     "difference", "z"])
+                                     "difference", "z", "p_value"])
     others = group.neighbours[["urn", "name", "la_name", "distance"]].merge(
         results.drop(index=group.urn), left_on="urn", right_index=True)
     better = significantly_higher(results.loc[group.urn], others)
-    return better[["urn", "name", "la_name", "distance", "value", "ci_low", "ci_high", "n", "difference", "z"]]
+    return better[["urn", "name", "la_name", "distance", "value", "ci_low", "ci_high", "n", "difference", "z", "p_value"]]

@@ -202,3 +202,14 @@ MISSING_CODES: dict[str, str] = {
     "LOW": "rounds to zero",
     "BLANK": "blank in the source file",
 }
+
+# DfE's KS2 progress cut-offs for "well above" (a score at least this) and "well below" (at most this), on
+# scores to 1 dp, by year and measure. Source: the bands DfE published beside every school's progress scores
+# (READPROG_DESCR, WRITPROG_DESCR, MATPROG_DESCR in the 2017-18 and 2018-19 KS2 performance tables): each
+# value is where DfE's published bands change, and every school's published band in the three LAs' files
+# follows from these cut-offs and its CI (tests/test_va_report.py). DfE sets them each year at about the top
+# and bottom 10% of schools nationally; a year not listed here has no known cut-offs.
+KS2_PROGRESS_CUTOFFS: dict[int, dict[str, tuple[float, float]]] = {
+    2018: {"ks2_read_progress": (3.1, -2.9), "ks2_writ_progress": (2.7, -2.7), "ks2_mat_progress": (3.2, -3.3)},
+    2019: {"ks2_read_progress": (3.2, -2.9), "ks2_writ_progress": (2.6, -2.6), "ks2_mat_progress": (3.0, -3.2)},
+}

@@ -32,13 +32,16 @@ FEATURE_LABELS = {
     "log_pupils_on_roll": "Pupils on roll (log scale)",
     "area_deprivation": "Area deprivation (IDACI percentile)",
 }
+# Where a store has only headline KS4 files (no KS2 average), the cohort's expected Attainment 8 stands in.
+STANDIN_SOURCE = "expected Attainment 8 (ATT8SCR - 10 x P8MEA_ORIG, the uncapped Progress 8)"
+STANDIN_LABEL = "Cohort prior attainment (expected Attainment 8, not a KS2 score)"
 # Size is matched on a log scale but shown to people as a count.
 DISPLAY_COLUMNS = {"log_pupils_on_roll": "pupils_on_roll"}
 DISPLAY_LABELS = {"log_pupils_on_roll": "Pupils on roll"}
 # Prior attainment and disadvantage predict outcomes most strongly; EAL shapes how a school works and
 # varies most between places; SEN, EHC plans and size matter less. EAL and EHC-plan shares are very
 # skewed (many schools near 0%), so they are compared on a log(1 + %) scale, where 1% and 6% differ.
-# With these settings, on the real 2018-19 England file, 92% of schools get a group of 20 tighter than
+# With these settings, on the real 2018-19 England file, 93% of mixed schools get a group of 20 tighter than
 # their own LA on every feature, with 95% of neighbours from other LAs (README, tests/test_similarity.py).
 # Area deprivation (the school's own small area, where the store has it) adds where the school is.
 DEFAULT_WEIGHTS = {"prior_attainment": 1.0, "pct_disadvantaged": 1.0, "pct_eal": 1.2, "pct_sen_support": 0.5,
@@ -47,6 +50,14 @@ LOG_SCALED = ("pct_eal", "pct_ehcp")
 # A school without these cannot be placed among similar schools at all.
 REQUIRED_FEATURES = ("prior_attainment", "pct_disadvantaged")
 DEFAULT_K = PHASES["secondary"].default_k
+
+
+def feature_label(feature: str, prior_source: str = "published") -> str:
+    """How a feature is named to people; prior attainment says when expected Attainment 8 stands in for it
+    (it is on another scale from a KS2 score: 48.2, not 103)."""
+    if feature == "prior_attainment" and prior_source == STANDIN_SOURCE:
+        return STANDIN_LABEL
+    return DISPLAY_LABELS.get(feature, FEATURE_LABELS[feature])
 
 
 def check_weights(weights: dict[str, float]) -> dict[str, float]:
@@ -92,7 +103,7 @@ def load_features(store: Store, year: int, phase: str = "secondary", mainstream:
     roll = frame["pupils_on_roll"].astype(float)
     frame["log_pupils_on_roll"] = np.log(roll.where(roll > 0))
     frame.attrs.update(year=year, phase=phase, mainstream=mainstream,
-                       prior_source="published" if use_published else "expected Attainment 8 (ATT8SCR - 10 x P8MEA)")
+                       prior_source="published" if use_published else STANDIN_SOURCE)
     return frame.drop(columns=["prior_published", "prior_standin"])
 
 
@@ -107,11 +118,13 @@ class SimilarGroup:
     neighbours: pd.DataFrame  # urn, name, la_code, la_name, rank, distance, contributions, feature values
     school: pd.Series  # the school's own row
     matched_without: list[str] = field(default_factory=list)  # features the school lacks
+    prior_source: str = "published"  # or STANDIN_SOURCE where expected Attainment 8 stands in
+    matching: dict[str, bool] = field(default_factory=dict)  # sex, admissions: whether neighbours share them
 
     def comparison(self) -> pd.DataFrame:
         """The school's own values beside the group's median, feature by feature."""
         shown = {f: DISPLAY_COLUMNS.get(f, f) for f in FEATURES if f in self.features or f in self.matched_without}
-        rows = [{"feature": f, "label": DISPLAY_LABELS.get(f, FEATURE_LABELS[f]), "school": self.school[column],
+        rows = [{"feature": f, "label": feature_label(f, self.prior_source), "school": self.school[column],
                  "group_median": self.neighbours[column].median()} for f, column in shown.items()]
         return pd.DataFrame(rows)
 
@@ -119,6 +132,7 @@ class SimilarGroup:
         return {
             "urn": self.urn, "year": self.year, "phase": self.phase, "features": self.features,
             "weights": {f: self.weights[f] for f in self.features}, "matched_without": self.matched_without,
+            "matching": self.matching,
             "neighbours": [
                 {"urn": int(r.urn), "name": r.name, "la_code": int(r.la_code), "la_name": r.la_name,
                  "rank": int(r.rank), "distance": round(float(r.distance), 4),
@@ -141,6 +155,7 @@ class SimilarityIndex:
         self.used = [f for f in FEATURES if self.weights.get(f, 0) > 0 and f not in self.unavailable]
         self.year = features.attrs.get("year")
         self.phase = features.attrs.get("phase", "secondary")
+        self.prior_source = features.attrs.get("prior_source", "published")
         values = self.frame.reindex(columns=list(FEATURES)).astype(float)
         values[list(LOG_SCALED)] = np.log1p(values[list(LOG_SCALED)].clip(lower=0))
         sd = values.std().replace(0, 1.0).fillna(1.0)
@@ -156,6 +171,10 @@ class SimilarityIndex:
         self.position = {int(u): i for i, u in enumerate(self.frame["urn"])}
         self.la = self.frame["la_code"].to_numpy()
         self.urns = self.frame["urn"].to_numpy()
+        # Who a school admits, and whether it is open: closed schools are never anyone's neighbours.
+        self.sex = self.frame.get("sex_of_entry", pd.Series(None, index=self.frame.index)).fillna("unknown").to_numpy()
+        self.admissions = self.frame.get("admissions", pd.Series(None, index=self.frame.index)).fillna("unknown").to_numpy()
+        self.open = self.frame.get("is_open", pd.Series(True, index=self.frame.index)).fillna(True).to_numpy(dtype=bool)
 
     def _row(self, urn: int) -> int:
         if urn not in self.position:
@@ -164,15 +183,30 @@ class SimilarityIndex:
             raise BenchmarkingError(f"URN {urn} cannot be matched for {self.year}: {self.excluded[urn]} in the store.")
         return self.position[urn]
 
+    def matching(self, urn: int, match_sex: bool | None = None, match_admissions: bool | None = None) -> dict[str, bool]:
+        """Whether a school's neighbours must share its sex of entry and its admissions: on by default for
+        single-sex and for selective schools, whose heads would not accept mixed or comprehensive peers."""
+        i = self._row(urn)
+        return {"sex": bool(self.sex[i] in ("boys", "girls")) if match_sex is None else bool(match_sex),
+                "admissions": bool(self.admissions[i] == "selective") if match_admissions is None
+                else bool(match_admissions)}
+
     def neighbours(self, urn: int, k: int = DEFAULT_K, las: set[int] | None = None,
-                   max_own_la: int | None = None) -> SimilarGroup:
-        """The k most similar schools to `urn`; ties go to the lower URN."""
+                   max_own_la: int | None = None, match_sex: bool | None = None,
+                   match_admissions: bool | None = None) -> SimilarGroup:
+        """The k most similar schools to `urn`; ties go to the lower URN. Closed schools are never among them;
+        single-sex and selective schools are matched with their own kind unless told otherwise."""
         if not K_RANGE[0] <= k <= K_RANGE[1]:
             raise BenchmarkingError(f"k must be between {K_RANGE[0]} and {K_RANGE[1]}, not {k}.")
         i = self._row(urn)
         have = self.present[i]
-        candidates = np.flatnonzero(self.present[:, have].all(axis=1))
+        candidates = np.flatnonzero(self.present[:, have].all(axis=1) & self.open)
         candidates = candidates[(candidates != i) & ~np.isin(self.urns[candidates], list(self.excluded))]
+        matching = self.matching(urn, match_sex, match_admissions)
+        if matching["sex"]:
+            candidates = candidates[self.sex[candidates] == self.sex[i]]
+        if matching["admissions"]:
+            candidates = candidates[self.admissions[candidates] == self.admissions[i]]
         if las:
             candidates = candidates[np.isin(self.la[candidates], list(las))]
         diff = self.scaled[candidates][:, have] - self.scaled[i, have]
@@ -184,7 +218,14 @@ class SimilarityIndex:
             order = order[~own | (np.cumsum(own) <= max_own_la)]
         chosen = order[:k]
         if len(chosen) == 0:
-            raise BenchmarkingError(f"No schools to compare URN {urn} with under these settings.")
+            kinds = []
+            if matching["sex"]:
+                kinds.append(f"{self.sex[i]} schools")
+            if matching["admissions"]:
+                kinds.append(f"{self.admissions[i]} schools")
+            only = (f" among {' and '.join(kinds)} (matching on sex of entry or admissions can be turned off)" if kinds
+                    else " under these settings")
+            raise BenchmarkingError(f"No schools to compare URN {urn} with{only}.")
         used_here = [f for f, h in zip(self.used, have) if h]
         total = distance[chosen][:, None]
         shares = np.divide(squared[chosen], total ** 2, out=np.zeros_like(squared[chosen]), where=total > 0)
@@ -194,31 +235,36 @@ class SimilarityIndex:
         neighbours["contributions"] = [dict(zip(used_here, row)) for row in shares]
         return SimilarGroup(urn=urn, year=self.year, phase=self.phase, features=used_here, weights=self.weights,
                             neighbours=neighbours, school=self.frame.iloc[i],
-                            matched_without=[f for f, h in zip(self.used, have) if not h])
+                            matched_without=[f for f, h in zip(self.used, have) if not h],
+                            prior_source=self.prior_source, matching=matching)
 
     def all_groups(self, k: int = DEFAULT_K) -> pd.DataFrame:
         """Every school's k nearest neighbours at once (urn, neighbour, rank, distance), from one k-d tree.
 
-        Schools complete on every feature are matched among themselves in one tree; the few with a
-        missing optional feature are matched one by one on the rest. SciPy's tree, queried on every
+        Schools complete on every feature are matched in one tree of the open schools; the few with a missing
+        optional feature, and single-sex and selective schools, are matched one by one. SciPy's tree, queried on every
         core, is exact and about twice as fast here as scikit-learn's (bench).
         """
         eligible = ~np.isin(self.urns, list(self.excluded))
-        complete = np.flatnonzero(self.present.all(axis=1) & eligible)
+        # Single-sex and selective schools are matched with their own kind, one by one (they are few).
+        own_kind = np.isin(self.sex, ["boys", "girls"]) | (self.admissions == "selective")
+        together = self.present.all(axis=1) & eligible & ~own_kind
+        complete = np.flatnonzero(together)
         rows = []
-        width = min(k, len(complete) - 1)  # a school is never its own neighbour
-        if width > 0:
-            points = self.scaled[complete]
-            distance, index = cKDTree(points, leafsize=32).query(points, k=width + 1, workers=-1)
+        pool = np.flatnonzero(self.present.all(axis=1) & eligible & self.open)  # who may be a neighbour
+        width = min(k, len(pool) - 1)  # a school is never its own neighbour
+        if width > 0 and len(complete):
+            distance, index = cKDTree(self.scaled[pool], leafsize=32).query(self.scaled[complete], k=width + 1, workers=-1)
+            index = pool[index]
             # Drop each school from its own list (stable, so the neighbours keep their order).
-            not_self = index != np.arange(len(complete))[:, None]
+            not_self = index != complete[:, None]
             keep = np.argsort(~not_self, axis=1, kind="stable")[:, :width]
             index, distance = np.take_along_axis(index, keep, 1), np.take_along_axis(distance, keep, 1)
             rows.append(pd.DataFrame({"urn": np.repeat(self.urns[complete], width),
-                                      "neighbour": self.urns[complete][index].ravel(),
+                                      "neighbour": self.urns[index].ravel(),
                                       "rank": np.tile(np.arange(1, width + 1), len(complete)),
                                       "distance": distance.ravel()}))
-        for i in np.flatnonzero(eligible & ~self.present.all(axis=1)):
+        for i in np.flatnonzero(eligible & ~together):
             group = self.neighbours(int(self.urns[i]), k)
             rows.append(pd.DataFrame({"urn": self.urns[i], "neighbour": group.neighbours["urn"].to_numpy(),
                                       "rank": group.neighbours["rank"].to_numpy(),
@@ -228,11 +274,13 @@ class SimilarityIndex:
 
 def similar_schools(store: Store, urn: int, year: int | None = None, k: int = DEFAULT_K,
                     weights: dict[str, float] | None = None, las: set[int] | None = None,
-                    max_own_la: int | None = None) -> SimilarGroup:
+                    max_own_la: int | None = None, match_sex: bool | None = None,
+                    match_admissions: bool | None = None) -> SimilarGroup:
     """A school's similar-schools group, from the store (the latest year the school has results if none given)."""
     phase, year = school_phase_and_year(store, urn, year)
     index = SimilarityIndex(load_features(store, year, phase), weights)
-    return index.neighbours(urn, k, las=las, max_own_la=max_own_la)
+    return index.neighbours(urn, k, las=las, max_own_la=max_own_la, match_sex=match_sex,
+                            match_admissions=match_admissions)
 
 
 def school_phase_and_year(store: Store, urn: int, year: int | None) -> tuple[str, int]:

@@ -24,14 +24,15 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "benchmarking.duckdb"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 SCHOOL_COLUMNS = ["urn", "name", "la_code", "phase", "phase_rank", "nftype", "school_type",
-                  "state_funded", "mainstream", "is_open", "lsoa"]
-SCHEMA_VERSION = 8
+                  "state_funded", "mainstream", "is_open", "lsoa", "sex_of_entry", "admissions"]
+SCHEMA_VERSION = 9
 ALL_YEARS = (1900, 2999)  # the year range that means every year in the store
 
 # The part of the store each table belongs to: a write that changes a table gives its part a new revision.
 PARTS = {"context": "data", "results": "data", "school_links": "data", "synthetic_truth": "data",
          "local_authorities": "data", "p8_estimates": "data", "national_sd": "data", "area_deprivation": "data",
-         "schools": "data", "pupils": "data", "import_log": "data", "targets": "targets", "clubs": "clubs",
+         "schools": "data", "pupils": "data", "import_log": "data", "group_results": "data",
+         "national_figures": "data", "score_caps": "data", "targets": "targets", "clubs": "clubs",
          "users": "access"}
 # Tables a caller may name in the generic write helpers: never user input, always one of these.
 KEYS = {
@@ -44,6 +45,9 @@ KEYS = {
     "national_sd": ("year", "measure"),
     "targets": ("urn", "year", "measure", "level"),
     "area_deprivation": ("lsoa",),
+    "group_results": ("urn", "year", "measure", "grouping", "grp"),
+    "national_figures": ("year", "measure", "grouping", "grp", "statistic"),
+    "score_caps": ("year", "measure", "prior_group"),
 }
 
 
@@ -169,7 +173,7 @@ class Store:
         self.touch(table)
         with self.registered("incoming_rows", frame):
             self.execute(f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM incoming_rows")
-        if table in ("p8_estimates", "national_sd"):
+        if table in ("p8_estimates", "national_sd", "score_caps"):
             self.changes.estimate_years.update(int(y) for y in frame["year"].unique())
         return len(frame)
 

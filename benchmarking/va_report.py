@@ -16,11 +16,12 @@ from .errors import BenchmarkingError
 from .derived import school_value_added_query
 from .phases import phase as phase_named
 from .store import Store, sql_text
-from .value_added import (SUBJECTS, Subject, bands, confidence_interval, contextual_fit, decile_thresholds, funnel_limits,
-                          group_value_added,
-                          pooled_value_added,
-                          pupil_context_design, pupil_group_labels, pupil_scores, recover_national_sd,
-                          school_value_added, suppress_small)
+from .measures import MEASURES_BY_CODE, PUBLISHED_BANDS
+from .reference import KS2_PROGRESS_CUTOFFS
+from .value_added import (P8_CUTOFFS, SUBJECTS, Cutoffs, Subject, bands, confidence_interval, contextual_fit,
+                          decile_cutoffs, funnel_limits, group_value_added, pooled_value_added, pupil_context_design,
+                          pupil_group_labels, pupil_scores, recover_national_sd, school_value_added, suppress_small,
+                          uncapped_groups)
 
 LENSES = ("official", "contextual")
 CONTEXTUAL_CAVEAT = ("Contextual value added also allows for disadvantage, SEN, EAL and sex. "
@@ -53,7 +54,51 @@ def value_added_estimates(store: Store, year: int, subject: Subject) -> pd.DataF
     """Each prior-attainment group's expected outcome and spread for the subject (group, estimate, sd, n,
     source): DfE's published estimates where imported, otherwise the store's own pupils' means, as
     worked out when the pupils were written."""
-    return store.query_file("value_added_estimates_for", [year, subject.key_stage, subject.outcome])
+    return store.query_file("value_added_estimates_for", [year, subject.key_stage, subject.outcome, subject.measure])
+
+
+def capping_note(store: Store, year: int, measure: str) -> str | None:
+    """Which prior-attainment groups' extreme scores were not capped, and why; None when every group was
+    (or the store has no pupils for the measure and year)."""
+    subject = SUBJECTS[measure]
+    estimates = value_added_estimates(store, year, subject)
+    groups = uncapped_groups(estimates) if subject.cap and not estimates.empty else []
+    if not groups:
+        return None
+    label = MEASURES_BY_CODE[measure].label
+    return (f"{label} {year}: extreme scores in prior-attainment group{'s' if len(groups) > 1 else ''} "
+            f"{', '.join(map(str, groups))} were not capped. The store holds fewer than 30 of their pupils, too "
+            "few for a stable spread, and no DfE caps were imported for them.")
+
+
+def is_synthetic(store: Store) -> bool:
+    """Whether the store is the synthetic demo: a whole fictional England, so its national figures are national."""
+    return bool(store.query_file("is_synthetic")["synthetic"][0])
+
+
+def band_cutoffs(store: Store, year: int, measure: str, rows: pd.DataFrame) -> Cutoffs | None:
+    """Where "well above" and "well below" begin: ±0.5 for Progress 8; for KS2, DfE's national cut-offs for
+    the year (reference.KS2_PROGRESS_CUTOFFS), or on the synthetic demo its whole fictional England's top and
+    bottom 10% of schools. None where DfE's are not known: never the deciles of whatever schools are in the store."""
+    if measure == "ks4_p8":
+        return P8_CUTOFFS
+    known = KS2_PROGRESS_CUTOFFS.get(year, {}).get(measure)
+    if known:
+        return Cutoffs(known[0], known[1], 1, f"DfE's published KS2 bands for {year}")
+    if is_synthetic(store):
+        return decile_cutoffs(rows["va"], 1, "the fictional England's top and bottom 10% of schools")
+    return None
+
+
+def published_bands(store: Store, year: int, measure: str) -> pd.Series | None:
+    """The band DfE published for each school (by URN; <NA> where it published none, as for SUPP), or None
+    where the year's files carried no bands for the measure."""
+    if measure not in PUBLISHED_BANDS:
+        return None
+    rows = store.query_file("results_for_measure", [year, PUBLISHED_BANDS[measure]])
+    if rows.empty:
+        return None
+    return rows.set_index("urn")["value"].astype("Int64")
 
 
 def pupil_value_added(store: Store, year: int, measure: str = "ks4_p8", lens: str = "official",
@@ -112,7 +157,7 @@ def _published_rows(store: Store, year: int, measure: str, lens: str) -> pd.Data
     if frame.empty:
         return frame
     if measure == "ks4_p8":
-        frame["expected"] = frame["att8"] - 10 * frame["va"]
+        frame["expected"] = frame["att8"] - 10 * frame["uncapped"]
         frame["actual"] = frame["att8"]
     else:
         frame["expected"] = frame["actual"] = np.nan
@@ -157,11 +202,13 @@ def school_value_added_table(store: Store, year: int | None = None, phase: str |
         if rows.empty:
             continue
         rows = suppress_small(rows, ["expected", "actual", "va", "ci_low", "ci_high"])
-        if subject.fixed_band_threshold is not None:
-            above, below = subject.fixed_band_threshold, -subject.fixed_band_threshold
-        else:
-            above, below = decile_thresholds(rows["va"])
-        rows["band"] = bands(rows["va"], rows["ci_low"], rows["ci_high"], above, below).to_numpy()
+        rows["band"] = bands(rows["va"], rows["ci_low"], rows["ci_high"],
+                             band_cutoffs(store, year, measure, rows)).to_numpy()
+        published = published_bands(store, year, measure) if lens == "official" else None
+        if published is not None:
+            # DfE's own band where it published one; none where it published none (SUPP: UTCs, studio schools).
+            from_file = (rows["source"] == "published").to_numpy()
+            rows.loc[from_file, "band"] = rows.loc[from_file, "urn"].map(published).astype("Int64").to_numpy()
         frames.append(rows)
     if not frames:
         raise BenchmarkingError(f"No value added in the store for {year}.")

@@ -20,6 +20,11 @@ CAP_Z = -2.8948556948
 Z95 = 1.959963984540054
 
 
+# A group's spread says where its extreme scores begin only when it holds enough pupils. Without DfE's own
+# caps, a smaller group is not capped at all (and reports say which groups were not).
+MIN_CAP_PUPILS = 30
+
+
 @dataclass(frozen=True)
 class Subject:
     """A value-added measure worked out from pupils: which outcome, at which key stage, on which scale."""
@@ -27,15 +32,14 @@ class Subject:
     key_stage: str
     outcome: str  # pupil column
     scale: float  # pupil score = (actual - expected) / scale
-    cap: bool
-    fixed_band_threshold: float | None  # ±threshold for "well" bands; None: the year's top and bottom 10%
+    cap: bool  # extreme negative scores are capped (Progress 8 since 2018, KS2 progress since 2018)
 
 
 SUBJECTS = {
-    "ks4_p8": Subject("ks4_p8", "KS4", "attainment8", 10.0, True, 0.5),
-    "ks2_read_progress": Subject("ks2_read_progress", "KS2", "ks2_read", 1.0, False, None),
-    "ks2_writ_progress": Subject("ks2_writ_progress", "KS2", "ks2_writ", 1.0, False, None),
-    "ks2_mat_progress": Subject("ks2_mat_progress", "KS2", "ks2_mat", 1.0, False, None),
+    "ks4_p8": Subject("ks4_p8", "KS4", "attainment8", 10.0, True),
+    "ks2_read_progress": Subject("ks2_read_progress", "KS2", "ks2_read", 1.0, True),
+    "ks2_writ_progress": Subject("ks2_writ_progress", "KS2", "ks2_writ", 1.0, True),
+    "ks2_mat_progress": Subject("ks2_mat_progress", "KS2", "ks2_mat", 1.0, True),
 }
 
 
@@ -69,12 +73,29 @@ def national_estimates(groups, outcomes) -> pd.DataFrame:
     return table
 
 
+def lowest_scores(estimates: pd.DataFrame, scale: float = 1.0) -> pd.Series:
+    """Each group's lowest pupil score (by group): DfE's own cap where imported (column lowest_score),
+    else 2.89 group SDs below the group's mean where the group holds MIN_CAP_PUPILS pupils or more (column n;
+    without it the spread is taken as national), else no cap (-inf)."""
+    lookup = estimates.set_index("group")
+    n = lookup["n"] if "n" in lookup else pd.Series(MIN_CAP_PUPILS, index=lookup.index)
+    own = (CAP_Z * lookup["sd"] / scale).where(n >= MIN_CAP_PUPILS, -np.inf)
+    national = lookup["lowest_score"] if "lowest_score" in lookup else pd.Series(np.nan, index=lookup.index)
+    return national.where(national.notna(), own).astype(float)
+
+
+def uncapped_groups(estimates: pd.DataFrame) -> list[int]:
+    """The prior-attainment groups whose extreme scores are not capped: too few pupils, no DfE cap."""
+    lowest = lowest_scores(estimates)
+    return sorted(int(g) for g in lowest.index[np.isneginf(lowest.to_numpy())])
+
+
 def pupil_scores(groups, outcomes, estimates: pd.DataFrame, scale: float = 1.0, cap: bool = False) -> pd.DataFrame:
     """Each pupil's expected outcome and value-added score = (actual - expected) / scale.
 
-    With cap=True, a score more than 2.89 group standard deviations below its group's mean is raised
-    to that point, as DfE has done for Progress 8 since 2018. Pupils without prior attainment or an
-    outcome get no score (NaN) and count in no school's value added.
+    With cap=True, a score below its group's lowest score (`lowest_scores`) is raised to it, as DfE has
+    done for Progress 8 and KS2 progress since 2018. Pupils without prior attainment or an outcome get
+    no score (NaN) and count in no school's value added.
     """
     groups = np.asarray(groups)
     actual = np.asarray(outcomes, dtype=float)
@@ -82,8 +103,7 @@ def pupil_scores(groups, outcomes, estimates: pd.DataFrame, scale: float = 1.0, 
     expected = lookup["estimate"].reindex(groups).to_numpy()
     score = (actual - expected) / scale
     if cap:
-        group_sd = lookup["sd"].reindex(groups).to_numpy() / scale
-        floor = CAP_Z * group_sd
+        floor = lowest_scores(estimates, scale).reindex(groups).to_numpy()
         score = np.where(score < floor, floor, score)
     return pd.DataFrame({"expected": expected, "actual": actual, "score": score})
 
@@ -105,27 +125,43 @@ def school_value_added(keys: pd.DataFrame, scores: pd.DataFrame, national_sd: fl
 # -- bands, intervals and comparisons -------------------------------------------------------------
 
 BAND_LABELS = {1: "well above average", 2: "above average", 3: "average", 4: "below average", 5: "well below average"}
-P8_WELL_THRESHOLD = 0.5  # DfE's Progress 8 bands: "well" above/below needs a score of at least ±0.5
 
 
-def bands(va, ci_low, ci_high, well_above: float = P8_WELL_THRESHOLD, well_below: float | None = None) -> pd.Series:
+@dataclass(frozen=True)
+class Cutoffs:
+    """Where DfE's "well above" and "well below" bands begin, on scores as published (rounded to `digits`):
+    well above is a score of `above` or more, well below a score of `below` or less, each with its whole
+    95% CI on that side of 0."""
+    above: float
+    below: float
+    digits: int
+    source: str
+
+
+# Progress 8: well above is +0.5 or more; well below is strictly below -0.5, that is -0.51 or less at 2 dp.
+P8_CUTOFFS = Cutoffs(0.5, -0.51, 2, "DfE's Progress 8 bands: +0.5 or more, below -0.5")
+
+
+def bands(va, ci_low, ci_high, cutoffs: Cutoffs | None = P8_CUTOFFS) -> pd.Series:
     """DfE's five bands (1 well above .. 5 well below), <NA> where there is no score.
 
-    Above: the whole 95% CI is above 0; well above: also a score of at least `well_above`. Below and well
-    below mirror them (`well_below` defaults to -well_above). KS4 uses ±0.5; KS2 uses each year's top and
-    bottom 10% of schools (see `decile_thresholds`).
+    Above: the whole 95% CI is above 0; well above: also a score at or beyond `cutoffs.above`. Below and
+    well below mirror them. Without cut-offs (a year DfE's are not known for) no school is "well" anything:
+    bands 1 and 5 become 2 and 4.
     """
-    well_below = -well_above if well_below is None else well_below
     va, low, high = (pd.Series(np.asarray(x, dtype=float)) for x in (va, ci_low, ci_high))
-    codes = np.select([(low > 0) & (va >= well_above), low > 0, (high < 0) & (va <= well_below), high < 0],
-                      [1, 2, 5, 4], 3)
+    score = va.round(cutoffs.digits) if cutoffs else va
+    well_above = score >= cutoffs.above if cutoffs else pd.Series(False, index=va.index)
+    well_below = score <= cutoffs.below if cutoffs else pd.Series(False, index=va.index)
+    codes = np.select([(low > 0) & well_above, low > 0, (high < 0) & well_below, high < 0], [1, 2, 5, 4], 3)
     return pd.Series(codes, dtype="Int64").where(va.notna() & low.notna() & high.notna())
 
 
-def decile_thresholds(va) -> tuple[float, float]:
-    """The scores of the top and bottom 10% of schools: DfE's KS2 cut-offs for well above and well below."""
+def decile_cutoffs(va, digits: int, source: str) -> Cutoffs:
+    """The scores of the top and bottom 10% of schools, as DfE sets its KS2 cut-offs: only ever from a
+    whole country's schools (a synthetic England's, here), never from whatever subset a store holds."""
     values = pd.Series(np.asarray(va, dtype=float)).dropna()
-    return float(values.quantile(0.9)), float(values.quantile(0.1))
+    return Cutoffs(round(float(values.quantile(0.9)), digits), round(float(values.quantile(0.1)), digits), digits, source)
 
 
 def recover_national_sd(ci_low, ci_high, n, z: float = Z95) -> float:
@@ -168,15 +204,18 @@ def pooled_value_added(rows: pd.DataFrame, by: str = "urn", z: float = Z95) -> p
 def relative_to_group(va: float, ci_low: float, ci_high: float, members: pd.DataFrame, z: float = Z95) -> dict:
     """A school's score minus its group's mean score, with a CI on the difference.
 
-    The group mean's se is √(Σ se²) / m over its m members (independent schools); the difference's se
-    is √(se_school² + se_mean²).
+    The group mean weights each member by its cohort (column n), as a pupil-level mean of the club would:
+    Σ n va / Σ n, with se √(Σ n² se²) / Σ n from each member's own CI (members independent). The
+    difference's se is √(se_school² + se_mean²).
     """
-    members = members.dropna(subset=["va", "ci_low", "ci_high"])
+    members = members.dropna(subset=["va", "ci_low", "ci_high", "n"])
+    members = members[members["n"] > 0]
     m = len(members)
     if m == 0 or np.isnan(va):
         return {"difference": np.nan, "ci_low": np.nan, "ci_high": np.nan, "group_mean": np.nan, "members": m}
-    group_mean = float(members["va"].mean())
-    se_mean = float(np.sqrt((standard_error(members["ci_low"], members["ci_high"], z) ** 2).sum()) / m)
+    n = members["n"].to_numpy(dtype=float)
+    group_mean = float((n * members["va"].to_numpy(dtype=float)).sum() / n.sum())
+    se_mean = float(np.sqrt(((n * standard_error(members["ci_low"], members["ci_high"], z)) ** 2).sum()) / n.sum())
     se = float(np.sqrt(standard_error(ci_low, ci_high, z) ** 2 + se_mean ** 2))
     difference = va - group_mean
     return {"difference": difference, "ci_low": difference - z * se, "ci_high": difference + z * se,

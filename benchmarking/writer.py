@@ -174,15 +174,16 @@ def migrate(store: Store) -> None:
         store.execute(sql_text("schema"))
         store.execute_many(sql_text("insert_local_authorities"), [list(la) for la in LOCAL_AUTHORITIES])
         store.execute_file("record_schema_version", [1])
-    for step in range(max(version, 1) + 1, SCHEMA_VERSION + 1):
+    steps = range(max(version, 1) + 1, SCHEMA_VERSION + 1)
+    for step in steps:
         store.execute(sql_text(f"migrate_{step}"))
         if step == 5:
             derived.set_prior_groups(store)
-        if step == 6:
-            store.execute(sql_text("views"))  # the refresh reads value_added_estimates
-            derived.refresh_value_added(store, derived.all_years(store))
         store.execute_file("record_schema_version", [step])
     store.execute(sql_text("views"))
+    if version >= 1 and any(step in (6, 9) for step in steps):
+        # School value added is stored from schema 6 on, and capped by group size or DfE's caps from 9.
+        derived.refresh_value_added(store, derived.all_years(store))
     # The measures catalogue is the code's: a new measure reaches every store at its next write.
     store.execute_many(sql_text("upsert_measures"),
                        [[m.code, m.label, m.key_stage, m.kind, m.unit, m.higher_is_better] for m in MEASURES])

@@ -8,7 +8,7 @@ import pytest
 
 from benchmarking import club_store, clubs
 from benchmarking.errors import BenchmarkingError
-from benchmarking.partners import partner_candidates, significantly_higher
+from benchmarking.partners import holm, partner_candidates, significantly_higher
 from benchmarking.similarity import SimilarityIndex, load_features, similar_schools
 from benchmarking.store import open_store
 from benchmarking.writer import writing
@@ -90,14 +90,27 @@ def test_a_club_can_be_made_by_hand_edited_and_renamed(demo_db):
             club_store.club_details(store, "Nope")
 
 
-def test_significantly_higher_uses_both_schools_uncertainty():
-    # se = (ci_high - ci_low) / 3.92: 0.1 for every school here, so the difference needs > 1.96 x 0.1414 = 0.277.
+def test_significantly_higher_uses_both_schools_uncertainty_and_corrects_for_testing_every_school():
+    # se = (ci_high - ci_low) / 3.92: 0.1 for every school here, so each difference's se is 0.1414.
     school = pd.Series({"value": 0.0, "ci_low": -0.196, "ci_high": 0.196})
     others = pd.DataFrame({"urn": [1, 2, 3, 4], "value": [0.30, 0.25, 0.50, np.nan],
                            "ci_low": [0.104, 0.054, 0.304, np.nan], "ci_high": [0.496, 0.446, 0.696, np.nan]})
     better = significantly_higher(school, others)
-    assert better["urn"].tolist() == [3, 1]
-    assert better["z"].tolist() == pytest.approx([0.5 / 0.141421, 0.3 / 0.141421], rel=1e-4)
+    # One-sided p-values: school 3 z 3.536, p 0.0002; school 1 z 2.121, p 0.0170; school 2 z 1.768, p 0.0385.
+    # Holm at 2.5% over three tests: 0.0002 <= 0.025 / 3 passes; 0.0170 > 0.025 / 2 fails, and so stops.
+    # Without the correction school 1 (p 0.017 < 0.025) would have been named too.
+    assert better["urn"].tolist() == [3]
+    assert better["z"].tolist() == pytest.approx([0.5 / 0.141421], rel=1e-4)
+    assert better["p_value"].tolist() == pytest.approx([0.000203], abs=2e-6)
+    alone = significantly_higher(school, others[others["urn"] == 1])
+    assert alone["urn"].tolist() == [1]  # tested on its own, school 1 is significantly higher
+
+
+def test_holm_rejects_in_order_until_the_first_p_value_over_its_limit():
+    # Limits for m = 4 at 0.05: 0.0125, 0.0167, 0.025, 0.05 for the smallest p-value up.
+    assert holm([0.010, 0.040, 0.016, 0.030], alpha=0.05).tolist() == [True, False, True, False]
+    assert holm([0.013, 0.001], alpha=0.05).tolist() == [True, True]
+    assert holm([0.03, 0.03], alpha=0.05).tolist() == [False, False]
 
 
 def test_partners_are_similar_schools_with_significantly_higher_progress_8(small_demo_path):

@@ -50,6 +50,8 @@ def _version_1_store(path):
                 "DROP TABLE p8_estimates; DROP TABLE national_sd; DROP TABLE targets; "
                 "DROP TABLE area_deprivation; ALTER TABLE schools DROP COLUMN lsoa; "
                 "DROP TABLE pupil_estimates; ALTER TABLE pupils DROP COLUMN prior_group; DROP TABLE school_value_added; DROP TABLE revisions; DROP TABLE users; "
+                "DROP TABLE group_results; DROP TABLE national_figures; DROP TABLE score_caps; "
+                "ALTER TABLE schools DROP COLUMN sex_of_entry; ALTER TABLE schools DROP COLUMN admissions; "
                 "DELETE FROM schema_version WHERE version > 1")
     con.close()
 
@@ -71,6 +73,8 @@ def test_a_write_migrates_a_version_1_store(db):
         assert store.query("SELECT count(*) AS n FROM clubs")["n"][0] == 0
         assert "lsoa" in store.query("SELECT * FROM schools LIMIT 0").columns
         assert "prior_group" in store.query("SELECT * FROM pupils LIMIT 0").columns
+        assert {"sex_of_entry", "admissions"} <= set(store.query("SELECT * FROM schools LIMIT 0").columns)
+        assert store.query("SELECT count(*) AS n FROM group_results")["n"][0] == 0
 
 
 def test_a_version_4_store_gets_prior_groups_estimates_and_school_value_added_when_migrated(demo_db):
@@ -78,6 +82,8 @@ def test_a_version_4_store_gets_prior_groups_estimates_and_school_value_added_wh
 
     con = duckdb.connect(str(demo_db))
     con.execute("DROP TABLE pupil_estimates; ALTER TABLE pupils DROP COLUMN prior_group; DROP TABLE school_value_added; DROP TABLE revisions; DROP TABLE users; "
+                "DROP TABLE group_results; DROP TABLE national_figures; DROP TABLE score_caps; "
+                "ALTER TABLE schools DROP COLUMN sex_of_entry; ALTER TABLE schools DROP COLUMN admissions; "
                 "DELETE FROM schema_version WHERE version > 4")
     con.close()
     with writing(demo_db):

@@ -61,9 +61,9 @@ def test_a_pupil_worked_by_hand_from_the_published_2024_estimates(reference_dir)
 
 # -- bands, intervals, pooling, groups, funnels and the contextual fit ---------------------------
 
-from benchmarking.value_added import (bands, confidence_interval, contextual_fit, decile_thresholds,  # noqa: E402
-                                      funnel_limits, group_value_added, pooled_value_added, recover_national_sd,
-                                      relative_to_group)
+from benchmarking.value_added import (Cutoffs, bands, confidence_interval, contextual_fit,  # noqa: E402
+                                      decile_cutoffs, funnel_limits, group_value_added, pooled_value_added,
+                                      recover_national_sd, relative_to_group)
 
 
 def test_bands_follow_dfe_rules():
@@ -73,11 +73,30 @@ def test_bands_follow_dfe_rules():
     assert bands(va, low, high).tolist() == [1, 2, 3, 4, 5, 3, pd.NA]
 
 
-def test_ks2_well_bands_use_the_top_and_bottom_tenth():
+def test_well_below_is_strictly_below_minus_half_and_well_above_is_half_or_more():
+    # DfE: -0.50 is "below average", -0.51 "well below"; +0.50 is "well above".
+    va, low, high = [-0.50, -0.51, -0.504, 0.50, 0.496, 0.494], [-0.7, -0.7, -0.7, 0.3, 0.3, 0.3], [-0.3, -0.3, -0.3, 0.7, 0.7, 0.7]
+    # Scores are compared as published, to 2 dp: -0.504 is published as -0.50, 0.496 as 0.50.
+    assert bands(va, low, high).tolist() == [4, 5, 4, 1, 1, 2]
+
+
+def test_without_known_cut_offs_no_school_is_well_above_or_well_below():
+    assert bands([6.0, 2.0, -6.0], [3.0, 0.5, -9.0], [9.0, 3.5, -3.0], None).tolist() == [2, 2, 4]
+
+
+def test_ks2_cut_offs_apply_to_scores_at_one_decimal_place():
+    # DfE's 2019 reading cut-offs: well above at +3.2 or more, well below at -2.9 or less.
+    cutoffs = Cutoffs(3.2, -2.9, 1, "test")
+    va = [3.2, 3.14, 3.16, -2.9, -2.86, -2.84]
+    low, high = [1.0, 1.0, 1.0, -5.0, -5.0, -5.0], [5.0, 5.0, 5.0, -1.0, -1.0, -1.0]
+    assert bands(va, low, high, cutoffs).tolist() == [1, 2, 1, 5, 5, 4]
+
+
+def test_a_whole_countrys_top_and_bottom_tenth_give_cut_offs():
     va = np.arange(-5.0, 5.0, 0.1)  # 100 schools
-    above, below = decile_thresholds(va)
-    assert above == pytest.approx(3.91) and below == pytest.approx(-4.01)
-    assert bands([4.0, 3.5], [1.0, 1.0], [7.0, 6.0], above, below).tolist() == [1, 2]
+    cutoffs = decile_cutoffs(va, 1, "a fictional England")
+    assert (cutoffs.above, cutoffs.below) == pytest.approx((3.9, -4.0))
+    assert bands([4.0, 3.5], [1.0, 1.0], [7.0, 6.0], cutoffs).tolist() == [1, 2]
 
 
 def test_the_national_sd_is_recovered_from_published_bounds():
@@ -98,11 +117,25 @@ def test_pooled_value_added_weights_by_cohort_and_combines_ses():
 
 
 def test_a_schools_difference_from_its_group_has_a_ci_from_both():
-    members = pd.DataFrame({"va": [0.1, 0.3], "ci_low": [0.1 - 0.196, 0.3 - 0.196], "ci_high": [0.1 + 0.196, 0.3 + 0.196]})
+    members = pd.DataFrame({"va": [0.1, 0.3], "n": [100, 100],
+                            "ci_low": [0.1 - 0.196, 0.3 - 0.196], "ci_high": [0.1 + 0.196, 0.3 + 0.196]})
     out = relative_to_group(0.5, 0.5 - 0.392, 0.5 + 0.392, members)
     # group mean 0.2 with se √(0.1² + 0.1²) / 2 = 0.0707; school se 0.2; difference se √(0.04 + 0.005) = 0.2121
     assert out["difference"] == pytest.approx(0.3) and out["group_mean"] == pytest.approx(0.2)
     assert out["ci_high"] - out["difference"] == pytest.approx(1.959964 * 0.212132, rel=1e-4)
+
+
+def test_the_club_mean_weights_members_by_cohort():
+    # 300 pupils at +0.4 and 100 at -0.4: the club's pupils average (300 × 0.4 - 100 × 0.4) / 400 = +0.2,
+    # where an unweighted mean of the two schools would say 0.
+    members = pd.DataFrame({"va": [0.4, -0.4], "n": [300, 100], "ci_low": [0.4 - 0.1, -0.4 - 0.3],
+                            "ci_high": [0.4 + 0.1, -0.4 + 0.3]})
+    out = relative_to_group(0.0, -0.2, 0.2, members)
+    assert out["group_mean"] == pytest.approx(0.2) and out["difference"] == pytest.approx(-0.2)
+    # se of the mean: √((300 × 0.1/1.96)² + (100 × 0.3/1.96)²) / 400
+    se_mean = np.sqrt((300 * 0.1 / 1.959964) ** 2 + (100 * 0.3 / 1.959964) ** 2) / 400
+    se = np.sqrt((0.2 / 1.959964) ** 2 + se_mean ** 2)
+    assert out["ci_high"] - out["difference"] == pytest.approx(1.959964 * se, rel=1e-6)
 
 
 def test_funnel_limits_narrow_with_cohort_size():

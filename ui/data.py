@@ -291,6 +291,30 @@ def pupil_groups(viewer: Viewer, urn: int, year: int, measure: str, club: list[i
                                               club, _national_groups(key, year, measure))
 
 
+@shared(max_entries=YEARS)
+def _capping_note(key: str, year: int, measure: str) -> str | None:
+    from benchmarking.va_report import capping_note as note
+
+    return note(store(), year, measure)
+
+
+def capping_note(year: int, measure: str) -> str | None:
+    """Which prior-attainment groups' extreme scores were not capped this year, or None."""
+    return _capping_note(data_key(), year, measure)
+
+
+@shared(max_entries=SCHOOLS)
+def _published_groups(key: str, urn: int, year: int, club: tuple[int, ...]) -> pd.DataFrame:
+    from benchmarking.group_report import published_groups as published
+
+    return published(store(), urn, year, list(club))
+
+
+def published_groups(urn: int, year: int, club: list[int]) -> pd.DataFrame:
+    """The school's pupil groups as DfE published them, beside its club's median school (public data)."""
+    return _published_groups(data_key(), urn, year, tuple(sorted(club)))
+
+
 # -- clubs ----------------------------------------------------------------------------------------
 
 @shared(max_entries=8)

@@ -10,11 +10,12 @@ from .common import print_table, urn, year
 
 
 def value_added(args) -> int:
-    from ..va_report import CONTEXTUAL_CAVEAT, school_value_added_table
+    from ..va_report import CONTEXTUAL_CAVEAT, capping_note, school_value_added_table
     from ..value_added import BAND_LABELS
 
     with open_store(args.db) as store:
         table = school_value_added_table(store, args.year, args.phase, args.urn, args.lens)
+        notes = [capping_note(store, int(table["year"].iloc[0]), m) for m in table["measure"].unique()]
     rows = table.drop(columns=["lens", "source"]).round(3)
     if args.json:
         print(rows.to_json(orient="records"))
@@ -23,6 +24,8 @@ def value_added(args) -> int:
         print(CONTEXTUAL_CAVEAT)
     rows["band"] = rows["band"].map(BAND_LABELS)
     print(rows.to_string(index=False))
+    for note in filter(None, notes):
+        print(note)
     return 0
 
 
@@ -39,6 +42,8 @@ def floor(args) -> int:
         print(report.to_json(orient="records"))
         return 0
     print(rule.label + (f"\n({rule.note})" if rule.note else ""))
+    if report.attrs.get("national"):
+        print(f"National median: {report.attrs['national']}.")
     below = report[report["below_floor"].fillna(False).astype(bool)]
     print(f"{len(below):,} of {report['below_floor'].notna().sum():,} schools judged are below the floor"
           f" ({report['below_floor'].isna().sum()} could not be judged: measures missing).")

@@ -18,12 +18,20 @@ def similar(args) -> int:
 
     with open_store(args.db) as store:
         group = similar_schools(store, args.urn, args.year, k=args.k, weights=parse_weights(args.weights),
-                                las=la_codes(args.las), max_own_la=args.max_own_la)
+                                las=la_codes(args.las), max_own_la=args.max_own_la, match_sex=args.match_sex,
+                                match_admissions=args.match_admissions)
     if args.json:
         print_json(group.to_dict())
         return 0
     school = group.school
     print(f"Schools most like {school['name']} (URN {group.urn}, {school['la_name']}), {group.year}:")
+    kind = []
+    if group.matching.get("sex"):
+        kind.append(f"{school['sex_of_entry']} schools")
+    if group.matching.get("admissions"):
+        kind.append(f"{school['admissions']} schools")
+    if kind:
+        print("  only among " + " and ".join(kind))
     if group.matched_without:
         print("  matched without " + ", ".join(FEATURE_LABELS[f] for f in group.matched_without) + " (missing for this school)")
     for r in group.neighbours.itertuples():
@@ -46,6 +54,28 @@ def partners(args) -> int:
     if not args.json:
         print(f"Similar schools with significantly higher value added than URN {args.urn} ({group.year}):")
     print_table(found.round(3), args.json)
+    return 0
+
+
+def groups(args) -> int:
+    from ..access import ADMIN
+    from ..group_report import school_groups
+    from ..similarity import school_phase_and_year, similar_schools
+
+    with open_store(args.db) as store:
+        _, year = school_phase_and_year(store, args.urn, args.year)
+        try:
+            club = similar_schools(store, args.urn, year).neighbours["urn"].astype(int).tolist()
+        except BenchmarkingError:
+            club = []  # a school that cannot be matched still has its own figures
+        table = school_groups(store, ADMIN, args.urn, year, club)
+    rows = table.round(3)
+    if args.json:
+        print_table(rows, True)
+        return 0
+    print(f"Pupil groups of URN {args.urn}, {year}, against the same groups in its {len(club)} similar schools "
+          f"(club median over at least 3 of them):")
+    print_table(rows.drop(columns=["national"]), False)
     return 0
 
 
@@ -145,6 +175,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     command.add_argument("--weights", help="feature weights, e.g. pct_eal=0.5,prior_attainment=2")
     command.add_argument("--las", help="only these LAs, e.g. 931,869,872")
     command.add_argument("--max-own-la", type=int, help="at most this many schools from the school's own LA")
+    command.add_argument("--match-sex", action=argparse.BooleanOptionalAction, default=None,
+                         help="only schools with the same sex of entry (default: on for boys' and girls' schools)")
+    command.add_argument("--match-admissions", action=argparse.BooleanOptionalAction, default=None,
+                         help="only schools with the same admissions (default: on for selective schools)")
     command.add_argument("--json", action="store_true", help="print one JSON object")
     command.set_defaults(run=similar)
 
@@ -155,6 +189,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     command.add_argument("--measure", help="default: ks4_p8 for secondaries, ks2_mat_progress for primaries")
     command.add_argument("--json", action="store_true")
     command.set_defaults(run=partners)
+
+    command = commands.add_parser("groups", help="a school's pupil groups against the same groups in its similar schools")
+    command.add_argument("urn", type=urn)
+    command.add_argument("--year", type=year, help="default: the school's latest year with results")
+    command.add_argument("--json", action="store_true")
+    command.set_defaults(run=groups)
 
     command = commands.add_parser("clubs", help="form, list, show and edit benchmarking clubs")
     actions = command.add_subparsers(dest="action", required=True)

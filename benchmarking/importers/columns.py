@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..measures import COUNT, MEASURES_BY_CODE
+from ..measures import COUNT, MEASURES_BY_CODE, PERCENT
 from .cells import ParsedColumn, parse_numeric
 from .problems import Problem, report
 from .text import LINE
@@ -23,6 +23,7 @@ class ResultColumns:
     ci_low: tuple[str, ...] = ()
     ci_high: tuple[str, ...] = ()
     n: tuple[str, ...] = ()
+    coverage: tuple[str, ...] = ()  # % of the n column in the measure (KS2 progress): n becomes that share
 
 
 def first_column(frame: pd.DataFrame, aliases: tuple[str, ...]) -> str | None:
@@ -38,22 +39,23 @@ def numeric(frame: pd.DataFrame, column: str, name: str,
     """Parse one column; every cell that is neither a number nor a DfE code, or is outside the plausible
     values, is reported with its line."""
     parsed = parse_numeric(frame[column])
-    for position in np.flatnonzero(parsed.invalid.to_numpy()):
+    for position in np.flatnonzero(parsed.invalid.to_numpy()) if parsed.invalid.any() else ():
         report(Problem(name, int(frame[LINE].iloc[position]), column,
                        "expected a number or a DfE code (SUPP, NE, NP, NA, LOWCOV, NEW, x, c, z, low...), "
                        f"found {_cell(frame, column, position)}."))
     if plausible is not None:
         low, high, whole = plausible
-        values = parsed.values
-        bad = pd.Series(False, index=values.index)
-        if low is not None:
-            bad |= values < low
-        if high is not None:
-            bad |= values > high
-        if whole:
-            bad |= values % 1 != 0
-        bad &= values.notna()
-        for position in np.flatnonzero(bad.to_numpy()):
+        values = parsed.values.to_numpy()
+        with np.errstate(invalid="ignore"):
+            bad = np.zeros(len(values), dtype=bool)
+            if low is not None:
+                bad |= values < low
+            if high is not None:
+                bad |= values > high
+            if whole:
+                bad |= values % 1 != 0
+        bad &= ~np.isnan(values)
+        for position in np.flatnonzero(bad):
             report(Problem(name, int(frame[LINE].iloc[position]), column,
                            f"{_describe(plausible)}, found {_cell(frame, column, position)}."))
     return parsed
@@ -127,25 +129,36 @@ def results(frame: pd.DataFrame, urn: pd.Series, year: int, specs: tuple[ResultC
     """Result measures in long form (urn, year, measure, value, ci_low, ci_high, n, reason), each value
     plausible, each confidence interval around its score, each pupil count a whole number of 0 or more."""
     out = []
+    urns_ = np.asarray(urn)
     for spec in specs:
         column = first_column(frame, spec.value)
         if column is None:
             continue
         parsed = numeric(frame, column, name, MEASURES_BY_CODE[spec.measure].plausible)
-        part = pd.DataFrame({"urn": urn, "year": year, "measure": spec.measure,
-                             "value": parsed.values, "reason": parsed.reasons})
+        value = parsed.values.to_numpy()
+        extra = {}
         for target, aliases in (("ci_low", spec.ci_low), ("ci_high", spec.ci_high), ("n", spec.n)):
             source = first_column(frame, aliases)
-            part[target] = numeric(frame, source, name, COUNT if target == "n" else None).values if source else np.nan
-        outside = part["value"].notna() & ((part["ci_low"] > part["value"]) | (part["ci_high"] < part["value"]))
-        for position in np.flatnonzero(outside.to_numpy()):
+            extra[target] = (numeric(frame, source, name, COUNT if target == "n" else None).values.to_numpy()
+                             if source else np.full(len(value), np.nan))
+        coverage = first_column(frame, spec.coverage)
+        if coverage is not None:
+            # DfE publishes a progress measure's coverage, not its count: eligible pupils x coverage.
+            extra["n"] = np.round(extra["n"] * numeric(frame, coverage, name, PERCENT).values.to_numpy() / 100)
+        low, high = extra["ci_low"], extra["ci_high"]
+        with np.errstate(invalid="ignore"):
+            outside = ~np.isnan(value) & ((low > value) | (high < value))
+        for position in np.flatnonzero(outside):
             report(Problem(name, int(frame[LINE].iloc[position]), column,
-                           f"the score {part['value'].iloc[position]:g} is outside its own confidence interval "
-                           f"({part['ci_low'].iloc[position]:g} to {part['ci_high'].iloc[position]:g})."))
+                           f"the score {value[position]:g} is outside its own confidence interval "
+                           f"({low[position]:g} to {high[position]:g})."))
         # A confidence limit means nothing beside a missing value.
-        part.loc[part["value"].isna(), ["ci_low", "ci_high"]] = np.nan
-        part["n"] = part["n"].round().astype("Int64")
-        out.append(part)
+        missing = np.isnan(value)
+        out.append(pd.DataFrame({
+            "urn": urns_, "year": year, "measure": spec.measure, "value": value, "reason": parsed.reasons.to_numpy(),
+            "ci_low": np.where(missing, np.nan, low), "ci_high": np.where(missing, np.nan, high),
+            "n": pd.array(np.round(extra["n"]), dtype="Float64").astype("Int64"),
+        }))
     return pd.concat(out, ignore_index=True) if out else None
 
 

@@ -18,13 +18,13 @@ from ..years import check_year
 from .parsed import FileKind, ParsedFile, Source
 from .performance_tables import KS2, KS4
 from .problems import FileProblem, Problem, checking
-from .reference_tables import IDACI, P8_ESTIMATES, P8_SD, parse_workbook
+from .reference_tables import IDACI, P8_ESTIMATES, P8_SD, SCORE_CAPS, parse_workbook
 from .school_lists import CENSUS, GIAS, GIAS_LINKS, SPINE
 from .text import check_text, checksum, header_of, read_text_table, require_columns
 
 
 # In the order headers are tried: the first kind whose columns are all in a header is the file's kind.
-KINDS: tuple[FileKind, ...] = (GIAS_LINKS, GIAS, KS4, KS2, CENSUS, SPINE, P8_ESTIMATES, P8_SD)
+KINDS: tuple[FileKind, ...] = (GIAS_LINKS, GIAS, KS4, KS2, CENSUS, SPINE, P8_ESTIMATES, P8_SD, SCORE_CAPS)
 KIND_LABELS = {kind.name: kind.label for kind in KINDS + (IDACI,)}
 
 
@@ -141,7 +141,7 @@ def validate(sources: list[Source], year: int | None = None, explicit: set[str] 
                 raise BenchmarkingError(
                     f"{source.name}: not a file kind this tool imports. It takes KS4 and KS2 results, the school "
                     "census, school information (spine), GIAS establishments and links, DfE's Progress 8 estimates "
-                    "and SD, and the IoD2019 IDACI workbook.")
+                    "and SD, DfE's lowest pupil scores (caps), and the IoD2019 IDACI workbook.")
             report.skipped.append((source.name, "not a kind this tool imports"))
             continue
         report.stored.append(parsed)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..errors import BenchmarkingError
 from .columns import no_repeats, required_numbers
+from .problems import Problem, report
 from .parsed import FileKind, ParsedFile, Source
 from .text import LINE, TextTable, check_widths, checksum
 
@@ -38,6 +39,30 @@ P8_ESTIMATES = FileKind("p8_estimates", "Progress 8 national estimates", frozens
                         key_label="group", key_column="ks2emss_grp")
 P8_SD = FileKind("p8_sd", "Progress 8 national pupil SD", frozenset({"Progress 8"}), ("Progress 8",),
                  needs_year=True, parse=parse_sd, write_order=7)
+
+CAPPED_MEASURES = ("ks4_p8", "ks2_read_progress", "ks2_writ_progress", "ks2_mat_progress")
+
+
+def parse_caps(table: TextTable, parsed: ParsedFile) -> None:
+    """DfE's lowest pupil score in each prior-attainment group, as its technical guides tabulate them: one
+    row per measure and group (measure, prior_group, lowest_score), on the measure's own scale."""
+    check_widths(table, parsed.name)
+    frame = table.frame
+    measure = frame["measure"].astype(str).str.strip()
+    for position in (measure[~measure.isin(CAPPED_MEASURES)].index):
+        report(Problem(parsed.name, int(frame[LINE].iloc[position]), "measure",
+                       f"expected one of {', '.join(CAPPED_MEASURES)}, found {str(frame['measure'].iloc[position])[:30]!r}."))
+    group = required_numbers(frame, "prior_group", parsed.name, (1, P8_GROUPS, True)).astype(int)
+    lowest = required_numbers(frame, "lowest_score", parsed.name, (-40, 0, False))
+    no_repeats(frame, measure + " group " + group.astype(str), parsed.name, "prior_group", "group")
+    parsed.tables["score_caps"] = pd.DataFrame({"year": parsed.year, "measure": measure, "prior_group": group,
+                                                "lowest_score": lowest})
+    parsed.keys = pd.DataFrame({"key": measure + " group " + group.astype(str), "line": frame[LINE]})
+
+
+SCORE_CAPS = FileKind("score_caps", "DfE's lowest pupil scores (caps)", frozenset({"measure", "prior_group", "lowest_score"}),
+                      ("measure", "prior_group", "lowest_score"), needs_year=True, parse=parse_caps, write_order=7,
+                      key_label="group", key_column="prior_group")
 
 IDACI_SHEET = "IoD2019 IDACI & IDAOPI"
 IDACI_RANK = "Income Deprivation Affecting Children Index (IDACI) Rank (where 1 is most deprived)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .admissions import admissions, sex_of_entry
 from .columns import column_or_blank, long_values, no_repeats, urns
 from .parsed import FileKind, ParsedFile
 from .performance_tables import school_type_columns
@@ -15,6 +16,7 @@ CENSUS_CONTEXT = {
     "pct_eal": ("PNUMEAL",),
     "pct_sen_support": ("PSENELK",),
     "pct_ehcp": ("PSENELSE",),
+    "pct_girls": ("PNORG",),
 }
 CENSUS_PHASES = {
     "State-funded primary": ("primary", True, True),
@@ -75,6 +77,8 @@ def parse_spine(table: TextTable, parsed: ParsedFile) -> None:
     parsed.tables["schools"] = pd.DataFrame({
         "urn": urn, "name": frame["SCHNAME"].str.strip(), "la_code": _la(frame, "LA"),
         "phase": phase, "phase_rank": 2, "is_open": frame["ICLOSE"].str.strip() != "1",
+        "sex_of_entry": sex_of_entry(column_or_blank(frame, "GENDER")),
+        "admissions": admissions(column_or_blank(frame, "ADMPOL")),
         **{c: types[c] for c in ("school_type", "state_funded", "mainstream")},
     })
     parsed.keys = pd.DataFrame({"key": urn, "line": frame[LINE]})
@@ -96,6 +100,8 @@ def parse_gias(table: TextTable, parsed: ParsedFile) -> None:
         "state_funded": ~group.isin(["Independent schools", "Other types", "Welsh schools", "Universities"]),
         "is_open": column_or_blank(frame, "EstablishmentStatus (name)").str.startswith("Open"),
         "lsoa": column_or_blank(frame, "LSOA (code)").str.strip().replace("", None),
+        "sex_of_entry": sex_of_entry(column_or_blank(frame, "Gender (name)")),
+        "admissions": admissions(column_or_blank(frame, "AdmissionsPolicy (name)")),
     })
     parsed.keys = pd.DataFrame({"key": urn, "line": frame[LINE]})
 

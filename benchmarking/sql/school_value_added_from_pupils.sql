@@ -3,13 +3,18 @@
 -- pupil's prior-attainment group and each group's estimate were stored when the pupils were written.
 -- {outcome} is the pupils column of the measure, from value_added.SUBJECTS (never user input).
 -- Parameters: years, key stage, measure, scale (pupil score = (actual - expected) / scale), capped, z (95%),
--- and the cap in group SDs (value_added.CAP_Z).
+-- the cap in group SDs (value_added.CAP_Z) and the pupils a group needs to be capped from its own spread
+-- (value_added.MIN_CAP_PUPILS).
 WITH estimates AS (
-    -- Progress 8 scores far below the group's mean are capped at -2.89 group SDs, as DfE has done since 2018.
-    SELECT year, prior_group::TINYINT AS prior_group, estimate, source,
-           CASE WHEN $5 THEN $7 * sd / $4 ELSE '-inf'::DOUBLE END AS lowest_score
-    FROM value_added_estimates
-    WHERE list_contains($1, year) AND key_stage = $2 AND outcome = '{outcome}'
+    -- Scores far below the group's mean are capped, as DfE has done since 2018: at DfE's own lowest score
+    -- where imported, else at -2.89 group SDs where the group is big enough for its spread to mean something.
+    SELECT e.year, e.prior_group::TINYINT AS prior_group, e.estimate, e.source,
+           CASE WHEN NOT $5 THEN '-inf'::DOUBLE
+                ELSE coalesce(c.lowest_score, CASE WHEN e.n >= $8 THEN $7 * e.sd / $4 END, '-inf'::DOUBLE)
+           END AS lowest_score
+    FROM value_added_estimates e
+    LEFT JOIN score_caps c ON c.year = e.year AND c.measure = $3 AND c.prior_group = e.prior_group
+    WHERE list_contains($1, e.year) AND e.key_stage = $2 AND e.outcome = '{outcome}'
 ),
 scored AS (
     SELECT p.year, p.urn, e.estimate AS expected, p.{outcome} AS actual,

@@ -4,7 +4,8 @@
 -- school (equal rank, primary beside secondary) make it all-through.
 INSERT INTO schools
 SELECT urn::INTEGER, name::VARCHAR, la_code::INTEGER, phase::VARCHAR, phase_rank::INTEGER, nftype::VARCHAR,
-       school_type::VARCHAR, state_funded::BOOLEAN, mainstream::BOOLEAN, is_open::BOOLEAN, lsoa::VARCHAR
+       school_type::VARCHAR, state_funded::BOOLEAN, mainstream::BOOLEAN, is_open::BOOLEAN, lsoa::VARCHAR,
+       sex_of_entry::VARCHAR, admissions::VARCHAR
 FROM incoming_schools
 ON CONFLICT (urn) DO UPDATE SET
     name         = coalesce(excluded.name, schools.name),
@@ -15,6 +16,8 @@ ON CONFLICT (urn) DO UPDATE SET
     mainstream   = coalesce(excluded.mainstream, schools.mainstream),
     is_open      = coalesce(excluded.is_open, schools.is_open),
     lsoa         = coalesce(excluded.lsoa, schools.lsoa),
+    sex_of_entry = coalesce(excluded.sex_of_entry, schools.sex_of_entry),
+    admissions   = coalesce(excluded.admissions, schools.admissions),
     phase = CASE
         WHEN excluded.phase IS NULL THEN schools.phase
         WHEN schools.phase IS NULL OR excluded.phase_rank > schools.phase_rank THEN excluded.phase

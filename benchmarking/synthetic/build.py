@@ -39,9 +39,19 @@ def generate(scale: str = "national", seed: int = 2024, progress: Progress = qui
         "phase_rank": 3, "nftype": schools["nftype"], "state_funded": True, "mainstream": True, "is_open": True,
         "lsoa": lsoas,
     })
+    results = pd.concat(results, ignore_index=True)
     return {"schools": school_table, "area_deprivation": areas, "context": pd.concat(context, ignore_index=True),
-            "results": pd.concat(results, ignore_index=True), "pupils": pupils,
-            "synthetic_truth": pd.concat(truth, ignore_index=True)}
+            "results": results, "pupils": pupils, "synthetic_truth": pd.concat(truth, ignore_index=True),
+            "national_figures": england_medians(results)}
+
+
+def england_medians(results: pd.DataFrame) -> pd.DataFrame:
+    """The fictional England's median school on every measure and year: its national figures, as an
+    all-England DfE file gives them for the real one."""
+    medians = results.dropna(subset=["value"]).groupby(["year", "measure"])["value"].agg(["median", "size"]).reset_index()
+    return pd.DataFrame({"year": medians["year"], "measure": medians["measure"], "grouping": "all", "grp": "all",
+                         "statistic": "median", "value": medians["median"], "ci_low": np.nan, "ci_high": np.nan,
+                         "n": medians["size"], "source": "the synthetic England"})
 
 
 SYNTHETIC_IDS = """
@@ -63,6 +73,7 @@ def build_demo_store(path: str | Path | None, scale: str = "national", seed: int
         store.upsert("context", tables["context"])
         store.upsert("results", tables["results"].astype({"n": "Int64"}))
         store.upsert("synthetic_truth", tables["synthetic_truth"])
+        store.upsert("national_figures", tables["national_figures"])
         store.upsert("area_deprivation", tables["area_deprivation"])
         pupils = tables["pupils"]
         progress(0.85, f"Writing {len(pupils):,} pupil rows")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.errors import BenchmarkingError
-from benchmarking.floor import PRESETS
+from benchmarking.floor import ENDED, FLOOR_LAST_YEAR, PRESETS
 from benchmarking.phases import phase
 from benchmarking.la_view import pairings
 from benchmarking.measures import MEASURES_BY_CODE
@@ -79,7 +79,9 @@ else:
 
 st.header("Below floor standards and of concern")
 la_urns = set(index.frame.loc[index.frame["la_code"] == la_code, "urn"])
-for rule_name in phase(sel.phase).floor_rules:
+if sel.year > FLOOR_LAST_YEAR:
+    st.info(ENDED.format(year=sel.year))
+for rule_name in phase(sel.phase).floor_rules if sel.year <= FLOOR_LAST_YEAR else ():
     rule = PRESETS[rule_name]
     try:
         report = data.floor(rule_name, sel.year)
@@ -90,6 +92,8 @@ for rule_name in phase(sel.phase).floor_rules:
     st.subheader(rule.label)
     if rule.note:
         st.caption(rule.note)
+    if report.attrs.get("national"):
+        st.caption(f"National median: {report.attrs['national']}.")
     table(anon.frame(below)[["name", "years_below_floor"]].rename(columns={"name": "School", "years_below_floor": "Years below floor in the store"}),
           f"floor-{rule_name}-{la_code}.csv", sel.projector, "No school of this LA is below this floor.")
 of_concern = data.concern(sel.year)

@@ -40,13 +40,28 @@ with st.expander("Settings: group size, weights and LAs", expanded=False):
         las = {int(la_names[n]) for n in chosen} or None
     elif la_choice == "At most N from our own LA":
         max_own = st.number_input("Most from our own LA", 0, 60, 3)
+    # On by default for girls', boys' and selective schools; the key carries the school, so that a default
+    # follows the school picked.
+    try:
+        defaults = index.matching(sel.urn)
+    except BenchmarkingError:
+        defaults = {"sex": False, "admissions": False}
+    match_sex = st.checkbox("Only schools with the same sex of entry (boys, girls or mixed)", defaults["sex"],
+                            key=f"match_sex_{sel.urn}")
+    match_admissions = st.checkbox("Only schools with the same admissions (selective or not)", defaults["admissions"],
+                                   key=f"match_admissions_{sel.urn}")
 
 index = data.similarity_index(sel.year, sel.phase, weights, sel.mainstream)
 try:
-    group = index.neighbours(sel.urn, k, las=las, max_own_la=max_own)
+    group = index.neighbours(sel.urn, k, las=las, max_own_la=max_own, match_sex=match_sex,
+                             match_admissions=match_admissions)
 except BenchmarkingError as exc:  # a school that cannot be placed among others: say why, and where its figures are
     st.info(f"{plain(exc)} Its own figures are on My school and Value added.")
     st.stop()
+kinds = [text for on, text in ((group.matching.get("sex"), f"{group.school['sex_of_entry']} schools"),
+                                (group.matching.get("admissions"), f"{group.school['admissions']} schools")) if on]
+if kinds:
+    st.caption("Only among " + " and ".join(kinds) + ": change this in the settings.")
 if group.matched_without:
     st.warning("This school has no " + ", ".join(FEATURE_LABELS[f] for f in group.matched_without)
                + ": it was matched on the other features.")

@@ -62,6 +62,9 @@ for column, frame, title in ((left, official, "Official (DfE method)"), (right, 
                     f"**{BAND_LABELS.get(row['band'], 'no band')}**{expected}")
         st.caption(plain(row["source"]).capitalize())
 st.caption(CONTEXTUAL_CAVEAT)
+capping = data.capping_note(sel.year, measure)
+if capping:
+    st.caption(plain(capping))
 
 st.header("Against the club")
 members = official[official["urn"].isin(club)]
@@ -151,6 +154,32 @@ elif scores is not None:
           f"pupil-groups-{sel.urn}-{sel.year}.csv", sel.projector,
           on_download=on_download(me, "downloaded pupil groups", sel.urn, sel.year))
     st.caption("Groups of fewer than 6 pupils are suppressed (shown as a dash).")
+
+published = data.published_groups(sel.urn, sel.year, club)
+published = published[published["measure"].map(lambda m: MEASURES_BY_CODE[m].key_stage) == spec.key_stage]
+if not published.empty:
+    st.subheader("Pupil groups as DfE published them")
+    st.caption("From DfE's full-width performance tables. DfE publishes a CI for progress scores only, and no count of "
+               "pupils for KS2 groups' progress. The club's figure is the median of the similar schools that have one "
+               "(at least 3), England's the national row. DfE publishes no SEN breakdown here.")
+    first = published[published["measure"] == measure].head(1)
+    if len(first):
+        from benchmarking.group_report import group_sentence
+        st.markdown(plain(group_sentence(first.iloc[0], len(club))))
+    table(pd.DataFrame({"Measure": published["measure"].map(lambda m: MEASURES_BY_CODE[m].label),
+                        "Group": published["group"],
+                        "This school": [fmt(v, MEASURES_BY_CODE[m].digits, sign=MEASURES_BY_CODE[m].unit == "score")
+                                        for v, m in zip(published["value"], published["measure"])],
+                        "95% CI": [ci_text(a, b, MEASURES_BY_CODE[m].digits) if pd.notna(a)
+                                   else "not published" if MEASURES_BY_CODE[m].unit == "score" and pd.notna(v) else "–"
+                                   for a, b, m, v in zip(published["ci_low"], published["ci_high"], published["measure"],
+                                                         published["value"])],
+                        "Pupils": [fmt(n, 0) for n in published["n"]],
+                        "Club median": [fmt(v, MEASURES_BY_CODE[m].digits, sign=MEASURES_BY_CODE[m].unit == "score")
+                                        for v, m in zip(published["club_median"], published["measure"])],
+                        "England": [fmt(v, MEASURES_BY_CODE[m].digits, sign=MEASURES_BY_CODE[m].unit == "score")
+                                    for v, m in zip(published["national"], published["measure"])]}),
+          f"published-groups-{sel.urn}-{sel.year}.csv", sel.projector)
 
 st.header("Several years pooled")
 pooled_rows = data.pooled(sel.urn, sel.phase, sel.years)

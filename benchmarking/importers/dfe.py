@@ -16,6 +16,7 @@ from ..progress import Progress, quiet
 from ..writer import writing
 from ..years import check_year
 from .parsed import FileKind, ParsedFile, Source
+from .ees import EES_KS2, EES_KS4, EES_KS4_2324
 from .performance_tables import KS2, KS4
 from .problems import FileProblem, Problem, checking
 from .reference_tables import IDACI, P8_ESTIMATES, P8_SD, SCORE_CAPS, parse_workbook
@@ -24,7 +25,8 @@ from .text import check_text, checksum, header_of, read_text_table, require_colu
 
 
 # In the order headers are tried: the first kind whose columns are all in a header is the file's kind.
-KINDS: tuple[FileKind, ...] = (GIAS_LINKS, GIAS, KS4, KS2, CENSUS, SPINE, P8_ESTIMATES, P8_SD, SCORE_CAPS)
+KINDS: tuple[FileKind, ...] = (GIAS_LINKS, GIAS, EES_KS4, EES_KS4_2324, EES_KS2, KS4, KS2, CENSUS, SPINE, P8_ESTIMATES,
+                               P8_SD, SCORE_CAPS)
 KIND_LABELS = {kind.name: kind.label for kind in KINDS + (IDACI,)}
 
 
@@ -139,8 +141,8 @@ def validate(sources: list[Source], year: int | None = None, explicit: set[str] 
         if parsed is None:
             if explicit is None or source.name in explicit:
                 raise BenchmarkingError(
-                    f"{source.name}: not a file kind this tool imports. It takes KS4 and KS2 results, the school "
-                    "census, school information (spine), GIAS establishments and links, DfE's Progress 8 estimates "
+                    f"{source.name}: not a file kind this tool imports. It takes KS4 and KS2 results (performance tables or "
+                    "Explore Education Statistics), the school census, school information (spine), GIAS establishments and links, DfE's Progress 8 estimates "
                     "and SD, DfE's lowest pupil scores (caps), and the IoD2019 IDACI workbook.")
             report.skipped.append((source.name, "not a kind this tool imports"))
             continue
@@ -165,7 +167,7 @@ def write_parsed(db: Path | None, report: ImportReport, progress: Progress = qui
                     store.upsert(table, rows)
             store.log_import(file=parsed.name, kind=" ".join(filter(None, [parsed.kind.name, parsed.variant])),
                              year=parsed.year, checksum=parsed.checksum, rows_read=parsed.rows_read,
-                             rows_stored=parsed.rows_stored, rows_skipped=parsed.rows_skipped)
+                             rows_stored=parsed.rows_stored, rows_skipped=parsed.rows_skipped, message=parsed.note)
         progress(0.99, "Working out what depends on the new data")
     progress(1.0, f"Imported {len(report.stored)} file{'s' if len(report.stored) != 1 else ''}")
     return report

@@ -35,6 +35,7 @@ class ParsedFile:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     keys: pd.DataFrame | None = None  # key, line
     variant: str | None = None  # "final" or "provisional" for KS4 files
+    note: str | None = None  # what the import log should say about rows skipped
 
     @property
     def kind_label(self) -> str:

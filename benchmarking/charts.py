@@ -194,16 +194,32 @@ def pupil_scatter(frame: pd.DataFrame, colour_by: str, title: str, t: Theme, uni
 
 
 def trend(frame: pd.DataFrame, title: str, t: Theme, y_title: str = "Value added", height: int | None = None) -> go.Figure:
-    """A school's score over the years with its 95% interval as a band. frame: year, va, ci_low, ci_high."""
-    data = frame.dropna(subset=["va"]).sort_values("year")
-    years = data["year"].astype(str).tolist()
-    traces = [{"type": "scatter", "x": years + years[::-1], "y": data["ci_high"].tolist() + data["ci_low"].tolist()[::-1],
-               "fill": "toself", "fillcolor": "rgba(120,120,120,0.2)", "line": {"width": 0}, "name": "95% interval",
-               "hoverinfo": "skip"},
-              {"type": "scatter", "x": years, "y": data["va"].to_numpy(), "mode": "lines+markers", "name": "Score",
-               "line": {"color": t.host, "width": t.line_width}, "marker": {"size": t.marker_size},
-               "hovertemplate": "%{x}: %{y:.2f}<extra></extra>"}]
-    return _figure(traces, t, title, "Year", y_title, height=height, shapes=[_hline(0, t)], xaxis={"type": "category"})
+    """A school's score over the years with its 95% interval as a band. frame: year, va, ci_low, ci_high (and
+    optionally note). A year without a score stays on the axis as a gap, marked "no score", never bridged."""
+    data = frame.sort_values("year")
+    years = data["year"].astype(int).astype(str).tolist()
+    scored = data["va"].notna().to_numpy()
+    traces = []
+    # One band per run of consecutive scored years, so no band crosses a gap.
+    runs = np.split(np.arange(len(data)), np.flatnonzero(np.diff(scored.astype(int)) != 0) + 1)
+    for run in (r for r in runs if len(r) and scored[r[0]]):
+        x = [years[i] for i in run]
+        traces.append({"type": "scatter", "x": x + x[::-1],
+                       "y": data["ci_high"].to_numpy()[run].tolist() + data["ci_low"].to_numpy()[run].tolist()[::-1],
+                       "fill": "toself", "fillcolor": "rgba(120,120,120,0.2)", "line": {"width": 0},
+                       "name": "95% interval", "hoverinfo": "skip", "showlegend": run[0] == np.flatnonzero(scored)[0]})
+    traces.append({"type": "scatter", "x": years, "y": data["va"].to_numpy(), "mode": "lines+markers", "name": "Score",
+                   "line": {"color": t.host, "width": t.line_width}, "marker": {"size": t.marker_size},
+                   "connectgaps": False, "hovertemplate": "%{x}: %{y:.2f}<extra></extra>"})
+    gaps = [years[i] for i in np.flatnonzero(~scored)]
+    if gaps:
+        notes = data["note"].to_numpy()[~scored] if "note" in data else ["no score"] * len(gaps)
+        traces.append({"type": "scatter", "x": gaps, "y": [0.0] * len(gaps), "mode": "text", "text": ["no score"] * len(gaps),
+                       "textfont": {"color": t.limit, "size": t.font_size}, "name": "No score",
+                       "customdata": [text([n])[0] if n else "" for n in notes],
+                       "hovertemplate": "%{x}: %{customdata}<extra></extra>", "showlegend": False})
+    return _figure(traces, t, title, "Year", y_title, height=height, shapes=[_hline(0, t)],
+                   xaxis={"type": "category", "categoryorder": "array", "categoryarray": years})
 
 
 def context_scatter(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str, title: str, t: Theme) -> go.Figure:
@@ -219,3 +235,24 @@ def context_scatter(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: 
                        "text": text(part["name"]), "marker": {"size": t.marker_size * size, "color": colour},
                        "hovertemplate": "%{text}<br>%{x:.1f}, %{y:.2f}<extra></extra>"})
     return _figure(traces, t, title, x_title, y_title)
+
+
+def event_study(frame: pd.DataFrame, title: str, t: Theme, y_title: str = "Members' gap to comparison schools",
+                height: int | None = None) -> go.Figure:
+    """A club's event study: each year since joining, the members' gap to their comparison schools (less the
+    gap before joining) with its 95% interval. Years up to 0 are before the club's work could show: a placebo.
+    frame: years_since_joining, estimate, ci_low, ci_high."""
+    data = frame.dropna(subset=["estimate"]).sort_values("years_since_joining")
+    before = data["years_since_joining"] <= 0
+    traces = []
+    for mask, name, colour in ((before, "Before joining (placebo)", t.muted), (~before, "After joining", t.host)):
+        part = data[mask]
+        traces.append({"type": "scatter", "x": part["years_since_joining"].to_numpy(), "y": part["estimate"].to_numpy(),
+                       "mode": "markers", "name": name, "marker": {"size": t.marker_size, "color": colour},
+                       "error_y": {"type": "data", "symmetric": False,
+                                   "array": (part["ci_high"] - part["estimate"]).to_numpy(),
+                                   "arrayminus": (part["estimate"] - part["ci_low"]).to_numpy(),
+                                   "thickness": t.line_width, "color": colour},
+                       "hovertemplate": "%{x} years since joining: %{y:.2f}<extra></extra>"})
+    return _figure(traces, t, title, "Years since joining", y_title, height=height, shapes=[_hline(0, t)],
+                   xaxis={"dtick": 1})

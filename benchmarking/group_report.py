@@ -14,6 +14,7 @@ from . import pupil_views
 from .access import NotAllowed, Viewer
 from .errors import BenchmarkingError
 from .measures import MEASURES_BY_CODE
+from .progress_gaps import no_progress_reason
 from .pupil_views import Suppressed
 from .store import Store
 from .va_report import pupil_value_added, pupils_exist
@@ -57,9 +58,12 @@ def pupil_groups(store: Store, viewer: Viewer, urn: int, year: int, club: list[i
     frames = []
     place = pupil_views.school(store, urn)
     for measure, subject in SUBJECTS.items():
-        if not pupils_exist(store, year, subject.key_stage):
+        if not pupils_exist(store, year, subject.key_stage) or no_progress_reason(subject.key_stage, year):
             continue
-        va = pupil_value_added(store, year, measure, with_ids=False)
+        try:
+            va = pupil_value_added(store, year, measure, with_ids=False)
+        except BenchmarkingError:  # pupils without prior attainment: no value added to group
+            continue
         if pupil_views.pupils_of_school(viewer, place, va).empty:
             continue
         mine = pupil_views.pupil_groups_of_school(viewer, place, va, [])

@@ -16,19 +16,25 @@ class Slide:
     measure: str | None = None
 
 
-def meeting_slides(phase: str, members: list[int], year_results: pd.DataFrame, va: pd.DataFrame) -> list[Slide]:
+def meeting_slides(phase: str, members: list[int], year_results: pd.DataFrame, va: pd.DataFrame,
+                   in_context: str | None = None) -> list[Slide]:
     """The deck for a club: the club at a glance, each headline measure that some member has, ranked, value
     added with CIs and the funnel plot where members have a score, and trends. Slides with nothing to show
-    are left out."""
+    are left out. In a year without a progress measure, `va` holds attainment in context for the measure
+    `in_context`, shown with its CIs (and no funnel: it is not a progress measure)."""
     p = phase_named(phase)
     mine = year_results[year_results["urn"].isin(members) & year_results["value"].notna()]
     slides = [Slide("glance", "The club at a glance")]
     slides += [Slide("ranked", f"Ranked: {MEASURES_BY_CODE[code].label}", code)
                for code in p.headline if (mine["measure"] == code).any()]
-    scored = va[va["urn"].isin(members) & (va["measure"] == p.main_value_added) & va["va"].notna()]
-    if len(scored):
-        label = MEASURES_BY_CODE[p.main_value_added].label
-        slides += [Slide("value_added", f"{label} with confidence intervals", p.main_value_added),
-                   Slide("funnel", f"{label}: the club against cohort size", p.main_value_added)]
+    main = in_context or p.main_value_added
+    scored = va[va["urn"].isin(members) & (va["measure"] == main) & va["va"].notna()]
+    if len(scored) and in_context:
+        slides.append(Slide("value_added", f"{MEASURES_BY_CODE[main].label} in context, with confidence intervals "
+                                           "(not a progress measure)", main))
+    elif len(scored):
+        label = MEASURES_BY_CODE[main].label
+        slides += [Slide("value_added", f"{label} with confidence intervals", main),
+                   Slide("funnel", f"{label}: the club against cohort size", main)]
     slides.append(Slide("trends", f"Trends: {MEASURES_BY_CODE[p.main_value_added].label}", p.main_value_added))
     return slides

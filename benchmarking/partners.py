@@ -43,19 +43,25 @@ def significantly_higher(school: pd.Series, others: pd.DataFrame, alpha: float =
     return frame.sort_values(["difference", "urn"], ascending=[False, True]).reset_index(drop=True)
 
 
+PARTNER_COLUMNS = ["urn", "name", "la_name", "distance", "value", "ci_low", "ci_high", "n", "difference", "z", "p_value"]
+
+
+def partners_among(group: SimilarGroup, scores: pd.DataFrame) -> pd.DataFrame:
+    """The group's schools whose score (`scores`: urn, value, ci_low, ci_high, n) is significantly higher than
+    the group's school's, best first, with their distance. Empty when the school's own score is missing."""
+    scores = scores.set_index("urn")
+    if group.urn not in scores.index or pd.isna(scores.loc[group.urn, "value"]):
+        return pd.DataFrame(columns=PARTNER_COLUMNS)
+    others = group.neighbours[["urn", "name", "la_name", "distance"]].merge(
+        scores.drop(index=group.urn), left_on="urn", right_index=True)
+    return significantly_higher(scores.loc[group.urn], others)[PARTNER_COLUMNS]
+
+
 def partner_candidates(store: Store, group: SimilarGroup, measure: str | None = None) -> pd.DataFrame:
-    """The group's schools with significantly higher value added than the group's school, best first,
-    with their distance. Empty when the school's own value added is missing or suppressed."""
+    """The group's schools with significantly higher value added than the group's school (partners_among)."""
     measure = measure or phase(group.phase).main_value_added
     if measure not in SUBJECTS:
         raise BenchmarkingError(f"Partners are found on value added: the measure must be one of "
                                 f"{', '.join(SUBJECTS)}, not {measure!r}.")
     urns = [group.urn] + group.neighbours["urn"].astype(int).tolist()
-    results = store.query_file("results_for_schools", [group.year, measure, urns]).set_index("urn")
-    if group.urn not in results.index or pd.isna(results.loc[group.urn, "value"]):
-        return pd.DataFrame(columns=["urn", "name", "la_name", "distance", "value", "ci_low", "ci_high", "n",
-                                     "difference", "z", "p_value"])
-    others = group.neighbours[["urn", "name", "la_name", "distance"]].merge(
-        results.drop(index=group.urn), left_on="urn", right_index=True)
-    better = significantly_higher(results.loc[group.urn], others)
-    return better[["urn", "name", "la_name", "distance", "value", "ci_low", "ci_high", "n", "difference", "z", "p_value"]]
+    return partners_among(group, store.query_file("results_for_schools", [group.year, measure, urns]))

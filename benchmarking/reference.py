@@ -200,6 +200,8 @@ MISSING_CODES: dict[str, str] = {
     "C": "confidential",
     "Z": "not applicable",
     "LOW": "rounds to zero",
+    "K": "rounds to zero",
+    "U": "low reliability",
     "BLANK": "blank in the source file",
 }
 

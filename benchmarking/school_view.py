@@ -7,8 +7,11 @@ import pandas as pd
 
 from .measures import MEASURES_BY_CODE
 from .phases import phase as phase_named
+from .progress_gaps import no_progress_reason
 from .reference import MISSING_CODES
 from .store import Store
+
+PROGRESS_MEASURES = ("ks4_p8", "ks2_read_progress", "ks2_writ_progress", "ks2_mat_progress")
 
 
 
@@ -127,13 +130,49 @@ def value_added_sentence(label: str, digits: int, va: float, ci_low: float, ci_h
     return f"{sentence}: {ordinal(rank)} of {ranked} similar schools; {verdict}."
 
 
+def attainment_sentence(label: str, digits: int, value: float, rank: int | None, ranked: int, median: float) -> str:
+    """Attainment against similar schools, for the years without a progress measure, e.g. "Attainment 8
+    45.2: 6th of 21 similar schools, 2.1 above their median." """
+    if value is None or np.isnan(value):
+        return f"No {label} for this school this year."
+    sentence = f"{label} {value:.{digits}f}"
+    if rank is None or np.isnan(median):
+        return sentence + ": no similar schools to compare with."
+    gap = value - median
+    side = "above" if round(gap, digits) > 0 else "below" if round(gap, digits) < 0 else "at"
+    against = f"{abs(gap):.{digits}f} {side} their median" if side != "at" else "at their median"
+    return f"{sentence}: {ordinal(rank)} of {ranked} similar schools, {against}."
+
+
+def in_context_sentence(label: str, digits: int, va: float, ci_low: float, ci_high: float) -> str:
+    """A school's attainment in context in words, always with its interval and never as progress: "Attainment
+    8 2.3 above schools with a similar intake (95% CI +0.4 to +4.2). Not a progress measure." """
+    if va is None or np.isnan(va):
+        return f"No attainment in context for {label} this year."
+    side = "above" if round(va, digits) > 0 else "below" if round(va, digits) < 0 else "level with"
+    amount = f"{abs(va):.{digits}f} " if side != "level with" else ""
+    verdict = ("significantly " if ci_low > 0 or ci_high < 0 else "not significantly ") + \
+        ("different from" if side == "level with" else side)
+    return (f"{label} {amount}{side} what schools with a similar intake achieved (95% CI {signed(ci_low, digits)} "
+            f"to {signed(ci_high, digits)}: {verdict} them). Not a progress measure.")
+
+
 def school_year_results(store: Store, urn: int, year: int) -> pd.DataFrame:
     """Every result of one school in one year, with labels (whatever kind of school it is)."""
     return store.query_file("school_year_results", [urn, year])
 
 
-def school_trend(store: Store, urn: int, measure: str) -> pd.DataFrame:
-    return store.query_file("school_trend", [urn, measure])
+def school_trend(store: Store, urn: int, measure: str, years: list[int] | None = None) -> pd.DataFrame:
+    """One school's scores over the years (year, va, ci_low, ci_high, n, reason, note), with every year in
+    `years` it has none for as a gap: a trend never joins 2024 to 2027 as if they were neighbours. `note` says
+    why a year has no score (DfE published no progress measure, suppressed, ...)."""
+    frame = store.query_file("school_trend", [urn, measure])
+    if years:
+        frame = frame.set_index("year").reindex(sorted(set(years) | set(frame["year"]))).rename_axis("year").reset_index()
+    key_stage = MEASURES_BY_CODE[measure].key_stage
+    frame["note"] = [no_progress_reason(key_stage, y) if measure in PROGRESS_MEASURES and no_progress_reason(key_stage, y)
+                     else missing_reason(r) if pd.isna(v) else None for y, v, r in zip(frame["year"], frame["va"], frame["reason"])]
+    return frame
 
 
 def group_trend(store: Store, urns: list[int], measure: str) -> pd.DataFrame:

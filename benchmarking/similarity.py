@@ -35,6 +35,9 @@ FEATURE_LABELS = {
 # Where a store has only headline KS4 files (no KS2 average), the cohort's expected Attainment 8 stands in.
 STANDIN_SOURCE = "expected Attainment 8 (ATT8SCR - 10 x P8MEA_ORIG, the uncapped Progress 8)"
 STANDIN_LABEL = "Cohort prior attainment (expected Attainment 8, not a KS2 score)"
+# Where a cohort has no prior attainment at all, the school's most recent earlier cohort's stands in.
+EARLIER_SOURCE = "the most recent earlier cohort's prior attainment (this cohort has none)"
+EARLIER_LABEL = "Earlier cohort's prior attainment (this cohort has none)"
 # Size is matched on a log scale but shown to people as a count.
 DISPLAY_COLUMNS = {"log_pupils_on_roll": "pupils_on_roll"}
 DISPLAY_LABELS = {"log_pupils_on_roll": "Pupils on roll"}
@@ -57,6 +60,8 @@ def feature_label(feature: str, prior_source: str = "published") -> str:
     (it is on another scale from a KS2 score: 48.2, not 103)."""
     if feature == "prior_attainment" and prior_source == STANDIN_SOURCE:
         return STANDIN_LABEL
+    if feature == "prior_attainment" and prior_source == EARLIER_SOURCE:
+        return EARLIER_LABEL
     return DISPLAY_LABELS.get(feature, FEATURE_LABELS[feature])
 
 
@@ -97,13 +102,20 @@ def load_features(store: Store, year: int, phase: str = "secondary", mainstream:
     key_stage, prior_measure = phase_named(phase).key_stage, phase_named(phase).prior_measure
     frame = store.query_file("similarity_features", [year, key_stage, prior_measure])
     frame = frame[frame["mainstream"] == mainstream].reset_index(drop=True)
-    published = frame["prior_published"].notna().mean() if len(frame) else 0.0
-    use_published = published >= 0.5 or key_stage == "KS2"
-    frame["prior_attainment"] = frame["prior_published"] if use_published else frame["prior_standin"]
+    coverage = {c: frame[c].notna().mean() if len(frame) else 0.0 for c in ("prior_published", "prior_standin")}
+    if coverage["prior_published"] >= 0.5 or (key_stage == "KS2" and coverage["prior_published"] > 0):
+        frame["prior_attainment"], source = frame["prior_published"], "published"
+    elif coverage["prior_standin"] >= 0.5:
+        frame["prior_attainment"], source = frame["prior_standin"], STANDIN_SOURCE
+    else:
+        # A cohort with no prior attainment (no KS2 tests in 2020 and 2021, no KS1 in 2020 and 2021): the school's
+        # most recent earlier cohort's stands in, as the best guide to its intake.
+        earlier = store.query_file("earlier_prior_attainment", [year, prior_measure])
+        frame = frame.merge(earlier[["urn", "earlier_prior"]], on="urn", how="left")
+        frame["prior_attainment"], source = frame.pop("earlier_prior"), EARLIER_SOURCE
     roll = frame["pupils_on_roll"].astype(float)
     frame["log_pupils_on_roll"] = np.log(roll.where(roll > 0))
-    frame.attrs.update(year=year, phase=phase, mainstream=mainstream,
-                       prior_source="published" if use_published else STANDIN_SOURCE)
+    frame.attrs.update(year=year, phase=phase, mainstream=mainstream, prior_source=source)
     return frame.drop(columns=["prior_published", "prior_standin"])
 
 

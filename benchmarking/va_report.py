@@ -16,14 +16,23 @@ from .errors import BenchmarkingError
 from .derived import school_value_added_query
 from .phases import phase as phase_named
 from .store import Store, sql_text
+from .attainment_context import LENS as ATTAINMENT_LENS, attainment_in_context
 from .measures import MEASURES_BY_CODE, PUBLISHED_BANDS
+from .phases import PHASES
+from .progress_gaps import no_progress_reason, progress_years
 from .reference import KS2_PROGRESS_CUTOFFS
 from .value_added import (P8_CUTOFFS, SUBJECTS, Cutoffs, Subject, bands, confidence_interval, contextual_fit,
                           decile_cutoffs, funnel_limits, group_value_added, pooled_value_added, pupil_context_design,
-                          pupil_group_labels, pupil_scores, recover_national_sd, school_value_added, suppress_small,
+                          pupil_group_labels, pupil_scores, recover_national_sd, school_table, school_value_added,
+                          suppress_small,
                           uncapped_groups)
 
-LENSES = ("official", "contextual")
+LENSES = ("official", "contextual")  # pupil-level lenses; school tables also take attainment in context
+TABLE_LENSES = LENSES + (ATTAINMENT_LENS,)
+
+
+class NoProgressMeasure(BenchmarkingError):
+    """DfE published no progress measure for the year (the cohort had no prior test results)."""
 CONTEXTUAL_CAVEAT = ("Contextual value added also allows for disadvantage, SEN, EAL and sex. "
                      "It is not an official DfE measure.")
 
@@ -184,14 +193,19 @@ def pupils_exist(store: Store, year: int, key_stage: str) -> bool:
 def school_value_added_table(store: Store, year: int | None = None, phase: str | None = None,
                              urn: int | None = None, lens: str = "official") -> pd.DataFrame:
     """One row per school and measure: urn, year, measure, expected, actual, va, ci_low, ci_high, n, band,
-    plus lens and source."""
-    if lens not in LENSES:
-        raise BenchmarkingError(f"The lens must be official or contextual, not {lens!r}.")
+    plus lens and source. The attainment-in-context lens gives the phase's attainment measures instead (it is
+    not a progress measure, so has no band). NoProgressMeasure, with DfE's reason, for a year without any."""
+    if lens not in TABLE_LENSES:
+        raise BenchmarkingError(f"The lens must be one of {', '.join(TABLE_LENSES)}, not {lens!r}.")
     year = year or store.latest_year()
+    if lens == ATTAINMENT_LENS:
+        return _attainment_table(store, year, phase, urn)
     measures = phase_named(phase).value_added if phase else tuple(SUBJECTS)
     frames = []
     for measure in measures:
         subject = SUBJECTS[measure]
+        if no_progress_reason(subject.key_stage, year):
+            continue  # a cohort with no prior attainment: DfE published no progress measure (nor does this)
         if pupils_exist(store, year, subject.key_stage):
             if lens == "official":
                 rows = schools_from_pupils(store, year, measure)
@@ -211,14 +225,26 @@ def school_value_added_table(store: Store, year: int | None = None, phase: str |
             rows.loc[from_file, "band"] = rows.loc[from_file, "urn"].map(published).astype("Int64").to_numpy()
         frames.append(rows)
     if not frames:
+        reasons = list(dict.fromkeys(filter(None, (no_progress_reason(SUBJECTS[m].key_stage, year) for m in measures))))
+        if reasons:
+            raise NoProgressMeasure(" ".join(reasons))
         raise BenchmarkingError(f"No value added in the store for {year}.")
-    table = pd.concat(frames, ignore_index=True)
-    if urn is not None:
-        table = table[table["urn"] == urn]
-        if table.empty:
-            raise BenchmarkingError(f"URN {urn} has no value added for {year}.")
-    columns = ["urn", "year", "measure", "expected", "actual", "va", "ci_low", "ci_high", "n", "band", "lens", "source"]
-    return table[columns].sort_values(["measure", "urn"]).reset_index(drop=True)
+    return school_table(pd.concat(frames, ignore_index=True), urn, "value added", year)
+
+
+def _attainment_table(store: Store, year: int, phase: str | None, urn: int | None) -> pd.DataFrame:
+    """Attainment in context for one phase, or for both (a phase the store has too few schools of is left out)."""
+    if phase:
+        return attainment_in_context(store, year, phase, urn)
+    frames = []
+    for name in PHASES:
+        try:
+            frames.append(attainment_in_context(store, year, name, urn))
+        except BenchmarkingError:
+            continue
+    if not frames:
+        raise BenchmarkingError(f"No attainment in context for {year}" + (f" for URN {urn}." if urn else "."))
+    return pd.concat(frames, ignore_index=True)
 
 
 def pupil_group_comparison(store: Store, urn: int, year: int, measure: str = "ks4_p8",
@@ -259,8 +285,10 @@ def group_comparison(va: PupilValueAdded, urn: int, club: list[int] | None = Non
 
 
 def pooled_table(store: Store, urn: int | None = None, phase: str = "secondary", years: list[int] | None = None) -> pd.DataFrame:
-    """Value added pooled over the store's years (or the given ones), cohort-weighted, per school and measure."""
-    all_years = years or store.query_file("result_years")["year"].tolist()
+    """Value added pooled over the store's years (or the given ones), cohort-weighted, per school and measure;
+    years DfE published no progress measure for are skipped."""
+    key_stage = phase_named(phase).key_stage
+    all_years = progress_years(key_stage, years or store.query_file("result_years")["year"].tolist())
     return pool_rows(pd.concat([school_value_added_table(store, y, phase) for y in all_years], ignore_index=True), urn)
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .errors import BenchmarkingError
+
 # Upper bounds of DfE's 34 KS2 prior-attainment groups (pupil's mean KS2 reading and maths scaled
 # score): 59-82, 82.5-86, 86.5-87.5, 88-89, 89.5-90.5, 91-92, then one point wide from 92.5-93 up to 119.5-120.
 KS4_PRIOR_GROUP_UPPER = np.array([82.0, 86.0, 87.5, 89.0, 90.5, 92.0] + [float(v) for v in range(93, 121)])
@@ -263,6 +265,22 @@ def pupil_context_design(pupils: pd.DataFrame, expected) -> pd.DataFrame:
         "eal": pupils["eal"].astype(float).to_numpy(),
         "female": (pupils["sex"] == "F").astype(float).to_numpy(),
     })
+
+
+# -- school tables --------------------------------------------------------------------------------
+
+SCHOOL_TABLE_COLUMNS = ["urn", "year", "measure", "expected", "actual", "va", "ci_low", "ci_high", "n", "band", "lens",
+                        "source"]
+
+
+def school_table(table: pd.DataFrame, urn: int | None, what: str, year: int) -> pd.DataFrame:
+    """A table of every school's scores in its standard columns and order, or one school's rows (an error
+    naming `what` where it has none)."""
+    if urn is not None:
+        table = table[table["urn"] == urn]
+        if table.empty:
+            raise BenchmarkingError(f"URN {urn} has no {what} for {year}.")
+    return table[SCHOOL_TABLE_COLUMNS].sort_values(["measure", "urn"]).reset_index(drop=True)
 
 
 # -- pupil groups ---------------------------------------------------------------------------------

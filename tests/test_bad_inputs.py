@@ -127,7 +127,8 @@ CORPUS = [
     Bad("empty-file", [("ks4.csv", b"")], "ks4.csv: the file is empty.", report=False),
     Bad("header-only-ks4", [("ks4.csv", (KS4_HEADER + "\n").encode())], "ks4.csv: the file has a header but no rows.", report=False),
     Bad("not-a-kind-this-tool-imports", [("absence.csv", b"LA,URN,PERCTOT\n936,1,2.5\n")],
-        "absence.csv: not a file kind this tool imports. It takes KS4 and KS2 results, the school census, school information "
+        "absence.csv: not a file kind this tool imports. It takes KS4 and KS2 results (performance tables or Explore "
+        "Education Statistics), the school census, school information "
         "(spine), GIAS establishments and links, DfE's Progress 8 estimates and SD, DfE's lowest pupil scores (caps), and the IoD2019 IDACI workbook.", report=False),
     Bad("damaged-workbook", [("idaci.xlsx", b"not really a workbook")],
         "idaci.xlsx: not a readable Excel workbook (BadZipFile).", report=False),

@@ -66,7 +66,10 @@ def test_trend_draws_the_interval_band_and_the_score():
     frame = pd.DataFrame({"year": [2022, 2023, 2024], "va": [0.1, 0.2, np.nan], "ci_low": [0, 0.1, np.nan],
                           "ci_high": [0.2, 0.3, np.nan]})
     fig = charts.trend(frame, "Trend", charts.NORMAL)
-    assert list(fig.data[1].x) == ["2022", "2023"] and list(fig.data[0].y) == [0.2, 0.3, 0.1, 0]
+    band, line, gap = fig.data
+    assert list(band.x) == ["2022", "2023", "2023", "2022"] and list(band.y) == [0.2, 0.3, 0.1, 0]
+    assert list(line.x) == ["2022", "2023", "2024"] and np.isnan(line.y[2])  # the year without a score stays, as a gap
+    assert list(gap.x) == ["2024"] and list(gap.text) == ["no score"]
 
 
 

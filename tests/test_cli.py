@@ -13,7 +13,7 @@ def test_demo_then_info_json_reports_the_store(tmp_path):
     assert built.returncode == 0, built.stderr
     assert "[100%]" in built.stderr  # progress is shown
     info = json.loads(run("--db", db, "info", "--json").stdout)
-    assert info["years"] == [2022, 2023, 2024]
+    assert info["years"] == [2022, 2023, 2024, 2025, 2026]
     assert info["schools_by_phase"] == {"primary": 240, "secondary": 60}
     assert info["local_authorities"] == 6
     assert info["pupils"] == sum(info["pupils_by_year"].values()) > 50_000

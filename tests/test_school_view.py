@@ -61,7 +61,7 @@ def test_the_directory_lists_every_school_with_results_by_label(small_demo_path)
     assert len(directory) == 300
     first = directory.iloc[0]
     assert first["label"] == f"{first['name']} ({first['urn']}, {first['la_name']})"
-    assert list(first["years"]) == [2022, 2023, 2024]
+    assert list(first["years"]) == [2022, 2023, 2024, 2025, 2026]
 
 
 def test_a_groups_trend_averages_the_schools_with_a_score_each_year(small_demo_path):

@@ -24,7 +24,7 @@ def test_a_seed_always_gives_the_same_store_and_another_seed_another():
     assert not first["pupils"]["attainment8"].equals(other["pupils"]["attainment8"])
 
 
-def test_small_demo_store_has_both_phases_three_years_and_pupils_for_every_school(small_demo_path):
+def test_small_demo_store_has_both_phases_five_years_and_pupils_for_every_school(small_demo_path):
     with open_store(small_demo_path) as store:
         assert store.query("SELECT DISTINCT year FROM results ORDER BY year")["year"].tolist() == list(YEARS)
         phases = store.query("SELECT phase, count(*) AS n FROM schools GROUP BY ALL").set_index("phase")["n"]
@@ -36,6 +36,23 @@ def test_small_demo_store_has_both_phases_three_years_and_pupils_for_every_schoo
         assert stages.values.tolist() == [["primary", "KS2"], ["secondary", "KS4"]]
         ids = store.query("SELECT count(DISTINCT pupil_id) AS d, count(*) AS n FROM pupils")
         assert ids["d"][0] == ids["n"][0]
+
+
+def test_the_demo_mirrors_the_years_without_prior_attainment(small_demo_path):
+    with open_store(small_demo_path) as store:
+        prior = store.query("SELECT key_stage, year, count(prior_attainment) AS prior, count(*) AS pupils FROM pupils "
+                            "GROUP BY ALL ORDER BY ALL")
+        results = store.query("SELECT year, measure, count(value) AS schools FROM results GROUP BY ALL")
+    with_prior = {(r.key_stage, r.year): r.prior > 0 for r in prior.itertuples()}
+    # KS4 cohorts of 2025 and 2026 sat no KS2 tests; KS2 cohorts of 2024 and 2025 had no KS1 assessments.
+    assert [y for y in YEARS if not with_prior[("KS4", y)]] == [2025, 2026]
+    assert [y for y in YEARS if not with_prior[("KS2", y)]] == [2024, 2025]
+    present = {(r.year, r.measure) for r in results.itertuples() if r.schools > 0}
+    for year in YEARS:  # every attainment measure every year; progress only where there is prior attainment
+        assert {(year, m) for m in ("ks4_att8", "ks4_basics_94", "ks4_basics_95", "ks2_rwm_expected",
+                                    "ks2_read_average", "ks2_mat_average")} <= present
+        assert ((year, "ks4_p8") in present) == (year <= 2024)
+        assert ((year, "ks2_read_progress") in present) == (year not in (2024, 2025))
 
 
 def test_tiny_cohorts_are_suppressed_not_shown(small_demo_path):
@@ -50,14 +67,16 @@ def test_national_store_has_the_issue_scale(national_store):
     assert (phases["secondary"], phases["primary"]) == (3400, 16500)
     assert national_store.query("SELECT count(DISTINCT la_code) AS n FROM schools")["n"][0] == 150
     summary = store_summary(national_store)
-    assert summary["years"] == [2022, 2023, 2024] and summary["local_authorities"] == 150
+    assert summary["years"] == [2022, 2023, 2024, 2025, 2026] and summary["local_authorities"] == 150
     assert summary["schools_by_phase"] == {"primary": 16500, "secondary": 3400}
-    assert 3_000_000 < summary["pupils"] < 4_000_000
-    assert all(c["las"] == 150 and c["with_context"] == c["schools"] > 3300 for c in summary["progress8_schools"].values())
+    assert 5_500_000 < summary["pupils"] < 6_500_000
+    with_p8 = {year: c for year, c in summary["progress8_schools"].items() if int(year) <= 2024}
+    assert len(with_p8) == 3
+    assert all(c["las"] == 150 and c["with_context"] == c["schools"] > 3300 for c in with_p8.values())
 
 
 def test_the_generator_curve_follows_dfe_published_estimates(reference_dir):
-    for year in YEARS:
+    for year in (2022, 2023, 2024):  # 2025 and 2026 have no estimates: no KS2 tests for those cohorts
         published = pd.read_csv(reference_dir / "ks4-p8-estimates" / str(year) / "p8_pupil_coefficients_file.csv",
                                 encoding="utf-8-sig")
         # Middle of each group's score range (group 1 runs 59-82; its pupils sit near the top).

@@ -18,14 +18,17 @@ from benchmarking.access import Viewer
 from benchmarking.floor import PRESETS, floor_report, schools_of_concern
 from benchmarking.la_view import schools_against_clubs
 from benchmarking.la_view import similar_las as _las_like
-from benchmarking.partners import partner_candidates
+from benchmarking.partners import partner_candidates, partners_among
 from benchmarking.school_view import school_directory, values_by_measure
 from benchmarking.similarity import FEATURES, SimilarityIndex, check_weights, load_features
 from benchmarking.store import Store, StoreReader, default_db_path
 from benchmarking.store import file_version as file_version_of
 from benchmarking.summary import store_summary
 from benchmarking.users import imported_pupils, viewer_for
-from benchmarking.va_report import (SUBJECTS, national_groups, pool_rows, pupil_value_added,
+from benchmarking.attainment_context import LENS as ATTAINMENT_LENS, MEASURES as IN_CONTEXT
+from benchmarking.phases import phase as phase_named
+from benchmarking.progress_gaps import progress_years
+from benchmarking.va_report import (SUBJECTS, NoProgressMeasure, national_groups, pool_rows, pupil_value_added,
                                     pupils_exist, school_value_added_table)
 
 HOUR = 3600
@@ -172,13 +175,42 @@ def year_values(year: int) -> dict:
     return _year_values(data_key(), year)
 
 
+VA_COLUMNS = ["urn", "year", "measure", "expected", "actual", "va", "ci_low", "ci_high", "n", "band", "lens", "source"]
+
+
 @shared(show_spinner="Working out value added...", max_entries=YEARS)
 def _va_table(key: str, year: int, phase: str, lens: str) -> pd.DataFrame:
-    return school_value_added_table(store(), year, phase, lens=lens)
+    try:
+        return school_value_added_table(store(), year, phase, lens=lens)
+    except NoProgressMeasure as exc:  # a year DfE published no progress measure for: an empty table that says why
+        empty = pd.DataFrame(columns=VA_COLUMNS)
+        empty.attrs["no_progress"] = str(exc)
+        return empty
 
 
 def va_table(year: int, phase: str, lens: str = "official") -> pd.DataFrame:
+    """Every school's value added for a year and phase; empty, with attrs["no_progress"] saying why, in a year
+    DfE published no progress measure."""
     return _va_table(data_key(), year, phase, lens)
+
+
+def in_context(year: int, phase: str) -> pd.DataFrame:
+    """Every school's attainment in context (not a progress measure) for a year and phase."""
+    return va_table(year, phase, ATTAINMENT_LENS)
+
+
+def measures_for(year: int, phase: str) -> tuple[tuple[str, ...], str | None]:
+    """The measures that say how a school did this year: the phase's value-added measures, or in a year DfE
+    published no progress measure its attainment measures in context; and why there is no progress measure."""
+    gap = va_table(year, phase).attrs.get("no_progress")
+    return (IN_CONTEXT[phase] if gap else phase_named(phase).value_added), gap
+
+
+def scores_table(year: int, phase: str, measure: str) -> pd.DataFrame:
+    """Every school's score on `measure` this year: value added, or attainment in context for an attainment
+    measure (same columns)."""
+    table = in_context(year, phase) if measure in IN_CONTEXT[phase] else va_table(year, phase)
+    return table[table["measure"] == measure]
 
 
 @shared(max_entries=SCHOOLS)
@@ -187,7 +219,8 @@ def _pooled(key: str, urn: int, phase: str, years: tuple[int, ...]) -> pd.DataFr
 
 
 def pooled(urn: int, phase: str, years: list[int]) -> pd.DataFrame:
-    return _pooled(data_key(), urn, phase, tuple(years))
+    """The school's value added pooled over `years`, skipping years without a progress measure."""
+    return _pooled(data_key(), urn, phase, tuple(progress_years(phase_named(phase).key_stage, years)))
 
 
 @shared(max_entries=YEARS)
@@ -228,7 +261,12 @@ def similarity_index(year: int, phase: str, weights: dict | None = None, mainstr
 
 @shared(max_entries=SCHOOLS)
 def _partners(key: str, urn: int, year: int, phase: str, k: int, mainstream: bool) -> pd.DataFrame:
-    return partner_candidates(store(), similarity_index(year, phase, mainstream=mainstream).neighbours(urn, k))
+    group = similarity_index(year, phase, mainstream=mainstream).neighbours(urn, k)
+    measures, gap = measures_for(year, phase)
+    if gap:  # no progress measure this year: partners on the main attainment measure in context
+        first = scores_table(year, phase, measures[0])
+        return partners_among(group, first.rename(columns={"va": "value"})[["urn", "value", "ci_low", "ci_high", "n"]])
+    return partner_candidates(store(), group)
 
 
 def partners(urn: int, year: int, phase: str, k: int, mainstream: bool = True) -> pd.DataFrame:
@@ -237,8 +275,7 @@ def partners(urn: int, year: int, phase: str, k: int, mainstream: bool = True) -
 
 @shared(show_spinner="Comparing every school with its club...", max_entries=YEARS)
 def _against_clubs(key: str, year: int, phase: str, measure: str, la_code: int) -> pd.DataFrame:
-    table = va_table(year, phase)
-    return schools_against_clubs(similarity_index(year, phase), table[table["measure"] == measure], la_code)
+    return schools_against_clubs(similarity_index(year, phase), scores_table(year, phase, measure), la_code)
 
 
 def against_clubs(year: int, phase: str, measure: str, la_code: int) -> pd.DataFrame:
@@ -248,8 +285,7 @@ def against_clubs(year: int, phase: str, measure: str, la_code: int) -> pd.DataF
 
 @shared(max_entries=YEARS)
 def _similar_las(key: str, year: int, phase: str, measure: str, la_code: int) -> pd.DataFrame:
-    table = va_table(year, phase)
-    return _las_like(similarity_index(year, phase).frame, table[table["measure"] == measure], la_code)
+    return _las_like(similarity_index(year, phase).frame, scores_table(year, phase, measure), la_code)
 
 
 def similar_las(year: int, phase: str, measure: str, la_code: int) -> pd.DataFrame:

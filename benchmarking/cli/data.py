@@ -29,7 +29,7 @@ def import_dfe(args) -> int:
     for parsed in report.stored:
         when = f" {parsed.year}" if parsed.year else ""
         print(f"stored  {parsed.name}: {parsed.kind_label}{when}, {parsed.rows_read:,} rows read, "
-              f"{parsed.rows_stored:,} stored, {parsed.rows_skipped:,} skipped (LA and national rows)")
+              f"{parsed.rows_stored:,} stored, {parsed.rows_skipped:,} skipped ({parsed.note or 'LA and national rows'})")
     for name, why in report.skipped:
         print(f"skipped {name}: {why}")
     return 0

@@ -10,19 +10,28 @@ from .common import print_table, urn, year
 
 
 def value_added(args) -> int:
-    from ..va_report import CONTEXTUAL_CAVEAT, capping_note, school_value_added_table
-    from ..value_added import BAND_LABELS
+    from ..attainment_context import CAVEAT, LENS
+    from ..va_report import CONTEXTUAL_CAVEAT, NoProgressMeasure, capping_note, school_value_added_table
+    from ..value_added import BAND_LABELS, SUBJECTS
 
     with open_store(args.db) as store:
-        table = school_value_added_table(store, args.year, args.phase, args.urn, args.lens)
-        notes = [capping_note(store, int(table["year"].iloc[0]), m) for m in table["measure"].unique()]
+        try:
+            table = school_value_added_table(store, args.year, args.phase, args.urn, args.lens)
+        except NoProgressMeasure as exc:
+            raise BenchmarkingError(f"{exc} Attainment in context is there for every year: "
+                                    "value-added --lens attainment-in-context.") from None
+        notes = [capping_note(store, int(table["year"].iloc[0]), m) for m in table["measure"].unique() if m in SUBJECTS]
     rows = table.drop(columns=["lens", "source"]).round(3)
     if args.json:
         print(rows.to_json(orient="records"))
         return 0
     if args.lens == "contextual":
         print(CONTEXTUAL_CAVEAT)
-    rows["band"] = rows["band"].map(BAND_LABELS)
+    if args.lens == LENS:
+        print(CAVEAT)
+        rows = rows.drop(columns=["band"])  # not a progress measure: no band
+    else:
+        rows["band"] = rows["band"].map(BAND_LABELS)
     print(rows.to_string(index=False))
     for note in filter(None, notes):
         print(note)
@@ -51,6 +60,20 @@ def floor(args) -> int:
     return 0
 
 
+def truth(args) -> int:
+    from ..attainment_context import recovery
+
+    with open_store(args.db) as store:
+        years = args.years or [y for y in store.query_file("result_years")["year"].tolist() if y <= 2024]
+        report = recovery(store, years)
+    if not args.json:
+        print("How well each score recovers the synthetic truth: its correlation with each school's own true effect, "
+              "and with what it estimates (official: the true value added; attainment in context: the school's own "
+              "effect relative to schools with a similar intake), and how often its 95% CI covers that.")
+    print_table(report.round(3), args.json)
+    return 0
+
+
 def concern(args) -> int:
     from ..floor import schools_of_concern
 
@@ -64,7 +87,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     command.add_argument("--year", type=year)
     command.add_argument("--phase", choices=["secondary", "primary"])
     command.add_argument("--urn", type=urn)
-    command.add_argument("--lens", choices=["official", "contextual"], default="official")
+    command.add_argument("--lens", choices=["official", "contextual", "attainment-in-context"], default="official",
+                         help="attainment-in-context: results against schools with a similar intake (not a progress measure)")
     command.add_argument("--json", action="store_true")
     command.set_defaults(run=value_added)
 
@@ -75,6 +99,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     command.add_argument("--rules-file", type=Path, help="JSON file of your own rules (see the README)")
     command.add_argument("--json", action="store_true")
     command.set_defaults(run=floor)
+
+    command = commands.add_parser("truth", help="on the demo store: how well each score recovers the known truth")
+    command.add_argument("--years", type=lambda text: [year(y) for y in text.split(",")],
+                         help="years, e.g. 2022,2023,2024 (default: every year up to 2024, where Progress 8 exists too)")
+    command.add_argument("--json", action="store_true")
+    command.set_defaults(run=truth)
 
     command = commands.add_parser("concern", help="schools of concern: below floor, negative two years running, or falling")
     command.add_argument("--year", type=year)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..progress_gaps import no_progress_reason
+
 # Expected Attainment 8 from KS2 average scaled score: cubic in x = (score - 100) / 10, highest power
 # first, least-squares fits to DfE's published estimates for groups 2-34 of each year (within about
 # 1 point of every group). The generator needs a smooth curve; value added itself uses group means.
@@ -13,6 +15,9 @@ A8_CURVES = {
     2023: (-0.5195, 3.3070, 18.8395, 36.8882),
     2024: (-0.5703, 3.5975, 18.8101, 36.1671),
 }
+# 2025 and 2026 have no estimates (no KS2 tests for those cohorts): their pupils still have a starting point,
+# unrecorded, and 2024's curve turns it into results.
+A8_CURVES |= {2025: A8_CURVES[2024], 2026: A8_CURVES[2024]}
 
 # Pupil-level effects on Progress 8 (in P8 units), close to DfE's national gaps for these groups.
 P8_PUPIL_EFFECTS = {"disadvantaged": -0.45, "sen_support": -0.40, "ehcp": -1.0, "eal": 0.45, "female": 0.20}
@@ -94,9 +99,11 @@ def make_ks4_pupils(rng, schools: pd.DataFrame, effects: np.ndarray, year_index:
     att8 = np.round(att8 * 2) / 2
     english = np.clip(np.round(att8 / 10 + 0.3 + 0.3 * (chars["sex"] == "F") + rng.normal(0, 0.9, n)), 0, 9)
     maths = np.clip(np.round(att8 / 10 + 0.3 - 0.2 * (chars["sex"] == "F") + rng.normal(0, 0.9, n)), 0, 9)
+    # DfE holds no KS2 result for a cohort whose KS2 tests were cancelled: the prior attainment is not recorded.
+    recorded = prior if no_progress_reason("KS4", year) is None else np.full(n, np.nan)
     pupils = pd.DataFrame({
         "urn": schools["urn"].to_numpy()[school_index], "year": year, "key_stage": "KS4",
-        "prior_attainment": prior, "attainment8": att8, "english_grade": english.astype(int),
+        "prior_attainment": recorded, "attainment8": att8, "english_grade": english.astype(int),
         "maths_grade": maths.astype(int), "ks2_read": np.nan, "ks2_writ": np.nan, "ks2_mat": np.nan, **chars,
     })
     return pupils, _truth(schools, school_index, school_effect, pupil_effect, "ks4_p8")
@@ -113,9 +120,10 @@ def make_ks2_pupils(rng, schools: pd.DataFrame, effects: dict[str, np.ndarray], 
     pupil_effect = _pupil_effect(chars, KS2_PUPIL_EFFECTS)
     prior_shift = -1.3 * chars["disadvantaged"] - 2.5 * (chars["sen"] == "K") - 4.5 * (chars["sen"] == "E")
     prior = np.round(np.clip(schools["prior_mean"].to_numpy()[school_index] + prior_shift + rng.normal(0, 3.0, n), 3, 21), 1)
+    recorded = prior if no_progress_reason("KS2", year) is None else np.full(n, np.nan)  # no KS1 for these cohorts
     pupils = pd.DataFrame({
         "urn": schools["urn"].to_numpy()[school_index], "year": year, "key_stage": "KS2",
-        "prior_attainment": prior, "attainment8": np.nan, "english_grade": pd.NA, "maths_grade": pd.NA, **chars,
+        "prior_attainment": recorded, "attainment8": np.nan, "english_grade": pd.NA, "maths_grade": pd.NA, **chars,
     })
     truths = []
     # A pupil who does well in one subject tends to do well in the others: a shared part of the noise.

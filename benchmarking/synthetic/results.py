@@ -19,13 +19,16 @@ def _result_rows(frame: pd.DataFrame, measure: str, value: str, n: str = "n",
 
 
 def ks4_school_results(pupils: pd.DataFrame) -> pd.DataFrame:
-    """Attainment 8, Progress 8 (estimates from the store's own pupils, capped) and English and maths passes."""
-    groups = ks4_prior_group(pupils["prior_attainment"])
-    estimates = national_estimates(groups, pupils["attainment8"])
-    scores = pupil_scores(groups, pupils["attainment8"], estimates, scale=10.0, cap=True)
-    national_sd = float(np.nanstd(scores["score"], ddof=1))
+    """Attainment 8, Progress 8 (estimates from the store's own pupils, capped; none for a cohort without
+    KS2 results) and English and maths passes."""
     keys = pupils[["urn", "year"]]
-    va = school_value_added(keys, scores, national_sd)
+    progress = []
+    if pupils["prior_attainment"].notna().any():
+        groups = ks4_prior_group(pupils["prior_attainment"])
+        estimates = national_estimates(groups, pupils["attainment8"])
+        scores = pupil_scores(groups, pupils["attainment8"], estimates, scale=10.0, cap=True)
+        va = school_value_added(keys, scores, float(np.nanstd(scores["score"], ddof=1)))
+        progress.append(_result_rows(va, "ks4_p8", "va", ci=("ci_low", "ci_high")))
     passes = pupils.assign(b94=(pupils["english_grade"] >= 4) & (pupils["maths_grade"] >= 4),
                            b95=(pupils["english_grade"] >= 5) & (pupils["maths_grade"] >= 5))
     summary = passes.groupby(["urn", "year"]).agg(
@@ -35,7 +38,7 @@ def ks4_school_results(pupils: pd.DataFrame) -> pd.DataFrame:
         _result_rows(summary, "ks4_att8", "att8"),
         _result_rows(summary, "ks4_basics_94", "b94"),
         _result_rows(summary, "ks4_basics_95", "b95"),
-        _result_rows(va, "ks4_p8", "va", ci=("ci_low", "ci_high")),
+        *progress,
     ], ignore_index=True)
 
 
@@ -44,7 +47,7 @@ def ks2_school_results(pupils: pd.DataFrame) -> pd.DataFrame:
     groups = ks2_prior_group(pupils["prior_attainment"])
     keys = pupils[["urn", "year"]]
     frames = []
-    for column, measure, _ in KS2_SUBJECTS:
+    for column, measure, _ in KS2_SUBJECTS if pupils["prior_attainment"].notna().any() else ():
         estimates = national_estimates(groups, pupils[column])
         scores = pupil_scores(groups, pupils[column], estimates)
         va = school_value_added(keys, scores, float(np.nanstd(scores["score"], ddof=1)))
@@ -75,4 +78,4 @@ def cohort_context(pupils: pd.DataFrame, key_stage: str) -> pd.DataFrame:
     long = wide.melt(id_vars=["urn", "year"], value_vars=list(names), var_name="measure", value_name="value")
     long["measure"] = long["measure"].map(names)
     long["reason"] = None
-    return long
+    return long.dropna(subset=["value"])  # no prior attainment recorded for a cohort without tests

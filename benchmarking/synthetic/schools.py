@@ -10,7 +10,7 @@ from scipy.special import expit
 
 from ..reference import LOCAL_AUTHORITIES
 
-YEARS = (2022, 2023, 2024)
+YEARS = (2022, 2023, 2024, 2025, 2026)
 
 
 @dataclass(frozen=True)

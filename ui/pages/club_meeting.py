@@ -71,8 +71,11 @@ names = data.school_names().set_index("urn")["name"]
 roster = pd.DataFrame({"urn": members, "name": [names.get(u, f"School {u}") for u in members]})
 roster["is_host"] = roster["urn"] == host
 labelled = anon.frame(roster)[["name", "is_host"]].assign(urn=members)  # letters for people, URNs only for joins
-va = data.va_table(year, sel.phase)
-slides = meeting_slides(sel.phase, members, data.year_results(year), va)
+measures, no_progress = data.measures_for(year, sel.phase)
+va = data.scores_table(year, sel.phase, measures[0]) if no_progress else data.va_table(year, sel.phase)
+if no_progress:
+    st.info(plain(no_progress))
+slides = meeting_slides(sel.phase, members, data.year_results(year), va, measures[0] if no_progress else None)
 height = SLIDE_HEIGHT[sel.projector]
 
 
@@ -113,7 +116,7 @@ def show(slide) -> None:
         points = named(points.drop(columns=["name", "is_host"]))
         chart(charts.funnel(points, limits, "The club against cohort size", sel.theme, height=height), "meeting_funnel")
     else:
-        trend = school_trend(data.store(), host, slide.measure)
+        trend = school_trend(data.store(), host, slide.measure, data.summary()["years"])
         host_name = labelled.loc[labelled["is_host"], "name"].iloc[0]
         if trend["va"].notna().sum() > 1:
             chart(charts.trend(trend, f"{host_name}: {MEASURES_BY_CODE[slide.measure].label}", sel.theme,

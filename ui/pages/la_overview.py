@@ -22,12 +22,15 @@ las = index.frame.drop_duplicates("la_code").set_index("la_name")["la_code"].sor
 la_name = st.selectbox("Local authority", las.index.tolist(),
                        index=las.index.tolist().index(sel.la_name) if sel.la_name in las.index else 0)
 la_code = int(las[la_name])
-measure = st.selectbox("Measure", phase(sel.phase).value_added, format_func=lambda m: MEASURES_BY_CODE[m].label)
+measures, no_progress = data.measures_for(sel.year, sel.phase)
+measure = st.selectbox("Measure", measures, format_func=lambda m: MEASURES_BY_CODE[m].label + (" in context" if no_progress else ""))
 st.title(f"{plain(la_name)}: {sel.phase} schools, {sel.year}")
+if no_progress:
+    st.info(f"{no_progress} Schools are compared on attainment in context instead: results against what schools "
+            "with a similar intake achieved this year. It is not a progress measure.")
 digits = MEASURES_BY_CODE[measure].digits
 
-va = data.va_table(sel.year, sel.phase)
-va = va[va["measure"] == measure]
+va = data.scores_table(sel.year, sel.phase, measure)
 
 
 rows = data.against_clubs(sel.year, sel.phase, measure, la_code)

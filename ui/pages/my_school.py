@@ -6,7 +6,9 @@ from benchmarking import charts
 from benchmarking.errors import BenchmarkingError
 from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.phases import phase
-from benchmarking.school_view import headline_results, missing_reason, school_trend, school_year_results, value_added_sentence
+from benchmarking.attainment_context import CAVEAT
+from benchmarking.school_view import (attainment_sentence, headline_results, in_context_sentence, missing_reason,
+                                      school_trend, school_year_results, value_added_sentence)
 from benchmarking.similarity import FEATURE_LABELS
 from benchmarking.value_added import BAND_LABELS, relative_to_group
 from ui import data
@@ -30,9 +32,20 @@ except BenchmarkingError as exc:  # the school's own figures still stand without
     st.warning(f"No similar schools to compare with: {plain(exc)}")
 
 va = data.va_table(sel.year, sel.phase)
+no_progress = va.attrs.get("no_progress")
 mine = va[va["urn"] == sel.urn].set_index("measure")
 main = p.main_value_added
-if main in mine.index and pd.notna(mine.loc[main, "va"]):
+own_results = school_year_results(data.store(), sel.urn, sel.year)
+mainstream = bool(sel.mainstream)
+results = headline_results(own_results, data.year_values(sel.year), sel.urn, club, sel.phase, mainstream)
+if no_progress:
+    # No progress measure this year: the head's question answered with attainment against similar schools.
+    first = results.iloc[0] if len(results) else None
+    if first is not None:
+        st.subheader(attainment_sentence(first["label"], int(first["digits"]), first["value"], first["club_rank"],
+                                         int(first["club_size"]), first["club_median"]))
+    st.info(no_progress)
+elif main in mine.index and pd.notna(mine.loc[main, "va"]):
     own = mine.loc[main]
     members = va[(va["measure"] == main) & va["urn"].isin(club)]
     scored = pd.concat([members, va[(va["measure"] == main) & (va["urn"] == sel.urn)]]).dropna(subset=["va"])
@@ -47,8 +60,23 @@ elif main in mine.index:
 else:
     st.subheader(f"No {MEASURES_BY_CODE[main].label} for this school in {sel.year}.")
 
-st.header("Value added")
-if mine.empty:
+st.header("Value added" if not no_progress else "Attainment in context")
+if no_progress:
+    context = data.in_context(sel.year, sel.phase) if mainstream else pd.DataFrame()
+    ours = context[context["urn"] == sel.urn] if not context.empty else context
+    if ours.empty:
+        st.info("No attainment in context for this school this year (it is worked out for mainstream schools "
+                "with results and intake figures).")
+    else:
+        cols = st.columns(len(ours))
+        for col, row in zip(cols, ours.itertuples()):
+            spec = MEASURES_BY_CODE[row.measure]
+            col.metric(f"{spec.label}: against a similar intake", fmt(row.va, spec.digits, sign=True),
+                       help="The school's result minus what schools with a similar intake achieved this year")
+            col.markdown(plain(in_context_sentence(spec.label, spec.digits, row.va, row.ci_low, row.ci_high))
+                         if pd.notna(row.va) else f"Suppressed: only {row.n} pupils.")
+        st.caption(CAVEAT)
+elif mine.empty:
     st.info("No value added for this school this year (no cohort in the measure).")
 else:
     cols = st.columns(len(mine))
@@ -63,9 +91,6 @@ else:
                          f"**{BAND_LABELS.get(row['band'], 'no band')}**")
 
 st.header("Headline results")
-own_results = school_year_results(data.store(), sel.urn, sel.year)
-mainstream = bool(sel.mainstream)
-results = headline_results(own_results, data.year_values(sel.year), sel.urn, club, sel.phase, mainstream)
 if not mainstream:
     st.caption("A special school is not ranked against mainstream schools nationally.")
 if results.empty:
@@ -98,7 +123,7 @@ with left:
 with right:
     spec = MEASURES_BY_CODE[main]
     st.header(f"Trend: {spec.label}")
-    trend = school_trend(data.store(), sel.urn, main)
+    trend = school_trend(data.store(), sel.urn, main, data.summary()["years"])
     shown = trend[trend["va"].notna()]
     if shown.empty:
         st.info(f"No {spec.label} in any year for this school.")
@@ -111,16 +136,20 @@ with right:
                      lambda: charts.trend(trend, f"{spec.label} over the years", sel.theme), False), "trend")
     missing = trend[trend["va"].isna()]
     if len(missing) and len(shown):
-        st.caption("Years without a score: " + "; ".join(f"{int(y)}, {missing_reason(r).rstrip('.').lower()}"
-                                                        for y, r in zip(missing["year"], missing["reason"])) + ".")
+        st.caption("Years without a score, shown as gaps: " + " ".join(f"{int(y)}: {note}" for y, note in
+                                                                      zip(missing["year"], missing["note"])))
 
 st.header("Similar schools that do better")
-spec = MEASURES_BY_CODE[main]
-st.caption(f"Similar schools whose {spec.label} is significantly higher than this school's: candidates for "
-           "school-to-school support.")
+spec = MEASURES_BY_CODE[main if not no_progress else p.headline[0]]
+if no_progress:
+    st.caption(f"Similar schools whose {spec.label} in context (against a similar intake; not a progress measure) is "
+               "significantly higher than this school's: candidates for school-to-school support.")
+else:
+    st.caption(f"Similar schools whose {spec.label} is significantly higher than this school's: candidates for "
+               "school-to-school support.")
 better = data.partners(sel.urn, sel.year, sel.phase, p.default_k, sel.mainstream) if group is not None else pd.DataFrame()
 if better.empty:
-    st.info("No similar school has significantly higher value added this year.")
+    st.info("No similar school does significantly better this year.")
 else:
     shown = anon.frame(anon.coarsen(better))
     for row, partner in zip(shown.head(8).itertuples(), better.head(8)["urn"]):

@@ -68,14 +68,19 @@ if group.matched_without:
 
 members = group.neighbours
 p = phase(sel.phase)
+measures, no_progress = data.measures_for(sel.year, sel.phase)
+main = measures[0] if no_progress else p.main_value_added  # in a year without progress: attainment in context
+main_label = MEASURES_BY_CODE[main].label + (" in context" if no_progress else "")
+if no_progress:
+    st.caption(f"{no_progress} Schools are shown with their attainment in context instead (not a progress measure).")
 attainment = p.headline[0] if p.headline[0] != p.main_value_added else None
-va = data.va_table(sel.year, sel.phase)
-rows = neighbours_with_results(group, va, data.year_results(sel.year), p.main_value_added, attainment)
+va = data.scores_table(sel.year, sel.phase, main)
+rows = neighbours_with_results(group, va, data.year_results(sel.year), main, attainment)
 named = anon.frame(anon.coarsen(rows))
-digits = MEASURES_BY_CODE[p.main_value_added].digits
+digits = MEASURES_BY_CODE[main].digits
 shown = pd.DataFrame({"Rank": named["rank"], "School": named["name"], "LA": named["la_name"],
                       "Distance": [fmt(d, 2) for d in named["distance"]],
-                      MEASURES_BY_CODE[p.main_value_added].label: [fmt(v, digits, sign=True) for v in named["va"]],
+                      main_label: [fmt(v, digits, sign=True) for v in named["va"]],
                       "95% CI": [ci_text(a, b, digits) for a, b in zip(named["ci_low"], named["ci_high"])],
                       "Band": named["band"].map(BAND_LABELS).fillna("–")})
 if attainment:
@@ -113,19 +118,19 @@ with right:
 
 st.header("Context against outcome")
 feature = st.selectbox("Context", FEATURES, format_func=FEATURE_LABELS.get, index=1)
-measure = p.main_value_added
-points = index.frame[["urn", "name", feature]].merge(va[va["measure"] == measure][["urn", "va"]], on="urn")
+measure = main
+points = index.frame[["urn", "name", feature]].merge(va[["urn", "va"]], on="urn")
 points["in_group"] = points["urn"].isin(members["urn"])
 points["is_host"] = points["urn"] == sel.urn
 points = anon.frame(anon.coarsen(points, context_columns=[feature]), lettered=members["urn"])  # group lettered
 if points[[feature, "va"]].dropna().empty:
-    st.info(f"The store has no {FEATURE_LABELS[feature].lower()} with {MEASURES_BY_CODE[measure].label} for these schools.")
+    st.info(f"The store has no {FEATURE_LABELS[feature].lower()} with {main_label} for these schools.")
 else:
     key = ("context", sel.urn, sel.year, feature, tuple(weights.items()), k, tuple(sorted(las)) if las else None,
            max_own, sel.projector)
     chart(figure(key, lambda: charts.context_scatter(
-        points, feature, "va", FEATURE_LABELS[feature], MEASURES_BY_CODE[measure].label,
-        f"{FEATURE_LABELS[feature]} against {MEASURES_BY_CODE[measure].label}", sel.theme), sel.anonymise), "context")
+        points, feature, "va", FEATURE_LABELS[feature], main_label,
+        f"{FEATURE_LABELS[feature]} against {main_label}", sel.theme), sel.anonymise), "context")
 
 st.header("Save as a club")
 me = viewer()

@@ -9,6 +9,8 @@ from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.phases import phase
 from benchmarking.pupil_views import Suppressed
 from benchmarking.school_view import pooled_years_label
+from benchmarking.attainment_context import CAVEAT as IN_CONTEXT_CAVEAT, MEASURES as IN_CONTEXT
+from benchmarking.progress_gaps import no_progress_reason
 from benchmarking.va_report import CONTEXTUAL_CAVEAT, funnel_points
 from benchmarking.value_added import BAND_LABELS, GROUPING_LABELS, pupil_group_labels, relative_to_group
 from ui import data
@@ -23,14 +25,19 @@ sel = school_selection()
 me = viewer()
 anon = anonymiser(sel)
 st.title(f"Value added: {plain(sel.name)}")
-measure = st.selectbox("Measure", phase(sel.phase).value_added, format_func=lambda m: MEASURES_BY_CODE[m].label)
+no_progress = data.va_table(sel.year, sel.phase).attrs.get("no_progress")
+if no_progress:
+    st.info(f"{no_progress} This page shows attainment in context instead: the school's results against what "
+            "schools with a similar intake achieved this year. It is not a progress measure.")
+measure = st.selectbox("Measure", IN_CONTEXT[sel.phase] if no_progress else phase(sel.phase).value_added,
+                       format_func=lambda m: MEASURES_BY_CODE[m].label)
 spec = MEASURES_BY_CODE[measure]
 digits = spec.digits
-unit = "Attainment 8" if measure == "ks4_p8" else "scaled score"
+unit = {"ks4_p8": "Attainment 8", "ks4_att8": "Attainment 8"}.get(measure, spec.label if no_progress else "scaled score")
 
-official = data.va_table(sel.year, sel.phase)
-contextual = data.va_table(sel.year, sel.phase, "contextual")
-official, contextual = official[official["measure"] == measure], contextual[contextual["measure"] == measure]
+official = data.scores_table(sel.year, sel.phase, measure)
+contextual = data.va_table(sel.year, sel.phase, "contextual") if not no_progress else official.iloc[0:0]
+contextual = contextual[contextual["measure"] == measure]
 try:
     club = data.similarity_index(sel.year, sel.phase, mainstream=sel.mainstream).neighbours(sel.urn, phase(sel.phase).default_k).neighbours["urn"]
     club = club.astype(int).tolist()
@@ -42,9 +49,11 @@ mainstream = bool(sel.mainstream)
 # Mainstream schools are compared with mainstream schools, special schools with special schools.
 same_kind = set(names.loc[names["mainstream"] == mainstream, "urn"])
 
-st.header("Official and contextual, side by side")
+st.header("Attainment in context" if no_progress else "Official and contextual, side by side")
 left, right = st.columns(2)
-for column, frame, title in ((left, official, "Official (DfE method)"), (right, contextual, "Contextual (not an official measure)")):
+lenses = (((left, official, "Against a similar intake (not a progress measure)"),) if no_progress else
+          ((left, official, "Official (DfE method)"), (right, contextual, "Contextual (not an official measure)")))
+for column, frame, title in lenses:
     row = frame[frame["urn"] == sel.urn]
     with column:
         st.subheader(title)
@@ -58,11 +67,12 @@ for column, frame, title in ((left, official, "Official (DfE method)"), (right, 
         st.metric("Score", fmt(row["va"], digits, sign=True))
         expected = (f" · expected {fmt(row['expected'], 1)}, actual {fmt(row['actual'], 1)}"
                     if pd.notna(row["expected"]) else "")
+        band = "not a progress measure: no band" if no_progress else BAND_LABELS.get(row["band"], "no band")
         st.markdown(f"95% CI **{ci_text(row['ci_low'], row['ci_high'], digits)}** · {int(row['n'])} pupils · "
-                    f"**{BAND_LABELS.get(row['band'], 'no band')}**{expected}")
+                    f"**{band}**{expected}")
         st.caption(plain(row["source"]).capitalize())
-st.caption(CONTEXTUAL_CAVEAT)
-capping = data.capping_note(sel.year, measure)
+st.caption(IN_CONTEXT_CAVEAT if no_progress else CONTEXTUAL_CAVEAT)
+capping = None if no_progress else data.capping_note(sel.year, measure)
 if capping:
     st.caption(plain(capping))
 
@@ -114,15 +124,21 @@ def funnel_chart():
     return charts.funnel(anon.frame(points, lettered=club), limits, f"Scores against cohort size, all {kind} schools", sel.theme)
 
 
-try:
-    chart(figure(("funnel", sel.year, sel.phase, measure, sel.urn, sel.projector), funnel_chart, sel.anonymise), "funnel")
-except BenchmarkingError as exc:
-    st.info(plain(exc))
+if no_progress:
+    st.info("No funnel plot this year: a funnel shows progress scores against cohort size, and DfE published none.")
+else:
+    try:
+        chart(figure(("funnel", sel.year, sel.phase, measure, sel.urn, sel.projector), funnel_chart, sel.anonymise), "funnel")
+    except BenchmarkingError as exc:
+        st.info(plain(exc))
 
 st.header("This school's pupils")
 st.caption("Pupil-level data is personal data: only this school's own users, its LA's advisers and admins see it, and "
            "every view and download is recorded. Hovers show a pseudonymous id, never a name.")
 try:
+    if no_progress:
+        raise Suppressed("No pupil-level progress scores this year: DfE published no progress measure, as the "
+                         "pupils have no prior attainment to measure from.")
     scores = data.school_pupils(me, sel.year, measure, sel.urn)
 except (NotAllowed, Suppressed) as exc:
     scores = None
@@ -182,10 +198,15 @@ if not published.empty:
           f"published-groups-{sel.urn}-{sel.year}.csv", sel.projector)
 
 st.header("Several years pooled")
+pooled_measure = phase(sel.phase).main_value_added if no_progress else measure
+skipped = [y for y in sel.years if no_progress_reason(spec.key_stage, y)]
+st.caption(f"{MEASURES_BY_CODE[pooled_measure].label}, cohort-weighted over the years with a progress measure"
+           + (f"; {', '.join(map(str, skipped))} skipped, as DfE published none." if skipped else "."))
+pooled_digits = MEASURES_BY_CODE[pooled_measure].digits
 pooled_rows = data.pooled(sel.urn, sel.phase, sel.years)
-pooled_rows = pooled_rows[pooled_rows["measure"] == measure] if not pooled_rows.empty else pooled_rows
+pooled_rows = pooled_rows[pooled_rows["measure"] == pooled_measure] if not pooled_rows.empty else pooled_rows
 table(pd.DataFrame({"Years": [pooled_years_label(a, b) for a, b in zip(pooled_rows["first_year"], pooled_rows["last_year"])],
                     "Years with results": pooled_rows["years"], "Pupils": [fmt(n, 0) for n in pooled_rows["n"]],
-                    "Pooled score": [fmt(v, digits, sign=True) for v in pooled_rows["va"]],
-                    "95% CI": [ci_text(a, b, digits) for a, b in zip(pooled_rows["ci_low"], pooled_rows["ci_high"])]})
+                    "Pooled score": [fmt(v, pooled_digits, sign=True) for v in pooled_rows["va"]],
+                    "95% CI": [ci_text(a, b, pooled_digits) for a, b in zip(pooled_rows["ci_low"], pooled_rows["ci_high"])]})
       if not pooled_rows.empty else pooled_rows, f"pooled-{sel.urn}.csv", sel.projector, "No years to pool.")

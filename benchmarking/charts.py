@@ -240,7 +240,8 @@ def context_scatter(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: 
 def event_study(frame: pd.DataFrame, title: str, t: Theme, y_title: str = "Members' gap to comparison schools",
                 height: int | None = None) -> go.Figure:
     """A club's event study: each year since joining, the members' gap to their comparison schools (less the
-    gap before joining) with its 95% interval. Years up to 0 are before the club's work could show: a placebo.
+    gap in the year of joining, 0) with its 95% interval. Years before 0 are before the club's work could show:
+    a placebo, which should sit on 0.
     frame: years_since_joining, estimate, ci_low, ci_high."""
     data = frame.dropna(subset=["estimate"]).sort_values("years_since_joining")
     before = data["years_since_joining"] <= 0

@@ -15,9 +15,9 @@ from .similarity import SimilarityIndex
 from .store import Store
 
 
-def _new_members(store: Store, club_ids, urns) -> None:
+def _new_members(store: Store, club_ids, urns, joined) -> None:
     store.touch("clubs")
-    with store.registered("new_members", pd.DataFrame({"club_id": club_ids, "urn": urns})):
+    with store.registered("new_members", pd.DataFrame({"club_id": club_ids, "urn": urns, "joined": joined})):
         store.execute_file("insert_club_members")
 
 
@@ -35,7 +35,7 @@ def save_club(store: Store, name: str, phase: str, year: int, method: str, setti
     if unknown:
         raise BenchmarkingError("Not in the store: URN " + ", ".join(map(str, sorted(unknown))) + ".")
     club_id = store.execute_file("insert_club", [name, phase, year, method, json.dumps(settings)])[0][0]
-    _new_members(store, [club_id] * len(urns), urns)
+    _new_members(store, [club_id] * len(urns), urns, year)
     return club_id
 
 
@@ -61,7 +61,7 @@ def form_and_save_clubs(store: Store, index: SimilarityIndex, size: int = DEFAUL
                               "settings": json.dumps(settings)})
     with store.registered("new_clubs", new_clubs):
         ids = dict((name, club) for club, name in store.execute_file("insert_clubs"))
-    _new_members(store, [ids[n] for n in np.array(names)[labels]], index.urns[eligible])
+    _new_members(store, [ids[n] for n in np.array(names)[labels]], index.urns[eligible], year)
     spread["name"] = names
     return spread[["name", "members", "spread"]]
 
@@ -78,30 +78,69 @@ def list_clubs(store: Store) -> pd.DataFrame:
 
 
 def club_details(store: Store, name: str) -> tuple[dict, pd.DataFrame]:
-    """A club's record and its members with their LA."""
+    """A club's record and its members, past and present, with their LA and the years they joined and left."""
     found = club_id(store, name)
     club = store.query_file("club_record", [found]).iloc[0].to_dict()
     club["settings"] = json.loads(club["settings"])
     return club, store.query_file("club_members", [found])
 
 
+def current_members(members: pd.DataFrame) -> pd.DataFrame:
+    """The members that have not left (club_details gives every member the club has had)."""
+    return members[members["left_in"].isna()].reset_index(drop=True)
+
+
 def _school_exists(store: Store, urn: int) -> bool:
     return bool(store.query_file("school_exists", [urn])["found"][0])
 
 
-def add_member(store: Store, name: str, urn: int) -> None:
+def _membership(store: Store, club: int, urn: int) -> tuple[int, int | None] | None:
+    found = store.query_file("club_membership", [club, urn])
+    if found.empty:
+        return None
+    left = found["left_in"][0]
+    return int(found["joined"][0]), (None if pd.isna(left) else int(left))
+
+
+def add_member(store: Store, name: str, urn: int, year: int) -> None:
+    """A school joins a club in `year` (again, if it had left: its new membership starts then)."""
     found = club_id(store, name)
     if not _school_exists(store, urn):
         raise BenchmarkingError(f"URN {urn} is not in the store.")
-    _new_members(store, [found], [urn])
+    membership = _membership(store, found, urn)
+    if membership and membership[1] is None:
+        raise BenchmarkingError(f"URN {urn} is already a member of {name!r} (since {membership[0]}).")
+    store.touch("clubs")
+    store.execute_file("rejoin_club_member", [found, urn, int(year)])
 
 
-def remove_member(store: Store, name: str, urn: int) -> None:
+def remove_member(store: Store, name: str, urn: int, year: int) -> None:
+    """A school leaves a club in `year`: it stays in the club's history as a member from the year it joined
+    until then. Leaving in the year it joined (or before) means it never took part, so no history is kept."""
     found = club_id(store, name)
-    if not store.query_file("is_club_member", [found, urn])["found"][0]:
+    membership = _membership(store, found, urn)
+    if membership is None or membership[1] is not None:
         raise BenchmarkingError(f"URN {urn} is not a member of {name!r}.")
     store.touch("clubs")
-    store.execute_file("delete_club_member", [found, urn])
+    if int(year) <= membership[0]:
+        store.execute_file("delete_club_member", [found, urn])
+    else:
+        store.execute_file("leave_club", [found, urn, int(year)])
+
+
+def save_pairing(store: Store, urn: int, partner: int, phase: str, year: int, how: str = "by hand") -> str:
+    """A school-to-school pairing, stored as a club of two that started in `year`; returns its name."""
+    if int(urn) == int(partner):
+        raise BenchmarkingError("A school cannot be paired with itself.")
+    names = []
+    for school in (int(urn), int(partner)):
+        if not _school_exists(store, school):
+            raise BenchmarkingError(f"URN {school} is not in the store.")
+        names.append(str(store.query_file("school_label", [school])["name"][0]))
+    name = f"Pairing {year}: {names[0]} with {names[1]}"
+    save_club(store, name, phase, year, "pairing", {"school": int(urn), "partner": int(partner), "how": how},
+              [urn, partner])
+    return name
 
 
 def rename_club(store: Store, name: str, new_name: str) -> None:

@@ -90,9 +90,12 @@ def school_groups(store: Store, viewer: Viewer, urn: int, year: int, club: list[
     except (NotAllowed, Suppressed) as exc:
         from_pupils, note = pd.DataFrame(columns=COLUMNS), str(exc)
     parts = [p for p in (published, from_pupils) if not p.empty]
+    if not parts and note:
+        raise BenchmarkingError(note)
     if not parts:
         raise BenchmarkingError(f"URN {urn} has no pupil-group figures for {year}: the store holds neither DfE's "
-                                "full-width files (which publish them) nor the school's pupils.")
+                                "full-width files (which publish them) nor the school's pupils with prior attainment "
+                                "(pupil groups are value added, which needs it).")
     out = pd.concat(parts, ignore_index=True)
     out["n"] = out["n"].astype("Int64")
     order = out["group"].map(GROUP_ORDER).fillna(99)

@@ -25,11 +25,11 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "benchmarking.duckdb"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 SCHOOL_COLUMNS = ["urn", "name", "la_code", "phase", "phase_rank", "nftype", "school_type",
                   "state_funded", "mainstream", "is_open", "lsoa", "sex_of_entry", "admissions"]
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 ALL_YEARS = (1900, 2999)  # the year range that means every year in the store
 
 # The part of the store each table belongs to: a write that changes a table gives its part a new revision.
-PARTS = {"context": "data", "results": "data", "school_links": "data", "synthetic_truth": "data",
+PARTS = {"context": "data", "results": "data", "school_links": "data", "synthetic_truth": "data", "synthetic_club_truth": "clubs",
          "local_authorities": "data", "p8_estimates": "data", "national_sd": "data", "area_deprivation": "data",
          "schools": "data", "pupils": "data", "import_log": "data", "group_results": "data",
          "national_figures": "data", "score_caps": "data", "targets": "targets", "clubs": "clubs",
@@ -48,6 +48,7 @@ KEYS = {
     "group_results": ("urn", "year", "measure", "grouping", "grp"),
     "national_figures": ("year", "measure", "grouping", "grp", "statistic"),
     "score_caps": ("year", "measure", "prior_group"),
+    "synthetic_club_truth": ("club", "measure"),
 }
 
 

@@ -16,12 +16,28 @@ from .va_report import SUBJECTS, pupil_value_added
 LEVELS = {"median": 0.5, "upper quartile": 0.75, "top 10%": 0.9}
 
 
-def challenge_levels(group_va) -> dict[str, float]:
-    """The group's value added at the median, upper quartile and top 10% (90th percentile)."""
-    values = pd.Series(np.asarray(group_va, dtype=float)).dropna()
+def challenge_levels(group_values, higher_is_better: bool = True) -> dict[str, float]:
+    """The group's median, upper quartile and top 10% (the 90th percentile, or the 10th where lower is better)."""
+    values = pd.Series(np.asarray(group_values, dtype=float)).dropna()
     if values.empty:
-        raise BenchmarkingError("None of the similar schools has value added to set targets from.")
-    return {level: float(values.quantile(q)) for level, q in LEVELS.items()}
+        raise BenchmarkingError("None of the similar schools has a result to set targets from.")
+    return {level: float(values.quantile(q if higher_is_better else 1 - q)) for level, q in LEVELS.items()}
+
+
+def headline_target_levels(values: dict[str, pd.Series], club: list[int], measures) -> pd.DataFrame:
+    """For each headline measure the club has results on, the levels a head can pick as a target: the club's
+    median, upper quartile and top 10%. values: each measure's results by URN (school_view.values_by_measure)."""
+    from .measures import MEASURES_BY_CODE
+
+    rows = []
+    for measure in measures:
+        found = values.get(measure, pd.Series(dtype=float)).reindex(club).dropna()
+        if found.empty:
+            continue
+        levels = challenge_levels(found, bool(MEASURES_BY_CODE[measure].higher_is_better))
+        rows += [{"measure": measure, "level": level, "target": value, "schools": len(found)}
+                 for level, value in levels.items()]
+    return pd.DataFrame(rows, columns=["measure", "level", "target", "schools"])
 
 
 def pupil_targets(expected, levels: dict[str, float], scale: float) -> pd.DataFrame:

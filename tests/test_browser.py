@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import ROOT, Dashboard, run_cli, table_fingerprints, wait_for_app
 
 pytestmark = pytest.mark.browser
-PAGES = [("My school", "my_school"), ("Similar schools", "similar_schools"), ("Value added", "value_added"),
+PAGES = [("My school", "my_school"), ("Similar schools", "similar_schools"), ("Value added", "value_added"), ("Club impact", "club_impact"),
          ("LA overview", "la_overview"), ("Club meeting", "club_meeting"), ("Data", "data"), ("Methodology", "methodology")]
 
 
@@ -196,3 +196,59 @@ def test_an_import_from_the_command_line_while_the_dashboard_serves_lands_and_th
     assert time.perf_counter() - started < 15
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()
+
+
+def printed_pages(context, path: Path) -> int:
+    """Print an HTML file to PDF in Chromium, on A4 as its own CSS asks, and count the PDF's pages."""
+    import re
+
+    page = context.new_page()
+    page.goto(path.as_uri())
+    charts = page.evaluate("document.querySelectorAll('.plotly-graph-div').length")
+    page.wait_for_function(f"document.querySelectorAll('.plotly-graph-div .main-svg').length >= {charts}", timeout=60_000)
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    page.close()
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def download(page, label: str, tmp_path: Path) -> Path:
+    import re
+
+    button = page.get_by_role("button", name=re.compile(label)).first
+    with page.expect_download() as done:
+        button.click()
+    path = tmp_path / done.value.suggested_filename
+    done.value.save_as(path)
+    return path
+
+
+def test_the_meeting_pack_and_visit_briefs_download_and_print_on_a4(server, browser, server_db, tmp_path):
+    from benchmarking.store import open_store
+
+    with open_store(server_db["path"]) as store:
+        names = store.query("SELECT urn, name FROM schools")
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, accept_downloads=True)
+    page = context.new_page()
+    urn = server_db["secondary"]
+    page.goto(f"{server}/club_meeting?urn={urn}&year=2024&anonymise=1")
+    wait_for_app(page)
+    pack = download(page, "Download the meeting pack", tmp_path)
+    text = pack.read_text(encoding="utf-8")
+    host = names.loc[names["urn"] == urn, "name"].iloc[0]
+    assert pack.name == "club-meeting-2024-anonymised.html" and host in text
+    assert [n for n in names["name"] if n != host and n in text] == []  # anonymised: no other school named
+    slides = text.count("<div class='slide'>")
+    assert slides >= 6 and printed_pages(context, pack) == slides  # one A4 page per slide, none spilling over
+
+    page.goto(f"{server}/?urn={urn}&year=2024")  # My school is the default page
+    wait_for_app(page)
+    brief = download(page, "Download the visit brief", tmp_path)
+    assert brief.name == f"visit-brief-{urn}-2024.html" and f"<h1>{host}</h1>" in brief.read_text(encoding="utf-8")
+    assert printed_pages(context, brief) == 1
+
+    page.goto(f"{server}/la_overview?urn={urn}&year=2024")
+    wait_for_app(page)
+    (tmp_path / "la").mkdir()
+    from_la = download(page, "Download the visit brief", tmp_path / "la")
+    assert "<h2>Suggested partners</h2>" in from_la.read_text(encoding="utf-8") and printed_pages(context, from_la) == 1
+    context.close()

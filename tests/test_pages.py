@@ -20,6 +20,7 @@ PAGES = {
     "ui/pages/value_added.py": ["Official and contextual, side by side", "Against the club", "Funnel plot", "This school's pupils"],
     "ui/pages/la_overview.py": ["Every school against its own club", "Below floor standards and of concern", "Against the most similar LAs"],
     "ui/pages/club_meeting.py": [],
+    "ui/pages/club_impact.py": ["Year by year", "Members"],
     "ui/pages/data.py": ["Import DfE files", "Import pupils", "Import log"],
     "ui/pages/methodology.py": [],
 }
@@ -248,3 +249,55 @@ def test_an_empty_store_leads_to_a_working_upload(tmp_path, monkeypatch):
     school.query_params["urn"] = "111111"
     school.run()
     assert not school.exception and school.title[0].value == "Alpha School"
+
+
+def test_club_impact_shows_the_clubs_estimate_with_its_ci_and_counts(open_page, small_demo_path):
+    from benchmarking.club_store import list_clubs
+    from benchmarking.impact import club_impact
+    from ui.format import ci_text, fmt
+
+    with open_store(small_demo_path) as store:
+        club = list_clubs(store)["name"][0]  # the page's first choice
+        found = club_impact(store, club)
+    at = open_page("ui/pages/club_impact.py")
+    assert not at.exception and at.selectbox(key="impact_club").value == club
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Difference in differences"] == fmt(found.estimate, 2, sign=True)
+    assert metrics["95% CI"] == ci_text(found.ci_low, found.ci_high, 2)
+    assert (metrics["Members measured"], metrics["Comparison schools"]) == (str(found.n_members), str(found.n_comparison))
+    assert at.subheader[0].value.replace("\\", "") == found.verdict
+    assert any(f"planted an effect of {found.planted:+.2f}" in i.value for i in at.info)
+
+
+def test_a_head_records_targets_on_my_school_and_sees_them_beside_the_results(open_page, app_db, school_names):
+    from benchmarking.school_view import values_by_measure
+    from benchmarking.similarity import similar_schools
+    from benchmarking.targets import headline_target_levels
+
+    urn = first_secondary(school_names)
+    at = open_page(urn=urn, year=2024)
+    at.selectbox(key="target_ks4_att8").set_value("upper quartile")
+    next(b for b in at.button if b.label == "Record targets for 2025").click()
+    at.run()
+    assert not at.exception and any("Recorded 1 target for 2025" in s.value for s in at.success)
+    with open_store(app_db) as store:
+        club = similar_schools(store, urn, 2024).neighbours["urn"].astype(int).tolist()
+        levels = headline_target_levels(values_by_measure(store.query_file("year_results", [2024])), club, ["ks4_att8"])
+        recorded = store.query("SELECT * FROM targets WHERE urn = ?", [urn])
+        achieved = store.query("SELECT value FROM results WHERE urn = ? AND year = 2025 AND measure = 'ks4_att8'", [urn])["value"][0]
+    expected = levels.set_index("level").loc["upper quartile", "target"]
+    assert recorded[["year", "measure", "level"]].values.tolist() == [[2025, "ks4_att8", "upper quartile"]]
+    assert recorded["target"][0] == pytest.approx(expected)
+    shown = at.dataframe[-1].value.iloc[0]
+    assert (shown["Year"], shown["Measure"], shown["Achieved"]) == (2025, "Attainment 8", f"{achieved:.1f}")
+
+
+def test_only_those_who_may_act_for_a_school_can_record_its_targets(open_page, school_names, monkeypatch):
+    import ui.access
+    from benchmarking.access import Viewer
+
+    monkeypatch.setattr(ui.access, "current_viewer", lambda: Viewer("chair", "chair@club.example", club="North"))
+    at = open_page(urn=first_secondary(school_names), year=2024)
+    assert not at.exception
+    assert not [b for b in at.button if b.label.startswith("Record targets")]
+    assert any("Only the school's own users" in c.value for c in at.caption)

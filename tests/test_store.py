@@ -50,7 +50,7 @@ def _version_1_store(path):
                 "DROP TABLE p8_estimates; DROP TABLE national_sd; DROP TABLE targets; "
                 "DROP TABLE area_deprivation; ALTER TABLE schools DROP COLUMN lsoa; "
                 "DROP TABLE pupil_estimates; ALTER TABLE pupils DROP COLUMN prior_group; DROP TABLE school_value_added; DROP TABLE revisions; DROP TABLE users; "
-                "DROP TABLE group_results; DROP TABLE national_figures; DROP TABLE score_caps; "
+                "DROP TABLE group_results; DROP TABLE national_figures; DROP TABLE score_caps; DROP TABLE synthetic_club_truth; "
                 "ALTER TABLE schools DROP COLUMN sex_of_entry; ALTER TABLE schools DROP COLUMN admissions; "
                 "DELETE FROM schema_version WHERE version > 1")
     con.close()
@@ -82,8 +82,9 @@ def test_a_version_4_store_gets_prior_groups_estimates_and_school_value_added_wh
 
     con = duckdb.connect(str(demo_db))
     con.execute("DROP TABLE pupil_estimates; ALTER TABLE pupils DROP COLUMN prior_group; DROP TABLE school_value_added; DROP TABLE revisions; DROP TABLE users; "
-                "DROP TABLE group_results; DROP TABLE national_figures; DROP TABLE score_caps; "
+                "DROP TABLE group_results; DROP TABLE national_figures; DROP TABLE score_caps; DROP TABLE synthetic_club_truth; "
                 "ALTER TABLE schools DROP COLUMN sex_of_entry; ALTER TABLE schools DROP COLUMN admissions; "
+                "ALTER TABLE club_members DROP COLUMN joined; ALTER TABLE club_members DROP COLUMN left_in; "
                 "DELETE FROM schema_version WHERE version > 4")
     con.close()
     with writing(demo_db):
@@ -94,6 +95,8 @@ def test_a_version_4_store_gets_prior_groups_estimates_and_school_value_added_wh
         ks2 = store.query("SELECT prior_attainment, ks2_mat FROM pupils WHERE year = 2023 AND key_stage = 'KS2'")
         schools = {year: schools_from_pupils(store, year, "ks2_mat_progress") for year in (2022, 2026)}
         worked_out = {year: work_out_schools_from_pupils(store, year, "ks2_mat_progress") for year in (2022, 2026)}
+        members = store.query("SELECT c.year, m.joined, m.left_in FROM club_members m JOIN clubs c USING (club_id)")
+    assert len(members) > 0 and (members["joined"] == members["year"]).all() and members["left_in"].isna().all()
     for year in (2022, 2026):
         assert len(schools[year]) == len(worked_out[year]) > 50
         assert np.allclose(schools[year]["va"], worked_out[year]["va"])

@@ -362,3 +362,15 @@ def _clubs(key: str) -> pd.DataFrame:
 
 def clubs() -> pd.DataFrame:
     return _clubs(revision("clubs"))
+
+
+@shared(show_spinner="Measuring the club's impact against matched schools...", max_entries=16)
+def _club_impact(key: str, club: str):
+    from benchmarking.impact import club_impact as impact
+
+    return impact(store(), club)
+
+
+def club_impact(club: str):
+    """A stored club's measured impact (benchmarking.impact.Impact), worked out once per store revision."""
+    return _club_impact(revision("data", "clubs"), club)

@@ -35,6 +35,7 @@ PAGES = (
     PageSpec("value_added", "ui/pages/value_added.py", "Value added", "Schools"),
     PageSpec("la", "ui/pages/la_overview.py", "LA overview", "Advisers and clubs"),
     PageSpec("meeting", "ui/pages/club_meeting.py", "Club meeting", "Advisers and clubs"),
+    PageSpec("impact", "ui/pages/club_impact.py", "Club impact", "Advisers and clubs"),
     PageSpec("data", "ui/pages/data.py", "Data", "About"),
     PageSpec("methodology", "ui/pages/methodology.py", "Methodology", "About"),
     PageSpec("users", "ui/pages/users.py", "Users", "About", managers_only=True),

@@ -66,3 +66,20 @@ def picked_row(event, rows: dict[int, list]):
         if curve in rows and index is not None and 0 <= int(index) < len(rows[curve]):
             return rows[curve][int(index)]
     return None
+
+
+def document_download(label: str, make, file_name: str, key: str) -> None:
+    """A button that makes a printable HTML document only when clicked. A document that cannot be made says
+    why, as a one-line HTML file, rather than failing the download."""
+    from html import escape
+
+    from benchmarking.errors import BenchmarkingError
+
+    def contents() -> bytes:
+        try:
+            return make().encode("utf-8")
+        except BenchmarkingError as exc:
+            return f"<!DOCTYPE html><meta charset='utf-8'><p>{escape(str(exc))}</p>".encode("utf-8")
+
+    st.download_button(label, contents, file_name=file_name, mime="text/html", key=key, on_click="ignore",
+                       help="One HTML file that opens offline and prints on A4")

@@ -5,6 +5,7 @@ import argparse
 from pathlib import Path
 
 from ..store import open_store
+from ..synthetic.schools import SCALES
 from .common import print_json, progress, year
 
 
@@ -77,7 +78,7 @@ def info(args) -> int:
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     command = commands.add_parser("demo", help="build the synthetic demo store (replaces the store at --db)")
-    command.add_argument("--scale", choices=["national", "small"], default="national")
+    command.add_argument("--scale", choices=list(SCALES), default="national")
     command.add_argument("--seed", type=int, default=2024)
     command.set_defaults(run=demo)
 

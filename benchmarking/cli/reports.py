@@ -1,4 +1,4 @@
-"""Commands that report on every school: value-added, floor, concern."""
+"""Commands that report: value-added, floor, truth, concern, a club's impact, and the pack and brief documents."""
 from __future__ import annotations
 
 import argparse
@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..errors import BenchmarkingError
 from ..store import open_store
-from .common import print_table, urn, year
+from .common import print_json, print_table, urn, year
 
 
 def value_added(args) -> int:
@@ -82,7 +82,74 @@ def concern(args) -> int:
     return 0
 
 
+def impact(args) -> int:
+    from ..impact import club_impact
+
+    with open_store(args.db) as store:
+        found = club_impact(store, args.name)
+    summary = found.summary()
+    if args.json:
+        print_json({**summary, "event_study": found.event_study.round(4).to_dict(orient="records")})
+        return 0
+    print(f"{found.club}: {found.verdict}")
+    print(f"  measure: {found.measure}")
+    for key in ("estimate", "ci_low", "ci_high"):
+        print(f"  {key:<13} {summary[key]:+.3f}")
+    for key in ("n_members", "n_comparison", "years_before", "years_after"):
+        print(f"  {key:<13} {summary[key]}")
+    if found.planted is not None:
+        print(f"  planted       {found.planted:+.3f} (the demo's truth)")
+    if not found.event_study.empty:
+        print("By year since joining (0: the year of joining; earlier years are a placebo check):")
+        print_table(found.event_study.round(3), False)
+    return 0
+
+
+def _write_document(path: Path, text: str, what: str) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"Wrote {what} to {path} ({len(text.encode('utf-8')) / 1e6:.1f} MB, opens offline; print it on A4).")
+    return 0
+
+
+def pack(args) -> int:
+    from ..documents import stored_club_pack
+
+    with open_store(args.db) as store:
+        text = stored_club_pack(store, args.name, anonymise=args.anonymise, host=args.host, year=args.year)
+    return _write_document(args.out, text, f"the meeting pack for {args.name!r}")
+
+
+def brief(args) -> int:
+    from ..access import ADMIN
+    from ..documents import visit_brief
+
+    with open_store(args.db) as store:
+        text = visit_brief(store, ADMIN, args.urn, args.year)
+    return _write_document(args.out, text, f"the visit brief for URN {args.urn}")
+
+
 def add_commands(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser("impact", help="does a club work? its members' change against matched schools'")
+    command.add_argument("name", help="the club's name (`clubs list` shows them)")
+    command.add_argument("--json", action="store_true")
+    command.set_defaults(run=impact)
+
+    command = commands.add_parser("pack", help="a club meeting's pack: one HTML file with the slides, for A4")
+    command.add_argument("name", help="the club's name")
+    command.add_argument("--out", type=Path, required=True, help="the HTML file to write")
+    command.add_argument("--anonymise", action="store_true", help="every school but the host shown by a letter")
+    command.add_argument("--host", type=urn, help="the host school (default: the school the club was made for, "
+                                                   "or its first member)")
+    command.add_argument("--year", type=year, help="default: the latest year with results")
+    command.set_defaults(run=pack)
+
+    command = commands.add_parser("brief", help="an adviser's one-page visit brief for a school, as HTML for A4")
+    command.add_argument("urn", type=urn)
+    command.add_argument("--out", type=Path, required=True, help="the HTML file to write")
+    command.add_argument("--year", type=year, help="default: the school's latest year with results")
+    command.set_defaults(run=brief)
+
     command = commands.add_parser("value-added", help="expected against actual for every school and measure")
     command.add_argument("--year", type=year)
     command.add_argument("--phase", choices=["secondary", "primary"])

@@ -90,8 +90,11 @@ def _clubs_read(args) -> int:
     if args.json:
         print_json({**club, "members": members.to_dict(orient="records")})
     else:
-        print(f"{club['name']}: {club['phase']} {club['year']}, {club['method']}, {len(members)} members")
-        print_table(members, False)
+        current = club_store.current_members(members)
+        former = len(members) - len(current)
+        print(f"{club['name']}: {club['phase']} {club['year']}, {club['method']}, {len(current)} members"
+              + (f" ({former} more have left)" if former else ""))
+        print_table(members.astype({"joined": "Int64", "left_in": "Int64"}), False)
     return 0
 
 
@@ -117,10 +120,17 @@ def clubs(args) -> int:
                                  [args.from_urn] + group.neighbours["urn"].astype(int).tolist())
         elif args.action == "create":
             club_store.save_club(store, args.name, args.phase, args.year or store.latest_year(), "manual", {}, urns)
-        elif args.action == "add":
-            club_store.add_member(store, args.name, args.urn)
-        elif args.action == "remove":
-            club_store.remove_member(store, args.name, args.urn)
+        elif args.action in ("add", "remove", "pair"):
+            when = args.year or store.latest_year()
+            if args.action == "add":
+                club_store.add_member(store, args.name, args.urn, when)
+            elif args.action == "remove":
+                club_store.remove_member(store, args.name, args.urn, when)
+            else:
+                from ..similarity import school_phase_and_year
+
+                phase, _ = school_phase_and_year(store, args.urn, None)
+                paired = club_store.save_pairing(store, args.urn, args.partner, phase, when)
         elif args.action == "rename":
             club_store.rename_club(store, args.name, args.new_name)
     if args.action == "form":
@@ -132,9 +142,12 @@ def clubs(args) -> int:
                   f"(sizes {formed['members'].min()}-{formed['members'].max()}; allowed {low}-{high}).")
     elif args.action == "create":
         print(f"Saved club {args.name!r}.")
-    elif args.action in ("add", "remove"):
-        print(f"{'Added' if args.action == 'add' else 'Removed'} URN {args.urn} "
-              f"{'to' if args.action == 'add' else 'from'} {args.name!r}.")
+    elif args.action == "add":
+        print(f"URN {args.urn} joined {args.name!r} in {when}.")
+    elif args.action == "remove":
+        print(f"URN {args.urn} left {args.name!r} in {when}.")
+    elif args.action == "pair":
+        print(f"Saved the pairing {paired!r}, from {when}.")
     else:
         print(f"Renamed {args.name!r} to {args.new_name!r}.")
     return 0
@@ -217,10 +230,15 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     create.add_argument("--k", type=int, default=DEFAULTS.meeting_size - 1)
     create.add_argument("--phase", choices=["secondary", "primary"], default="secondary")
     create.add_argument("--year", type=year)
-    for action in ("add", "remove"):
-        edit = actions.add_parser(action, help=f"{action} a school")
+    for action, help_text in (("add", "a school joins the club in --year"), ("remove", "a school leaves the club in --year")):
+        edit = actions.add_parser(action, help=help_text)
         edit.add_argument("name")
         edit.add_argument("urn", type=urn)
+        edit.add_argument("--year", type=year, help="default: the latest year in the store")
+    pair = actions.add_parser("pair", help="record a school-to-school pairing (a club of two) starting in --year")
+    pair.add_argument("urn", type=urn)
+    pair.add_argument("partner", type=urn)
+    pair.add_argument("--year", type=year, help="default: the latest year in the store")
     rename = actions.add_parser("rename", help="rename a club")
     rename.add_argument("name")
     rename.add_argument("new_name")

@@ -1,2 +1,2 @@
--- A club's members from the registered frame new_members (club_id, urn).
-INSERT OR IGNORE INTO club_members (club_id, urn) SELECT club_id, urn FROM new_members;
+-- A club's members from the registered frame new_members (club_id, urn, joined): the year each joined.
+INSERT OR IGNORE INTO club_members (club_id, urn, joined) SELECT club_id, urn, joined FROM new_members;

@@ -12,6 +12,8 @@ from ..progress import Progress, quiet
 from ..reference import SCHOOL_TYPES
 from ..store import default_db_path
 from ..writer import writing
+from ..club_store import save_club
+from .clubs import JOINED, plant_clubs
 from .pupils import make_ks2_pupils, make_ks4_pupils
 from .results import cohort_context, ks2_school_results, ks4_school_results
 from .schools import SCALES, YEARS, census_context, make_schools, school_effects, synthetic_areas
@@ -22,6 +24,7 @@ def generate(scale: str = "national", seed: int = 2024, progress: Progress = qui
     progress(0.02, "Making fictional schools")
     schools = make_schools(rng, SCALES[scale])
     effects = school_effects(rng, schools)
+    club_members, club_truth = plant_clubs(seed, schools, effects["ks4_p8"])
     results, context, pupils_all, truth = [], [census_context(rng, schools)], [], []
     for i, year in enumerate(YEARS):
         progress(0.05 + 0.2 * i, f"Generating pupils and results for {year}")
@@ -42,7 +45,8 @@ def generate(scale: str = "national", seed: int = 2024, progress: Progress = qui
     results = pd.concat(results, ignore_index=True)
     return {"schools": school_table, "area_deprivation": areas, "context": pd.concat(context, ignore_index=True),
             "results": results, "pupils": pupils, "synthetic_truth": pd.concat(truth, ignore_index=True),
-            "national_figures": england_medians(results)}
+            "national_figures": england_medians(results), "demo_clubs": club_members[["club", "urn"]],
+            "synthetic_club_truth": club_truth}
 
 
 def england_medians(results: pd.DataFrame) -> pd.DataFrame:
@@ -75,6 +79,9 @@ def build_demo_store(path: str | Path | None, scale: str = "national", seed: int
         store.upsert("synthetic_truth", tables["synthetic_truth"])
         store.upsert("national_figures", tables["national_figures"])
         store.upsert("area_deprivation", tables["area_deprivation"])
+        for club, members in tables["demo_clubs"].groupby("club"):
+            save_club(store, club, "secondary", JOINED, "demo", {"note": "a demo club, joined in 2023"}, members["urn"])
+        store.upsert("synthetic_club_truth", tables["synthetic_club_truth"])
         pupils = tables["pupils"]
         progress(0.85, f"Writing {len(pupils):,} pupil rows")
         derived.write_pupils(store, pupils, SYNTHETIC_IDS, [seed])

@@ -22,6 +22,7 @@ class Scale:
 
 SCALES = {
     "national": Scale(secondary=3400, primary=16500, la_codes=None),
+    "medium": Scale(secondary=1200, primary=300, la_codes=None),  # enough secondaries to check club impact quickly
     "small": Scale(secondary=60, primary=240, la_codes=(815, 850, 936, 202, 330, 926)),
 }
 

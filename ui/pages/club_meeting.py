@@ -8,7 +8,8 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from benchmarking import charts
-from benchmarking.club_store import club_details
+from benchmarking.club_store import club_details, current_members
+from benchmarking.documents import club_pack
 from benchmarking.errors import BenchmarkingError
 from benchmarking.meeting import meeting_slides
 from benchmarking.measures import MEASURES_BY_CODE
@@ -19,7 +20,7 @@ from benchmarking.va_report import funnel_points
 from ui import data
 from ui.format import fmt, plain
 from ui.selection import anonymiser, request_anonymise, school_selection
-from ui.widgets import chart, table
+from ui.widgets import chart, document_download, table
 
 NEXT, PREVIOUS = "Next ▶", "◀ Previous"
 # One height for every chart, so that each slide fits a 1920 x 1080 screen in projector mode.
@@ -64,7 +65,11 @@ if choice is None:
     members, year = [sel.urn] + group.neighbours["urn"].astype(int).tolist(), sel.year
 else:
     info, member_frame = club_details(data.store(), choice)
+    member_frame = current_members(member_frame)
     members, year = member_frame["urn"].astype(int).tolist(), int(info["year"])
+    if not members:
+        st.info("Every member has left this club. Choose another club.")
+        st.stop()
 host = sel.urn if sel.urn in members else members[0]
 anon = anonymiser(sel, host)
 names = data.school_names().set_index("urn")["name"]
@@ -77,6 +82,12 @@ if no_progress:
     st.info(plain(no_progress))
 slides = meeting_slides(sel.phase, members, data.year_results(year), va, measures[0] if no_progress else None)
 height = SLIDE_HEIGHT[sel.projector]
+if not sel.projector:
+    pack_title = "Club meeting" if sel.anonymise else (choice or f"{sel.name} and its most similar schools")
+    document_download("Download the meeting pack (HTML, A4)" + (", anonymised" if sel.anonymise else ""),
+                      lambda: club_pack(data.store(), members, host, year, sel.phase, pack_title, sel.anonymise,
+                                        club=choice),
+                      f"club-meeting-{year}{'-anonymised' if sel.anonymise else ''}.html", "meeting_pack")
 
 
 def named(frame: pd.DataFrame) -> pd.DataFrame:

@@ -9,11 +9,13 @@ from benchmarking.phases import phase
 from benchmarking.la_view import pairings
 from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.value_added import BAND_LABELS
+from benchmarking.documents import visit_brief
 from ui import data
+from ui.access import viewer
 from ui.format import ci_text, fmt, plain
 from ui.navigation import page_file
 from ui.selection import anonymiser, school_selection
-from ui.widgets import chart, figure, table
+from ui.widgets import chart, document_download, figure, table
 
 sel = school_selection()
 anon = anonymiser(sel)
@@ -117,3 +119,17 @@ table(pd.DataFrame({"LA": neighbours["la_name"], "Schools": neighbours["schools"
                     "Prior attainment": [fmt(v, 1) for v in neighbours["prior_attainment"]],
                     "Distance": [fmt(v, 2) for v in neighbours["distance"]]}) if not neighbours.empty else neighbours,
       f"similar-las-{la_code}.csv", sel.projector, "No LA averages to compare.")
+
+if not sel.projector and not sel.anonymise:  # a brief names other schools
+    st.header("Visit briefs")
+    st.caption("One printable page about a school before a visit: context against its club, value added with its CI "
+               "and trend, pupil groups, floor and concern flags, targets, and suggested partners.")
+    la_schools = index.frame[index.frame["la_code"] == la_code].sort_values("name")
+    if la_schools.empty:
+        st.info("No school of this LA to brief on this year.")
+    else:
+        visit = st.selectbox("School to visit", la_schools["urn"].astype(int).tolist(),
+                             format_func=dict(zip(la_schools["urn"].astype(int), la_schools["name"].map(plain))).get)
+        document_download("Download the visit brief (HTML, A4)",
+                          lambda: visit_brief(data.store(), viewer(), visit, sel.year),
+                          f"visit-brief-{visit}-{sel.year}.html", "brief_la")

@@ -11,10 +11,15 @@ from benchmarking.school_view import (attainment_sentence, headline_results, in_
                                       school_trend, school_year_results, value_added_sentence)
 from benchmarking.similarity import FEATURE_LABELS
 from benchmarking.value_added import BAND_LABELS, relative_to_group
+from benchmarking.club_store import save_pairing
+from benchmarking.documents import visit_brief
+from benchmarking.targets import headline_target_levels, progress_against_targets, record_target
+from benchmarking.writer import writing
 from ui import data
+from ui.access import viewer
 from ui.format import ci_text, fmt, plain
 from ui.selection import anonymiser, open_school, school_selection, scroll_to_top
-from ui.widgets import chart, figure, table
+from ui.widgets import chart, document_download, figure, table
 
 sel = school_selection()
 anon = anonymiser(sel)
@@ -159,3 +164,70 @@ else:
             st.markdown(f"- {plain(label)}")
         else:
             st.button(plain(label), key=f"partner_{partner}", on_click=open_school, args=(int(partner), sel.year))
+
+me = viewer()
+here = data.school_ref(sel.urn)
+may_act = me.may_act_for(sel.urn, here.la_code)
+if not better.empty and may_act and not sel.anonymise:
+    with st.form("pairing"):
+        names = dict(zip(better["urn"].astype(int), better["name"]))
+        partner = st.selectbox("Pair with", list(names), format_func=lambda u: plain(names[u]))
+        paired = st.form_submit_button(f"Record a school-to-school pairing from {sel.year}",
+                                       help="Stored as a club of two, so that Club impact can measure it in later years")
+    if paired:
+        try:
+            with writing(data.store().path, wait=60) as store:
+                name = save_pairing(store, sel.urn, int(partner), sel.phase, sel.year, "partner finder")
+            st.success(f"Recorded “{plain(name)}”. Club impact measures it once later years' results are in.")
+        except BenchmarkingError as exc:
+            st.error(plain(exc))
+
+st.header("Targets")
+st.caption(f"Targets for {sel.year + 1}, from where this school's {len(club)} similar schools are in {sel.year}: "
+           "their median, upper quartile or top 10%. Each recorded target is shown beside the result achieved once "
+           "that year's results are in.")
+levels = headline_target_levels(data.year_values(sel.year), club, p.headline)
+if may_act and not levels.empty and not sel.projector:
+    with st.form("targets"):
+        picks = {}
+        for measure, options in levels.groupby("measure", sort=False):
+            spec = MEASURES_BY_CODE[measure]
+            values = dict(zip(options["level"], options["target"]))
+            picks[measure] = st.selectbox(spec.label, [None] + list(values), key=f"target_{measure}",
+                                          format_func=lambda lv, v=values, d=spec.digits: "No target" if lv is None
+                                          else f"{lv}: {fmt(v[lv], d)}")
+        record = st.form_submit_button(f"Record targets for {sel.year + 1}")
+    if record:
+        chosen = levels.merge(pd.DataFrame({"measure": list(picks), "level": list(picks.values())}).dropna(),
+                              on=["measure", "level"])
+        if chosen.empty:
+            st.info("Pick a level for at least one measure first.")
+        else:
+            try:
+                with writing(data.store().path, wait=60) as store:
+                    for row in chosen.itertuples():
+                        record_target(store, sel.urn, sel.year + 1, row.measure, row.level, row.target,
+                                      f"the {row.level} of {row.schools} similar schools in {sel.year}, set on My school")
+                st.success(f"Recorded {len(chosen)} target{'s' if len(chosen) > 1 else ''} for {sel.year + 1}.")
+            except BenchmarkingError as exc:
+                st.error(plain(exc))
+elif not may_act:
+    st.caption("Only the school's own users, its LA's advisers and admins can record its targets.")
+recorded = progress_against_targets(data.store(), sel.urn)
+if recorded.empty:
+    st.info("No targets recorded for this school yet.")
+else:
+    digits = [MEASURES_BY_CODE[m].digits for m in recorded["measure"]]
+    table(pd.DataFrame({
+        "Year": recorded["year"], "Measure": recorded["measure"].map(lambda m: MEASURES_BY_CODE[m].label),
+        "Level": recorded["level"], "Target": [fmt(v, d) for v, d in zip(recorded["target"], digits)],
+        "Achieved": [fmt(v, d) if pd.notna(v) else "not yet" for v, d in zip(recorded["achieved"], digits)],
+        "Gap": [fmt(v, d, sign=True) for v, d in zip(recorded["gap"], digits)]}),
+        f"targets-{sel.urn}.csv", sel.projector)
+
+if not sel.projector and not sel.anonymise:  # the brief names other schools
+    st.header("Visit brief")
+    st.caption("One printable page for an adviser's visit: context against the club, value added with its CI and trend, "
+               "pupil groups, floor and concern flags, targets, and suggested partners.")
+    document_download("Download the visit brief (HTML, A4)", lambda: visit_brief(data.store(), me, sel.urn, sel.year),
+                      f"visit-brief-{sel.urn}-{sel.year}.html", "brief_my_school")

@@ -1,0 +1,337 @@
+"""The two documents people carry out of the tool, each one self-contained HTML file laid out for A4 (plotly
+embedded, so it opens offline and can be emailed):
+
+- the club-meeting pack: the meeting's slides, one per page, anonymised as the meeting chooses;
+- the adviser's visit brief: one page about one school.
+
+Every name from a file is escaped: a school called "<img src=...>" is shown as written, never as markup.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.io as pio
+
+from . import charts
+from .access import Viewer
+from .anonymise import Anonymiser
+from .attainment_context import CAVEAT as IN_CONTEXT_CAVEAT
+from .errors import BenchmarkingError
+from .measures import MEASURES_BY_CODE
+from .meeting import meeting_slides
+from .phases import phase as phase_named
+from .school_view import group_trend, headline_results, school_trend, school_year_results, values_by_measure
+from .similarity import FEATURE_LABELS, SimilarityIndex, load_features
+from .store import Store
+from .va_report import NoProgressMeasure, funnel_points, school_value_added_table
+from .value_added import BAND_LABELS
+
+PRINT = charts.Theme(font_size=11, marker_size=7, line_width=1.2, height=300,
+                     host="#d62728", others="#1f77b4", muted="#9aa8b6", limit="#555555")
+STYLE = """
+@page { size: A4 %(orientation)s; margin: 12mm; }
+body { font-family: Arial, Helvetica, sans-serif; font-size: 10pt; color: #111; margin: 0; }
+h1 { font-size: 16pt; margin: 0 0 4pt; } h2 { font-size: 12pt; margin: 8pt 0 3pt; }
+p, li { margin: 2pt 0; } .note { color: #555; font-size: 8.5pt; }
+table { border-collapse: collapse; font-size: 8.5pt; margin: 2pt 0 4pt; }
+th, td { border-bottom: 1px solid #ddd; padding: 1.5pt 5pt; text-align: left; }
+.slide { page-break-after: always; break-after: page; }
+.slide:last-child { page-break-after: auto; break-after: auto; }
+.columns { display: flex; gap: 10pt; } .columns > div { flex: 1; min-width: 0; }
+"""
+
+
+def esc(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def table_html(frame: pd.DataFrame) -> str:
+    """A small table, every cell escaped."""
+    if frame.empty:
+        return "<p class='note'>None.</p>"
+    head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
+    body = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>" for row in frame.itertuples(index=False))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+# The printable width of an A4 page with 12 mm margins, in CSS pixels (96 per inch).
+PAGE_WIDTH = {"portrait": 700, "landscape": 1020}
+
+
+class Figures:
+    """Figures as HTML: plotly.js is embedded once, with the first figure; charts are static (for print) and
+    sized in pixels to fit the page, since a printed page does not resize them."""
+
+    def __init__(self, width: int):
+        self.first = True
+        self.width = width
+
+    def __call__(self, figure, height: int) -> str:
+        figure.update_layout(height=height, width=self.width, margin={"l": 10, "r": 10, "t": 36, "b": 10})
+        out = pio.to_html(figure, full_html=False, include_plotlyjs="inline" if self.first else False,
+                          config={"staticPlot": True, "displayModeBar": False}, default_width=f"{self.width}px",
+                          default_height=f"{height}px")
+        self.first = False
+        return out
+
+
+def document(title: str, body: str, landscape: bool) -> str:
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{esc(title)}</title>"
+            f"<style>{STYLE % {'orientation': 'landscape' if landscape else 'portrait'}}</style></head>"
+            f"<body>{body}</body></html>")
+
+
+def fmt(value, digits: int = 1, sign: bool = False) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{value:+.{digits}f}" if sign else f"{value:,.{digits}f}"
+
+
+@dataclass
+class Scores:
+    """The year's scores that stand for each school: value added, or attainment in context in a year without."""
+    table: pd.DataFrame
+    measure: str
+    gap: str | None
+
+    @property
+    def label(self) -> str:
+        return MEASURES_BY_CODE[self.measure].label + (" in context" if self.gap else "")
+
+
+def year_scores(store: Store, year: int, phase: str) -> Scores:
+    from .attainment_context import MEASURES, attainment_in_context
+
+    try:
+        table = school_value_added_table(store, year, phase)
+        return Scores(table, phase_named(phase).main_value_added, None)
+    except NoProgressMeasure as exc:
+        measure = MEASURES[phase][0]
+        table = attainment_in_context(store, year, phase)
+        return Scores(table[table["measure"] == measure], measure, str(exc))
+
+
+# -- the club-meeting pack ------------------------------------------------------------------------
+
+def club_pack(store: Store, members: list[int], host: int, year: int, phase: str, title: str,
+              anonymise: bool = False, club: str | None = None) -> str:
+    """The meeting's slides for a club (the host and its members), one per A4 landscape page. Anonymised, every
+    school but the host is "School A"..., LAs other than the host's are hidden, and no other URN appears."""
+    anon = Anonymiser(host, enabled=anonymise, hide_las=anonymise)
+    labels = store.query_file("school_names")
+    roster = pd.DataFrame({"urn": members}).merge(labels[["urn", "name", "la_name"]], on="urn", how="left")
+    roster["name"] = roster["name"].fillna("School")
+    roster["is_host"] = roster["urn"] == host
+    shown = anon.coarsen(anon.frame(roster.assign(key=roster["urn"])), urn_column="key")
+    named = dict(zip(roster["urn"], shown["name"]))
+
+    def with_names(frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame.merge(roster[["urn", "is_host"]], on="urn", how="left") if "is_host" not in frame else frame.copy()
+        out["name"] = out["urn"].map(named)
+        return out.drop(columns=["urn"])
+
+    scores = year_scores(store, year, phase)
+    year_results = store.query_file("year_results", [year])
+    slides = meeting_slides(phase, members, year_results, scores.table, scores.measure if scores.gap else None)
+    figure = Figures(PAGE_WIDTH["landscape"])
+    pages = [f"<div class='slide'><h1>{esc(title)}</h1><p>{esc(phase.capitalize())} schools, {year}: "
+             f"{len(members)} schools{' (anonymised: every school but the host is shown by a letter)' if anonymise else ''}."
+             "</p>" + (f"<p class='note'>{esc(scores.gap)} {esc(IN_CONTEXT_CAVEAT)}</p>" if scores.gap else "") +
+             _glance(store, year, phase, members, roster, named, anon) + "</div>"]
+    for slide in slides[1:]:
+        body = ""
+        if slide.kind == "ranked":
+            spec = MEASURES_BY_CODE[slide.measure]
+            values = pd.DataFrame({"urn": members}).merge(
+                year_results[year_results["measure"] == slide.measure][["urn", "value"]], on="urn", how="left")
+            body = figure(charts.ranked_bars(with_names(values), spec.label, PRINT, bool(spec.higher_is_better),
+                                             spec.digits), 560)
+        elif slide.kind == "value_added":
+            dots = scores.table[scores.table["urn"].isin(members)][["urn", "va", "ci_low", "ci_high", "n"]]
+            body = figure(charts.ci_dots(with_names(dots), scores.label, PRINT), 560)
+        elif slide.kind == "funnel":
+            points, limits = funnel_points(scores.table, pd.DataFrame({"urn": members, "name": ""}), slide.measure,
+                                           host, members)
+            points = with_names(points.drop(columns=["name", "is_host"]))
+            body = figure(charts.funnel(points, limits, "The club against cohort size", PRINT), 560)
+        elif slide.kind == "trends":
+            years = sorted(int(y) for y in store.query_file("result_years")["year"])
+            trend = school_trend(store, host, slide.measure, years)
+            body = figure(charts.trend(trend, f"{named[host]}: {MEASURES_BY_CODE[slide.measure].label}", PRINT), 330)
+            by_year = group_trend(store, members, slide.measure)
+            body += table_html(pd.DataFrame({"Year": by_year["year"], "Club mean score": [fmt(v, 2, True) for v in by_year["mean_va"]],
+                                             "Schools with a score": by_year["schools"]}))
+        pages.append(f"<div class='slide'><h2>{esc(slide.title)}</h2>{body}</div>")
+    if club:
+        pages.append(f"<div class='slide'><h2>Does the club work?</h2>{_impact_section(store, club, figure)}</div>")
+    return document(title, "".join(pages), landscape=True)
+
+
+def stored_club_pack(store: Store, name: str, anonymise: bool = False, host: int | None = None,
+                     year: int | None = None) -> str:
+    """The pack for a stored club's current members; the host is the school the club was made for (or its first
+    member), and the year the latest with results."""
+    from .club_store import club_details, current_members
+
+    record, members = club_details(store, name)
+    urns = current_members(members)["urn"].astype(int).tolist()
+    if not urns:
+        raise BenchmarkingError(f"Every member has left {name!r}: there is no one to make a pack for.")
+    settings = record["settings"]
+    host = int(host or settings.get("host") or settings.get("school") or urns[0])
+    if host not in urns:
+        raise BenchmarkingError(f"URN {host} is not a member of {name!r}.")
+    title = "Club meeting" if anonymise else name
+    return club_pack(store, urns, host, year or store.latest_year(), record["phase"], title, anonymise, club=name)
+
+
+def _glance(store, year, phase, members, roster, named, anon) -> str:
+    context = load_features(store, year, phase)
+    rows = context[context["urn"].isin(members)][["urn", "la_name", "pct_disadvantaged", "pct_eal", "pct_sen_support",
+                                                   "pupils_on_roll"]]
+    rows = anon.coarsen(rows, context_columns=["pct_disadvantaged", "pct_eal", "pct_sen_support"])
+    return table_html(pd.DataFrame({
+        "School": rows["urn"].map(named), "LA": rows["la_name"],
+        FEATURE_LABELS["pct_disadvantaged"]: [fmt(v) for v in rows["pct_disadvantaged"]],
+        FEATURE_LABELS["pct_eal"]: [fmt(v) for v in rows["pct_eal"]],
+        FEATURE_LABELS["pct_sen_support"]: [fmt(v) for v in rows["pct_sen_support"]],
+        "Pupils on roll": [fmt(v, 0) for v in rows["pupils_on_roll"]]}))
+
+
+def _impact_section(store: Store, club: str, figure: Figures) -> str:
+    from .impact import club_impact
+
+    try:
+        impact = club_impact(store, club)
+    except BenchmarkingError as exc:
+        return f"<p>{esc(exc)}</p>"
+    text = (f"<p><b>{esc(impact.verdict)}</b></p><p>{esc(impact.measure)}: difference in differences "
+            f"{fmt(impact.estimate, 2, True)} (95% CI {fmt(impact.ci_low, 2, True)} to {fmt(impact.ci_high, 2, True)}), "
+            f"{impact.n_members} members against {impact.n_comparison} matched comparison schools; "
+            f"{impact.years_before} years before joining and {impact.years_after} after.</p>")
+    if not impact.event_study.empty:
+        text += figure(charts.event_study(impact.event_study, "Members against their comparison schools, by year",
+                                          PRINT), 380)
+    return text
+
+
+# -- the adviser's visit brief --------------------------------------------------------------------
+
+def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None) -> str:
+    """One printable A4 page about one school for an adviser's visit: context against its club, value added
+    with its CI and trend, pupil groups, floor and concern flags, targets, and suggested partners with why."""
+    from .floor import FLOOR_LAST_YEAR, PRESETS, floor_report, schools_of_concern
+    from .group_report import school_groups
+    from .partners import partner_candidates, partners_among
+    from .similarity import school_phase_and_year
+    from .targets import progress_against_targets
+
+    phase, year = school_phase_and_year(store, urn, year)
+    p = phase_named(phase)
+    label = store.query_file("school_label", [urn]).iloc[0]
+    figure = Figures(PAGE_WIDTH["portrait"])
+    index = SimilarityIndex(load_features(store, year, phase))
+    try:
+        group = index.neighbours(urn, p.default_k)
+        club = group.neighbours["urn"].astype(int).tolist()
+    except BenchmarkingError as exc:
+        group, club = None, []
+        club_note = str(exc)
+    parts = [f"<h1>{esc(label['name'])}</h1><p>{esc(label['la_name'])} · {esc(phase)} · {year} · URN {urn}. "
+             f"Prepared for an adviser's visit; compared with its {len(club)} most similar schools.</p>"]
+    # Value added, or attainment in context in a year without, with its CI and trend.
+    scores = year_scores(store, year, phase)
+    mine = scores.table[scores.table["urn"] == urn]
+    digits = MEASURES_BY_CODE[scores.measure].digits
+    if mine.empty or pd.isna(mine["va"].iloc[0]):
+        score_text = f"No {scores.label} for this school this year."
+    else:
+        row = mine.iloc[0]
+        band = BAND_LABELS.get(row["band"], "no band") if not scores.gap else "not a progress measure"
+        score_text = (f"{scores.label}: <b>{fmt(row['va'], digits, True)}</b> (95% CI {fmt(row['ci_low'], digits, True)} "
+                      f"to {fmt(row['ci_high'], digits, True)}), {int(row['n'])} pupils, {esc(band)}.")
+    years = sorted(int(y) for y in store.query_file("result_years")["year"])
+    trend = school_trend(store, urn, p.main_value_added, years)
+    left = f"<h2>Value added</h2><p>{score_text}</p>" + (f"<p class='note'>{esc(scores.gap)}</p>" if scores.gap else "")
+    trend_html = ""
+    if trend["va"].notna().sum() >= 2:
+        trend_html = figure(charts.trend(trend, f"{MEASURES_BY_CODE[p.main_value_added].label} over the years", PRINT), 190)
+    # Context against the club.
+    if group is not None:
+        comparison = group.comparison()
+        right = "<h2>Context against the club</h2>" + table_html(pd.DataFrame({
+            "Feature": comparison["label"], "School": [fmt(v) for v in comparison["school"]],
+            "Club median": [fmt(v) for v in comparison["group_median"]]}))
+    else:
+        right = f"<h2>Context against the club</h2><p>{esc(club_note)}</p>"
+    results = headline_results(school_year_results(store, urn, year), values_by_measure(store.query_file("year_results", [year])),
+                               urn, club, phase)
+    right += "<h2>Headline results</h2>" + table_html(pd.DataFrame({
+        "Measure": results["label"], "School": [fmt(v, d) for v, d in zip(results["value"], results["digits"])],
+        "Rank in club": [f"{int(r)} of {n}" if pd.notna(r) else "–" for r, n in zip(results["club_rank"], results["club_size"])],
+        "Club median": [fmt(v, d) for v, d in zip(results["club_median"], results["digits"])]})) if len(results) else ""
+    parts.append(f"<div class='columns'><div>{left}</div><div>{right}</div></div>{trend_html}")
+    # Pupil groups: the main measure's, published or from the school's pupils where the viewer may see them.
+    try:
+        groups = school_groups(store, viewer, urn, year, club)
+        main_groups = groups[groups["measure"].isin([p.main_value_added, p.headline[0]])].head(10)
+        gdigits = [MEASURES_BY_CODE[m].digits for m in main_groups["measure"]]
+        groups_html = table_html(pd.DataFrame({
+            "Measure": main_groups["measure"].map(lambda m: MEASURES_BY_CODE[m].label), "Group": main_groups["group"],
+            "School": [fmt(v, d) for v, d in zip(main_groups["value"], gdigits)],
+            "Club median": [fmt(v, d) for v, d in zip(main_groups["club_median"], gdigits)],
+            "Source": main_groups["source"]}))
+        if groups.attrs.get("pupils_note"):
+            groups_html += f"<p class='note'>{esc(groups.attrs['pupils_note'])}</p>"
+    except BenchmarkingError as exc:
+        groups_html = f"<p class='note'>{esc(exc)}</p>"
+    # Floor and concern flags.
+    flags = []
+    if year <= FLOOR_LAST_YEAR:
+        for rule_name in p.floor_rules:
+            try:
+                report = floor_report(store, PRESETS[rule_name], year)
+            except BenchmarkingError:
+                continue
+            row = report[report["urn"] == urn]
+            if len(row) and bool(row["below_floor"].fillna(False).iloc[0]):
+                flags.append(f"Below the floor: {PRESETS[rule_name].label}")
+    else:
+        flags.append("Floor standards ended after 2019.")
+    try:
+        concern = schools_of_concern(store, year)
+        flags += concern.loc[concern["urn"] == urn, "reason"].tolist()
+    except BenchmarkingError:
+        pass
+    if len(flags) == (0 if year <= FLOOR_LAST_YEAR else 1):
+        flags.append("No concern flagged this year.")
+    # Targets recorded and progress.
+    targets = progress_against_targets(store, urn)
+    targets_html = table_html(pd.DataFrame({
+        "Year": targets["year"], "Measure": targets["measure"].map(lambda m: MEASURES_BY_CODE[m].label),
+        "Level": targets["level"], "Target": [fmt(v, 2) for v in targets["target"]],
+        "Achieved": [fmt(v, 2) for v in targets["achieved"]], "Gap": [fmt(v, 2, True) for v in targets["gap"]]})
+        .head(6)) if len(targets) else "<p class='note'>No targets recorded.</p>"
+    # Suggested partners, with why.
+    partners_html = "<p class='note'>No similar school does significantly better this year.</p>"
+    if group is not None:
+        if scores.gap:
+            better = partners_among(group, scores.table.rename(columns={"va": "value"})[["urn", "value", "ci_low", "ci_high", "n"]])
+        else:
+            better = partner_candidates(store, group)
+        if len(better):
+            why = group.neighbours.set_index("urn")["contributions"]
+            rows = []
+            for r in better.head(3).itertuples():
+                shares = why.get(r.urn, {})
+                closest = sorted(shares, key=shares.get)[:2]
+                rows.append({"School": r.name, "LA": r.la_name, scores.label: fmt(r.value, digits, True),
+                             "Difference": fmt(r.difference, digits, True),
+                             "Why similar": "closest on " + " and ".join(FEATURE_LABELS[f].lower() for f in closest)})
+            partners_html = table_html(pd.DataFrame(rows))
+    parts.append("<div class='columns'><div><h2>Pupil groups</h2>" + groups_html + "<h2>Floor and concern</h2><ul>"
+                 + "".join(f"<li>{esc(f)}</li>" for f in flags) + "</ul></div><div><h2>Targets and progress</h2>"
+                 + targets_html + "<h2>Suggested partners</h2>" + partners_html + "</div></div>")
+    return document(f"Visit brief: {label['name']}", "".join(parts), landscape=False)

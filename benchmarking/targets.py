@@ -76,11 +76,16 @@ def targets_for(store: Store, urn: int, year: int | None = None, k: int = DEFAUL
     return out
 
 
-def record_target(store: Store, urn: int, year: int, measure: str, level: str, target: float, note: str = "") -> None:
-    """Record a value-added target a school has set itself (replacing one at the same level), in a store
-    being written."""
-    if not store.query_file("school_exists", [urn])["found"][0]:
+def record_target(store: Store, urn: int, year: int, measure: str, level: str, target: float, note: str = "",
+                  viewer: Viewer = ADMIN) -> None:
+    """Record a target a school has set itself (replacing one at the same level), in a store being written.
+    Only a viewer who may act for the school may record it (NotAllowed otherwise)."""
+    found = store.query_file("school_label", [urn])
+    if found.empty:
         raise BenchmarkingError(f"URN {urn} is not in the store.")
+    la_code = found["la_code"][0]
+    if not viewer.may_act_for(urn, None if pd.isna(la_code) else int(la_code)):
+        raise NotAllowed(f"Only the school's own users, its LA's advisers and admins can record targets for {found['name'][0]}.")
     store.upsert("targets", pd.DataFrame({"urn": [urn], "year": [year], "measure": [measure], "level": [level],
                                           "target": [float(target)], "note": [note]}))
 

@@ -289,3 +289,20 @@ def test_funnel_limits_come_from_every_school_even_when_only_the_club_is_plotted
     sd = recover_national_sd(scored["ci_low"], scored["ci_high"], scored["n"])
     assert limits["upper_95%"].iloc[0] == pytest.approx(1.959963984540054 * sd / np.sqrt(limits["n"].iloc[0]))
     assert members["is_host"].sum() == 1 and set(members.columns) >= {"urn", "name", "n", "va", "is_host"}
+
+
+def test_only_a_viewer_who_may_act_for_a_school_records_its_targets(demo_db):
+    from benchmarking.access import NotAllowed, Viewer
+
+    school = query(demo_db, "SELECT urn, la_code FROM schools WHERE phase = 'secondary' ORDER BY urn LIMIT 1").iloc[0]
+    urn, la = int(school["urn"]), int(school["la_code"])
+    with writing(demo_db) as store:
+        for stranger in (Viewer("school", "head@other.sch.uk", urns=frozenset({urn + 1})),
+                         Viewer("adviser", "adv@other.gov.uk", las=frozenset({la + 1})),
+                         Viewer("chair", "chair@club.example", club="North")):
+            with pytest.raises(NotAllowed, match="Only the school's own users"):
+                record_target(store, urn, 2025, "ks4_att8", "median", 50.0, viewer=stranger)
+        record_target(store, urn, 2025, "ks4_att8", "median", 50.0, viewer=Viewer("school", "head@a.sch.uk", urns=frozenset({urn})))
+        record_target(store, urn, 2025, "ks4_att8", "top 10%", 55.0, viewer=Viewer("adviser", "adv@la.gov.uk", las=frozenset({la})))
+    recorded = query(demo_db, "SELECT level, target FROM targets WHERE urn = ? ORDER BY target", [urn])
+    assert recorded.values.tolist() == [["median", 50.0], ["top 10%", 55.0]]

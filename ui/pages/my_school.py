@@ -207,7 +207,7 @@ if may_act and not levels.empty and not sel.projector:
                 with writing(data.store().path, wait=60) as store:
                     for row in chosen.itertuples():
                         record_target(store, sel.urn, sel.year + 1, row.measure, row.level, row.target,
-                                      f"the {row.level} of {row.schools} similar schools in {sel.year}, set on My school")
+                                      f"the {row.level} of {row.schools} similar schools in {sel.year}, set on My school", me)
                 st.success(f"Recorded {len(chosen)} target{'s' if len(chosen) > 1 else ''} for {sel.year + 1}.")
             except BenchmarkingError as exc:
                 st.error(plain(exc))

@@ -124,10 +124,20 @@ def visit(page, server: str, slug: str, query: str) -> None:
 
 def downloads(page) -> list[str]:
     """The text of every CSV the page offers for download."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     texts = []
     for button in page.get_by_role("button", name="Download CSV").all():
-        with page.expect_download() as done:
-            button.click()
+        # Under heavy CPU load a click on a file made on demand has, rarely (3 times in about 20 runs), started no
+        # download; the cause is not found yet. One more click gets the file: a user would click again too.
+        for attempt in (1, 2):
+            try:
+                with page.expect_download(timeout=20_000) as done:
+                    button.click()
+                break
+            except PlaywrightTimeout:
+                if attempt == 2:
+                    raise
         texts.append(open(done.value.path(), encoding="utf-8-sig").read())
     return texts
 

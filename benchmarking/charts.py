@@ -244,9 +244,10 @@ def event_study(frame: pd.DataFrame, title: str, t: Theme, y_title: str = "Membe
     a placebo, which should sit on 0.
     frame: years_since_joining, estimate, ci_low, ci_high."""
     data = frame.dropna(subset=["estimate"]).sort_values("years_since_joining")
-    before = data["years_since_joining"] <= 0
+    since = data["years_since_joining"]
     traces = []
-    for mask, name, colour in ((before, "Before joining (placebo)", t.muted), (~before, "After joining", t.host)):
+    for mask, name, colour in ((since < 0, "Before joining (placebo)", t.muted), (since == 0, "Year of joining (0 by definition)", t.limit),
+                               (since > 0, "After joining", t.host)):
         part = data[mask]
         traces.append({"type": "scatter", "x": part["years_since_joining"].to_numpy(), "y": part["estimate"].to_numpy(),
                        "mode": "markers", "name": name, "marker": {"size": t.marker_size, "color": colour},

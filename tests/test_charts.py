@@ -89,3 +89,14 @@ def test_every_chart_is_a_valid_plotly_figure():
     for fig in figures:
         go.Figure(fig.to_dict(), skip_invalid=False)  # raises on any invalid property
         assert fig.layout.template.layout.to_plotly_json() == {} and fig.layout.paper_bgcolor == "white"
+
+
+def test_the_event_study_sets_placebo_years_reference_year_and_years_after_apart_with_their_intervals():
+    study = pd.DataFrame({"years_since_joining": [-2, -1, 0, 1, 2], "estimate": [0.02, -0.01, 0.0, 0.12, np.nan],
+                          "ci_low": [-0.08, -0.1, 0.0, 0.02, np.nan], "ci_high": [0.12, 0.08, 0.0, 0.22, np.nan]})
+    fig = charts.event_study(study, "Impact", charts.NORMAL)
+    placebo, reference, after = fig.data
+    assert list(placebo.x) == [-2, -1] and list(reference.x) == [0] and list(after.x) == [1]  # no estimate: no point
+    assert placebo.name.startswith("Before joining") and after.marker.color == charts.NORMAL.host
+    assert list(placebo.error_y.array) == pytest.approx([0.10, 0.09]) and list(placebo.error_y.arrayminus) == pytest.approx([0.10, 0.09])
+    assert list(after.error_y.array) == pytest.approx([0.10])

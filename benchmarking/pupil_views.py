@@ -53,12 +53,12 @@ def pupils_of_school(viewer: Viewer, place: School, va: PupilValueAdded) -> pd.D
 
 
 def pupil_groups_of_school(viewer: Viewer, place: School, va: PupilValueAdded, club: list[int],
-                           national: pd.DataFrame | None = None) -> pd.DataFrame:
+                           national: pd.DataFrame | None = None, sums: pd.DataFrame | None = None) -> pd.DataFrame:
     """The school's pupil groups beside the same groups nationally and in its club (groups under 6 pupils
     suppressed). The club's figures are group averages over many schools, never a member's pupils."""
     if _allowed_rows(viewer, place, va).empty:
         return pd.DataFrame()
-    return group_comparison(va, place.urn, club, national)
+    return group_comparison(va, place.urn, club, national, sums)
 
 
 def pupil_targets(viewer: Viewer, place: School, scores: pd.DataFrame, per_pupil: pd.DataFrame) -> pd.DataFrame:

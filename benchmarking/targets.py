@@ -18,10 +18,12 @@ LEVELS = {"median": 0.5, "upper quartile": 0.75, "top 10%": 0.9}
 
 def challenge_levels(group_values, higher_is_better: bool = True) -> dict[str, float]:
     """The group's median, upper quartile and top 10% (the 90th percentile, or the 10th where lower is better)."""
-    values = pd.Series(np.asarray(group_values, dtype=float)).dropna()
-    if values.empty:
+    values = np.asarray(group_values, dtype=float)
+    values = values[~np.isnan(values)]
+    if values.size == 0:
         raise BenchmarkingError("None of the similar schools has a result to set targets from.")
-    return {level: float(values.quantile(q if higher_is_better else 1 - q)) for level, q in LEVELS.items()}
+    found = np.quantile(values, [q if higher_is_better else 1 - q for q in LEVELS.values()])  # linear, as pandas
+    return {level: float(v) for level, v in zip(LEVELS, found)}
 
 
 def headline_target_levels(values: dict[str, pd.Series], club: list[int], measures) -> pd.DataFrame:

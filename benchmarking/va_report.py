@@ -22,7 +22,7 @@ from .phases import PHASES
 from .progress_gaps import no_progress_reason, progress_years
 from .reference import KS2_PROGRESS_CUTOFFS
 from .value_added import (P8_CUTOFFS, SUBJECTS, Cutoffs, Subject, bands, confidence_interval, contextual_fit,
-                          decile_cutoffs, funnel_limits, group_value_added, pooled_value_added, pupil_context_design,
+                          decile_cutoffs, funnel_limits, group_sums, group_value_added, groups_from_sums, pooled_value_added, pupil_context_design,
                           pupil_group_labels, pupil_scores, recover_national_sd, school_table, school_value_added,
                           suppress_small,
                           uncapped_groups)
@@ -260,28 +260,34 @@ def national_groups(va: PupilValueAdded) -> pd.DataFrame:
     return group_value_added(pd.DataFrame({"scope": ["national"] * len(va.pupils)}), labels, va.pupils, va.national_sd)
 
 
+def school_group_sums(va: PupilValueAdded, urns: list[int] | None = None) -> pd.DataFrame:
+    """Each school's pupil-group sums for the year (urn, grouping, group, n, total), for the given schools or
+    every school. The dashboard works them out once a year, so a school's and its club's groups are sums of
+    a few rows rather than passes over half a million pupils."""
+    pupils = va.pupils if urns is None else va.pupils[va.pupils["urn"].isin(urns).to_numpy()]
+    return group_sums(pupils[["urn"]], pupil_group_labels(pupils), pupils)
+
+
 def group_comparison(va: PupilValueAdded, urn: int, club: list[int] | None = None,
-                     national: pd.DataFrame | None = None) -> pd.DataFrame:
-    """pupil_group_comparison on pupil scores already worked out (the dashboard caches them, and the
-    national groups, which are the same for every school)."""
+                     national: pd.DataFrame | None = None, sums: pd.DataFrame | None = None) -> pd.DataFrame:
+    """pupil_group_comparison on pupil scores already worked out (the dashboard caches them, the national
+    groups, which are the same for every school, and every school's group sums)."""
     national = national_groups(va) if national is None else national
-    mine = (va.pupils["urn"] == urn).to_numpy()
-    if not mine.any():
+    if not (va.pupils["urn"] == urn).any():
         raise BenchmarkingError(f"The store has no {SUBJECTS[va.measure].key_stage} pupils of URN {urn} for {va.year}.")
-    frames = [national]
-    for scope, rows in (("school", mine), ("club", va.pupils["urn"].isin(club or []).to_numpy())):
-        if rows.any():
-            pupils = va.pupils[rows]
-            frames.append(group_value_added(pd.DataFrame({"scope": [scope] * len(pupils)}), pupil_group_labels(pupils),
-                                            pupils, va.national_sd))
+    sums = school_group_sums(va, [urn] + list(club or [])) if sums is None else sums
+    mine = groups_from_sums(sums[(sums["urn"] == urn).to_numpy()].assign(scope="school"), ["scope"], va.national_sd)
+    in_club = sums["urn"].isin(club or []).to_numpy()
+    frames = [national, mine]
+    if in_club.any():
+        frames.append(groups_from_sums(sums[in_club].assign(scope="club"), ["scope"], va.national_sd))
     long = pd.concat(frames, ignore_index=True)
     wide = long.pivot(index=["grouping", "group"], columns="scope", values=["n", "va", "ci_low", "ci_high"])
     wide.columns = [f"{scope}_{stat}" for stat, scope in wide.columns]
     # The same columns with or without a club (blank without one), so readers need no special case.
     wide = wide.reindex(columns=[f"{scope}_{stat}" for scope in ("school", "national", "club")
                                  for stat in ("n", "va", "ci_low", "ci_high")])
-    school_groups = frames[1].set_index(["grouping", "group"]).index
-    return wide.loc[wide.index.isin(school_groups)].reset_index()
+    return wide.loc[wide.index.isin(mine.set_index(["grouping", "group"]).index)].reset_index()
 
 
 def pooled_table(store: Store, urn: int | None = None, phase: str = "secondary", years: list[int] | None = None) -> pd.DataFrame:

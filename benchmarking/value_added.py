@@ -324,10 +324,9 @@ def _labels(codes: np.ndarray, names: list[str]) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, names)
 
 
-def group_value_added(keys: pd.DataFrame, labels: pd.DataFrame, scores: pd.DataFrame, national_sd: float,
-                      z: float = Z95) -> pd.DataFrame:
-    """Value added for every group of pupils within each key (school, or nation with an empty key),
-    with n and CI; groups under MIN_PUPILS pupils are suppressed (value NaN, reason SUPP)."""
+def group_sums(keys: pd.DataFrame, labels: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """For every group of pupils within each key: the pupils with a score (n) and their scores' sum (total).
+    Sums add up: a club's groups are the sums of its schools' rows."""
     score = scores["score"].to_numpy(dtype=float)
     scored = ~np.isnan(score)
     key_columns = list(keys.columns)
@@ -336,9 +335,23 @@ def group_value_added(keys: pd.DataFrame, labels: pd.DataFrame, scores: pd.DataF
         group = labels[grouping]
         keep = scored & (group != "unknown").to_numpy()
         frame = keys.reset_index(drop=True)[keep].assign(group=group.array[keep], score=score[keep])
-        part = frame.groupby(key_columns + ["group"], observed=True)["score"].agg(n="size", va="mean").reset_index()
+        part = frame.groupby(key_columns + ["group"], observed=True)["score"].agg(n="size", total="sum").reset_index()
         parts.append(part.assign(grouping=grouping, group=part["group"].astype(str)))
-    out = pd.concat(parts, ignore_index=True)[key_columns + ["grouping", "group", "n", "va"]]
-    out = out.sort_values(key_columns + ["grouping", "group"], ignore_index=True)
+    return pd.concat(parts, ignore_index=True)[key_columns + ["grouping", "group", "n", "total"]]
+
+
+def groups_from_sums(sums: pd.DataFrame, key_columns: list[str], national_sd: float, z: float = Z95) -> pd.DataFrame:
+    """Value added for every group within each key, from group_sums rows (added up over the rows of a key),
+    with n and CI; groups under MIN_PUPILS pupils are suppressed (value NaN, reason SUPP)."""
+    out = sums.groupby(key_columns + ["grouping", "group"], observed=True)[["n", "total"]].sum().reset_index()
+    out["va"] = out["total"] / out["n"]
+    out = out[key_columns + ["grouping", "group", "n", "va"]].sort_values(key_columns + ["grouping", "group"], ignore_index=True)
     out["ci_low"], out["ci_high"] = confidence_interval(out["va"], out["n"], national_sd, z)
     return suppress_small(out, ["va", "ci_low", "ci_high"])
+
+
+def group_value_added(keys: pd.DataFrame, labels: pd.DataFrame, scores: pd.DataFrame, national_sd: float,
+                      z: float = Z95) -> pd.DataFrame:
+    """Value added for every group of pupils within each key (school, or nation with an empty key),
+    with n and CI; groups under MIN_PUPILS pupils are suppressed (value NaN, reason SUPP)."""
+    return groups_from_sums(group_sums(keys, labels, scores), list(keys.columns), national_sd, z)

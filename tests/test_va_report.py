@@ -115,6 +115,22 @@ def test_pupil_groups_are_compared_like_for_like(small_demo_path):
     assert (big["school_va"] == big["club_va"]).all()  # a club of one is the school itself
 
 
+def test_a_club_s_pupil_groups_from_every_school_s_sums_are_the_groups_of_its_pupils_pooled(small_demo_path):
+    from benchmarking.va_report import group_comparison, school_group_sums
+    from benchmarking.value_added import pupil_group_labels
+
+    with open_store(small_demo_path) as store:
+        va = pupil_value_added(store, 2024, "ks4_p8")
+    urns = sorted(va.pupils["urn"].unique())
+    urn, club = int(urns[0]), [int(u) for u in urns[1:9]]
+    from_sums = group_comparison(va, urn, club, sums=school_group_sums(va))  # the dashboard's way
+    pd.testing.assert_frame_equal(from_sums, group_comparison(va, urn, club))
+    pupils = va.pupils[va.pupils["urn"].isin(club)]
+    girls = pupils.loc[(pupil_group_labels(pupils)["sex"] == "girls").to_numpy(), "score"].dropna()
+    row = from_sums.set_index(["grouping", "group"]).loc[("sex", "girls")]
+    assert row["club_n"] == len(girls) and row["club_va"] == pytest.approx(girls.mean())
+
+
 def test_pooled_value_added_covers_every_year(small_demo_path):
     with open_store(small_demo_path) as store:
         urn = int(store.query("SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])

@@ -319,12 +319,19 @@ def _national_groups(key: str, year: int, measure: str) -> pd.DataFrame:
     return national_groups(_pupil_va(key, year, measure, "official"))
 
 
+@shared(max_entries=YEARS)
+def _group_sums(key: str, year: int, measure: str) -> pd.DataFrame:
+    from benchmarking.va_report import school_group_sums
+
+    return school_group_sums(_pupil_va(key, year, measure, "official"))
+
+
 def pupil_groups(viewer: Viewer, urn: int, year: int, measure: str, club: list[int]) -> pd.DataFrame:
-    """The school's pupil groups against the same groups nationally (worked out once) and in its club, for
-    a viewer who may see them."""
+    """The school's pupil groups against the same groups nationally and in its club (both from figures
+    worked out once a year), for a viewer who may see them."""
     key = data_key()
     return pupil_views.pupil_groups_of_school(viewer, school_ref(urn), _pupil_va(key, year, measure, "official"),
-                                              club, _national_groups(key, year, measure))
+                                              club, _national_groups(key, year, measure), _group_sums(key, year, measure))
 
 
 @shared(max_entries=YEARS)

@@ -290,6 +290,12 @@ def test_a_head_records_targets_on_my_school_and_sees_them_beside_the_results(op
     assert recorded["target"][0] == pytest.approx(expected)
     shown = at.dataframe[-1].value.iloc[0]
     assert (shown["Year"], shown["Measure"], shown["Achieved"]) == (2025, "Attainment 8", f"{achieved:.1f}")
+    at = open_page(urn=urn, year=2026)  # a target for a year whose results are not in yet
+    at.selectbox(key="target_ks4_att8").set_value("median")
+    next(b for b in at.button if b.label == "Record targets for 2027").click()
+    at.run()
+    later = at.dataframe[-1].value.set_index("Year")
+    assert later.loc[2027, "Achieved"] == "not yet" and later.loc[2027, "Gap"] == "–"
 
 
 def test_only_those_who_may_act_for_a_school_can_record_its_targets(open_page, school_names, monkeypatch):

@@ -221,7 +221,8 @@ else:
     table(pd.DataFrame({
         "Year": recorded["year"], "Measure": recorded["measure"].map(lambda m: MEASURES_BY_CODE[m].label),
         "Level": recorded["level"], "Target": [fmt(v, d) for v, d in zip(recorded["target"], digits)],
-        "Achieved": [fmt(v, d) if pd.notna(v) else "not yet" for v, d in zip(recorded["achieved"], digits)],
+        "Achieved": [fmt(v, d) if pd.notna(v) else ("not yet" if y not in data.summary()["years"] else "no result")
+                     for v, d, y in zip(recorded["achieved"], digits, recorded["year"])],
         "Gap": [fmt(v, d, sign=True) for v, d in zip(recorded["gap"], digits)]}),
         f"targets-{sel.urn}.csv", sel.projector)
 

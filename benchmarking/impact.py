@@ -23,18 +23,17 @@ import numpy as np
 import pandas as pd
 from scipy.stats import t as t_distribution
 
-from .attainment_context import attainment_in_context
+from .attainment_context import PUPIL_OUTCOME, attainment_in_context
 from .errors import BenchmarkingError
+from .measures import MEASURES_BY_CODE
 from .phases import phase as phase_named
 from .similarity import SimilarityIndex, load_features
 from .store import Store
 from .va_report import NoProgressMeasure, school_value_added_table
+from .value_added import SUBJECTS
 
 COMPARISONS = 5
 MIN_MEMBERS = 3
-# In a year without a progress measure: the attainment measure in context that stands in, and the divisor
-# that puts it on the value-added scale.
-IN_CONTEXT = {"secondary": ("ks4_att8", 10.0), "primary": ("ks2_mat_average", 1.0)}
 
 
 @dataclass
@@ -65,17 +64,18 @@ class Impact:
 def yearly_scores(store: Store, phase: str, years: list[int]) -> pd.DataFrame:
     """Every school's score in every year (urn, year, score, source): value added, or in a year without it
     attainment in context on the value-added scale."""
-    main = phase_named(phase).main_value_added
+    main = SUBJECTS[phase_named(phase).main_value_added]
+    # In a year without it: the attainment measure of the same outcome in context, on the value-added scale.
+    stand_in = next(m for m, outcome in PUPIL_OUTCOME.items() if outcome == main.outcome)
     frames = []
     for year in years:
         try:
             table = school_value_added_table(store, year, phase)
-            rows = table[table["measure"] == main][["urn", "va"]].assign(source="value added")
+            rows = table[table["measure"] == main.measure][["urn", "va"]].assign(source="value added")
         except NoProgressMeasure:
-            measure, scale = IN_CONTEXT[phase]
             context = attainment_in_context(store, year, phase)
-            rows = context[context["measure"] == measure][["urn", "va"]].assign(
-                va=lambda f: f["va"] / scale, source="attainment in context")
+            rows = context[context["measure"] == stand_in][["urn", "va"]].assign(
+                va=lambda f: f["va"] / main.scale, source="attainment in context")
         except BenchmarkingError:
             continue
         frames.append(rows.rename(columns={"va": "score"}).assign(year=year))
@@ -105,18 +105,22 @@ def level_and_trend(wide: pd.DataFrame, before: list[int]) -> pd.DataFrame:
     return pd.DataFrame({"level": y_mean, "trend": slope}, index=wide.index)
 
 
-def matched_comparisons(wide: pd.DataFrame, index: SimilarityIndex, member: int, before: list[int],
-                        after: list[int], excluded: set[int], k: int = COMPARISONS) -> list[int]:
-    """The k non-members most like the member on context (the similar-schools features, scaled as that engine
-    scales them) and on its scores before joining (level and trend, standardised), among schools with scores
-    both before and after."""
+def comparison_space(wide: pd.DataFrame, index: SimilarityIndex, before: list[int]) -> pd.DataFrame:
+    """Every school with context and scores before joining, on its context (the similar-schools features, scaled
+    as that engine scales them) and its scores' level and trend before joining, standardised: where comparison
+    schools are looked for. The same for every member that joined in the same year."""
     context = pd.DataFrame(index.z.to_numpy(), index=index.urns, columns=index.used)
     frame = context.join(level_and_trend(wide, before), how="inner").dropna()
-    if member not in frame.index:
+    return (frame - frame.mean()) / frame.std().replace(0, 1)
+
+
+def matched_comparisons(space: pd.DataFrame, wide: pd.DataFrame, member: int, after: list[int], excluded: set[int],
+                        k: int = COMPARISONS) -> list[int]:
+    """The k non-members nearest the member in the comparison space, among schools with a score after joining."""
+    if member not in space.index:
         return []
+    distance = np.sqrt(((space - space.loc[member]) ** 2).sum(axis=1))
     scored_after = wide.reindex(columns=after).notna().any(axis=1)
-    z = (frame - frame.mean()) / frame.std().replace(0, 1)
-    distance = np.sqrt(((z - z.loc[member]) ** 2).sum(axis=1))
     keep = ~distance.index.isin(list(excluded)) & scored_after.reindex(distance.index, fill_value=False).to_numpy()
     return [int(u) for u in distance[keep].sort_values(kind="stable").index[:k]]
 
@@ -154,9 +158,9 @@ def club_impact(store: Store, club: str, k: int = COMPARISONS, scores: pd.DataFr
     if scores is None:
         scores = yearly_scores(store, phase, years)
     wide = score_grid(scores)
-    indexes: dict[int, SimilarityIndex] = {}
+    spaces: dict[int, pd.DataFrame] = {}  # by year of joining
     sources = scores.groupby("source")["year"].unique()
-    label = {"secondary": "Progress 8", "primary": "KS2 maths progress"}[phase]
+    label = MEASURES_BY_CODE[phase_named(phase).main_value_added].label
     if "attainment in context" in sources:
         label += " (attainment in context, on the same scale, in " + ", ".join(map(str, sorted(sources["attainment in context"]))) + ")"
     all_members = set(members["urn"].astype(int))
@@ -166,13 +170,12 @@ def club_impact(store: Store, club: str, k: int = COMPARISONS, scores: pd.DataFr
         last = int(member.left_in) - 1 if pd.notna(member.left_in) else max(years)
         before = [y for y in years if y <= joined]
         after = [y for y in years if joined < y <= last]
-        mine = scores[scores["urn"] == member.urn]
-        if not before or not after or mine["year"].isin(before).sum() == 0 or mine["year"].isin(after).sum() == 0:
+        mine = wide.reindex(index=[member.urn]).iloc[0]
+        if mine.reindex(before).isna().all() or mine.reindex(after).isna().all():
             continue
-        if joined not in indexes:
-            indexes[joined] = SimilarityIndex(load_features(store, joined, phase))
-        index = indexes[joined]
-        comparisons = matched_comparisons(wide, index, int(member.urn), before, after, all_members, k)
+        if joined not in spaces:
+            spaces[joined] = comparison_space(wide, SimilarityIndex(load_features(store, joined, phase)), before)
+        comparisons = matched_comparisons(spaces[joined], wide, int(member.urn), after, all_members, k)
         if not comparisons:
             continue
         did = difference_in_differences(wide, int(member.urn), comparisons, before, after)

@@ -9,8 +9,8 @@ from scipy import stats
 
 from benchmarking import club_store
 from benchmarking.errors import BenchmarkingError
-from benchmarking.impact import (COMPARISONS, club_impact, difference_in_differences, level_and_trend,
-                                 matched_comparisons, t_interval)
+from benchmarking.impact import (COMPARISONS, club_impact, comparison_space, difference_in_differences,
+                                 level_and_trend, matched_comparisons, t_interval)
 from benchmarking.similarity import SimilarityIndex, load_features
 from benchmarking.store import open_store
 from benchmarking.synthetic.clubs import EFFECT, JOINED, SIZE
@@ -125,7 +125,7 @@ def test_comparison_schools_are_the_nearest_non_members_with_scores_before_and_a
     wide = pd.DataFrame(rng.normal(0, 0.3, (40, 3)), index=urns, columns=years)
     wide.loc[urns[1], 2024] = np.nan  # no score after joining: never a comparison
     member = urns[0]
-    chosen = matched_comparisons(wide, index, member, [2022, 2023], [2024], {member, urns[2]}, k=5)
+    chosen = matched_comparisons(comparison_space(wide, index, [2022, 2023]), wide, member, [2024], {member, urns[2]}, k=5)
     assert len(chosen) == 5 and member not in chosen and urns[2] not in chosen and urns[1] not in chosen
     # The nearest on context and on level and trend before joining, as standardised distances.
     context = pd.DataFrame(index.z.to_numpy(), index=index.urns, columns=index.used)

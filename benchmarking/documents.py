@@ -224,7 +224,7 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
     with its CI and trend, pupil groups, floor and concern flags, targets, and suggested partners with why."""
     from .floor import FLOOR_LAST_YEAR, PRESETS, floor_report, schools_of_concern
     from .group_report import school_groups
-    from .partners import partner_candidates, partners_among
+    from .partners import partners_this_year
     from .similarity import school_phase_and_year
     from .targets import progress_against_targets
 
@@ -317,10 +317,7 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
     # Suggested partners, with why.
     partners_html = "<p class='note'>No similar school does significantly better this year.</p>"
     if group is not None:
-        if scores.gap:
-            better = partners_among(group, scores.table.rename(columns={"va": "value"})[["urn", "value", "ci_low", "ci_high", "n"]])
-        else:
-            better = partner_candidates(store, group)
+        better = partners_this_year(store, group, scores.table if scores.gap else None)
         if len(better):
             why = group.neighbours.set_index("urn")["contributions"]
             rows = []

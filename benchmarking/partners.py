@@ -65,3 +65,11 @@ def partner_candidates(store: Store, group: SimilarGroup, measure: str | None = 
                                 f"{', '.join(SUBJECTS)}, not {measure!r}.")
     urns = [group.urn] + group.neighbours["urn"].astype(int).tolist()
     return partners_among(group, store.query_file("results_for_schools", [group.year, measure, urns]))
+
+
+def partners_this_year(store: Store, group: SimilarGroup, in_context: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Partners on value added or, in a year without a progress measure, on the main attainment measure in
+    context (`in_context`: that measure's scores, va with its CI and n)."""
+    if in_context is None:
+        return partner_candidates(store, group)
+    return partners_among(group, in_context.rename(columns={"va": "value"})[["urn", "value", "ci_low", "ci_high", "n"]])

@@ -18,7 +18,7 @@ from benchmarking.access import Viewer
 from benchmarking.floor import PRESETS, floor_report, schools_of_concern
 from benchmarking.la_view import schools_against_clubs
 from benchmarking.la_view import similar_las as _las_like
-from benchmarking.partners import partner_candidates, partners_among
+from benchmarking.partners import partners_this_year
 from benchmarking.school_view import school_directory, values_by_measure
 from benchmarking.similarity import FEATURES, SimilarityIndex, check_weights, load_features
 from benchmarking.store import Store, StoreReader, default_db_path
@@ -263,10 +263,7 @@ def similarity_index(year: int, phase: str, weights: dict | None = None, mainstr
 def _partners(key: str, urn: int, year: int, phase: str, k: int, mainstream: bool) -> pd.DataFrame:
     group = similarity_index(year, phase, mainstream=mainstream).neighbours(urn, k)
     measures, gap = measures_for(year, phase)
-    if gap:  # no progress measure this year: partners on the main attainment measure in context
-        first = scores_table(year, phase, measures[0])
-        return partners_among(group, first.rename(columns={"va": "value"})[["urn", "value", "ci_low", "ci_high", "n"]])
-    return partner_candidates(store(), group)
+    return partners_this_year(store(), group, scores_table(year, phase, measures[0]) if gap else None)
 
 
 def partners(urn: int, year: int, phase: str, k: int, mainstream: bool = True) -> pd.DataFrame:

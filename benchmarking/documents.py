@@ -23,7 +23,7 @@ from .measures import MEASURES_BY_CODE
 from .meeting import meeting_slides
 from .phases import phase as phase_named
 from .school_view import group_trend, headline_results, school_trend, school_year_results, values_by_measure
-from .similarity import FEATURE_LABELS, SimilarityIndex, load_features
+from .similarity import FEATURE_LABELS, load_features
 from .store import Store
 from .va_report import NoProgressMeasure, funnel_points, school_value_added_table
 from .value_added import BAND_LABELS
@@ -188,7 +188,7 @@ def stored_club_pack(store: Store, name: str, anonymise: bool = False, host: int
 
 
 def _glance(store, year, phase, members, roster, named, anon) -> str:
-    context = load_features(store, year, phase)
+    context = pd.concat([load_features(store, year, phase, mainstream) for mainstream in (True, False)])  # either pool
     rows = context[context["urn"].isin(members)][["urn", "la_name", "pct_disadvantaged", "pct_eal", "pct_sen_support",
                                                    "pupils_on_roll"]]
     rows = anon.coarsen(rows, context_columns=["pct_disadvantaged", "pct_eal", "pct_sen_support"])
@@ -225,22 +225,22 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
     from .floor import FLOOR_LAST_YEAR, PRESETS, floor_report, schools_of_concern
     from .group_report import school_groups
     from .partners import partners_this_year
-    from .similarity import school_phase_and_year
+    from .similarity import school_phase_and_year, similar_schools
     from .targets import progress_against_targets
 
     phase, year = school_phase_and_year(store, urn, year)
     p = phase_named(phase)
     label = store.query_file("school_label", [urn]).iloc[0]
     figure = Figures(PAGE_WIDTH["portrait"])
-    index = SimilarityIndex(load_features(store, year, phase))
     try:
-        group = index.neighbours(urn, p.default_k)
+        group = similar_schools(store, urn, year, p.default_k)  # special schools against special schools
         club = group.neighbours["urn"].astype(int).tolist()
     except BenchmarkingError as exc:
         group, club = None, []
         club_note = str(exc)
+    compared = f"compared with its {len(club)} most similar schools" if club else "no similar schools to compare with"
     parts = [f"<h1>{esc(label['name'])}</h1><p>{esc(label['la_name'])} · {esc(phase)} · {year} · URN {urn}. "
-             f"Prepared for an adviser's visit; compared with its {len(club)} most similar schools.</p>"]
+             f"Prepared for an adviser's visit; {compared}.</p>"]
     # Value added, or attainment in context in a year without, with its CI and trend.
     scores = year_scores(store, year, phase)
     mine = scores.table[scores.table["urn"] == urn]

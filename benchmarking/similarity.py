@@ -289,14 +289,21 @@ def similar_schools(store: Store, urn: int, year: int | None = None, k: int = DE
                     max_own_la: int | None = None, match_sex: bool | None = None,
                     match_admissions: bool | None = None) -> SimilarGroup:
     """A school's similar-schools group, from the store (the latest year the school has results if none given)."""
-    phase, year = school_phase_and_year(store, urn, year)
-    index = SimilarityIndex(load_features(store, year, phase), weights)
+    phase, year, mainstream = school_pool(store, urn, year)
+    index = SimilarityIndex(load_features(store, year, phase, mainstream), weights)
     return index.neighbours(urn, k, las=las, max_own_la=max_own_la, match_sex=match_sex,
                             match_admissions=match_admissions)
 
 
 def school_phase_and_year(store: Store, urn: int, year: int | None) -> tuple[str, int]:
-    """The pool a school belongs to and the year to use; a clear error for unknown URNs or years."""
+    """The phase of a school's pool and the year to use (school_pool)."""
+    phase, year, _ = school_pool(store, urn, year)
+    return phase, year
+
+
+def school_pool(store: Store, urn: int, year: int | None) -> tuple[str, int, bool]:
+    """The pool a school belongs to (its phase, and mainstream or special: special schools are compared with
+    special schools) and the year to use; a clear error for unknown URNs or years."""
     school = store.query_file("school_phase", [urn])
     if school.empty:
         raise BenchmarkingError(f"URN {urn} is not in the store.")
@@ -308,7 +315,7 @@ def school_phase_and_year(store: Store, urn: int, year: int | None) -> tuple[str
     elif year not in years:
         raise BenchmarkingError(f"URN {urn} has no results for {year} (it has {', '.join(map(str, years))}).")
     phase = school["phase"][0]
-    return ("primary" if phase == "primary" else "secondary"), year
+    return ("primary" if phase == "primary" else "secondary"), year, bool(school["mainstream"][0])
 
 
 def stability(this_year: SimilarGroup, last_year: SimilarGroup) -> float:

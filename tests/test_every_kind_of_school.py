@@ -18,7 +18,7 @@ KINDS = {  # real URNs of the 2018-19 England files, each a kind of school
     "no results": 100003,  # an independent school: NA throughout
 }
 PAGES = ["ui/pages/my_school.py", "ui/pages/similar_schools.py", "ui/pages/value_added.py", "ui/pages/la_overview.py",
-         "ui/pages/club_meeting.py", "ui/pages/data.py", "ui/pages/methodology.py"]
+         "ui/pages/club_meeting.py", "ui/pages/club_impact.py", "ui/pages/data.py", "ui/pages/methodology.py"]
 # What a head should never read: Python's and pandas' words for nothing, a negative zero, raw codes.
 # (The pupil file template's column names, on the Data page, are what a user must type: they are not codes.)
 UNREADABLE = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|\bNaT\b|(?<![\d.])[-\u2212]0(?:\.0+)?(?![\d.])|"
@@ -57,3 +57,48 @@ def test_every_page_renders_for_every_kind_of_school_in_plain_english(real_app_d
         assert any("has no results in the store" in w.value for w in at.warning)
     elif page == "ui/pages/my_school.py":
         assert any("Headline results" == h.value for h in at.header)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_the_visit_brief_is_made_for_every_kind_of_school_in_plain_english(real_england_db, kind):
+    import html
+
+    from benchmarking.access import ADMIN
+    from benchmarking.documents import visit_brief
+    from benchmarking.errors import BenchmarkingError
+    from benchmarking.similarity import similar_schools
+    from benchmarking.store import open_store
+
+    with open_store(real_england_db) as store:
+        if kind == "no results":
+            with pytest.raises(BenchmarkingError, match="has no results in the store"):
+                visit_brief(store, ADMIN, KINDS[kind], 2019)
+            return
+        text = visit_brief(store, ADMIN, KINDS[kind], 2019)
+        try:
+            club = similar_schools(store, KINDS[kind], 2019).neighbours["urn"].tolist()
+        except BenchmarkingError as exc:  # no cohort prior attainment to match on: the brief says so
+            club, unmatched = [], str(exc)
+        pools = store.query("SELECT DISTINCT mainstream FROM school_labels WHERE urn IN (SELECT unnest(?))",
+                            [club + [KINDS[kind]]])
+    words = html.unescape(re.sub(r"<script.*?</script>|<style>.*?</style>|<[^>]+>", " ", text, flags=re.S))
+    found = [words[max(0, m.start() - 40):m.end() + 20] for m in UNREADABLE.finditer(words)]
+    assert found == [], (kind, found[:5])
+    if club:
+        assert f"compared with its {len(club)} most similar schools" in words and len(club) == 20
+        assert len(pools) == 1  # a special school against special schools, a mainstream one against mainstream ones
+    else:
+        assert "no similar schools to compare with" in words and unmatched in words
+
+
+def test_a_pack_for_a_club_of_special_schools_shows_every_member_at_a_glance(real_england_db):
+    from benchmarking.documents import club_pack
+    from benchmarking.similarity import similar_schools
+    from benchmarking.store import open_store
+
+    with open_store(real_england_db) as store:
+        group = similar_schools(store, KINDS["special"], 2019, k=7)
+        members = [KINDS["special"]] + group.neighbours["urn"].astype(int).tolist()
+        text = club_pack(store, members, KINDS["special"], 2019, "secondary", "Special schools")
+    glance = text.split("<div class='slide'>")[1]
+    assert all(name in glance for name in group.neighbours["name"])

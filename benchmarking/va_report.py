@@ -22,7 +22,7 @@ from .phases import PHASES
 from .progress_gaps import no_progress_reason, progress_years
 from .reference import KS2_PROGRESS_CUTOFFS
 from .value_added import (P8_CUTOFFS, SUBJECTS, Cutoffs, Subject, bands, confidence_interval, contextual_fit,
-                          decile_cutoffs, funnel_limits, group_sums, group_value_added, groups_from_sums, pooled_value_added, pupil_context_design,
+                          GroupSums, decile_cutoffs, funnel_limits, group_scores, group_sums, group_value_added, pooled_value_added, pupil_context_design,
                           pupil_group_labels, pupil_scores, recover_national_sd, school_table, school_value_added,
                           suppress_small,
                           uncapped_groups)
@@ -260,34 +260,35 @@ def national_groups(va: PupilValueAdded) -> pd.DataFrame:
     return group_value_added(pd.DataFrame({"scope": ["national"] * len(va.pupils)}), labels, va.pupils, va.national_sd)
 
 
-def school_group_sums(va: PupilValueAdded, urns: list[int] | None = None) -> pd.DataFrame:
-    """Each school's pupil-group sums for the year (urn, grouping, group, n, total), for the given schools or
-    every school. The dashboard works them out once a year, so a school's and its club's groups are sums of
-    a few rows rather than passes over half a million pupils."""
+def school_group_sums(va: PupilValueAdded, urns: list[int] | None = None) -> GroupSums:
+    """Each school's pupil-group sums for the year, for the given schools or every school. The dashboard
+    works them out once a year, so a school's and its club's groups are sums of a few rows rather than
+    passes over half a million pupils."""
     pupils = va.pupils if urns is None else va.pupils[va.pupils["urn"].isin(urns).to_numpy()]
-    return group_sums(pupils[["urn"]], pupil_group_labels(pupils), pupils)
+    return GroupSums.of(group_sums(pupils[["urn"]], pupil_group_labels(pupils), pupils))
 
 
 def group_comparison(va: PupilValueAdded, urn: int, club: list[int] | None = None,
-                     national: pd.DataFrame | None = None, sums: pd.DataFrame | None = None) -> pd.DataFrame:
+                     national: pd.DataFrame | None = None, sums: GroupSums | None = None) -> pd.DataFrame:
     """pupil_group_comparison on pupil scores already worked out (the dashboard caches them, the national
-    groups, which are the same for every school, and every school's group sums)."""
+    groups, which are the same for every school, and every school's group sums). One row for each group
+    the school has pupils in, with the school's, the nation's and the club's n, value added and CI."""
     national = national_groups(va) if national is None else national
     if not (va.pupils["urn"] == urn).any():
         raise BenchmarkingError(f"The store has no {SUBJECTS[va.measure].key_stage} pupils of URN {urn} for {va.year}.")
-    sums = school_group_sums(va, [urn] + list(club or [])) if sums is None else sums
-    mine = groups_from_sums(sums[(sums["urn"] == urn).to_numpy()].assign(scope="school"), ["scope"], va.national_sd)
-    in_club = sums["urn"].isin(club or []).to_numpy()
-    frames = [national, mine]
-    if in_club.any():
-        frames.append(groups_from_sums(sums[in_club].assign(scope="club"), ["scope"], va.national_sd))
-    long = pd.concat(frames, ignore_index=True)
-    wide = long.pivot(index=["grouping", "group"], columns="scope", values=["n", "va", "ci_low", "ci_high"])
-    wide.columns = [f"{scope}_{stat}" for stat, scope in wide.columns]
-    # The same columns with or without a club (blank without one), so readers need no special case.
-    wide = wide.reindex(columns=[f"{scope}_{stat}" for scope in ("school", "national", "club")
-                                 for stat in ("n", "va", "ci_low", "ci_high")])
-    return wide.loc[wide.index.isin(mine.set_index(["grouping", "group"]).index)].reset_index()
+    club = list(club or [])
+    sums = school_group_sums(va, [urn] + club) if sums is None else sums
+    n, total = sums.totals([urn])
+    mine = n > 0
+    out = sums.groups[mine].reset_index(drop=True)
+    nationally = national.set_index(["grouping", "group"]).reindex(pd.MultiIndex.from_frame(out))
+    scopes = {"school": group_scores(n[mine], total[mine], va.national_sd),
+              "national": {stat: nationally[stat].to_numpy(dtype=float) for stat in ("n", "va", "ci_low", "ci_high")},
+              "club": group_scores(*(part[mine] for part in sums.totals(club)), va.national_sd)}
+    for scope, stats in scopes.items():  # the same columns with or without a club (blank without one)
+        for stat, values in stats.items():
+            out[f"{scope}_{stat}"] = values
+    return out
 
 
 def pooled_table(store: Store, urn: int | None = None, phase: str = "secondary", years: list[int] | None = None) -> pd.DataFrame:
@@ -306,7 +307,7 @@ def pool_rows(rows: pd.DataFrame, urn: int | None = None) -> pd.DataFrame:
     return pd.concat(pooled, ignore_index=True) if pooled else pd.DataFrame()
 
 
-def funnel_points(table: pd.DataFrame, names: pd.DataFrame, measure: str, host: int,
+def funnel_points(table: pd.DataFrame, names: pd.DataFrame, measure: str, host: int | None,
                   members: list[int] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A funnel plot's points (urn, name, n, va, is_host: every school with the measure, or only `members`)
     and its limits, from the national pupil SD behind every school's interval (never the members' alone)."""

@@ -350,6 +350,44 @@ def groups_from_sums(sums: pd.DataFrame, key_columns: list[str], national_sd: fl
     return suppress_small(out, ["va", "ci_low", "ci_high"])
 
 
+@dataclass(frozen=True)
+class GroupSums:
+    """Every school's group_sums rows as arrays sorted by URN: one school's groups, or a club's, are a few
+    slices and a bincount, which a page view can afford, rather than a pass over a frame."""
+    groups: pd.DataFrame  # grouping, group: one row per group, sorted
+    urn: np.ndarray  # for each row, sorted
+    key: np.ndarray  # each row's position in groups
+    n: np.ndarray
+    total: np.ndarray
+
+    @classmethod
+    def of(cls, sums: pd.DataFrame) -> "GroupSums":
+        """From group_sums rows keyed by urn."""
+        groups = sums[["grouping", "group"]].drop_duplicates().sort_values(["grouping", "group"], ignore_index=True)
+        key = pd.MultiIndex.from_frame(groups).get_indexer(pd.MultiIndex.from_frame(sums[["grouping", "group"]]))
+        order = np.argsort(sums["urn"].to_numpy(), kind="stable")
+        return cls(groups, sums["urn"].to_numpy()[order], key[order], sums["n"].to_numpy(dtype=float)[order],
+                   sums["total"].to_numpy(dtype=float)[order])
+
+    def totals(self, urns: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Pupils with a score (n) and their scores' sum in each group, over the given schools."""
+        starts, ends = np.searchsorted(self.urn, urns, "left"), np.searchsorted(self.urn, urns, "right")
+        rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)] or [np.empty(0, dtype=int)])
+        size = len(self.groups)
+        return (np.bincount(self.key[rows], self.n[rows], size), np.bincount(self.key[rows], self.total[rows], size))
+
+
+def group_scores(n: np.ndarray, total: np.ndarray, national_sd: float, z: float = Z95) -> dict[str, np.ndarray]:
+    """Each group's n, value added and CI from its sums, as groups_from_sums gives them: groups under
+    MIN_PUPILS pupils suppressed (value and CI blank, n kept), and groups without pupils blank throughout."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        va = np.where(n > 0, total / np.where(n > 0, n, 1), np.nan)
+        low, high = confidence_interval(va, np.where(n > 0, n, np.nan), national_sd, z)
+    small = n < MIN_PUPILS
+    return {"n": np.where(n > 0, n, np.nan), "va": np.where(small, np.nan, va),
+            "ci_low": np.where(small, np.nan, low), "ci_high": np.where(small, np.nan, high)}
+
+
 def group_value_added(keys: pd.DataFrame, labels: pd.DataFrame, scores: pd.DataFrame, national_sd: float,
                       z: float = Z95) -> pd.DataFrame:
     """Value added for every group of pupils within each key (school, or nation with an empty key),

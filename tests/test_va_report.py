@@ -10,7 +10,7 @@ from benchmarking.importers.dfe import import_dfe
 from benchmarking.errors import BenchmarkingError
 from benchmarking.floor import NATIONAL_MEDIAN, PRESETS, Condition, FloorRule, evaluate, floor_report, load_rules, schools_of_concern
 from benchmarking.store import open_store
-from benchmarking.targets import challenge_levels, progress_against_targets, record_target, targets_for
+from benchmarking.targets import TARGET_COLUMNS, challenge_levels, progress_against_targets, record_target, targets_for
 from benchmarking.va_report import pooled_table, pupil_group_comparison, pupil_value_added, school_value_added_table
 from benchmarking.value_added import confidence_interval, ks4_prior_group, recover_national_sd
 from benchmarking.writer import writing
@@ -129,6 +129,18 @@ def test_a_club_s_pupil_groups_from_every_school_s_sums_are_the_groups_of_its_pu
     girls = pupils.loc[(pupil_group_labels(pupils)["sex"] == "girls").to_numpy(), "score"].dropna()
     row = from_sums.set_index(["grouping", "group"]).loc[("sex", "girls")]
     assert row["club_n"] == len(girls) and row["club_va"] == pytest.approx(girls.mean())
+    # Every group, for the school and for the club, is its pupils' mean score (blank under 6 pupils).
+    for scope, urns in (("school", [urn]), ("club", club)):
+        chosen = va.pupils[va.pupils["urn"].isin(urns)]
+        labels = pupil_group_labels(chosen)
+        for _, row in from_sums.iterrows():
+            scores = chosen.loc[(labels[row["grouping"]] == row["group"]).to_numpy(), "score"].dropna()
+            assert row[f"{scope}_n"] == (len(scores) or np.nan) or (np.isnan(row[f"{scope}_n"]) and scores.empty)
+            if len(scores) >= 6:
+                assert row[f"{scope}_va"] == pytest.approx(scores.mean())
+                assert row[f"{scope}_ci_high"] - row[f"{scope}_va"] == pytest.approx(1.959964 * va.national_sd / len(scores) ** 0.5)
+            else:
+                assert np.isnan(row[f"{scope}_va"]) and np.isnan(row[f"{scope}_ci_low"])
 
 
 def test_pooled_value_added_covers_every_year(small_demo_path):
@@ -204,6 +216,8 @@ def test_targets_give_cohort_and_pupil_outcomes_and_track_progress(demo_db):
     with writing(demo_db) as store:
         record_target(store, urn, 2024, "ks4_p8", "upper quartile", result["levels"]["upper quartile"])
     with open_store(demo_db) as store:
+        assert list(progress_against_targets(store, urn - 1).columns) == TARGET_COLUMNS  # the dashboard's empty frame
+        assert store.query_file("schools_with_targets")["urn"].tolist() == [urn]
         progress = progress_against_targets(store, urn).iloc[0]
     assert progress["gap"] == pytest.approx(result["current_va"] - result["levels"]["upper quartile"])
 

@@ -57,19 +57,25 @@ def partners_among(group: SimilarGroup, scores: pd.DataFrame) -> pd.DataFrame:
     return significantly_higher(scores.loc[group.urn], others)[PARTNER_COLUMNS]
 
 
-def partner_candidates(store: Store, group: SimilarGroup, measure: str | None = None) -> pd.DataFrame:
-    """The group's schools with significantly higher value added than the group's school (partners_among)."""
+def partner_candidates(store: Store, group: SimilarGroup, measure: str | None = None,
+                       results: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The group's schools with significantly higher value added than the group's school (partners_among).
+    results: the measure's results of every school that year, where the caller holds them (the dashboard
+    reads them once a year); otherwise the group's are read from the store."""
     measure = measure or phase(group.phase).main_value_added
     if measure not in SUBJECTS:
         raise BenchmarkingError(f"Partners are found on value added: the measure must be one of "
                                 f"{', '.join(SUBJECTS)}, not {measure!r}.")
     urns = [group.urn] + group.neighbours["urn"].astype(int).tolist()
-    return partners_among(group, store.query_file("results_for_schools", [group.year, measure, urns]))
+    if results is None:
+        return partners_among(group, store.query_file("results_for_schools", [group.year, measure, urns]))
+    return partners_among(group, results[results["urn"].isin(urns)])
 
 
-def partners_this_year(store: Store, group: SimilarGroup, in_context: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Partners on value added or, in a year without a progress measure, on the main attainment measure in
-    context (`in_context`: that measure's scores, va with its CI and n)."""
+def partners_this_year(store: Store, group: SimilarGroup, in_context: pd.DataFrame | None = None,
+                       results: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Partners on value added (`results`: as partner_candidates) or, in a year without a progress measure,
+    on the main attainment measure in context (`in_context`: that measure's scores, va with its CI and n)."""
     if in_context is None:
-        return partner_candidates(store, group)
+        return partner_candidates(store, group, results=results)
     return partners_among(group, in_context.rename(columns={"va": "value"})[["urn", "value", "ci_low", "ci_high", "n"]])

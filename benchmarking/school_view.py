@@ -2,6 +2,8 @@
 trend, and the directory to find it. Pure functions over the store's tables."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -31,19 +33,22 @@ def default_school(directory: pd.DataFrame) -> int:
     raise ValueError("the directory is empty")
 
 
-def rank_in_group(values: pd.Series, urn: int, higher_is_better: bool) -> tuple[int | None, int]:
-    """The school's rank among values (indexed by URN; 1 is best; ties share the better rank) and how many were ranked."""
-    values = values.dropna()
-    if urn not in values.index:
-        return None, len(values)
-    ranks = values.rank(ascending=not higher_is_better, method="min")
-    return int(ranks[urn]), len(values)
+def rank_among(value: float, others, higher_is_better: bool) -> tuple[int | None, int]:
+    """A school's rank by its value among the others' values (missing ones left out): 1 is best, ties share
+    the better rank; and how many were ranked, itself included. No rank without a value."""
+    others = np.asarray(others, dtype=float)
+    others = others[~np.isnan(others)]
+    if np.isnan(value):
+        return None, len(others)
+    better = others > value if higher_is_better else others < value
+    return int(better.sum()) + 1, len(others) + 1
 
 
 def national_percentile(values: pd.Series, value: float, higher_is_better: bool) -> float | None:
     """The share of schools (0-100) the value does better than, or as well as."""
-    values = values.dropna()
-    if np.isnan(value) or values.empty:
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    if np.isnan(value) or values.size == 0:
         return None
     beaten = (values <= value) if higher_is_better else (values >= value)
     return float(100 * beaten.mean())
@@ -69,17 +74,16 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
         spec = MEASURES_BY_CODE[measure]
         row = mine.loc[measure] if measure in mine.index else None
         value = float(row["value"]) if row is not None and pd.notna(row["value"]) else np.nan
-        ranked_values = pd.concat([data.drop(urn, errors="ignore"), pd.Series({urn: value})])
+        members = data.reindex(club).to_numpy(dtype=float)
         # Without a club there is nothing to rank against: no rank, rather than "1 of 1".
-        rank, ranked = rank_in_group(ranked_values.reindex([urn] + list(club)), urn, bool(spec.higher_is_better)) \
-            if club else (None, 0)
+        rank, ranked = rank_among(value, members, bool(spec.higher_is_better)) if club else (None, 0)
         rows.append({
             "measure": measure, "label": spec.label, "digits": spec.digits, "value": value,
             "ci_low": row["ci_low"] if row is not None else np.nan, "ci_high": row["ci_high"] if row is not None else np.nan,
             "n": row["n"] if row is not None else pd.NA,
             "reason": (row["reason"] if row is not None else "NOT_PUBLISHED") if np.isnan(value) else None,
             "club_rank": rank, "club_size": ranked,
-            "club_median": float(data.reindex(club).median()) if club else np.nan,
+            "club_median": float(np.nanmedian(members)) if club and not np.isnan(members).all() else np.nan,
             "national_percentile": national_percentile(data, value, bool(spec.higher_is_better)) if mainstream else None,
         })
     return pd.DataFrame(rows)
@@ -162,11 +166,42 @@ def school_year_results(store: Store, urn: int, year: int) -> pd.DataFrame:
     return store.query_file("school_year_results", [urn, year])
 
 
+@dataclass(frozen=True)
+class RowsByUrn:
+    """A frame's rows grouped by school (the frame in URN order): one school's rows are a slice found by a
+    binary search, which a page view can afford, rather than a scan of every school's."""
+    frame: pd.DataFrame
+    urns: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> "RowsByUrn":
+        frame = frame.sort_values("urn", kind="stable", ignore_index=True)
+        return cls(frame, frame["urn"].to_numpy())
+
+    def rows(self, urn: int) -> pd.DataFrame:
+        start, end = np.searchsorted(self.urns, urn, side="left"), np.searchsorted(self.urns, urn, side="right")
+        return self.frame.iloc[start:end].reset_index(drop=True)
+
+
 def school_trend(store: Store, urn: int, measure: str, years: list[int] | None = None) -> pd.DataFrame:
     """One school's scores over the years (year, va, ci_low, ci_high, n, reason, note), with every year in
     `years` it has none for as a gap: a trend never joins 2024 to 2027 as if they were neighbours. `note` says
     why a year has no score (DfE published no progress measure, suppressed, ...)."""
-    frame = store.query_file("school_trend", [urn, measure])
+    return with_gaps(store.query_file("school_trend", [urn, measure]), measure, years)
+
+
+def trend_from_years(urn: int, measure: str, years: dict[int, RowsByUrn]) -> pd.DataFrame:
+    """school_trend from each year's results of the measure for every school (`years`: year -> RowsByUrn of
+    results_for_measure), as the dashboard holds them: the same rows, gaps and notes."""
+    columns = ["year", "value", "ci_low", "ci_high", "n", "reason"]
+    rows = [part.assign(year=year) for year, by_urn in sorted(years.items()) if len(part := by_urn.rows(urn))]
+    frame = pd.concat(rows, ignore_index=True)[columns] if rows else pd.DataFrame(columns=columns)
+    return with_gaps(frame.rename(columns={"value": "va"}), measure, list(years))
+
+
+def with_gaps(frame: pd.DataFrame, measure: str, years: list[int] | None) -> pd.DataFrame:
+    """A school's yearly scores with every year in `years` it has none for as a gap, and a note for each
+    year without a score."""
     if years:
         frame = frame.set_index("year").reindex(sorted(set(years) | set(frame["year"]))).rename_axis("year").reset_index()
     key_stage = MEASURES_BY_CODE[measure].key_stage
@@ -186,10 +221,9 @@ def neighbours_with_results(group, va: pd.DataFrame, year_results: pd.DataFrame,
                             attainment: str | None) -> pd.DataFrame:
     """A school's similar schools with their distance, each feature's share of it (%), and their headline
     results: the main value-added score with its CI and band, and the main attainment measure."""
-    frame = group.neighbours[["urn", "name", "la_name", "rank", "distance"]].copy()
     shares = pd.DataFrame(list(group.neighbours["contributions"])).reindex(columns=group.features).fillna(0) * 100
-    for feature in group.features:
-        frame[f"share_{feature}"] = shares[feature].to_numpy()
+    frame = pd.concat([group.neighbours[["urn", "name", "la_name", "rank", "distance"]].reset_index(drop=True),
+                       shares.add_prefix("share_")], axis=1)
     scores = va[va["measure"] == measure][["urn", "va", "ci_low", "ci_high", "band", "n"]]
     frame = frame.merge(scores, on="urn", how="left")
     if attainment:

@@ -92,6 +92,10 @@ def record_target(store: Store, urn: int, year: int, measure: str, level: str, t
                                           "target": [float(target)], "note": [note]}))
 
 
+TARGET_COLUMNS = ["year", "measure", "level", "target", "achieved", "ci_low", "ci_high", "n", "gap", "note", "set_at"]
+
+
 def progress_against_targets(store: Store, urn: int) -> pd.DataFrame:
-    """Each recorded target beside the value added achieved that year, and the gap (achieved − target)."""
+    """Each recorded target beside the value added achieved that year, and the gap (achieved − target):
+    TARGET_COLUMNS."""
     return store.query_file("targets_against_results", [urn])

@@ -102,3 +102,27 @@ def test_a_pack_for_a_club_of_special_schools_shows_every_member_at_a_glance(rea
         text = club_pack(store, members, KINDS["special"], 2019, "secondary", "Special schools")
     glance = text.split("<div class='slide'>")[1]
     assert all(name in glance for name in group.neighbours["name"])
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_school_s_year_and_trend_from_every_school_s_results_are_what_the_queries_give(real_england_db, kind):
+    """The dashboard reads every school's results once a year and takes one school's year and trend from
+    them: the same rows as the queries that ask for that school's."""
+    import pandas as pd
+
+    from benchmarking.school_view import RowsByUrn, school_trend, school_year_results, trend_from_years
+    from benchmarking.store import open_store
+
+    def same(mine: pd.DataFrame, theirs: pd.DataFrame) -> None:  # None and NaN alike mean no value
+        pd.testing.assert_frame_equal(*(f.astype(object).where(f.notna(), None) for f in (mine, theirs)))
+
+    urn = KINDS[kind]
+    with open_store(real_england_db) as store:
+        years = store.query_file("store_years")["year"].tolist()
+        for year in years:
+            every_school = RowsByUrn.of(store.query_file("year_results_every_school", [year]))
+            same(every_school.rows(urn), school_year_results(store, urn, year).sort_values("measure", ignore_index=True))
+        for measure in ("ks4_p8", "ks4_att8", "ks2_rwm_expected", "ks2_read_progress"):
+            by_year = {year: RowsByUrn.of(store.query_file("results_for_measure", [year, measure])) for year in years}
+            same(trend_from_years(urn, measure, by_year), school_trend(store, urn, measure, years))
+    assert kind == "no results" or len(every_school.rows(urn)) > 5

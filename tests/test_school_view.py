@@ -2,17 +2,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarking.school_view import (default_school, group_trend, headline_results, national_percentile, rank_in_group,
+from benchmarking.school_view import (default_school, group_trend, headline_results, national_percentile, rank_among,
                                       school_directory)
 from benchmarking.store import open_store
 
 
 def test_rank_counts_only_schools_with_a_value_and_ties_share_the_better_rank():
-    values = pd.Series({1: 50.0, 2: 60.0, 3: 60.0, 4: np.nan, 5: 40.0})
-    assert rank_in_group(values, 1, True) == (3, 4)
-    assert rank_in_group(values, 2, True) == (1, 4)
-    assert rank_in_group(values, 1, False) == (2, 4)
-    assert rank_in_group(values, 4, True) == (None, 4)
+    assert rank_among(50.0, [60.0, 60.0, np.nan, 40.0], True) == (3, 4)
+    assert rank_among(60.0, [50.0, 60.0, np.nan, 40.0], True) == (1, 4)
+    assert rank_among(50.0, [60.0, 60.0, np.nan, 40.0], False) == (2, 4)
+    assert rank_among(np.nan, [50.0, 60.0, 60.0, 40.0], True) == (None, 4)
 
 
 def test_national_percentile_is_the_share_done_as_well_or_better_than():
@@ -81,3 +80,23 @@ def test_the_default_school_is_a_secondary_with_value_added():
     assert default_school(directory) == 2
     assert default_school(directory[directory["urn"] != 2]) == 3
     assert default_school(directory[directory["urn"].isin([1, 4])]) == 1
+
+
+def test_similar_schools_carry_their_share_of_the_distance_and_their_headline_results(small_demo_path):
+    from benchmarking.school_view import neighbours_with_results
+    from benchmarking.similarity import similar_schools
+    from benchmarking.va_report import school_value_added_table
+
+    with open_store(small_demo_path) as store:
+        urn = int(store.query("SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])
+        group = similar_schools(store, urn, 2024)
+        va = school_value_added_table(store, 2024, "secondary")
+        year = store.query_file("year_results", [2024])
+    rows = neighbours_with_results(group, va, year, "ks4_p8", "ks4_att8")
+    assert rows["urn"].tolist() == group.neighbours["urn"].tolist()
+    shares = rows[[f"share_{f}" for f in group.features]].sum(axis=1)
+    assert shares.to_numpy() == pytest.approx(100.0, abs=1e-6)
+    p8 = va[va["measure"] == "ks4_p8"].set_index("urn")["va"]
+    att8 = year[year["measure"] == "ks4_att8"].set_index("urn")["value"]
+    assert rows["va"].to_numpy() == pytest.approx(p8.reindex(rows["urn"]).to_numpy(), nan_ok=True)
+    assert rows["attainment"].to_numpy() == pytest.approx(att8.reindex(rows["urn"]).to_numpy(), nan_ok=True)

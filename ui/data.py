@@ -19,7 +19,8 @@ from benchmarking.floor import PRESETS, floor_report, schools_of_concern
 from benchmarking.la_view import schools_against_clubs
 from benchmarking.la_view import similar_las as _las_like
 from benchmarking.partners import partners_this_year
-from benchmarking.school_view import school_directory, values_by_measure
+from benchmarking.school_view import RowsByUrn, school_directory, trend_from_years, values_by_measure
+from benchmarking.targets import TARGET_COLUMNS, progress_against_targets
 from benchmarking.similarity import FEATURES, SimilarityIndex, check_weights, load_features
 from benchmarking.store import Store, StoreReader, default_db_path
 from benchmarking.store import file_version as file_version_of
@@ -32,7 +33,9 @@ from benchmarking.va_report import (SUBJECTS, NoProgressMeasure, national_groups
                                     pupils_exist, school_value_added_table)
 
 HOUR = 3600
-_SHARED: list[weakref.ref] = []  # every object a shared cache has handed out (for the test that none changes)
+# Every object a shared cache has handed out and that is still alive (for the test that none changes): held
+# weakly, so an entry goes when its object does, and the record stays as small as the caches.
+_SHARED: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 
 
 def shared(**cache_args):
@@ -43,7 +46,7 @@ def shared(**cache_args):
         def recorded(*args, **kwargs):
             value = fn(*args, **kwargs)
             try:
-                _SHARED.append(weakref.ref(value))
+                _SHARED[id(value)] = value
             except TypeError:  # bools and other values that cannot be changed anyway
                 pass
             return value
@@ -53,7 +56,9 @@ def shared(**cache_args):
 
 def shared_values() -> list:
     """Every value a shared cache has handed out that is still alive."""
-    return [v for v in (ref() for ref in _SHARED) if v is not None]
+    return list(_SHARED.values())
+
+
 YEARS = 32  # entries for caches keyed by year, phase and measure
 SCHOOLS = 300  # entries for caches keyed by school
 
@@ -137,6 +142,38 @@ def directory() -> pd.DataFrame:
 
 
 @shared(max_entries=4)
+def _directory_by_urn(key: str) -> pd.DataFrame:
+    return _directory(key).set_index("urn")
+
+
+def directory_by_urn() -> pd.DataFrame:
+    """The directory indexed by URN (built once, not on every page view)."""
+    return _directory_by_urn(data_key())
+
+
+@shared(max_entries=4)
+def _school_labels(key: str) -> dict[int, str]:
+    schools = _directory(key)
+    return dict(zip(schools["urn"].astype(int), schools["label"]))
+
+
+def school_labels() -> dict[int, str]:
+    """Each school's label in the school picker (name, URN and LA), by URN: a lookup for every option."""
+    return _school_labels(data_key())
+
+
+@shared(max_entries=8)
+def _phase_directory(key: str, phase: str) -> pd.DataFrame:
+    schools = _directory(key)
+    return schools[schools["phase"] == phase].reset_index(drop=True)
+
+
+def phase_directory(phase: str) -> pd.DataFrame:
+    """The directory's schools of one phase (the sidebar's pool), selected once rather than on every page view."""
+    return _phase_directory(data_key(), phase)
+
+
+@shared(max_entries=4)
 def _school_names(key: str) -> pd.DataFrame:
     return store().query_file("school_names_with_la")
 
@@ -163,6 +200,42 @@ def _year_results(key: str, year: int) -> pd.DataFrame:
 
 def year_results(year: int) -> pd.DataFrame:
     return _year_results(data_key(), year)
+
+
+@shared(max_entries=YEARS)
+def _year_rows(key: str, year: int) -> RowsByUrn:
+    return RowsByUrn.of(store().query_file("year_results_every_school", [year]))
+
+
+def school_year_results(urn: int, year: int) -> pd.DataFrame:
+    """One school's results of one year, with labels (school_view.school_year_results): a slice of every
+    school's, read once a year."""
+    return _year_rows(data_key(), year).rows(urn)
+
+
+@shared(max_entries=YEARS)
+def _measure_rows(key: str, year: int, measure: str) -> RowsByUrn:
+    return RowsByUrn.of(measure_results(year, measure))
+
+
+def school_trend(urn: int, measure: str) -> pd.DataFrame:
+    """One school's scores over the store's years, gaps included (school_view.school_trend), from every
+    school's results of each year, read once a year."""
+    key = data_key()
+    return trend_from_years(urn, measure, {year: _measure_rows(key, year, measure) for year in summary()["years"]})
+
+
+@shared(max_entries=4)
+def _schools_with_targets(key: str) -> frozenset[int]:
+    return frozenset(store().query_file("schools_with_targets")["urn"].astype(int))
+
+
+def recorded_targets(urn: int) -> pd.DataFrame:
+    """The school's recorded targets against its results (targets.progress_against_targets); a school
+    that has recorded none costs no query."""
+    if urn not in _schools_with_targets(revision("targets")):
+        return pd.DataFrame(columns=TARGET_COLUMNS)
+    return progress_against_targets(store(), urn)
 
 
 @shared(max_entries=YEARS)
@@ -206,11 +279,45 @@ def measures_for(year: int, phase: str) -> tuple[tuple[str, ...], str | None]:
     return (IN_CONTEXT[phase] if gap else phase_named(phase).value_added), gap
 
 
+@shared(max_entries=YEARS)
+def _scores_table(key: str, year: int, phase: str, measure: str) -> pd.DataFrame:
+    table = in_context(year, phase) if measure in IN_CONTEXT[phase] else va_table(year, phase)
+    return table[table["measure"] == measure]
+
+
 def scores_table(year: int, phase: str, measure: str) -> pd.DataFrame:
     """Every school's score on `measure` this year: value added, or attainment in context for an attainment
     measure (same columns)."""
-    table = in_context(year, phase) if measure in IN_CONTEXT[phase] else va_table(year, phase)
-    return table[table["measure"] == measure]
+    return _scores_table(data_key(), year, phase, measure)
+
+
+@shared(max_entries=YEARS)
+def _kind_scores(key: str, year: int, phase: str, measure: str, mainstream: bool) -> pd.DataFrame:
+    names = school_names()
+    return scores_table(year, phase, measure).merge(
+        names.loc[names["mainstream"] == mainstream, ["urn", "name", "la_code"]], on="urn")
+
+
+def kind_scores(year: int, phase: str, measure: str, mainstream: bool) -> pd.DataFrame:
+    """scores_table for mainstream schools only, or special schools only, with each school's name and LA:
+    the schools a school is plotted among (selected once a year, not on every page view)."""
+    return _kind_scores(data_key(), year, phase, measure, mainstream)
+
+
+@shared(max_entries=YEARS)
+def _funnel(key: str, year: int, phase: str, measure: str, mainstream: bool):
+    from benchmarking.va_report import funnel_points
+
+    table, names = va_table(year, phase), school_names()
+    same_kind = names.loc[names["mainstream"] == mainstream, "urn"]
+    return funnel_points(table[table["urn"].isin(same_kind)], names, measure, host=None)
+
+
+def funnel(urn: int, year: int, phase: str, measure: str, mainstream: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The funnel plot of every school of the kind (mainstream or special) and its limits, with `urn` as
+    the host: the points and limits are worked out once a year, the host marked per view."""
+    points, limits = _funnel(data_key(), year, phase, measure, mainstream)
+    return points.assign(is_host=(points["urn"] == urn).to_numpy()), limits
 
 
 @shared(max_entries=SCHOOLS)
@@ -263,7 +370,19 @@ def similarity_index(year: int, phase: str, weights: dict | None = None, mainstr
 def _partners(key: str, urn: int, year: int, phase: str, k: int, mainstream: bool) -> pd.DataFrame:
     group = similarity_index(year, phase, mainstream=mainstream).neighbours(urn, k)
     measures, gap = measures_for(year, phase)
-    return partners_this_year(store(), group, scores_table(year, phase, measures[0]) if gap else None)
+    if gap:
+        return partners_this_year(store(), group, scores_table(year, phase, measures[0]))
+    return partners_this_year(store(), group, results=measure_results(year, phase_named(phase).main_value_added))
+
+
+@shared(max_entries=YEARS)
+def _measure_results(key: str, year: int, measure: str) -> pd.DataFrame:
+    return store().query_file("results_for_measure", [year, measure])
+
+
+def measure_results(year: int, measure: str) -> pd.DataFrame:
+    """One measure's results (value, CI, pupils, reason) for every school that year, read once a year."""
+    return _measure_results(data_key(), year, measure)
 
 
 def partners(urn: int, year: int, phase: str, k: int, mainstream: bool = True) -> pd.DataFrame:

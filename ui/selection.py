@@ -70,7 +70,7 @@ def scroll_to_top() -> None:
                         "if (main) { main.scrollTo(0, 0); } window.parent.scrollTo(0, 0);</script>", height=0)
 
 
-def _adopt_query_params(directory: pd.DataFrame) -> None:
+def _adopt_query_params() -> None:
     """A link or deep link chooses the school, the year and the switches."""
     params = st.query_params
     for switch in SWITCHES:
@@ -80,7 +80,7 @@ def _adopt_query_params(directory: pd.DataFrame) -> None:
         st.session_state["anonymise"] = True
     urn = params.get("urn")
     if urn and urn != st.session_state.get("_written_urn"):
-        if urn.isdigit() and int(urn) in set(directory["urn"]):
+        if urn.isdigit() and int(urn) in data.directory_by_urn().index:
             st.session_state["urn"] = int(urn)
             year = params.get("year")
             st.session_state["year"] = int(year) if year and year.isdigit() else None
@@ -101,9 +101,9 @@ def _choose_school(schools: pd.DataFrame, by_urn: pd.DataFrame, anonymise: bool)
     phase = st.radio("Phase", PHASES, horizontal=True,
                      index=PHASES.index(current["phase"]) if current["phase"] in PHASES else 0)
     if phase != current["phase"] and current["phase"] in PHASES:  # another phase: a school of that phase
-        st.session_state["urn"], st.session_state["year"] = default_school(schools[schools["phase"] == phase]), None
+        st.session_state["urn"], st.session_state["year"] = default_school(data.phase_directory(phase)), None
     search = st.text_input("Find a school", placeholder="Name, URN or LA", help="Type part of a name, a URN or an LA")
-    pool = schools[schools["phase"] == phase] if phase in PHASES else schools
+    pool = data.phase_directory(phase) if phase in PHASES else schools
     if search:
         found = pool[pool["label"].str.contains(search.strip(), case=False, regex=False)]
         if found.empty:
@@ -112,9 +112,8 @@ def _choose_school(schools: pd.DataFrame, by_urn: pd.DataFrame, anonymise: bool)
     options = pool["urn"].head(300).tolist()
     if st.session_state["urn"] not in options:
         options = [st.session_state["urn"]] + options
-    labels = by_urn["label"]
     urn = st.selectbox("School", options, index=options.index(st.session_state["urn"]),
-                       format_func=lambda u: labels[u], help="Matches for your search; type to narrow the list")
+                       format_func=data.school_labels().__getitem__, help="Matches for your search; type to narrow the list")
     if urn != st.session_state["urn"]:
         st.session_state["urn"], st.session_state["year"] = urn, None
     return int(urn)
@@ -126,10 +125,10 @@ def sidebar() -> Selection | None:
     schools = data.directory()
     if schools.empty:
         return None
-    _adopt_query_params(schools)
+    _adopt_query_params()
     if "urn" not in st.session_state:
         st.session_state["urn"] = default_school(schools)
-    by_urn = schools.set_index("urn")
+    by_urn = data.directory_by_urn()
     with st.sidebar:
         st.markdown("### Your school")
         if message := st.session_state.pop("_bad_link", None):

@@ -8,12 +8,12 @@ from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.phases import phase
 from benchmarking.attainment_context import CAVEAT
 from benchmarking.school_view import (attainment_sentence, headline_results, in_context_sentence, missing_reason,
-                                      school_trend, school_year_results, value_added_sentence)
+                                      value_added_sentence)
 from benchmarking.similarity import FEATURE_LABELS
 from benchmarking.value_added import BAND_LABELS, relative_to_group
 from benchmarking.club_store import save_pairing
 from benchmarking.documents import visit_brief
-from benchmarking.targets import headline_target_levels, progress_against_targets, record_target
+from benchmarking.targets import headline_target_levels, record_target
 from benchmarking.writer import writing
 from ui import data
 from ui.access import viewer
@@ -40,7 +40,7 @@ va = data.va_table(sel.year, sel.phase)
 no_progress = va.attrs.get("no_progress")
 mine = va[va["urn"] == sel.urn].set_index("measure")
 main = p.main_value_added
-own_results = school_year_results(data.store(), sel.urn, sel.year)
+own_results = data.school_year_results(sel.urn, sel.year)
 mainstream = bool(sel.mainstream)
 results = headline_results(own_results, data.year_values(sel.year), sel.urn, club, sel.phase, mainstream)
 if no_progress:
@@ -128,7 +128,7 @@ with left:
 with right:
     spec = MEASURES_BY_CODE[main]
     st.header(f"Trend: {spec.label}")
-    trend = school_trend(data.store(), sel.urn, main, data.summary()["years"])
+    trend = data.school_trend(sel.urn, main)
     shown = trend[trend["va"].notna()]
     if shown.empty:
         st.info(f"No {spec.label} in any year for this school.")
@@ -213,7 +213,7 @@ if may_act and not levels.empty and not sel.projector:
                 st.error(plain(exc))
 elif not may_act:
     st.caption("Only the school's own users, its LA's advisers and admins can record its targets.")
-recorded = progress_against_targets(data.store(), sel.urn)
+recorded = data.recorded_targets(sel.urn)
 if recorded.empty:
     st.info("No targets recorded for this school yet.")
 else:

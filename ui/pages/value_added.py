@@ -11,7 +11,7 @@ from benchmarking.pupil_views import Suppressed
 from benchmarking.school_view import pooled_years_label
 from benchmarking.attainment_context import CAVEAT as IN_CONTEXT_CAVEAT, MEASURES as IN_CONTEXT
 from benchmarking.progress_gaps import no_progress_reason
-from benchmarking.va_report import CONTEXTUAL_CAVEAT, funnel_points
+from benchmarking.va_report import CONTEXTUAL_CAVEAT
 from benchmarking.value_added import BAND_LABELS, GROUPING_LABELS, pupil_group_labels, relative_to_group
 from ui import data
 from ui.access import viewer
@@ -46,8 +46,6 @@ except BenchmarkingError as exc:  # the school's own value added stands without 
     st.warning(f"No club to compare with: {plain(exc)}")
 names = data.school_names()
 mainstream = bool(sel.mainstream)
-# Mainstream schools are compared with mainstream schools, special schools with special schools.
-same_kind = set(names.loc[names["mainstream"] == mainstream, "urn"])
 
 st.header("Attainment in context" if no_progress else "Official and contextual, side by side")
 left, right = st.columns(2)
@@ -93,7 +91,8 @@ if dots["va"].notna().any():
 
 st.header("Expected against actual, school by school")
 scope = st.radio("Schools", ["The club", "Our LA", "All schools"], horizontal=True)
-frame = official[official["urn"].isin(same_kind)].merge(names[["urn", "name", "la_code"]], on="urn")
+# Mainstream schools are compared with mainstream schools, special schools with special schools.
+frame = data.kind_scores(sel.year, sel.phase, measure, mainstream)
 own_la = frame.loc[frame["urn"] == sel.urn, "la_code"]
 if scope == "The club":
     frame = frame[frame["urn"].isin(club + [sel.urn])]
@@ -119,8 +118,7 @@ st.caption(f"Every {kind} school's score against its number of pupils: scores ou
 
 
 def funnel_chart():
-    table_ = data.va_table(sel.year, sel.phase)
-    points, limits = funnel_points(table_[table_["urn"].isin(same_kind)], names, measure, sel.urn)
+    points, limits = data.funnel(sel.urn, sel.year, sel.phase, measure, mainstream)
     return charts.funnel(anon.frame(points, lettered=club), limits, f"Scores against cohort size, all {kind} schools", sel.theme)
 
 

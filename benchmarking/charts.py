@@ -35,6 +35,10 @@ NORMAL = Theme(font_size=14, marker_size=9, line_width=1.5, height=460,
 PROJECTOR = Theme(font_size=26, marker_size=20, line_width=4, height=820,
                   host="#e4002b", others="#003f8a", muted="#8a9bb0", limit="#000000")
 GROUP_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+# Plotly's "none" template as validation would spell it out: figures are built without validating each
+# property (for a funnel of 3,000 schools that took longer than everything else on the page), so every
+# property is given in the form validation would leave it in; tests/test_charts.py checks each figure in full.
+NO_TEMPLATE = {"data": {"scatter": [{"type": "scatter"}]}}
 GRID = "#e6e6e6"
 INK = "#111111"
 
@@ -62,13 +66,16 @@ def _figure(traces: list[dict], t: Theme, title: str, x_title: str, y_title: str
     layout = {
         "title": {"text": html.escape(title, quote=False), "font": {"size": round(t.font_size * 1.3)}},
         "font": {"size": t.font_size, "family": t.font_family, "color": INK},
-        "height": height or t.height, "template": "none", "paper_bgcolor": "white", "plot_bgcolor": "white",
+        "height": height or t.height, "template": NO_TEMPLATE, "paper_bgcolor": "white", "plot_bgcolor": "white",
         "showlegend": True, "legend": {"font": {"size": t.font_size}}, "hoverlabel": {"font": {"size": t.font_size}},
         "margin": {"l": 10, "r": 10, "t": round(t.font_size * 3.5), "b": 10},
         "xaxis": _axis(x_title, t, **(xaxis or {})), "yaxis": _axis(y_title, t, **(yaxis or {})),
-        "shapes": shapes or [], "annotations": annotations or [],
     }
-    return go.Figure({"data": traces, "layout": layout}, skip_invalid=True)
+    if shapes:
+        layout["shapes"] = shapes
+    if annotations:
+        layout["annotations"] = annotations
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)
 
 
 def _vline(x: float, t: Theme, dash: str = "solid") -> dict:
@@ -207,7 +214,7 @@ def trend(frame: pd.DataFrame, title: str, t: Theme, y_title: str = "Value added
         traces.append({"type": "scatter", "x": x + x[::-1],
                        "y": data["ci_high"].to_numpy()[run].tolist() + data["ci_low"].to_numpy()[run].tolist()[::-1],
                        "fill": "toself", "fillcolor": "rgba(120,120,120,0.2)", "line": {"width": 0},
-                       "name": "95% interval", "hoverinfo": "skip", "showlegend": run[0] == np.flatnonzero(scored)[0]})
+                       "name": "95% interval", "hoverinfo": "skip", "showlegend": bool(run[0] == np.flatnonzero(scored)[0])})
     traces.append({"type": "scatter", "x": years, "y": data["va"].to_numpy(), "mode": "lines+markers", "name": "Score",
                    "line": {"color": t.host, "width": t.line_width}, "marker": {"size": t.marker_size},
                    "connectgaps": False, "hovertemplate": "%{x}: %{y:.2f}<extra></extra>"})

@@ -1,4 +1,6 @@
 """Chart builders: the figures carry the data given, in the theme asked for."""
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -86,8 +88,13 @@ def test_every_chart_is_a_valid_plotly_figure():
                charts.funnel(SCHOOLS, funnel_limits(100, 1.3), "F", charts.NORMAL),
                charts.expected_vs_actual(SCHOOLS, "E", charts.NORMAL), charts.pupil_scatter(pupils, "group", "P", charts.NORMAL),
                charts.trend(trend, "T", charts.NORMAL), charts.context_scatter(context, "n", "va", "n", "va", "C", charts.NORMAL)]
+    study = pd.DataFrame({"years_since_joining": [-1, 0, 1], "estimate": [0.02, 0.0, 0.12], "ci_low": [-0.08, 0.0, 0.02],
+                          "ci_high": [0.12, 0.0, 0.22]})
+    figures += [charts.event_study(study, "I", charts.PROJECTOR),
+                charts.funnel(SCHOOLS.assign(name=["<b>A</b>", "B & C", "D"]), funnel_limits(100, 1.3), "F", charts.PROJECTOR)]
     for fig in figures:
-        go.Figure(fig.to_dict(), skip_invalid=False)  # raises on any invalid property
+        checked = go.Figure(fig.to_dict(), skip_invalid=False)  # raises on any invalid property
+        assert json.loads(checked.to_json()) == json.loads(fig.to_json())  # and validating would change nothing
         assert fig.layout.template.layout.to_plotly_json() == {} and fig.layout.paper_bgcolor == "white"
 
 

@@ -1,7 +1,10 @@
 """Every page for every kind of school on the real 2018-19 England files: mainstream, special, suppressed,
 low coverage, without results and closed. Each page renders whole, with no error, and in plain English."""
+import json
 import re
 import shutil
+
+import plotly.graph_objects as go
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -53,6 +56,8 @@ def test_every_page_renders_for_every_kind_of_school_in_plain_english(real_app_d
     text = readable_text(at)
     found = [text[max(0, m.start() - 40):m.end() + 20] for m in UNREADABLE.finditer(text)]
     assert found == [], (kind, page, found[:5])
+    for chart in at.get("plotly_chart"):  # figures are built unvalidated: each is a valid figure all the same
+        go.Figure(json.loads(chart.proto.spec), skip_invalid=False)
     if kind == "no results":
         assert any("has no results in the store" in w.value for w in at.warning)
     elif page == "ui/pages/my_school.py":

@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -86,6 +87,8 @@ def test_every_page_runs_cleanly_with_its_sections(open_page, page, headers, sch
     shown = [h.value for h in at.header]
     for header in headers:
         assert header in shown, header
+    for chart in at.get("plotly_chart"):  # figures are built unvalidated: each is a valid figure all the same
+        go.Figure(json.loads(chart.proto.spec), skip_invalid=False)
 
 
 @pytest.mark.parametrize("year", [2025, 2026])

@@ -152,6 +152,20 @@ def test_pooled_value_added_covers_every_year(small_demo_path):
     assert pooled["va"] == pytest.approx((yearly["va"] * yearly["n"]).sum() / yearly["n"].sum())
 
 
+def test_every_school_pooled_at_once_is_each_school_pooled_alone(small_demo_path):
+    """The dashboard pools every school once and reads one school's rows: the same figures as pooling it alone."""
+    from benchmarking.school_view import RowsByUrn
+    from benchmarking.va_report import pool_rows
+
+    with open_store(small_demo_path) as store:
+        yearly = pd.concat([school_value_added_table(store, y, "primary") for y in (2022, 2023)], ignore_index=True)
+    everyone = RowsByUrn.of(pool_rows(yearly))
+    for urn in sorted(yearly["urn"].unique())[:5]:
+        alone = pool_rows(yearly, urn).reset_index(drop=True)
+        assert len(alone) == 3  # reading, writing and maths progress
+        pd.testing.assert_frame_equal(everyone.rows(urn), alone)
+
+
 def test_floor_rules_need_all_conditions_and_one_of_the_alternatives():
     wide = pd.DataFrame({"urn": [1, 2, 3, 4, 5], "ks2_rwm_expected": [60, 60, 70, np.nan, np.nan],
                          "ks2_read_progress": [-6, -1, -6, -6, -6], "ks2_mat_progress": [0, 0, 0, 0, np.nan],

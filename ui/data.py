@@ -320,14 +320,16 @@ def funnel(urn: int, year: int, phase: str, measure: str, mainstream: bool) -> t
     return points.assign(is_host=(points["urn"] == urn).to_numpy()), limits
 
 
-@shared(max_entries=SCHOOLS)
-def _pooled(key: str, urn: int, phase: str, years: tuple[int, ...]) -> pd.DataFrame:
-    return pool_rows(pd.concat([va_table(y, phase)[lambda t: t["urn"] == urn] for y in years], ignore_index=True), urn)
+@shared(max_entries=YEARS)
+def _pooled(key: str, phase: str, years: tuple[int, ...]) -> RowsByUrn:
+    return RowsByUrn.of(pool_rows(pd.concat([va_table(y, phase) for y in years], ignore_index=True)))
 
 
 def pooled(urn: int, phase: str, years: list[int]) -> pd.DataFrame:
-    """The school's value added pooled over `years`, skipping years without a progress measure."""
-    return _pooled(data_key(), urn, phase, tuple(progress_years(phase_named(phase).key_stage, years)))
+    """The school's value added pooled over `years`, skipping years without a progress measure: a slice of
+    every school's, pooled once."""
+    years = tuple(progress_years(phase_named(phase).key_stage, years))
+    return _pooled(data_key(), phase, years).rows(urn) if years else pd.DataFrame()
 
 
 @shared(max_entries=YEARS)

@@ -20,7 +20,7 @@ from . import data
 from .demo import ensure_store
 from .format import plain
 from .navigation import page_file
-from .widgets import PROJECTOR_CSS
+from .widgets import PROJECTOR_CSS, page_script
 
 PHASES = ["secondary", "primary"]
 SWITCHES = ("projector", "anonymise", "hide_las", "round_context")  # kept in the URL as name=1
@@ -64,10 +64,8 @@ def open_school(urn: int, year: int | None = None) -> None:
 def scroll_to_top() -> None:
     """After another school was opened, show its page from the top (Streamlit keeps the scroll position)."""
     if st.session_state.pop("_scroll_top", False):
-        import streamlit.components.v1 as components
-
-        components.html("<script>const main = window.parent.document.querySelector('[data-testid=\"stMain\"]');"
-                        "if (main) { main.scrollTo(0, 0); } window.parent.scrollTo(0, 0);</script>", height=0)
+        page_script("<script>const main = window.parent.document.querySelector('[data-testid=\"stMain\"]');"
+                    "if (main) { main.scrollTo(0, 0); } window.parent.scrollTo(0, 0);</script>")
 
 
 def _adopt_query_params() -> None:

@@ -83,3 +83,9 @@ def document_download(label: str, make, file_name: str, key: str) -> None:
 
     st.download_button(label, contents, file_name=file_name, mime="text/html", key=key, on_click="ignore",
                        help="One HTML file that opens offline and prints on A4")
+
+
+def page_script(html: str) -> None:
+    """A script of ours that acts on the page (keys, scrolling): run in an iframe of the page's own origin,
+    one pixel high, so it takes no room."""
+    st.iframe(html, height=1)

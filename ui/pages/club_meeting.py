@@ -5,7 +5,6 @@ clicker's page up and page down) go to the next and previous slide.
 """
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 from benchmarking import charts
 from benchmarking.club_store import club_details, current_members
@@ -20,7 +19,7 @@ from benchmarking.va_report import funnel_points
 from ui import data
 from ui.format import fmt, plain
 from ui.selection import anonymiser, request_anonymise, school_selection
-from ui.widgets import chart, document_download, table
+from ui.widgets import chart, document_download, page_script, table
 
 NEXT, PREVIOUS = "Next ▶", "◀ Previous"
 # One height for every chart, so that each slide fits a 1920 x 1080 screen in projector mode.
@@ -155,4 +154,4 @@ def deck() -> None:
 
 
 deck()
-components.html(KEYS, height=0)
+page_script(KEYS)

@@ -20,12 +20,12 @@ from .anonymise import Anonymiser
 from .attainment_context import CAVEAT as IN_CONTEXT_CAVEAT
 from .errors import BenchmarkingError
 from .measures import MEASURES_BY_CODE
-from .meeting import meeting_slides
+from .meeting import club_funnel, meeting_slides, ranked_values, scores_with_intervals
 from .phases import phase as phase_named
 from .school_view import group_trend, headline_results, school_trend, school_year_results, values_by_measure
 from .similarity import FEATURE_LABELS, load_features
 from .store import Store
-from .va_report import NoProgressMeasure, funnel_points, school_value_added_table
+from .va_report import NoProgressMeasure, school_value_added_table
 from .value_added import BAND_LABELS
 
 PRINT = charts.Theme(font_size=11, marker_size=7, line_width=1.2, height=300,
@@ -144,17 +144,15 @@ def club_pack(store: Store, members: list[int], host: int, year: int, phase: str
         body = ""
         if slide.kind == "ranked":
             spec = MEASURES_BY_CODE[slide.measure]
-            values = pd.DataFrame({"urn": members}).merge(
-                year_results[year_results["measure"] == slide.measure][["urn", "value"]], on="urn", how="left")
+            values = ranked_values(year_results, members, slide.measure)
             body = figure(charts.ranked_bars(with_names(values), spec.label, PRINT, bool(spec.higher_is_better),
                                              spec.digits), 560)
         elif slide.kind == "value_added":
-            dots = scores.table[scores.table["urn"].isin(members)][["urn", "va", "ci_low", "ci_high", "n"]]
+            dots = scores_with_intervals(scores.table, members, slide.measure)
             body = figure(charts.ci_dots(with_names(dots), scores.label, PRINT), 560)
         elif slide.kind == "funnel":
-            points, limits = funnel_points(scores.table, pd.DataFrame({"urn": members, "name": ""}), slide.measure,
-                                           host, members)
-            points = with_names(points.drop(columns=["name", "is_host"]))
+            points, limits = club_funnel(scores.table, members, host, slide.measure)
+            points = with_names(points)
             body = figure(charts.funnel(points, limits, "The club against cohort size", PRINT), 560)
         elif slide.kind == "trends":
             years = sorted(int(y) for y in store.query_file("result_years")["year"])

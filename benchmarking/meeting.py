@@ -38,3 +38,25 @@ def meeting_slides(phase: str, members: list[int], year_results: pd.DataFrame, v
                    Slide("funnel", f"{label}: the club against cohort size", main)]
     slides.append(Slide("trends", f"Trends: {MEASURES_BY_CODE[p.main_value_added].label}", p.main_value_added))
     return slides
+
+
+# -- what each slide shows (the Club meeting page and the meeting pack draw the same rows) ---------------
+
+def ranked_values(year_results: pd.DataFrame, members: list[int], measure: str) -> pd.DataFrame:
+    """A ranked slide's rows: each member's value on the measure (blank where it has none), urn and value."""
+    return pd.DataFrame({"urn": members}).merge(
+        year_results.loc[year_results["measure"] == measure, ["urn", "value"]], on="urn", how="left")
+
+
+def scores_with_intervals(va: pd.DataFrame, members: list[int], measure: str) -> pd.DataFrame:
+    """A value-added slide's rows: each member's score on the measure with its CI and pupils (urn, va,
+    ci_low, ci_high, n); one row a member, whatever other measures `va` holds."""
+    return va.loc[(va["measure"] == measure) & va["urn"].isin(members), ["urn", "va", "ci_low", "ci_high", "n"]]
+
+
+def club_funnel(va: pd.DataFrame, members: list[int], host: int, measure: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A funnel slide's points (urn, n, va: the members only) and limits (from every school's national SD)."""
+    from .va_report import funnel_points
+
+    points, limits = funnel_points(va, pd.DataFrame({"urn": members, "name": ""}), measure, host, members)
+    return points.drop(columns=["name", "is_host"]), limits

@@ -47,6 +47,16 @@ def test_an_anonymised_pack_identifies_no_school_but_the_host(demo):
     assert visible.count("<div class='slide'>") >= 5  # the glance, three ranked measures, value added, funnel...
 
 
+def test_a_primary_pack_shows_each_member_once_on_the_value_added_slide(demo):
+    """Primary schools have three progress measures: the slide shows the one it names, as the page does."""
+    host = int(demo.query("SELECT min(urn) AS urn FROM schools WHERE phase = 'primary'")["urn"][0])
+    members = [host] + similar_schools(demo, host, 2023, k=5).neighbours["urn"].astype(int).tolist()
+    names = demo.query("SELECT name FROM schools WHERE urn IN (SELECT unnest(?))", [members])["name"]
+    slides = club_pack(demo, members, host, 2023, "primary", "Club meeting").split("<div class='slide'>")
+    (dots,) = [s for s in slides if "progress with confidence intervals</h2>" in s]
+    assert [dots.count(name) for name in names] == [1] * len(members)
+
+
 def test_a_named_pack_shows_every_member_the_ranked_measures_and_the_clubs_impact(demo):
     club = demo.query("SELECT club FROM synthetic_club_truth ORDER BY club LIMIT 1")["club"][0]
     text = stored_club_pack(demo, club)

@@ -10,12 +10,11 @@ from benchmarking import charts
 from benchmarking.club_store import club_details, current_members
 from benchmarking.documents import club_pack
 from benchmarking.errors import BenchmarkingError
-from benchmarking.meeting import meeting_slides
+from benchmarking.meeting import club_funnel, meeting_slides, ranked_values, scores_with_intervals
 from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.phases import phase
-from benchmarking.school_view import group_trend, school_trend
+from benchmarking.school_view import group_trend
 from benchmarking.similarity import FEATURE_LABELS
-from benchmarking.va_report import funnel_points
 from ui import data
 from ui.format import fmt, plain
 from ui.selection import anonymiser, request_anonymise, school_selection
@@ -110,23 +109,21 @@ def show(slide) -> None:
               f"club-{year}.csv", sel.projector)
     elif slide.kind == "ranked":
         spec = MEASURES_BY_CODE[slide.measure]
-        results = data.year_results(year)
-        values = named(pd.DataFrame({"urn": members}).merge(
-            results[results["measure"] == slide.measure][["urn", "value"]], on="urn", how="left"))
+        values = named(ranked_values(data.year_results(year), members, slide.measure))
         chart(charts.ranked_bars(values, spec.label, sel.theme, bool(spec.higher_is_better), spec.digits, height),
               f"ranked_{slide.measure}")
         missing = values[values["value"].isna()]
         if len(missing):
             st.caption("Not shown (not published or suppressed): " + ", ".join(plain(n) for n in missing["name"]))
     elif slide.kind == "value_added":
-        dots = named(va[(va["measure"] == slide.measure) & va["urn"].isin(members)])
+        dots = named(scores_with_intervals(va, members, slide.measure))
         chart(charts.ci_dots(dots, MEASURES_BY_CODE[slide.measure].label, sel.theme, height=height), "meeting_dots")
     elif slide.kind == "funnel":
-        points, limits = funnel_points(va, pd.DataFrame({"urn": members, "name": ""}), slide.measure, host, members)
-        points = named(points.drop(columns=["name", "is_host"]))
+        points, limits = club_funnel(va, members, host, slide.measure)
+        points = named(points)
         chart(charts.funnel(points, limits, "The club against cohort size", sel.theme, height=height), "meeting_funnel")
     else:
-        trend = school_trend(data.store(), host, slide.measure, data.summary()["years"])
+        trend = data.school_trend(host, slide.measure)
         host_name = labelled.loc[labelled["is_host"], "name"].iloc[0]
         if trend["va"].notna().sum() > 1:
             chart(charts.trend(trend, f"{host_name}: {MEASURES_BY_CODE[slide.measure].label}", sel.theme,

@@ -112,6 +112,7 @@ def run_bench(scale: str = "national", reuse: Path | None = None, repeats: int =
             va_year = max(progress_years("KS4", store.query_file("result_years")["year"]))
             figures += _similarity_figures(store, year, repeats, progress)
             figures += _value_added_figures(store, va_year, repeats, progress)
+            figures += _pupil_group_figures(store, va_year, repeats, progress)
             school = default_school(school_directory(store))
             school_year = int(store.query_file("school_latest_year", [school])["year"][0])
         figures += page_figures(db, school, school_year, max(10, repeats), progress)
@@ -178,6 +179,23 @@ def _value_added_figures(store, year: int, repeats: int, progress) -> list[Figur
                    worked_out, "s", pandas_time, pandas_time / worked_out),
             Figure("Progress 8 worked out, as each write does (vs raw DuckDB scan of the same pupils)",
                    worked_out, "s", scan, scan / worked_out)]
+
+
+def _pupil_group_figures(store, year: int, repeats: int, progress) -> list[Figure]:
+    """One school's pupil groups beside its club's, as Value added reads them (from every school's group
+    sums, worked out once a year), against working them out from the club's pupils each time."""
+    from .va_report import group_comparison, national_groups, pupil_value_added, school_group_sums
+
+    progress("Pupil groups of one school and its club")
+    va = pupil_value_added(store, year, "ks4_p8")
+    national, sums = national_groups(va), school_group_sums(va)
+    urns = sorted(int(u) for u in va.pupils["urn"].unique())
+    urn, club = urns[0], urns[1:21]
+    ours, baseline = interleaved_medians([lambda: group_comparison(va, urn, club, national, sums),
+                                          lambda: group_comparison(va, urn, club, national)], max(repeats, 7))
+    return [Figure(f"one school's pupil groups beside its club of {len(club)}, as Value added reads them "
+                   "(vs from the club's pupils)", ours * 1000, "ms", baseline * 1000, baseline / ours),
+            Figure("every school's pupil-group sums, worked out once a year", median_seconds(lambda: school_group_sums(va), 1), "s")]
 
 
 def refresh_figures(db: Path, repeats: int, progress) -> list[Figure]:

@@ -29,7 +29,8 @@ def test_bench_small_json_has_every_figure_well_formed_and_about_the_store_it_bu
     names = [f["name"] for f in report["figures"]]
     for expected in ("demo build (small)", "demo build peak memory", "similar schools for all", "one school's group",
                      "load a pool", "form clubs", "Progress 8 for every school", "Progress 8 as pages read it", "Progress 8 worked out from the pupils",
-                     "Progress 8 worked out, as each write does", "refresh stored estimates and school value added after a write of one year's KS4",
+                     "Progress 8 worked out, as each write does", "one school's pupil groups beside its club of 20",
+                     "every school's pupil-group sums", "refresh stored estimates and school value added after a write of one year's KS4",
                      "refresh stored estimates and school value added of every year", "page rerun p95: value_added",
                      "page open p95: my_school", "page first visit, caches cold: value_added", "importing Streamlit", "peak memory"):
         assert any(n.startswith(expected) for n in names), expected

@@ -22,5 +22,7 @@ def viewed(viewer: Viewer, action: str, urn: int, year: int) -> None:
 
 
 def on_download(viewer: Viewer, action: str, urn: int, year: int):
-    """A download button's callback that records the download."""
-    return lambda: audit.record(data.store().path, _who(viewer), action, urn, year)
+    """What records a download, called as the file is made (outside the page's run: the store's path and the
+    viewer are taken now)."""
+    path, who = data.store().path, _who(viewer)
+    return lambda: audit.record(path, who, action, urn, year)

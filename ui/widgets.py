@@ -21,7 +21,7 @@ html { font-size: 22px; }
 def table(frame: pd.DataFrame, file_name: str, projector: bool = False, empty: str = "Nothing to show.",
           key: str | None = None, column_config: dict | None = None, on_download=None, on_select=None):
     """A table with a CSV download of exactly what is shown (safe to open in Excel); a clear message when
-    there is nothing. on_download: called when the file is downloaded (the audit log); on_select: rows can
+    there is nothing. on_download: called when the file is made for a download (the audit log); on_select: rows can
     be picked (the table's selection event is returned)."""
     if frame is None or frame.empty:
         st.info(empty)
@@ -35,8 +35,15 @@ def table(frame: pd.DataFrame, file_name: str, projector: bool = False, empty: s
     else:
         st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
     if not projector:  # on the projector a table is for showing; downloads are for the desk
-        st.download_button("Download CSV", lambda: csv_bytes(frame), file_name=file_name, mime="text/csv",
-                           key=key or f"download_{file_name}", on_click=on_download or "ignore")
+        def contents() -> bytes:  # made, and any download recorded, only when the button is clicked
+            if on_download:
+                on_download()
+            return csv_bytes(frame)
+
+        # No rerun on a click: a rerun would give every other download button a new file, and a click on one
+        # of them meanwhile (a second download straight after the first) would then start no download.
+        st.download_button("Download CSV", contents, file_name=file_name, mime="text/csv",
+                           key=key or f"download_{file_name}", on_click="ignore")
     return event
 
 

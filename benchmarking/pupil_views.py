@@ -15,7 +15,7 @@ from .access import NotAllowed, Viewer
 from .errors import BenchmarkingError
 from .store import Store
 from .va_report import PupilValueAdded, group_comparison
-from .value_added import MIN_PUPILS
+from .value_added import MIN_PUPILS, GroupSums
 
 
 class Suppressed(BenchmarkingError):
@@ -53,7 +53,7 @@ def pupils_of_school(viewer: Viewer, place: School, va: PupilValueAdded) -> pd.D
 
 
 def pupil_groups_of_school(viewer: Viewer, place: School, va: PupilValueAdded, club: list[int],
-                           national: pd.DataFrame | None = None, sums: pd.DataFrame | None = None) -> pd.DataFrame:
+                           national: pd.DataFrame | None = None, sums: GroupSums | None = None) -> pd.DataFrame:
     """The school's pupil groups beside the same groups nationally and in its club (groups under 6 pupils
     suppressed). The club's figures are group averages over many schools, never a member's pupils."""
     if _allowed_rows(viewer, place, va).empty:

@@ -344,10 +344,12 @@ def groups_from_sums(sums: pd.DataFrame, key_columns: list[str], national_sd: fl
     """Value added for every group within each key, from group_sums rows (added up over the rows of a key),
     with n and CI; groups under MIN_PUPILS pupils are suppressed (value NaN, reason SUPP)."""
     out = sums.groupby(key_columns + ["grouping", "group"], observed=True)[["n", "total"]].sum().reset_index()
-    out["va"] = out["total"] / out["n"]
-    out = out[key_columns + ["grouping", "group", "n", "va"]].sort_values(key_columns + ["grouping", "group"], ignore_index=True)
-    out["ci_low"], out["ci_high"] = confidence_interval(out["va"], out["n"], national_sd, z)
-    return suppress_small(out, ["va", "ci_low", "ci_high"])
+    out = out.sort_values(key_columns + ["grouping", "group"], ignore_index=True)
+    scores = group_scores(out["n"].to_numpy(dtype=float), out["total"].to_numpy(dtype=float), national_sd, z)
+    out = out[key_columns + ["grouping", "group", "n"]].assign(va=scores["va"], ci_low=scores["ci_low"],
+                                                               ci_high=scores["ci_high"])
+    out["reason"] = np.where(out["n"] < MIN_PUPILS, "SUPP", None)
+    return out
 
 
 @dataclass(frozen=True)

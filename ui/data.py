@@ -215,7 +215,7 @@ def school_year_results(urn: int, year: int) -> pd.DataFrame:
 
 @shared(max_entries=YEARS)
 def _measure_rows(key: str, year: int, measure: str) -> RowsByUrn:
-    return RowsByUrn.of(measure_results(year, measure))
+    return RowsByUrn.of(store().query_file("results_for_measure", [year, measure]))
 
 
 def school_trend(urn: int, measure: str) -> pd.DataFrame:
@@ -377,14 +377,9 @@ def _partners(key: str, urn: int, year: int, phase: str, k: int, mainstream: boo
     return partners_this_year(store(), group, results=measure_results(year, phase_named(phase).main_value_added))
 
 
-@shared(max_entries=YEARS)
-def _measure_results(key: str, year: int, measure: str) -> pd.DataFrame:
-    return store().query_file("results_for_measure", [year, measure])
-
-
 def measure_results(year: int, measure: str) -> pd.DataFrame:
     """One measure's results (value, CI, pupils, reason) for every school that year, read once a year."""
-    return _measure_results(data_key(), year, measure)
+    return _measure_rows(data_key(), year, measure).frame
 
 
 def partners(urn: int, year: int, phase: str, k: int, mainstream: bool = True) -> pd.DataFrame:

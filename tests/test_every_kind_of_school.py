@@ -25,7 +25,8 @@ PAGES = ["ui/pages/my_school.py", "ui/pages/similar_schools.py", "ui/pages/value
 # What a head should never read: Python's and pandas' words for nothing, a negative zero, raw codes.
 # (The pupil file template's column names, on the Data page, are what a user must type: they are not codes.)
 UNREADABLE = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|\bNaT\b|(?<![\d.])[-\u2212]0(?:\.0+)?(?![\d.])|"
-                        r"\b(?:LOWCOV|SUPP|BLANK|NOT_PUBLISHED)\b|\b(?:" + "|".join(m.code for m in MEASURES) + r")\b")
+                        r"\b(?:LOWCOV|SUPP|BLANK|NOT_PUBLISHED)\b|\b(?:" + "|".join(m.code for m in MEASURES) + r")\b|"
+                        r"\b0 similar schools\b")  # no "compared with its 0 similar schools": say there are none
 
 
 @pytest.fixture(scope="module")

@@ -183,9 +183,12 @@ if not better.empty and may_act and not sel.anonymise:
             st.error(plain(exc))
 
 st.header("Targets")
-st.caption(f"Targets for {sel.year + 1}, from where this school's {len(club)} similar schools are in {sel.year}: "
-           "their median, upper quartile or top 10%. Each recorded target is shown beside the result achieved once "
-           "that year's results are in.")
+if club:
+    st.caption(f"Targets for {sel.year + 1}, from where this school's {len(club)} similar schools are in {sel.year}: "
+               "their median, upper quartile or top 10%. Each recorded target is shown beside the result achieved once "
+               "that year's results are in.")
+else:
+    st.caption(f"No similar schools this year to set targets for {sel.year + 1} from.")
 levels = headline_target_levels(data.year_values(sel.year), club, p.headline)
 if may_act and not levels.empty and not sel.projector:
     with st.form("targets"):

@@ -148,3 +148,20 @@ def test_reading_commands_work_on_a_read_only_disk(small_demo_path, tmpfs):
     assert clubs.returncode == 0 and "Demo network 01 secondary  2023   demo        8" in clubs.stdout
     write = run("--db", disk / "store.duckdb", "clubs", "create", "X", "--urns", "500001")
     assert write.returncode == 1 and write.stderr.startswith(f"error: Cannot write to the store's folder {disk}")
+
+
+def test_help_lists_every_command_and_each_command_has_help(capsys):
+    from benchmarking.cli import build_parser
+
+    parser = build_parser()
+    with pytest.raises(SystemExit) as done:
+        parser.parse_args(["--help"])
+    assert done.value.code == 0
+    listing = capsys.readouterr().out
+    commands = next(a for a in parser._actions if isinstance(a, __import__("argparse")._SubParsersAction)).choices
+    for name, command in commands.items():
+        assert name in listing
+        with pytest.raises(SystemExit) as done:
+            command.parse_args(["--help"])
+        assert done.value.code == 0, name
+    assert "top 10%" in listing  # a percent sign in a help text once broke --help for every command

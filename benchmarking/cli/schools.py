@@ -244,7 +244,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     rename.add_argument("new_name")
     command.set_defaults(run=clubs, json=False)
 
-    command = commands.add_parser("targets", help="targets from similar schools' median, upper quartile and top 10%")
+    command = commands.add_parser("targets", help="targets from similar schools' median, upper quartile and top 10%%")
     command.add_argument("urn", type=urn)
     command.add_argument("--year", type=year)
     command.add_argument("--k", type=int, default=DEFAULTS.default_k)

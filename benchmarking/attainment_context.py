@@ -17,7 +17,7 @@ import pandas as pd
 from .errors import BenchmarkingError
 from .measures import MEASURES_BY_CODE
 from .phases import phase as phase_named
-from .similarity import load_features
+from .similarity import earlier_prior, load_features
 from .store import Store, sql_text
 from .value_added import Z95, school_table, suppress_small
 
@@ -101,7 +101,7 @@ def intake(store: Store, year: int, phase: str) -> tuple[pd.DataFrame, list[str]
     features = load_features(store, year, phase, mainstream=True)
     if features.empty:
         raise BenchmarkingError(f"The store has no {phase} schools with results for {year}.")
-    earlier = store.query_file("earlier_prior_attainment", [year, phase_named(phase).prior_measure])
+    earlier, _ = earlier_prior(store, year, phase)
     frame = features.drop(columns=["prior_attainment"]).merge(earlier, on="urn", how="left")
     return frame, intake_used(frame)
 

@@ -1,5 +1,6 @@
 """Tables worked out from others when data is written, so pages read them at once: each pupil's
-prior-attainment group, each year's national estimates, and every school's official value added.
+prior-attainment group, each year's national estimates, every school's official value added, and the pupil
+count of a published figure whose file gives none (its key stage cohort's).
 
 The writer calls `refresh` before it commits a write; the formulas are value_added.py's, run in DuckDB.
 """
@@ -48,6 +49,8 @@ def refresh(store: Store, changes: Changes) -> None:
         refresh_value_added(store, sorted(years), [key_stage])
     if changes.estimate_years:
         refresh_school_value_added(store, sorted(changes.estimate_years), KEY_STAGES)
+    if changes.result_years:
+        store.execute_file("fill_missing_counts", [sorted(changes.result_years)])
 
 
 def refresh_value_added(store: Store, years: list[int], key_stages=KEY_STAGES) -> None:

@@ -260,8 +260,8 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
     if group is not None:
         comparison = group.comparison()
         right = "<h2>Context against the club</h2>" + table_html(pd.DataFrame({
-            "Feature": comparison["label"], "School": [fmt(v) for v in comparison["school"]],
-            "Club median": [fmt(v) for v in comparison["group_median"]]}))
+            "Feature": comparison["label"], "School": [fmt(v, d) for v, d in zip(comparison["school"], comparison["digits"])],
+            "Club median": [fmt(v, d) for v, d in zip(comparison["group_median"], comparison["digits"])]}))
     else:
         right = f"<h2>Context against the club</h2><p>{esc(club_note)}</p>"
     results = headline_results(school_year_results(store, urn, year), values_by_measure(store.query_file("year_results", [year])),

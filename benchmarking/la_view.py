@@ -4,14 +4,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .errors import BenchmarkingError
 from .partners import significantly_higher
 from .similarity import DEFAULT_K, FEATURES, SimilarityIndex
 from .value_added import relative_to_group
 
 
 def schools_against_clubs(index: SimilarityIndex, va: pd.DataFrame, la_code: int, k: int = DEFAULT_K) -> pd.DataFrame:
-    """Each school of the LA (in the index's pool): its score, its club's mean, the difference with a CI,
-    and its best partner (the similar school with the most significantly higher score), if any.
+    """Each school of the LA (in the index's pool) that has a club: its score, its club's mean, the difference
+    with a CI, and its best partner (the similar school with the most significantly higher score), if any.
 
     va: urn, va, ci_low, ci_high, n, band (one measure and year).
     """
@@ -20,7 +21,10 @@ def schools_against_clubs(index: SimilarityIndex, va: pd.DataFrame, la_code: int
     for urn in index.frame.loc[index.frame["la_code"] == la_code, "urn"].astype(int):
         if urn in index.excluded or urn not in scores.index:
             continue
-        group = index.neighbours(urn, k)
+        try:
+            group = index.neighbours(urn, k)
+        except BenchmarkingError:  # a girls' or selective school with none of its kind in the pool: no club
+            continue
         members = scores.reindex(group.neighbours["urn"]).reset_index()
         own = scores.loc[urn]
         relative = relative_to_group(own["va"], own["ci_low"], own["ci_high"], members)

@@ -45,6 +45,8 @@ MEASURES: tuple[Measure, ...] = (
     Measure("pct_sen_support", "% SEN support", "school", "context", "%", None),
     Measure("pct_ehcp", "% with an EHC plan", "school", "context", "%", None),
     Measure("pct_girls", "% girls on roll", "school", "context", "%", None),
+    # Free school meals now (the census's "known to be eligible"), where no file gives FSM in the last 6 years.
+    Measure("pct_fsm", "% eligible for free school meals", "school", "context", "%", None),
     # KS4 cohort context.
     Measure("ks4_cohort", "KS4 cohort (pupils at end of KS4)", "KS4", "context", "pupils", None),
     Measure("ks4_prior_attainment", "KS4 cohort prior attainment (KS2 average point score)", "KS4", "context", "points", None, 0, 120),
@@ -90,6 +92,10 @@ MEASURES: tuple[Measure, ...] = (
             "KS2", "result", "band", False),
     Measure("ks2_read_average", "KS2 reading average scaled score", "KS2", "result", "points", True, 80, 120),
     Measure("ks2_mat_average", "KS2 maths average scaled score", "KS2", "result", "points", True, 80, 120),
+    # Whole-school absence (the school's pupils of compulsory school age, a full academic year).
+    Measure("absence_overall", "Overall absence (% of sessions missed)", "school", "result", "%", False),
+    Measure("absence_persistent", "Persistent absence (% of pupils missing 10% or more)", "school", "result", "%",
+            False),
 )
 
 MEASURES_BY_CODE = {m.code: m for m in MEASURES}

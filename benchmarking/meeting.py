@@ -25,7 +25,8 @@ def meeting_slides(phase: str, members: list[int], year_results: pd.DataFrame, v
     p = phase_named(phase)
     mine = year_results[year_results["urn"].isin(members) & year_results["value"].notna()]
     slides = [Slide("glance", "The club at a glance")]
-    slides += [Slide("ranked", f"Ranked: {MEASURES_BY_CODE[code].label}", code)
+    slides += [Slide("ranked", f"Ranked: {MEASURES_BY_CODE[code].label}"
+                               + ("" if MEASURES_BY_CODE[code].higher_is_better else " (lower is better)"), code)
                for code in p.headline if (mine["measure"] == code).any()]
     main = in_context or p.main_value_added
     scored = va[va["urn"].isin(members) & (va["measure"] == main) & va["va"].notna()]

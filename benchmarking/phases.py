@@ -22,14 +22,18 @@ class Phase:
     meeting_size: int = 12  # the host and its most similar schools, at a club meeting
 
 
+# Whole-school absence: a headline of every phase (attendance is one of the areas Ofsted's report cards grade).
+ABSENCE = ("absence_overall", "absence_persistent")
+
 PHASES = {
     "secondary": Phase("secondary", "KS4", "ks4_prior_attainment",
-                       headline=("ks4_att8", "ks4_p8", "ks4_basics_94", "ks4_basics_95", "ks4_ebacc_aps"),
+                       headline=("ks4_att8", "ks4_p8", "ks4_basics_94", "ks4_basics_95", "ks4_ebacc_aps",
+                                 *ABSENCE),
                        value_added=("ks4_p8",), main_value_added="ks4_p8",
                        floor_rules=("ks4-2016", "ks4-2011")),
     "primary": Phase("primary", "KS2", "ks2_prior_attainment",
                      headline=("ks2_rwm_expected", "ks2_rwm_higher", "ks2_read_progress", "ks2_writ_progress",
-                               "ks2_mat_progress"),
+                               "ks2_mat_progress", *ABSENCE),
                      value_added=("ks2_read_progress", "ks2_writ_progress", "ks2_mat_progress"),
                      main_value_added="ks2_mat_progress",
                      floor_rules=("ks2-2016", "ks2-2011")),

@@ -197,12 +197,14 @@ MISSING_CODES: dict[str, str] = {
     "SP": "small percentage (under 0.5%)",
     "RE": "redacted",
     "X": "not available",
-    "C": "confidential",
+    "C": "suppressed to protect confidentiality (too few pupils)",
     "Z": "not applicable",
     "LOW": "rounds to zero",
     "K": "rounds to zero",
     "U": "low reliability",
     "BLANK": "blank in the source file",
+    ":": "not available",
+    "..": "not collected from this school",
 }
 
 # DfE's KS2 progress cut-offs for "well above" (a score at least this) and "well below" (at most this), on

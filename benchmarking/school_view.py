@@ -67,8 +67,13 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
     against them."""
     rows = []
     mine = own.set_index("measure")
+    # A whole-school measure (absence) is compared among schools of the same phase: those with its key stage's
+    # results that year.
+    same_phase = national.get(phase_named(phase).headline[0], pd.Series(dtype=float)).index
     for measure in phase_named(phase).headline:
         data = national.get(measure, pd.Series(dtype=float))
+        if MEASURES_BY_CODE[measure].key_stage == "school":
+            data = data[data.index.isin(same_phase)]
         if measure not in mine.index and data.empty:
             continue
         spec = MEASURES_BY_CODE[measure]
@@ -87,6 +92,33 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
             "national_percentile": national_percentile(data, value, bool(spec.higher_is_better)) if mainstream else None,
         })
     return pd.DataFrame(rows)
+
+
+HEADLINE_COLUMNS = ["measure", "label", "value", "ci_low", "ci_high", "n", "rank", "of", "similar_median",
+                    "national_percentile", "lower_is_better", "reason"]
+
+
+def school_headline(store: Store, urn: int, year: int | None = None) -> pd.DataFrame:
+    """What My school's headline table shows for a school and year (its latest by default), one row per
+    measure: value, CI and pupils, rank among it and its similar schools, their median, national percentile,
+    and whether lower is better (absence). The school's pool and club are those of My school."""
+    from .errors import BenchmarkingError
+    from .similarity import school_pool, similar_schools
+
+    phase, year, mainstream = school_pool(store, urn, year)
+    try:
+        club = similar_schools(store, urn, year, k=phase_named(phase).default_k).neighbours["urn"].astype(int).tolist()
+    except BenchmarkingError:
+        club = []
+    own = school_year_results(store, urn, year)
+    table = headline_results(own, values_by_measure(store.query_file("year_results", [year])), urn, club, phase,
+                             mainstream)
+    table = table.rename(columns={"club_rank": "rank", "club_size": "of", "club_median": "similar_median"})
+    table["lower_is_better"] = [not MEASURES_BY_CODE[m].higher_is_better for m in table["measure"]]
+    table["rank"] = table["rank"].astype("Int64")
+    table["n"] = pd.to_numeric(table["n"], errors="coerce").astype("Int64")
+    table.attrs.update(urn=urn, year=year, phase=phase)
+    return table[HEADLINE_COLUMNS]
 
 
 def pooled_years_label(first: int, last: int) -> str:
@@ -134,18 +166,20 @@ def value_added_sentence(label: str, digits: int, va: float, ci_low: float, ci_h
     return f"{sentence}: {ordinal(rank)} of {ranked} similar schools; {verdict}."
 
 
-def attainment_sentence(label: str, digits: int, value: float, rank: int | None, ranked: int, median: float) -> str:
+def attainment_sentence(label: str, digits: int, value: float, rank: int | None, ranked: int, median: float,
+                        reason: str | None = None) -> str:
     """Attainment against similar schools, for the years without a progress measure, e.g. "Attainment 8
     45.2: 6th of 21 similar schools, 2.1 above their median." """
     if value is None or np.isnan(value):
-        return f"No {label} for this school this year."
+        return f"{label}: {missing_reason(reason)[0].lower()}{missing_reason(reason)[1:]}" if reason else \
+            f"No {label} for this school this year."
     sentence = f"{label} {value:.{digits}f}"
     if rank is None or np.isnan(median):
         return sentence + ": no similar schools to compare with."
     gap = value - median
     side = "above" if round(gap, digits) > 0 else "below" if round(gap, digits) < 0 else "at"
     against = f"{abs(gap):.{digits}f} {side} their median" if side != "at" else "at their median"
-    return f"{sentence}: {ordinal(rank)} of {ranked} similar schools, {against}."
+    return f"{sentence}: {ordinal(int(rank))} of {ranked} similar schools, {against}."
 
 
 def in_context_sentence(label: str, digits: int, va: float, ci_low: float, ci_high: float) -> str:

@@ -35,9 +35,16 @@ FEATURE_LABELS = {
 # Where a store has only headline KS4 files (no KS2 average), the cohort's expected Attainment 8 stands in.
 STANDIN_SOURCE = "expected Attainment 8 (ATT8SCR - 10 x P8MEA_ORIG, the uncapped Progress 8)"
 STANDIN_LABEL = "Cohort prior attainment (expected Attainment 8, not a KS2 score)"
-# Where a cohort has no prior attainment at all, the school's most recent earlier cohort's stands in.
+# Where a cohort has no prior attainment at all, the school's most recent earlier cohort's stands in: its KS2
+# (or KS1) average where a file gave one, else (KS4) that cohort's expected Attainment 8.
 EARLIER_SOURCE = "the most recent earlier cohort's prior attainment (this cohort has none)"
 EARLIER_LABEL = "Earlier cohort's prior attainment (this cohort has none)"
+EARLIER_STANDIN_SOURCE = "the most recent earlier cohort's expected Attainment 8 (this cohort has no KS2 results)"
+EARLIER_STANDIN_LABEL = "Earlier cohort's expected Attainment 8 (this cohort has no KS2 results)"
+# Where neither this cohort nor an earlier one in the store has any, schools are matched on context alone.
+NO_PRIOR_SOURCE = "none"
+NO_PRIOR_NOTE = ("No prior attainment for this cohort or an earlier one in the store (no KS2 tests in 2020 and 2021, "
+                 "no KS1 assessments in 2020 and 2021): schools are matched on their context alone.")
 # Size is matched on a log scale but shown to people as a count.
 DISPLAY_COLUMNS = {"log_pupils_on_roll": "pupils_on_roll"}
 DISPLAY_LABELS = {"log_pupils_on_roll": "Pupils on roll"}
@@ -62,6 +69,8 @@ def feature_label(feature: str, prior_source: str = "published") -> str:
         return STANDIN_LABEL
     if feature == "prior_attainment" and prior_source == EARLIER_SOURCE:
         return EARLIER_LABEL
+    if feature == "prior_attainment" and prior_source == EARLIER_STANDIN_SOURCE:
+        return EARLIER_STANDIN_LABEL
     return DISPLAY_LABELS.get(feature, FEATURE_LABELS[feature])
 
 
@@ -109,14 +118,29 @@ def load_features(store: Store, year: int, phase: str = "secondary", mainstream:
         frame["prior_attainment"], source = frame["prior_standin"], STANDIN_SOURCE
     else:
         # A cohort with no prior attainment (no KS2 tests in 2020 and 2021, no KS1 in 2020 and 2021): the school's
-        # most recent earlier cohort's stands in, as the best guide to its intake.
-        earlier = store.query_file("earlier_prior_attainment", [year, prior_measure])
+        # most recent earlier cohort's stands in, as the best guide to its intake; without one, there is none.
+        earlier, source = earlier_prior(store, year, phase)
         frame = frame.merge(earlier[["urn", "earlier_prior"]], on="urn", how="left")
-        frame["prior_attainment"], source = frame.pop("earlier_prior"), EARLIER_SOURCE
+        frame["prior_attainment"] = frame.pop("earlier_prior")
+        if frame["prior_attainment"].notna().mean() < OPTIONAL_COVERAGE if len(frame) else True:
+            frame["prior_attainment"], source = np.nan, NO_PRIOR_SOURCE
     roll = frame["pupils_on_roll"].astype(float)
     frame["log_pupils_on_roll"] = np.log(roll.where(roll > 0))
     frame.attrs.update(year=year, phase=phase, mainstream=mainstream, prior_source=source)
     return frame.drop(columns=["prior_published", "prior_standin"])
+
+
+def earlier_prior(store: Store, year: int, phase: str) -> tuple[pd.DataFrame, str]:
+    """Each school's most recent earlier cohort's prior attainment (urn, earlier_prior, earlier_prior_year) and
+    what it is: the cohort's KS2 (or KS1) average where files gave it for most schools, else, for KS4, that
+    cohort's expected Attainment 8 (a stand-in on another scale: never mixed with the averages in one pool)."""
+    published = store.query_file("earlier_prior_attainment", [year, phase_named(phase).prior_measure])
+    if phase_named(phase).key_stage != "KS4":
+        return published, EARLIER_SOURCE
+    standin = store.query_file("earlier_expected_attainment", [year])
+    if len(published) >= OPTIONAL_COVERAGE * len(standin):
+        return published, EARLIER_SOURCE
+    return standin, EARLIER_STANDIN_SOURCE
 
 
 @dataclass
@@ -133,18 +157,25 @@ class SimilarGroup:
     prior_source: str = "published"  # or STANDIN_SOURCE where expected Attainment 8 stands in
     matching: dict[str, bool] = field(default_factory=dict)  # sex, admissions: whether neighbours share them
 
+    @property
+    def note(self) -> str | None:
+        """What a reader must know about how the group was matched, beyond the school's own missing features."""
+        return NO_PRIOR_NOTE if self.prior_source == NO_PRIOR_SOURCE else None
+
     def comparison(self) -> pd.DataFrame:
-        """The school's own values beside the group's median, feature by feature."""
+        """The school's own values beside the group's median, feature by feature, with the decimals to show
+        (a count of pupils has none)."""
         shown = {f: DISPLAY_COLUMNS.get(f, f) for f in FEATURES if f in self.features or f in self.matched_without}
         rows = [{"feature": f, "label": feature_label(f, self.prior_source), "school": self.school[column],
-                 "group_median": self.neighbours[column].median()} for f, column in shown.items()]
+                 "group_median": self.neighbours[column].median(), "digits": 0 if column == "pupils_on_roll" else 1}
+                for f, column in shown.items()]
         return pd.DataFrame(rows)
 
     def to_dict(self) -> dict:
         return {
             "urn": self.urn, "year": self.year, "phase": self.phase, "features": self.features,
             "weights": {f: self.weights[f] for f in self.features}, "matched_without": self.matched_without,
-            "matching": self.matching,
+            "matching": self.matching, "note": self.note,
             "neighbours": [
                 {"urn": int(r.urn), "name": r.name, "la_code": int(r.la_code), "la_name": r.la_name,
                  "rank": int(r.rank), "distance": round(float(r.distance), 4),
@@ -163,18 +194,19 @@ class SimilarityIndex:
         coverage = self.frame.reindex(columns=list(FEATURES)).notna().mean() if len(self.frame) else pd.Series(0.0, index=FEATURES)
         # Optional context that most of the pool lacks is not used at all (and says so), rather than
         # flagging nearly every school as matched without it.
-        self.unavailable = [f for f in OPTIONAL_FEATURES if coverage.get(f, 0) < OPTIONAL_COVERAGE]
+        self.prior_source = features.attrs.get("prior_source", "published")
+        optional = OPTIONAL_FEATURES + (("prior_attainment",) if self.prior_source == NO_PRIOR_SOURCE else ())
+        self.unavailable = [f for f in optional if coverage.get(f, 0) < OPTIONAL_COVERAGE]
         self.used = [f for f in FEATURES if self.weights.get(f, 0) > 0 and f not in self.unavailable]
         self.year = features.attrs.get("year")
         self.phase = features.attrs.get("phase", "secondary")
-        self.prior_source = features.attrs.get("prior_source", "published")
         values = self.frame.reindex(columns=list(FEATURES)).astype(float)
         values[list(LOG_SCALED)] = np.log1p(values[list(LOG_SCALED)].clip(lower=0))
         sd = values.std().replace(0, 1.0).fillna(1.0)
         self.z = ((values - values.mean()) / sd)[self.used]
         self.scaled = (self.z * np.sqrt([self.weights[f] for f in self.used])).to_numpy()
         self.present = ~np.isnan(self.scaled)
-        required = [f for f in REQUIRED_FEATURES if f in FEATURES]
+        required = [f for f in REQUIRED_FEATURES if f in FEATURES and f not in self.unavailable]
         missing_required = self.frame[required].isna()
         self.excluded = {
             int(urn): "no " + " and no ".join(FEATURE_LABELS[f].lower() for f in required if row[f])

@@ -25,7 +25,7 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "benchmarking.duckdb"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 SCHOOL_COLUMNS = ["urn", "name", "la_code", "phase", "phase_rank", "nftype", "school_type",
                   "state_funded", "mainstream", "is_open", "lsoa", "sex_of_entry", "admissions"]
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 ALL_YEARS = (1900, 2999)  # the year range that means every year in the store
 
 # The part of the store each table belongs to: a write that changes a table gives its part a new revision.
@@ -44,7 +44,7 @@ KEYS = {
     "p8_estimates": ("year", "prior_group"),
     "national_sd": ("year", "measure"),
     "targets": ("urn", "year", "measure", "level"),
-    "area_deprivation": ("lsoa",),
+    "area_deprivation": ("index_name", "lsoa"),
     "group_results": ("urn", "year", "measure", "grouping", "grp"),
     "national_figures": ("year", "measure", "grouping", "grp", "statistic"),
     "score_caps": ("year", "measure", "prior_group"),
@@ -75,9 +75,10 @@ class Changes:
     """What a write changed, so that derived tables are worked out again for those years only."""
     pupils: dict[str, set[int]] = field(default_factory=dict)  # key stage -> years
     estimate_years: set[int] = field(default_factory=set)  # years of DfE's published estimates or SD
+    result_years: set[int] = field(default_factory=set)  # years of school results or context written
 
     def __bool__(self) -> bool:
-        return bool(self.pupils or self.estimate_years)
+        return bool(self.pupils or self.estimate_years or self.result_years)
 
 
 class Store:
@@ -176,6 +177,8 @@ class Store:
             self.execute(f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM incoming_rows")
         if table in ("p8_estimates", "national_sd", "score_caps"):
             self.changes.estimate_years.update(int(y) for y in frame["year"].unique())
+        if table in ("results", "context"):
+            self.changes.result_years.update(int(y) for y in frame["year"].unique())
         return len(frame)
 
     def upsert_schools(self, frame: pd.DataFrame | None) -> int:

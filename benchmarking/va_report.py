@@ -160,6 +160,9 @@ def _school_rows_from_pupils(va: PupilValueAdded) -> pd.DataFrame:
     return out
 
 
+CONTEXT_COLUMNS = ("pct_disadvantaged", "pct_eal", "pct_sen_support", "pct_ehcp")
+
+
 def _published_rows(store: Store, year: int, measure: str, lens: str) -> pd.DataFrame:
     """School-level figures from imported files: published value added or a regression across schools."""
     frame = store.query_file("school_value_added_published", [year, measure])
@@ -171,9 +174,7 @@ def _published_rows(store: Store, year: int, measure: str, lens: str) -> pd.Data
     else:
         frame["expected"] = frame["actual"] = np.nan
     frame["source"] = "published"
-    if lens == "contextual":
-        if measure != "ks4_p8":
-            raise BenchmarkingError("The contextual lens on school-level files is available for Progress 8 only.")
+    if lens == "contextual" and measure == "ks4_p8":
         national_sd = recover_national_sd(frame["ci_low"], frame["ci_high"], frame["n"])
         design = frame[["expected", "pct_disadvantaged", "pct_eal", "pct_sen_support", "pct_ehcp"]]
         _, predicted = contextual_fit(design, frame["actual"])
@@ -181,6 +182,12 @@ def _published_rows(store: Store, year: int, measure: str, lens: str) -> pd.Data
         frame["va"] = (frame["actual"] - predicted) / 10
         frame["ci_low"], frame["ci_high"] = confidence_interval(frame["va"], frame["n"], national_sd)
         frame["source"] = "regression across schools on prior attainment and context"
+    elif lens == "contextual":
+        # A published progress score already allows for prior attainment: what context predicts of it across
+        # schools is taken off, and the published interval moves with the score.
+        _, predicted = contextual_fit(frame[list(CONTEXT_COLUMNS)], frame["va"])
+        frame["va"], frame["ci_low"], frame["ci_high"] = (frame[c] - predicted for c in ("va", "ci_low", "ci_high"))
+        frame["source"] = "published score less what its context predicts, a regression across schools"
     frame["lens"] = lens
     return frame
 

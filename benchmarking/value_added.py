@@ -290,8 +290,9 @@ MIN_PUPILS = 6  # DfE suppresses figures covering 5 or fewer pupils; so does eve
 
 def suppress_small(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Blank `columns` where fewer than MIN_PUPILS pupils (column n) are covered, with reason SUPP:
-    small cohorts are never shown as if they were reliable."""
-    small = (frame["n"] < MIN_PUPILS).to_numpy()
+    small cohorts are never shown as if they were reliable. Where no count is known, DfE's own suppression
+    (it publishes no figure for a small cohort) is what applies: the figure stays."""
+    small = pd.to_numeric(frame["n"], errors="coerce").astype(float).lt(MIN_PUPILS).to_numpy(dtype=bool)
     frame.loc[small, columns] = np.nan
     frame["reason"] = np.where(small, "SUPP", frame["reason"] if "reason" in frame else None)
     return frame

@@ -126,10 +126,12 @@ CORPUS = [
         "Save it as CSV (UTF-8) and try again.", report=False),
     Bad("empty-file", [("ks4.csv", b"")], "ks4.csv: the file is empty.", report=False),
     Bad("header-only-ks4", [("ks4.csv", (KS4_HEADER + "\n").encode())], "ks4.csv: the file has a header but no rows.", report=False),
-    Bad("not-a-kind-this-tool-imports", [("absence.csv", b"LA,URN,PERCTOT\n936,1,2.5\n")],
-        "absence.csv: not a file kind this tool imports. It takes KS4 and KS2 results (performance tables or Explore "
-        "Education Statistics), the school census, school information "
-        "(spine), GIAS establishments and links, DfE's Progress 8 estimates and SD, DfE's lowest pupil scores (caps), and the IoD2019 IDACI workbook.", report=False),
+    Bad("not-a-kind-this-tool-imports", [("destinations.csv", b"LA,URN,OVERALL_DESTPER\n936,1,92\n")],
+        "destinations.csv: not a file kind this tool imports. It takes KS4 and KS2 results and school information "
+        "(performance tables or Explore Education Statistics), the school census (performance tables, or the "
+        "school-level data of Schools, pupils and their characteristics), SEN by school, pupil absence by school, "
+        "school information (spine), GIAS establishments and links, DfE's Progress 8 estimates and SD, DfE's lowest "
+        "pupil scores (caps), and the IDACI file of the Indices of Deprivation 2019 or 2025.", report=False),
     Bad("damaged-workbook", [("idaci.xlsx", b"not really a workbook")],
         "idaci.xlsx: not a readable Excel workbook (BadZipFile).", report=False),
     # National reference tables.

@@ -73,7 +73,7 @@ def test_import_dfe_and_info_on_real_england_files(dfe_dir, tmp_path):
      "ks4_p8_maths, ks4_att8_english, ks4_att8_maths, ks4_p8_band_published, ks4_basics_94, ks4_basics_95, ks4_5em_94, "
      "ks4_ebacc_aps, ks4_ebacc_entry, ks4_ebacc_94, ks4_ebacc_95, ks2_rwm_expected, ks2_rwm_higher, ks2_read_progress, "
      "ks2_writ_progress, ks2_mat_progress, ks2_read_band_published, ks2_writ_band_published, ks2_mat_band_published, "
-     "ks2_read_average, ks2_mat_average."),
+     "ks2_read_average, ks2_mat_average, absence_overall, absence_persistent."),
 ])
 def test_each_user_error_ends_in_one_error_line_and_status_1(args, message, small_demo_path, tmp_path, capsys):
     from benchmarking.cli import main

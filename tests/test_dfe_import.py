@@ -217,31 +217,61 @@ def test_real_gias_spine_and_older_census_files_import(dfe_dir, db):
     assert np_codes["n"][0] == 24
 
 
-def write_idaci_workbook(path, ranks):
-    """A workbook shaped like the IoD2019 supplementary file, with the given IDACI ranks."""
-    import openpyxl
+IDACI_RANK = "Income Deprivation Affecting Children Index (IDACI) Rank (where 1 is most deprived)"
+IDACI_DECILE = "Income Deprivation Affecting Children Index (IDACI) Decile (where 1 is most deprived 10% of LSOAs)"
 
-    from benchmarking.importers.reference_tables import IDACI_DECILE, IDACI_RANK, IDACI_SHEET
+
+def write_idaci_workbook(path, ranks, lsoas="2011", sheet_name="IoD2019 IDACI & IDAOPI", codes=None):
+    """A workbook shaped like MHCLG's supplementary indices file (File 3), with the given IDACI ranks: the
+    IoD2019 one (2011 LSOAs) unless told otherwise."""
+    import openpyxl
 
     book = openpyxl.Workbook()
     book.active.title = "Notes"
-    sheet = book.create_sheet(IDACI_SHEET)
-    sheet.append(["LSOA code (2011)", "LSOA name (2011)", IDACI_RANK, IDACI_DECILE])
+    sheet = book.create_sheet(sheet_name)
+    sheet.append([f"LSOA code ({lsoas})" if lsoas else "LSOA code", f"LSOA name ({lsoas})", IDACI_RANK, IDACI_DECILE])
     for i, rank in enumerate(ranks):
-        sheet.append([f"E0100000{i}", f"Area {i}", rank, min(10, (rank - 1) * 10 // len(ranks) + 1)])
+        code = codes[i] if codes else f"E0100000{i}"
+        sheet.append([code, f"Area {i}", rank, min(10, (rank - 1) * 10 // 32844 + 1)])
     book.save(path)
     return path
 
 
 def test_area_deprivation_joins_schools_through_their_gias_lsoa(tmp_path, db):
-    workbook = write_idaci_workbook(tmp_path / "idaci.xlsx", [1, 2, 3, 4, 5])
+    # Ranks across all of England's 32,844 areas: the percentile is among them all, never among the file's rows.
+    workbook = write_idaci_workbook(tmp_path / "idaci.xlsx", [1, 8212, 16423, 24633, 32844])
     gias = write_csv(tmp_path / "gias.csv", '"URN","LA (code)","EstablishmentName","PhaseOfEducation (name)","LSOA (code)"\n'
                                             '"111111","936","Alpha School","Secondary","E01000003"\n', encoding="utf-8")
     import_dfe(db, [workbook, gias])
     areas = query(db, "SELECT * FROM area_deprivation ORDER BY idaci_rank")
-    assert areas["area_deprivation"].tolist() == [100.0, 75.0, 50.0, 25.0, 0.0]  # rank 1 is the most deprived
-    joined = query(db, "SELECT a.area_deprivation FROM schools s JOIN area_deprivation a USING (lsoa) WHERE urn = 111111")
-    assert joined["area_deprivation"].tolist() == [25.0]
+    assert areas["area_deprivation"].round(1).tolist() == [100.0, 75.0, 50.0, 25.0, 0.0]  # rank 1 is the most deprived
+    assert set(areas["index_name"]) == {"IoD2019"}
+    joined = query(db, "SELECT area_deprivation, area_index FROM school_area WHERE urn = 111111")
+    assert joined.round(1).values.tolist() == [[25.0, "IoD2019"]]
+
+
+def test_each_school_takes_the_index_of_its_lsoa_codes_vintage(tmp_path, db):
+    # E01000001 is in both indices, E01000002 only among the 2011 areas (split in 2021), E01035000 only among the
+    # 2021 areas (new in 2021): the newest index a code is in gives the school's area deprivation.
+    old = write_idaci_workbook(tmp_path / "File_3_IoD2019.xlsx", [100, 200], codes=["E01000001", "E01000002"])
+    new = write_idaci_workbook(tmp_path / "File_3_IoD2025.xlsx", [3000, 4000], lsoas="2021",
+                               sheet_name="IoD2025 IDACI", codes=["E01000001", "E01035000"])
+    rows = "".join(f'"{urn}","936","School {urn}","Primary","{code}"\n'
+                   for urn, code in ((111, "E01000001"), (222, "E01000002"), (333, "E01035000")))
+    gias = write_csv(tmp_path / "gias.csv", '"URN","LA (code)","EstablishmentName","PhaseOfEducation (name)","LSOA (code)"\n'
+                     + rows, encoding="utf-8")
+    import_dfe(db, [old, new, gias])
+    found = query(db, "SELECT urn, area_index, round(area_deprivation, 2) AS p FROM school_area ORDER BY urn")
+    assert found.values.tolist() == [[111, "IoD2025", round(100 * (1 - 2999 / 33754), 2)],
+                                     [222, "IoD2019", round(100 * (1 - 199 / 32843), 2)],
+                                     [333, "IoD2025", round(100 * (1 - 3999 / 33754), 2)]]
+
+
+def test_an_idaci_file_of_unknown_vintage_is_refused_with_how_to_mend_it(tmp_path, db):
+    unknown = write_idaci_workbook(tmp_path / "idaci.xlsx", [1, 2], lsoas="", sheet_name="IDACI")
+    with pytest.raises(BenchmarkingError, match="cannot tell whether this IDACI file is the 2019 or the 2025 index"):
+        import_dfe(db, [unknown])
+    assert not db.exists()
 
 
 def test_other_workbooks_in_a_folder_are_skipped(tmp_path, db):
@@ -255,7 +285,7 @@ def test_other_workbooks_in_a_folder_are_skipped(tmp_path, db):
 def test_real_idaci_workbook_and_surrey_gias_import(dfe_dir, db):
     import_dfe(db, [dfe_dir / "deprivation", dfe_dir / "gias" / "2021-05-06" / "2021_936_gias.csv"])
     assert query(db, "SELECT count(*) AS n FROM area_deprivation")["n"][0] == 32844
-    assert query(db, "SELECT count(*) AS n FROM schools JOIN area_deprivation USING (lsoa)")["n"][0] == 590
+    assert query(db, "SELECT count(*) AS n FROM school_area")["n"][0] == 590
 
 
 def test_every_bad_cell_is_reported_not_just_the_first(tmp_path, db):

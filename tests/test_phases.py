@@ -12,7 +12,9 @@ from benchmarking.value_added import SUBJECTS
 def test_every_measure_and_rule_a_phase_names_exists_and_belongs_to_its_key_stage(name):
     p = phase(name)
     for code in p.headline + (p.prior_measure,):
-        assert MEASURES_BY_CODE[code].key_stage == p.key_stage, code
+        # Each measure is of the phase's key stage, or of the whole school (absence).
+        assert MEASURES_BY_CODE[code].key_stage in (p.key_stage, "school"), code
+    assert [c for c in p.headline if MEASURES_BY_CODE[c].key_stage == "school"] == ["absence_overall", "absence_persistent"]
     assert set(p.value_added) <= set(SUBJECTS) and p.main_value_added in p.value_added
     assert all(SUBJECTS[m].key_stage == p.key_stage for m in p.value_added)
     assert all(rule in PRESETS for rule in p.floor_rules)

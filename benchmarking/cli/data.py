@@ -29,8 +29,9 @@ def import_dfe(args) -> int:
         print(f"Created a new store at {args.db}.")
     for parsed in report.stored:
         when = f" {parsed.year}" if parsed.year else ""
+        skipped = f", {parsed.rows_skipped:,} skipped ({parsed.note or 'LA and national rows'})" if parsed.rows_skipped else ""
         print(f"stored  {parsed.name}: {parsed.kind_label}{when}, {parsed.rows_read:,} rows read, "
-              f"{parsed.rows_stored:,} stored, {parsed.rows_skipped:,} skipped ({parsed.note or 'LA and national rows'})")
+              f"{parsed.rows_stored:,} stored{skipped}")
     for name, why in report.skipped:
         print(f"skipped {name}: {why}")
     return 0

@@ -34,6 +34,8 @@ def similar(args) -> int:
         print("  only among " + " and ".join(kind))
     if group.matched_without:
         print("  matched without " + ", ".join(FEATURE_LABELS[f] for f in group.matched_without) + " (missing for this school)")
+    if group.note:
+        print("  " + group.note)
     for r in group.neighbours.itertuples():
         top = max(r.contributions, key=r.contributions.get) if r.distance > 0 else None
         why = f"  (differs most in: {FEATURE_LABELS[top]})" if top else ""
@@ -179,6 +181,18 @@ def targets(args) -> int:
     return 0
 
 
+def headline(args) -> int:
+    from ..school_view import school_headline
+
+    with open_store(args.db) as store:
+        table = school_headline(store, args.urn, args.year)
+    if not args.json:
+        print(f"Headline results of URN {args.urn}, {table.attrs['year']} ({table.attrs['phase']}): its rank among it "
+              "and its similar schools, their median, and its percentile among the schools of its phase in the store.")
+    print_table(table, args.json)
+    return 0
+
+
 def add_commands(commands: argparse._SubParsersAction) -> None:
     command = commands.add_parser("similar", help="a school's most similar schools, from every LA")
     command.add_argument("urn", type=urn)
@@ -243,6 +257,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     rename.add_argument("name")
     rename.add_argument("new_name")
     command.set_defaults(run=clubs, json=False)
+
+    command = commands.add_parser("headline", help="a school's headline results as My school shows them: rank among "
+                                                   "similar schools, their median and the national percentile")
+    command.add_argument("urn", type=urn)
+    command.add_argument("--year", type=year, help="default: the school's latest year with results")
+    command.add_argument("--json", action="store_true", help="one JSON row per measure")
+    command.set_defaults(run=headline)
 
     command = commands.add_parser("targets", help="targets from similar schools' median, upper quartile and top 10%%")
     command.add_argument("urn", type=urn)

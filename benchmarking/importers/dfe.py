@@ -5,9 +5,11 @@ A new kind of file is one module with a `FileKind` and one line in KINDS.
 """
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
@@ -15,34 +17,57 @@ from ..errors import BenchmarkingError
 from ..progress import Progress, quiet
 from ..writer import writing
 from ..years import check_year
-from .parsed import FileKind, ParsedFile, Source
+from .absence import ABSENCE, TABLES_ABSENCE_KIND
+from .deprivation import IDACI, idaci_columns, parse_workbook
 from .ees import EES_KS2, EES_KS4, EES_KS4_2324
+from .ees_context import KS2_INFO, SEN, SPC
+from .ees_ks2 import EES_KS2_SUBJECTS
+from .parsed import FileKind, ParsedFile, Source
 from .performance_tables import KS2, KS4
 from .problems import FileProblem, Problem, checking
-from .reference_tables import IDACI, P8_ESTIMATES, P8_SD, SCORE_CAPS, parse_workbook
+from .reference_tables import P8_ESTIMATES, P8_SD, SCORE_CAPS
 from .school_lists import CENSUS, GIAS, GIAS_LINKS, SPINE
 from .text import check_text, checksum, header_of, read_text_table, require_columns
 
 
 # In the order headers are tried: the first kind whose columns are all in a header is the file's kind.
-KINDS: tuple[FileKind, ...] = (GIAS_LINKS, GIAS, EES_KS4, EES_KS4_2324, EES_KS2, KS4, KS2, CENSUS, SPINE, P8_ESTIMATES,
-                               P8_SD, SCORE_CAPS)
+KINDS: tuple[FileKind, ...] = (GIAS_LINKS, GIAS, EES_KS4, EES_KS4_2324, EES_KS2_SUBJECTS, EES_KS2, KS2_INFO, ABSENCE,
+                               SPC, SEN, KS4, KS2, CENSUS, SPINE, TABLES_ABSENCE_KIND, P8_ESTIMATES, P8_SD, SCORE_CAPS)
 KIND_LABELS = {kind.name: kind.label for kind in KINDS + (IDACI,)}
+WHAT_IMPORTS = ("KS4 and KS2 results and school information (performance tables or Explore Education Statistics), "
+                "the school census (performance tables, or the school-level data of Schools, pupils and their "
+                "characteristics), SEN by school, pupil absence by school, school information (spine), GIAS "
+                "establishments and links, DfE's Progress 8 estimates and SD, DfE's lowest pupil scores (caps), and "
+                "the IDACI file of the Indices of Deprivation 2019 or 2025")
+ZIP_LIMIT = 4 * 1024 ** 3  # uncompressed bytes a zip may hold: EES's largest "download all" is far below
+TEXT_SUFFIXES = (".csv", ".xlsx")
+VERSIONS = {"provisional": 0, "revised": 1, "final": 2}  # which of two releases of the same figures is later
 
 
 def detect_kind(header: list[str]) -> FileKind | None:
     """The kind of file a header belongs to, or None if this tool does not import it."""
     columns = set(header)
-    return next((kind for kind in KINDS if kind.detect <= columns), None)
+    lower = {h.lower() for h in header}
+    found = next((kind for kind in KINDS if kind.detect <= (lower if kind.case_insensitive else columns)), None)
+    if found is None and idaci_columns(header) is not None:
+        return IDACI
+    return found
 
 
 def year_from_path(path: Path) -> int | None:
-    """The exam year from a folder named like 2018-2019 (that is 2019) or, failing that, like 2024."""
-    parts = list(reversed(Path(path).resolve().parts[:-1]))
+    """The exam year from the folders a file sits in (see year_from_folders)."""
+    return year_from_folders(Path(path).resolve().parts[:-1])
+
+
+def year_from_folders(folders) -> int | None:
+    """The exam year from a folder named like 2018-2019 or 2018-19 (that is 2019), or ending so (EES names its
+    zips like school-pupils-and-their-characteristics_2024-25), or failing that, named like 2024; the folder
+    nearest the file first."""
+    parts = list(reversed(list(folders)))
     for part in parts:
-        match = re.fullmatch(r"(\d{4})-(\d{4})", part)
-        if match and int(match.group(2)) == int(match.group(1)) + 1:
-            return int(match.group(2))
+        match = re.search(r"(?:^|[_ ])((?:19|20)\d\d)-(\d{4}|\d\d)$", part)
+        if match and int(match.group(2)) % 100 == (int(match.group(1)) + 1) % 100:
+            return int(match.group(1)) + 1
     for part in parts:
         if re.fullmatch(r"(19|20)\d\d", part):
             return int(part)
@@ -61,7 +86,10 @@ def parse_source(source: Source, year: int | None = None) -> ParsedFile | None:
     kind = detect_kind(header)
     if kind is None:
         return None
+    if kind.case_insensitive:
+        header = [h.lower() for h in header]
     require_columns(header, kind.required, source.name, kind.label)
+    year_given = year
     year = check_year(year or source.folder_year) if kind.needs_year else None
     if kind.needs_year and year is None:
         raise BenchmarkingError(
@@ -70,19 +98,25 @@ def parse_source(source: Source, year: int | None = None) -> ParsedFile | None:
     table = read_text_table(Path(source.name), source.raw, source.name)
     if not len(table):
         raise BenchmarkingError(f"{source.name}: the file has a header but no rows.")
-    parsed = ParsedFile(name=source.name, kind=kind, year=year, checksum=checksum(source.raw), rows_read=len(table))
+    if kind.case_insensitive:
+        table.frame.columns = [c if c.startswith("_") else c.lower() for c in table.frame.columns]
+    parsed = ParsedFile(name=source.name, kind=kind, year=year, checksum=checksum(source.raw), rows_read=len(table),
+                        variant=Path(source.name).stem if kind is IDACI else None,
+                        given_year=check_year(year_given or source.folder_year))
     with checking():
         kind.parse(table, parsed)
     return parsed
 
 
 def collect_files(paths: list[Path]) -> list[Source]:
-    """Every CSV or workbook named, or inside a folder named (recursively), in a stable order."""
+    """Every CSV or workbook named, or inside a folder named (recursively), or inside a zip as Explore Education
+    Statistics gives it ("download all data": data/*.csv beside its data guidance), in a stable order."""
     files: list[Path] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".csv", ".xlsx")))
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file()
+                                and p.suffix.lower() in TEXT_SUFFIXES + (".zip",)))
         elif path.is_file():
             files.append(path)
         elif path.exists():
@@ -92,10 +126,51 @@ def collect_files(paths: list[Path]) -> list[Source]:
     sources = []
     for path in files:
         try:
-            sources.append(Source(path.name, path.read_bytes(), year_from_path(path)))
+            if path.suffix.lower() == ".zip":
+                sources.extend(zip_members(path.name, path.read_bytes(), path))
+            else:
+                sources.append(Source(path.name, path.read_bytes(), year_from_path(path)))
         except OSError as exc:
             raise BenchmarkingError(f"{path}: cannot be read ({exc.strerror}).") from None
     return sources
+
+
+def zip_members(name: str, raw: bytes, where: Path | None = None) -> list[Source]:
+    """The CSVs and workbooks inside a zip's bytes, each named "zip/member" and with the year its folders, the
+    zip's own name or the folder it sits in (`where`) give; the data guidance and other documents are not data."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+    except zipfile.BadZipFile:
+        raise BenchmarkingError(f"{name}: not a readable zip file. Download it again.") from None
+    stem = Path(name).stem
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir()
+                   and PurePosixPath(m.filename).suffix.lower() in TEXT_SUFFIXES
+                   and not PurePosixPath(m.filename).name.startswith(".")]
+        if sum(m.file_size for m in members) > ZIP_LIMIT:
+            raise BenchmarkingError(f"{name}: the zip unpacks to more than {ZIP_LIMIT // 1024 ** 3} GB; "
+                                    "unpack it and import the files you need.")
+        sources = []
+        for member in sorted(members, key=lambda m: m.filename):
+            if member.flag_bits & 0x1:
+                raise BenchmarkingError(f"{name}: {member.filename} is encrypted; unpack it and import the file.")
+            try:
+                data = archive.read(member)
+            except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
+                raise BenchmarkingError(f"{name}: {member.filename} cannot be read ({exc}). Download the zip "
+                                        "again.") from None
+            year = year_from_folders((stem, *PurePosixPath(member.filename).parts[:-1])) or (
+                year_from_path(where) if where else None)
+            sources.append(Source(f"{name}/{member.filename}", data, year))
+    if not sources:
+        raise BenchmarkingError(f"{name}: the zip holds no CSV files.")
+    return sources
+
+
+def expand_zips(sources: list[Source]) -> list[Source]:
+    """Uploaded files, with every zip among them replaced by the files inside it."""
+    return [inner for source in sources
+            for inner in (zip_members(source.name, source.raw) if source.suffix == ".zip" else [source])]
 
 
 def repeats_across_files(parsed_files: list[ParsedFile]) -> None:
@@ -140,15 +215,13 @@ def validate(sources: list[Source], year: int | None = None, explicit: set[str] 
         parsed = parse_source(source, year)
         if parsed is None:
             if explicit is None or source.name in explicit:
-                raise BenchmarkingError(
-                    f"{source.name}: not a file kind this tool imports. It takes KS4 and KS2 results (performance tables or "
-                    "Explore Education Statistics), the school census, school information (spine), GIAS establishments and links, DfE's Progress 8 estimates "
-                    "and SD, DfE's lowest pupil scores (caps), and the IoD2019 IDACI workbook.")
+                raise BenchmarkingError(f"{source.name}: not a file kind this tool imports. It takes {WHAT_IMPORTS}.")
             report.skipped.append((source.name, "not a kind this tool imports"))
             continue
         report.stored.append(parsed)
     repeats_across_files(report.stored)
-    report.stored.sort(key=lambda p: p.kind.write_order)
+    # Within a kind, provisional figures are written before revised and final ones, which replace them.
+    report.stored.sort(key=lambda p: (p.kind.write_order, VERSIONS.get((p.variant or "").split(",")[-1].strip(), 1)))
     return report
 
 
@@ -187,4 +260,4 @@ def import_dfe(db: Path | None, paths: list[str | Path], year: int | None = None
 def import_uploads(db: Path | None, uploads: list[Source], year: int | None = None,
                    progress: Progress = quiet, wait: float = 60.0) -> ImportReport:
     """Import files uploaded to the dashboard, read in memory (nothing is saved to disk but the store)."""
-    return write_parsed(db, validate(uploads, year, None, progress), progress, wait)
+    return write_parsed(db, validate(expand_zips(uploads), year, None, progress), progress, wait)

@@ -36,6 +36,7 @@ class ParsedFile:
     keys: pd.DataFrame | None = None  # key, line
     variant: str | None = None  # "final" or "provisional" for KS4 files
     note: str | None = None  # what the import log should say about rows skipped
+    given_year: int | None = None  # the year --year or the file's folder gives, for files whose rows may not say
 
     @property
     def kind_label(self) -> str:
@@ -58,3 +59,4 @@ class FileKind:
     write_order: int  # links and the richest school lists first, so names and phases are right when results land
     key_label: str = "school"  # what a repeated key is, and where it is, in messages
     key_column: str = "URN"
+    case_insensitive: bool = False  # columns named in any case across releases (read in lower case)

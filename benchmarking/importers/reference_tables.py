@@ -1,16 +1,14 @@
-"""National reference tables: DfE's Progress 8 estimates and pupil SD (KS4 ready reckoner), and MHCLG's
-IoD2019 IDACI workbook (area deprivation of every LSOA)."""
+"""National reference tables: DfE's Progress 8 estimates and pupil SD (KS4 ready reckoner), and DfE's
+lowest pupil scores (caps). Area deprivation is `deprivation.py`'s."""
 from __future__ import annotations
-
-import io
 
 import pandas as pd
 
 from ..errors import BenchmarkingError
 from .columns import no_repeats, required_numbers
 from .problems import Problem, report
-from .parsed import FileKind, ParsedFile, Source
-from .text import LINE, TextTable, check_widths, checksum
+from .parsed import FileKind, ParsedFile
+from .text import LINE, TextTable, check_widths
 
 P8_GROUPS = 34  # DfE's KS2 prior-attainment groups
 
@@ -63,62 +61,3 @@ def parse_caps(table: TextTable, parsed: ParsedFile) -> None:
 SCORE_CAPS = FileKind("score_caps", "DfE's lowest pupil scores (caps)", frozenset({"measure", "prior_group", "lowest_score"}),
                       ("measure", "prior_group", "lowest_score"), needs_year=True, parse=parse_caps, write_order=7,
                       key_label="group", key_column="prior_group")
-
-IDACI_SHEET = "IoD2019 IDACI & IDAOPI"
-IDACI_RANK = "Income Deprivation Affecting Children Index (IDACI) Rank (where 1 is most deprived)"
-IDACI_DECILE = "Income Deprivation Affecting Children Index (IDACI) Decile (where 1 is most deprived 10% of LSOAs)"
-
-
-def _idaci(table: TextTable, parsed: ParsedFile) -> None:
-    frame = table.frame
-    rank = required_numbers(frame, IDACI_RANK, parsed.name, (1, None, True))
-    decile = required_numbers(frame, IDACI_DECILE, parsed.name, (1, 10, True))
-    lsoa = frame["LSOA code (2011)"].astype(str).str.strip()
-    no_repeats(frame, lsoa, parsed.name, "LSOA code (2011)", "area")
-    count = len(frame)
-    parsed.tables["area_deprivation"] = pd.DataFrame({
-        "lsoa": lsoa, "idaci_rank": rank.astype(int), "idaci_decile": decile.astype(int),
-        "area_deprivation": 100 * (1 - (rank - 1) / max(count - 1, 1)),
-    })
-    parsed.keys = pd.DataFrame({"key": lsoa, "line": frame[LINE]})
-
-
-IDACI = FileKind("idaci", "area deprivation (IDACI by LSOA)", frozenset(), (), needs_year=False, parse=_idaci,
-                 write_order=8, key_label="area", key_column="LSOA code (2011)")
-
-
-def read_idaci_workbook(source: Source) -> TextTable | None:
-    """The IoD2019 IDACI sheet as a text table, or None for any other workbook."""
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(source.raw), read_only=True)
-    except Exception as exc:  # a damaged or password-protected workbook: openpyxl raises many kinds
-        raise BenchmarkingError(f"{source.name}: not a readable Excel workbook ({type(exc).__name__}).") from None
-    try:
-        if IDACI_SHEET not in book.sheetnames:
-            return None
-        rows = book[IDACI_SHEET].iter_rows(values_only=True)
-        header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-        if "LSOA code (2011)" not in header or IDACI_RANK not in header or IDACI_DECILE not in header:
-            return None
-        body, lines = [], []
-        for line, row in enumerate(rows, start=2):
-            if any(v is not None for v in row):
-                body.append(["" if v is None else str(v) for v in row][:len(header)])
-                lines.append(line)
-    finally:
-        book.close()
-    frame = pd.DataFrame(body, columns=header, dtype=object)
-    frame[LINE] = lines
-    return TextTable(frame=frame, width=len(header), last_line=lines[-1] if lines else 1)
-
-
-def parse_workbook(source: Source) -> ParsedFile | None:
-    """A workbook this tool imports (the IDACI file), validated; None for any other workbook."""
-    table = read_idaci_workbook(source)
-    if table is None:
-        return None
-    parsed = ParsedFile(name=source.name, kind=IDACI, year=None, checksum=checksum(source.raw), rows_read=len(table))
-    IDACI.parse(table, parsed)
-    return parsed

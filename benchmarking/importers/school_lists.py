@@ -94,10 +94,13 @@ def parse_gias(table: TextTable, parsed: ParsedFile) -> None:
     special = group.str.contains("Special", na=False)
     phase = column_or_blank(frame, "PhaseOfEducation (name)").str.strip().map(GIAS_PHASES).where(~special, "special")
     type_name = column_or_blank(frame, "TypeOfEstablishment (name)").str.strip()
+    state_funded = ~group.isin(["Independent schools", "Other types", "Welsh schools", "Universities", "Colleges"])
+    # Special schools, pupil referral units and alternative provision are not mainstream.
+    not_mainstream = special | type_name.str.contains("pupil referral|alternative provision", case=False, na=False)
     parsed.tables["schools"] = pd.DataFrame({
         "urn": urn, "name": frame["EstablishmentName"].str.strip(), "la_code": _la(frame, "LA (code)"),
         "phase": phase, "phase_rank": 3, "school_type": type_name.where(type_name != "", None),
-        "state_funded": ~group.isin(["Independent schools", "Other types", "Welsh schools", "Universities"]),
+        "state_funded": state_funded, "mainstream": (~not_mainstream).where(state_funded & (group != ""), None),
         "is_open": column_or_blank(frame, "EstablishmentStatus (name)").str.startswith("Open"),
         "lsoa": column_or_blank(frame, "LSOA (code)").str.strip().replace("", None),
         "sex_of_entry": sex_of_entry(column_or_blank(frame, "Gender (name)")),

@@ -1,2 +1,3 @@
--- The latest year a school has results. Parameter: URN.
-SELECT max(year) AS year FROM results WHERE urn = $1;
+-- The latest year a school has key stage results. Parameter: URN.
+SELECT max(r.year) AS year FROM results r JOIN measures m USING (measure)
+WHERE r.urn = $1 AND m.key_stage IN ('KS2', 'KS4');

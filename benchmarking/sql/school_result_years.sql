@@ -1,2 +1,2 @@
--- The years a school has any result. Parameter: URN.
-SELECT DISTINCT year FROM results WHERE urn = $1 AND value IS NOT NULL ORDER BY year;
+-- The years a school has key stage results (published or suppressed). Parameter: URN.
+SELECT DISTINCT year FROM key_stage_results WHERE urn = $1 ORDER BY year;

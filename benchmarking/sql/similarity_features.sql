@@ -22,12 +22,15 @@ SELECT s.urn,
        coalesce(s.sex_of_entry, CASE WHEN girls.pct_girls >= 85 THEN 'girls' WHEN girls.pct_girls <= 15 THEN 'boys'
                                      WHEN girls.pct_girls IS NOT NULL THEN 'mixed' END) AS sex_of_entry,
        s.admissions,
-       coalesce(sc.pct_disadvantaged, cohort.pct_disadvantaged) AS pct_disadvantaged,
+       -- Disadvantage (FSM in the last 6 years) of the school, else of the cohort, else free school meals now.
+       coalesce(sc.pct_disadvantaged, cohort.pct_disadvantaged, sc.pct_fsm) AS pct_disadvantaged,
        coalesce(sc.pct_eal, cohort.pct_eal)                     AS pct_eal,
        coalesce(sc.pct_sen_support, cohort.pct_sen_support)     AS pct_sen_support,
        coalesce(sc.pct_ehcp, cohort.pct_ehcp)                   AS pct_ehcp,
        coalesce(sc.pupils_on_roll, cohort.pupils_on_roll)       AS pupils_on_roll,
-       CASE WHEN sc.urn IS NULL AND cohort.pct_disadvantaged IS NOT NULL THEN 'cohort' ELSE 'census' END AS context_source,
+       CASE WHEN sc.pct_disadvantaged IS NOT NULL THEN 'census'
+            WHEN cohort.pct_disadvantaged IS NOT NULL THEN 'cohort'
+            WHEN sc.pct_fsm IS NOT NULL THEN 'free school meals now' END AS context_source,
        area.area_deprivation,
        prior.value                  AS prior_published,
        att8.value - 10 * coalesce(p8orig.value, p8.value) AS prior_standin
@@ -45,7 +48,7 @@ LEFT JOIN (
            max(value) FILTER (WHERE measure = 'pupils_on_roll')                         AS pupils_on_roll
     FROM context WHERE year = $1 GROUP BY urn
 ) cohort ON cohort.urn = s.urn
-LEFT JOIN area_deprivation area ON area.lsoa = s.lsoa
+LEFT JOIN school_area area ON area.urn = s.urn
 LEFT JOIN (SELECT urn, arg_max(value, year) AS pct_girls FROM context WHERE measure = 'pct_girls' GROUP BY urn) girls
        ON girls.urn = s.urn
 LEFT JOIN context prior ON prior.urn = s.urn AND prior.year = $1 AND prior.measure = $3

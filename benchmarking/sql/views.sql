@@ -1,17 +1,20 @@
 -- Views over the base tables, recreated whenever the store is opened for writing.
 
--- Whole-school census context, one row per school and year.
+-- Whole-school census context, one row per school and year: disadvantage (FSM in the last 6 years, the
+-- performance tables' census) or free school meals now (the census's school-level data on Explore
+-- Education Statistics), EAL, SEN support and EHC plans (the SEN release), and the roll.
 CREATE OR REPLACE VIEW context_wide AS
 SELECT
     urn,
     year,
     max(value) FILTER (WHERE measure = 'pupils_on_roll')    AS pupils_on_roll,
     max(value) FILTER (WHERE measure = 'pct_disadvantaged') AS pct_disadvantaged,
+    max(value) FILTER (WHERE measure = 'pct_fsm')           AS pct_fsm,
     max(value) FILTER (WHERE measure = 'pct_eal')           AS pct_eal,
     max(value) FILTER (WHERE measure = 'pct_sen_support')   AS pct_sen_support,
     max(value) FILTER (WHERE measure = 'pct_ehcp')          AS pct_ehcp
 FROM context
-WHERE measure IN ('pupils_on_roll', 'pct_disadvantaged', 'pct_eal', 'pct_sen_support', 'pct_ehcp')
+WHERE measure IN ('pupils_on_roll', 'pct_disadvantaged', 'pct_fsm', 'pct_eal', 'pct_sen_support', 'pct_ehcp')
 GROUP BY urn, year;
 
 -- The URN whose census context stands for each school with results in a year: its own where the
@@ -19,7 +22,7 @@ GROUP BY urn, year;
 -- predecessor's.
 CREATE OR REPLACE VIEW context_urn AS
 WITH census_years AS (
-    SELECT DISTINCT urn, year FROM context WHERE measure = 'pct_disadvantaged'
+    SELECT DISTINCT urn, year FROM context WHERE measure IN ('pct_disadvantaged', 'pct_fsm')
 ),
 school_years AS (
     SELECT DISTINCT urn, year FROM results
@@ -44,7 +47,7 @@ GROUP BY urn, year;
 -- Each school and year with its census context, following URN changes.
 CREATE OR REPLACE VIEW school_context AS
 SELECT cu.urn, cu.year, cu.context_urn, cu.via_link,
-       cw.pupils_on_roll, cw.pct_disadvantaged, cw.pct_eal, cw.pct_sen_support, cw.pct_ehcp
+       cw.pupils_on_roll, cw.pct_disadvantaged, cw.pct_fsm, cw.pct_eal, cw.pct_sen_support, cw.pct_ehcp
 FROM context_urn cu
 JOIN context_wide cw ON cw.urn = cu.context_urn AND cw.year = cu.year;
 
@@ -75,3 +78,18 @@ SELECT s.urn, coalesce(s.name, 'School ' || s.urn) AS name, s.la_code,
        s.urn IN (SELECT urn FROM state_funded_mainstream) AS state_funded_mainstream,
        coalesce(s.mainstream, true) AS mainstream
 FROM schools s LEFT JOIN local_authorities la ON la.la_code = s.la_code;
+
+-- Each school's area deprivation: the IDACI percentile of its own small area (LSOA, from GIAS) in the newest
+-- index its code belongs to (IoD2025 ranks the 2021 LSOAs, IoD2019 the 2011 ones; most codes are in both).
+CREATE OR REPLACE VIEW school_area AS
+SELECT s.urn, arg_max(a.area_deprivation, a.index_name) AS area_deprivation, max(a.index_name) AS area_index
+FROM schools s JOIN area_deprivation a ON a.lsoa = s.lsoa
+GROUP BY s.urn;
+
+-- The key stage results a school has: those published, and those withheld because the cohort was small (a
+-- school whose every figure is suppressed still has results, and its page says why each is missing). Figures
+-- not applicable (z), not available (x) or blank are not results.
+CREATE OR REPLACE VIEW key_stage_results AS
+SELECT r.*, m.key_stage
+FROM results r JOIN measures m USING (measure)
+WHERE m.key_stage IN ('KS2', 'KS4') AND (r.value IS NOT NULL OR r.reason IN ('SUPP', 'C', 'LOWCOV', 'LOW'));

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
+from ..importers.deprivation import INDICES
 from ..reference import LOCAL_AUTHORITIES
 
 YEARS = (2022, 2023, 2024, 2025, 2026)
@@ -171,9 +172,9 @@ def synthetic_areas(schools: pd.DataFrame, seed: int) -> tuple[pd.Series, pd.Dat
     latent = (z - z.mean()) / z.std() * 0.8 + rng.normal(0, 0.6, len(z))
     percentile = 100 * pd.Series(latent).rank(pct=True).to_numpy()
     lsoas = pd.Series([f"SYN{urn}" for urn in schools["urn"]], index=schools.index)
-    areas = 32844
+    index_name, areas = INDICES["2011"]  # the fictional England's areas, ranked as IoD2019 ranks England's
     rank = np.clip(np.round((1 - percentile / 100) * (areas - 1)) + 1, 1, areas).astype(int)
-    table = pd.DataFrame({"lsoa": lsoas.to_numpy(), "idaci_rank": rank,
+    table = pd.DataFrame({"index_name": index_name, "lsoa": lsoas.to_numpy(), "idaci_rank": rank,
                           "idaci_decile": np.minimum(10, (rank - 1) * 10 // areas + 1),
                           "area_deprivation": 100 * (1 - (rank - 1) / (areas - 1))})
     return lsoas, table

@@ -48,7 +48,7 @@ if no_progress:
     first = results.iloc[0] if len(results) else None
     if first is not None:
         st.subheader(attainment_sentence(first["label"], int(first["digits"]), first["value"], first["club_rank"],
-                                         int(first["club_size"]), first["club_median"]))
+                                         int(first["club_size"]), first["club_median"], first["reason"]))
     st.info(no_progress)
 elif main in mine.index and pd.notna(mine.loc[main, "va"]):
     own = mine.loc[main]
@@ -119,12 +119,14 @@ with left:
         st.info("No club: the school cannot be matched with similar schools this year.")
     else:
         comparison = group.comparison()
-        table(pd.DataFrame({"Feature": comparison["label"], "This school": [fmt(v, 1) for v in comparison["school"]],
-                            "Club median": [fmt(v, 1) for v in comparison["group_median"]]}),
+        table(pd.DataFrame({"Feature": comparison["label"], "This school": [fmt(v, d) for v, d in zip(comparison["school"], comparison["digits"])],
+                            "Club median": [fmt(v, d) for v, d in zip(comparison["group_median"], comparison["digits"])]}),
               f"context-{sel.urn}-{sel.year}.csv", sel.projector)
         if group.matched_without:
             st.warning("Matched without " + ", ".join(FEATURE_LABELS[f].lower() for f in group.matched_without)
                        + " (missing for this school).")
+        if group.note:
+            st.caption(group.note)
 with right:
     spec = MEASURES_BY_CODE[main]
     st.header(f"Trend: {spec.label}")

@@ -6,10 +6,10 @@ from benchmarking import charts
 from benchmarking.club_store import save_club
 from benchmarking.errors import BenchmarkingError
 from benchmarking.measures import MEASURES_BY_CODE
-from benchmarking.phases import K_RANGE, phase
+from benchmarking.phases import ABSENCE, K_RANGE, phase
 from benchmarking.similarity import DEFAULT_WEIGHTS, FEATURE_LABELS, FEATURES, stability
 from benchmarking.writer import writing
-from benchmarking.school_view import neighbours_with_results
+from benchmarking.school_view import headline_results, missing_reason, neighbours_with_results
 from benchmarking.value_added import BAND_LABELS
 from ui import data
 from ui.access import viewer
@@ -65,6 +65,8 @@ if kinds:
 if group.matched_without:
     st.warning("This school has no " + ", ".join(FEATURE_LABELS[f] for f in group.matched_without)
                + ": it was matched on the other features.")
+if group.note:
+    st.caption(group.note)
 
 members = group.neighbours
 p = phase(sel.phase)
@@ -102,8 +104,8 @@ with left:
 with right:
     st.header("Why they are alike")
     comparison = group.comparison()
-    table(pd.DataFrame({"Feature": comparison["label"], "This school": [fmt(v, 1) for v in comparison["school"]],
-                        "Group median": [fmt(v, 1) for v in comparison["group_median"]]}),
+    table(pd.DataFrame({"Feature": comparison["label"], "This school": [fmt(v, d) for v, d in zip(comparison["school"], comparison["digits"])],
+                        "Group median": [fmt(v, d) for v, d in zip(comparison["group_median"], comparison["digits"])]}),
           f"similar-why-{sel.urn}.csv", sel.projector)
     earlier = [y for y in sel.years if y < sel.year]
     if earlier:
@@ -115,6 +117,19 @@ with right:
             st.info(f"No group for {earlier[-1]}: {plain(exc)}")
     else:
         st.info("No earlier year in the store to compare the group with.")
+
+absence = headline_results(data.school_year_results(sel.urn, sel.year), data.year_values(sel.year), sel.urn,
+                           members["urn"].astype(int).tolist(), sel.phase, bool(sel.mainstream))
+absence = absence[absence["measure"].isin(ABSENCE)]
+if not absence.empty:
+    st.header("Absence against the group (lower is better)")
+    table(pd.DataFrame({
+        "Measure": absence["label"],
+        "This school": [fmt(v, d) if pd.notna(v) else missing_reason(r)
+                        for v, r, d in zip(absence["value"], absence["reason"], absence["digits"])],
+        "Rank in group": [f"{int(r)} of {n}" if pd.notna(r) else "–" for r, n in zip(absence["club_rank"], absence["club_size"])],
+        "Group median": [fmt(v, d) for v, d in zip(absence["club_median"], absence["digits"])],
+    }), f"similar-absence-{sel.urn}-{sel.year}.csv", sel.projector)
 
 st.header("Context against outcome")
 feature = st.selectbox("Context", FEATURES, format_func=FEATURE_LABELS.get, index=1)

@@ -22,7 +22,8 @@ from .errors import BenchmarkingError
 from .measures import MEASURES_BY_CODE
 from .meeting import club_funnel, meeting_slides, ranked_values, scores_with_intervals
 from .phases import phase as phase_named
-from .school_view import group_trend, headline_results, school_trend, school_year_results, values_by_measure
+from .school_view import (group_trend, headline_results, missing_reason, pupils_text, school_trend,
+                          school_year_results, values_by_measure)
 from .similarity import FEATURE_LABELS, load_features
 from .store import Store
 from .va_report import NoProgressMeasure, school_value_added_table
@@ -249,7 +250,7 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
         row = mine.iloc[0]
         band = BAND_LABELS.get(row["band"], "no band") if not scores.gap else "not a progress measure"
         score_text = (f"{scores.label}: <b>{fmt(row['va'], digits, True)}</b> (95% CI {fmt(row['ci_low'], digits, True)} "
-                      f"to {fmt(row['ci_high'], digits, True)}), {int(row['n'])} pupils, {esc(band)}.")
+                      f"to {fmt(row['ci_high'], digits, True)}), {pupils_text(row['n'])}, {esc(band)}.")
     years = sorted(int(y) for y in store.query_file("result_years")["year"])
     trend = school_trend(store, urn, p.main_value_added, years)
     left = f"<h2>Value added</h2><p>{score_text}</p>" + (f"<p class='note'>{esc(scores.gap)}</p>" if scores.gap else "")
@@ -267,16 +268,20 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
     results = headline_results(school_year_results(store, urn, year), values_by_measure(store.query_file("year_results", [year])),
                                urn, club, phase)
     right += "<h2>Headline results</h2>" + table_html(pd.DataFrame({
-        "Measure": results["label"], "School": [fmt(v, d) for v, d in zip(results["value"], results["digits"])],
+        "Measure": results["label"], "School": [fmt(v, d) if pd.notna(v) else missing_reason(r) for v, r, d in
+                                                zip(results["value"], results["reason"], results["digits"])],
         "Rank in club": [f"{int(r)} of {n}" if pd.notna(r) else "–" for r, n in zip(results["club_rank"], results["club_size"])],
         "Club median": [fmt(v, d) for v, d in zip(results["club_median"], results["digits"])]})) if len(results) else ""
     parts.append(f"<div class='columns'><div>{left}</div><div>{right}</div></div>{trend_html}")
     # Pupil groups: the main measure's, published or from the school's pupils where the viewer may see them.
     try:
         groups = school_groups(store, viewer, urn, year, club)
-        main_groups = groups[groups["measure"].isin([p.main_value_added, p.headline[0]])].head(10)
+        main_groups = groups[groups["measure"].isin([p.main_value_added, p.headline[0]])]
+        # A measure not published this year (no progress measure) has no groups to show.
+        main_groups = main_groups[main_groups[["value", "club_median"]].notna().any(axis=1)].head(10)
         gdigits = [MEASURES_BY_CODE[m].digits for m in main_groups["measure"]]
-        groups_html = table_html(pd.DataFrame({
+        groups_html = "<p class='note'>No pupil group figures for this school this year.</p>" if main_groups.empty \
+            else table_html(pd.DataFrame({
             "Measure": main_groups["measure"].map(lambda m: MEASURES_BY_CODE[m].label), "Group": main_groups["group"],
             "School": [fmt(v, d) for v, d in zip(main_groups["value"], gdigits)],
             "Club median": [fmt(v, d) for v, d in zip(main_groups["club_median"], gdigits)],

@@ -134,6 +134,22 @@ def missing_reason(reason: str | None) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+def pupils_text(n) -> str:
+    """A figure's cohort for people: "170 pupils", or that no count was published."""
+    return "pupil count not published" if n is None or pd.isna(n) else f"{int(n):,} pupil{'s' if int(n) != 1 else ''}"
+
+
+def no_score_text(n, reason: str | None = None) -> str:
+    """Why a school has no score: suppressed for 5 or fewer pupils, DfE's reason, or figures incomplete."""
+    from .value_added import MIN_PUPILS
+
+    if n is not None and not pd.isna(n) and int(n) < MIN_PUPILS:
+        return f"Suppressed: only {int(n)} pupils (figures for 5 or fewer are not shown)."
+    if reason:
+        return missing_reason(reason)
+    return "No score for this school this year: its results or intake figures are incomplete."
+
+
 def ordinal(n: int) -> str:
     """1st, 2nd, 3rd, 4th, 11th, 21st..."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")

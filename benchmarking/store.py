@@ -201,9 +201,11 @@ class Store:
 
     def log_import(self, *, file: str, kind: str, year: int | None, checksum: str | None, rows_read: int,
                    rows_stored: int, rows_skipped: int, message: str | None = None) -> None:
-        """Record a file stored by an import (its name only, never a server path)."""
+        """Record a file stored by an import (its name only, never a server path; a zip's member as
+        "zip/member", the zip named only)."""
         self.touch("import_log")
-        self.execute_file("log_import", [Path(file).name if "/" in file else file, kind, year, checksum, rows_read,
+        name = file if ".zip/" in file and "/" not in file.split(".zip/")[0] else Path(file).name
+        self.execute_file("log_import", [name, kind, year, checksum, rows_read,
                                          rows_stored, rows_skipped, message])
 
     @contextmanager

@@ -11,7 +11,8 @@ from .errors import BenchmarkingError
 from .phases import phase
 from .similarity import DEFAULT_K, similar_schools
 from .store import Store
-from .va_report import SUBJECTS, pupil_value_added
+from .progress_gaps import no_progress_reason
+from .va_report import SUBJECTS, NoProgressMeasure, pupil_value_added
 
 LEVELS = {"median": 0.5, "upper quartile": 0.75, "top 10%": 0.9}
 
@@ -56,6 +57,9 @@ def targets_for(store: Store, urn: int, year: int | None = None, k: int = DEFAUL
     group = similar_schools(store, urn, year, k=k)
     measure = measure or phase(group.phase).main_value_added
     subject = SUBJECTS[measure]
+    gap = no_progress_reason(subject.key_stage, group.year)
+    if gap:
+        raise NoProgressMeasure(gap)
     urns = group.neighbours["urn"].astype(int).tolist() + [urn]
     results = store.query_file("results_for_schools", [group.year, measure, urns]).set_index("urn")
     levels = challenge_levels(results.reindex(group.neighbours["urn"])["value"])
@@ -99,3 +103,15 @@ def progress_against_targets(store: Store, urn: int) -> pd.DataFrame:
     """Each recorded target beside the value added achieved that year, and the gap (achieved − target):
     TARGET_COLUMNS."""
     return store.query_file("targets_against_results", [urn])
+
+
+def headline_targets(store: Store, urn: int, year: int | None = None, k: int = DEFAULT_K) -> pd.DataFrame:
+    """The levels My school offers as targets on each headline measure (from the school's similar schools that
+    year), for years without a progress measure: measure, level, target, schools."""
+    from .school_view import values_by_measure
+
+    group = similar_schools(store, urn, year, k=k)
+    values = values_by_measure(store.query_file("year_results", [group.year]))
+    table = headline_target_levels(values, group.neighbours["urn"].astype(int).tolist(), phase(group.phase).headline)
+    table.attrs["year"] = group.year
+    return table

@@ -171,6 +171,26 @@ def test_real_england_2018_19_gives_every_state_funded_secondary_with_progress_8
     assert round(national["mean"][0], 3) == -0.015 and round(national["sd"][0], 3) == 0.474
 
 
+def test_the_performance_tables_absence_file_is_stored_in_its_own_year(real_england_db, dfe_dir):
+    """england_abs.csv, in the 2018-19 tables, is 2017-18's absence: stored as 2018, every school's row, PPERSABS10's
+    SUPP a missing value with its reason, and England's rows as national figures by phase."""
+    log = query(real_england_db, "SELECT kind, year, rows_read, rows_stored, message FROM import_log WHERE file = 'england_abs.csv'")
+    assert log[["kind", "year"]].values.tolist() == [["absence", 2018]]
+    assert log["message"][0] == "absence of 2017-18 (the performance tables of a year publish the year before's absence)"
+    found = query(real_england_db, "SELECT year, measure, count(value) AS n, count(*) FILTER (WHERE reason = 'SUPP') AS supp "
+                                   "FROM results WHERE measure LIKE 'absence%' GROUP BY ALL ORDER BY measure")
+    rows = [line for line in (dfe_dir / "2018-2019" / "england" / "england_abs.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+            if line.split(",")[2].strip().isdigit()]
+    assert found.values.tolist() == [[2018, "absence_overall", len(rows), 0], [2018, "absence_persistent", len(rows) - 864, 864]]
+    national = query(real_england_db, "SELECT measure, grp, value FROM national_figures WHERE grouping = 'phase' ORDER BY ALL")
+    assert national.values.tolist() == [["absence_overall", "primary", 4.0], ["absence_overall", "secondary", 5.5],
+                                        ["absence_overall", "special", 10.1], ["absence_persistent", "primary", 8.2],
+                                        ["absence_persistent", "secondary", 13.7], ["absence_persistent", "special", 28.8]]
+    # A year of absence alone is not a year of results: 2019 stays the year pages and commands open on.
+    assert query(real_england_db, sql_text("result_years"))["year"].tolist() == [2019]
+    assert query(real_england_db, sql_text("latest_year"))["year"].tolist() == [2019]
+
+
 @pytest.mark.parametrize("year, la, expected", [
     ("2016-2017", "la-815-north-yorkshire", 41), ("2016-2017", "la-850-hampshire", 69),
     ("2016-2017", "la-936-surrey", 53), ("2017-2018", "la-815-north-yorkshire", 42),

@@ -156,8 +156,22 @@ def clubs(args) -> int:
 
 
 def targets(args) -> int:
-    from ..targets import progress_against_targets, record_target, targets_for
+    from ..targets import headline_targets, progress_against_targets, record_target, targets_for
+    from ..va_report import NoProgressMeasure
 
+    try:
+        with open_store(args.db) as store:
+            targets_for(store, args.urn, args.year, k=args.k)
+    except NoProgressMeasure as exc:  # no value added this year: the headline measures' levels, as My school offers
+        if args.set:
+            raise BenchmarkingError(f"{exc} Record this year's targets on My school, one headline measure at a time.") from None
+        with open_store(args.db) as store:
+            table = headline_targets(store, args.urn, args.year, k=args.k)
+        if not args.json:
+            print(f"{exc}\nTargets for URN {args.urn} on the headline measures, from its similar schools in "
+                  f"{table.attrs['year']}:")
+        print_table(table.round(2), args.json)
+        return 0
     if args.set:
         with writing(args.db) as store:
             result = targets_for(store, args.urn, args.year, k=args.k)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .columns import ResultColumns, column_or_blank, no_repeats, results, urns
-from .ees import GEOGRAPHY, concat, is_total, levels, school_table, skipped_note, versions, years_of
+from .ees import GEOGRAPHY, concat, is_total, levels, skipped_note, versions, years_of
 from .parsed import FileKind, ParsedFile
 from .text import TextTable, check_widths
 
@@ -21,7 +21,7 @@ EES_ABSENCE = (
 )
 TABLES_ABSENCE = (ResultColumns("absence_overall", ("PERCTOT",)), ResultColumns("absence_persistent", ("PPERSABS10",)))
 ANNUAL = {"academic year", "full academic year", "autumn, spring and summer term"}
-PHASE_GROUPS = {"pri": "primary", "sec": "secondary", "state-funded primary": "primary",
+PHASE_GROUPS = {"pri": "primary", "sec": "secondary", "spe": "special", "state-funded primary": "primary",
                 "state-funded secondary": "secondary", "special": "special"}
 
 
@@ -46,7 +46,6 @@ def parse_ees_absence(table: TextTable, parsed: ParsedFile) -> None:
     urn = urns(rows, parsed.name, "school_urn")
     row_years = year[whole].reset_index(drop=True)
     no_repeats(rows, urn.astype(str) + " in " + row_years.astype(str), parsed.name, "school_urn", "school and year")
-    parsed.tables["schools"] = school_table(rows, urn, None)
     parsed.tables["results"] = concat([results(rows[(row_years == y).to_numpy()], urn[(row_years == y).to_numpy()],
                                                int(y), EES_ABSENCE, parsed.name) for y in sorted(set(row_years[row_years > 0]))])
     parsed.tables["national_figures"] = national_rows(frame[national], year[national], phase[national],

@@ -11,7 +11,6 @@ beside the summer 2025 results.
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ..errors import BenchmarkingError
@@ -19,7 +18,7 @@ from .columns import column_or_blank, long_values, no_repeats, numeric, urns
 from .ees import REQUIRED, concat, la_codes, levels, skipped_note, versions, years_of
 from .parsed import FileKind, ParsedFile
 from .school_lists import CENSUS_PHASES
-from .text import LINE, TextTable, check_widths
+from .text import TextTable, check_widths
 
 SPC_CONTEXT = {
     "pupils_on_roll": ("headcount of pupils",),

@@ -67,11 +67,12 @@ if not me.may_import:
     st.info("Only an admin imports files. Published figures and the import log are below.")
 else:
     st.header("Import DfE files")
-    st.caption("Performance-table, census and GIAS CSV files exactly as downloaded. Every file is checked first: "
-               "one bad cell and nothing is stored.")
+    st.caption("Explore Education Statistics files and zips, performance-table, census, SEN, absence and GIAS files, "
+               "and IDACI workbooks, exactly as downloaded. Every file is checked first: one bad cell and nothing is stored.")
     with st.form("dfe_upload"):
-        files = st.file_uploader("DfE CSV files", type=["csv", "xlsx"], accept_multiple_files=True)
-        year = st.number_input("Exam year (2018-19 is 2019)", FIRST_YEAR, last_year(), min(2019, last_year()))
+        files = st.file_uploader("DfE files", type=["csv", "xlsx", "zip"], accept_multiple_files=True)
+        year = st.number_input("Exam year, for files that do not say (2018-19 is 2019)", FIRST_YEAR, last_year(),
+                               min(2019, last_year()))
         import_files = st.form_submit_button("Check and import")
     if import_files and files:  # after the form: the report below has download buttons, which forms refuse
         bar = st.progress(0.0)

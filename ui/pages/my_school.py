@@ -8,7 +8,7 @@ from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.phases import phase
 from benchmarking.attainment_context import CAVEAT
 from benchmarking.school_view import (attainment_sentence, headline_results, in_context_sentence, missing_reason,
-                                      value_added_sentence)
+                                      no_score_text, pupils_text, value_added_sentence)
 from benchmarking.similarity import FEATURE_LABELS
 from benchmarking.value_added import BAND_LABELS, relative_to_group
 from benchmarking.club_store import save_pairing
@@ -60,8 +60,7 @@ elif main in mine.index and pd.notna(mine.loc[main, "va"]):
     st.subheader(value_added_sentence(spec.label, spec.digits, own["va"], own["ci_low"], own["ci_high"], rank,
                                       len(scored), relative))
 elif main in mine.index:
-    st.subheader(f"{MEASURES_BY_CODE[main].label}: suppressed, as only {int(mine.loc[main, 'n'])} pupils are in the measure "
-                 "(figures for 5 or fewer pupils are not shown).")
+    st.subheader(f"{MEASURES_BY_CODE[main].label}: {no_score_text(mine.loc[main, 'n'], mine.loc[main].get('reason'))}")
 else:
     st.subheader(f"No {MEASURES_BY_CODE[main].label} for this school in {sel.year}.")
 
@@ -79,7 +78,7 @@ if no_progress:
             col.metric(f"{spec.label}: against a similar intake", fmt(row.va, spec.digits, sign=True),
                        help="The school's result minus what schools with a similar intake achieved this year")
             col.markdown(plain(in_context_sentence(spec.label, spec.digits, row.va, row.ci_low, row.ci_high))
-                         if pd.notna(row.va) else f"Suppressed: only {row.n} pupils.")
+                         if pd.notna(row.va) else no_score_text(row.n, getattr(row, "reason", None)))
         st.caption(CAVEAT)
 elif mine.empty:
     st.info("No value added for this school this year (no cohort in the measure).")
@@ -90,9 +89,9 @@ else:
         col.metric(spec.label, fmt(row["va"], spec.digits, sign=True),
                    help="The school's score against pupils with the same prior attainment nationally")
         if pd.isna(row["va"]):
-            col.markdown(f"Suppressed: only {int(row['n'])} pupils (figures for 5 or fewer are not shown).")
+            col.markdown(no_score_text(row["n"], row.get("reason")))
         else:
-            col.markdown(f"95% CI **{ci_text(row['ci_low'], row['ci_high'], spec.digits)}** · {int(row['n'])} pupils · "
+            col.markdown(f"95% CI **{ci_text(row['ci_low'], row['ci_high'], spec.digits)}** · {pupils_text(row['n'])} · "
                          f"**{BAND_LABELS.get(row['band'], 'no band')}**")
 
 st.header("Headline results")

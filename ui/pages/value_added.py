@@ -8,7 +8,7 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.phases import phase
 from benchmarking.pupil_views import Suppressed
-from benchmarking.school_view import pooled_years_label
+from benchmarking.school_view import no_score_text, pooled_years_label, pupils_text
 from benchmarking.attainment_context import CAVEAT as IN_CONTEXT_CAVEAT, MEASURES as IN_CONTEXT
 from benchmarking.progress_gaps import no_progress_reason
 from benchmarking.va_report import CONTEXTUAL_CAVEAT
@@ -60,13 +60,13 @@ for column, frame, title in lenses:
             continue
         row = row.iloc[0]
         if pd.isna(row["va"]):
-            st.info(f"Suppressed: only {int(row['n'])} pupils (figures for 5 or fewer are not shown).")
+            st.info(no_score_text(row["n"], row.get("reason")))
             continue
         st.metric("Score", fmt(row["va"], digits, sign=True))
         expected = (f" · expected {fmt(row['expected'], 1)}, actual {fmt(row['actual'], 1)}"
                     if pd.notna(row["expected"]) else "")
         band = "not a progress measure: no band" if no_progress else BAND_LABELS.get(row["band"], "no band")
-        st.markdown(f"95% CI **{ci_text(row['ci_low'], row['ci_high'], digits)}** · {int(row['n'])} pupils · "
+        st.markdown(f"95% CI **{ci_text(row['ci_low'], row['ci_high'], digits)}** · {pupils_text(row['n'])} · "
                     f"**{band}**{expected}")
         st.caption(plain(row["source"]).capitalize())
 st.caption(IN_CONTEXT_CAVEAT if no_progress else CONTEXTUAL_CAVEAT)

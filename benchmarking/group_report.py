@@ -47,6 +47,8 @@ def published_groups(store: Store, urn: int, year: int, club: list[int]) -> pd.D
     members = club_medians(rows[rows["urn"].isin(club)], keys)
     national = store.query_file("national_groups", [year]).rename(columns={"value": "national"})
     out = own.merge(members, on=keys, how="left").merge(national, on=keys, how="left")
+    # A measure DfE published for no one this year (Progress 8 in 2025) is not a group figure to show.
+    out = out[out[["value", "club_median", "national"]].notna().any(axis=1)]
     out["club_schools"] = out["club_schools"].fillna(0).astype(int)
     return out.rename(columns={"grp": "group"}).assign(source="published")[COLUMNS]
 

@@ -117,3 +117,31 @@ def test_the_same_school_twice_in_a_year_is_refused(db, tmp_path):
     with pytest.raises(BenchmarkingError, match=r"twice.csv, line 3, column school_urn: this school and year "
                                                 r"\(990001 in 2025\) is also on line 2"):
         import_dfe(db, [path])
+
+
+@pytest.mark.parametrize("topic, value, group", [
+    ("Disadvantage status", "Disadvantaged", ("disadvantaged", "disadvantaged")),
+    ("disadvantage", "Disadvantaged all other", ("disadvantaged", "not disadvantaged")),
+    ("First language", "Known or believed to be other than English", ("eal", "EAL")),
+    ("first_language", "Known or believed to be English", ("eal", "not EAL")),
+    ("sen_status", "SEN support", ("sen", "SEN support")),
+    ("SEN provision", "Education, health and care plan", ("sen", "EHC plan")),
+    ("sen_status", "No identified SEN", ("sen", "no SEN")),
+    ("Sex", "Girls", ("sex", "girls")),
+    ("Prior attainment", "Low", ("prior_attainment", "low")),
+    ("Ethnicity major", "Asian", None),
+])
+def test_each_breakdown_ees_names_is_the_pupil_group_this_tool_compares(topic, value, group):
+    from benchmarking.importers.ees import pupil_group
+
+    assert pupil_group(topic, value) == group
+
+
+def test_all_pupils_and_total_are_the_whole_cohort_and_two_filters_at_once_are_not_a_group():
+    from benchmarking.importers.ees import TOTAL, breakdowns
+
+    frame = pd.DataFrame({"breakdown_topic": ["All pupils", "Total", "Sex", "Disadvantage"],
+                          "breakdown": ["Total", "Total", "Girls", "Disadvantaged"],
+                          "sex": ["Total", "Total", "Girls", "Boys"],
+                          "disadvantage_status": ["Total", "Total", "Total", "Disadvantaged"]})
+    assert breakdowns(frame).tolist() == [TOTAL, TOTAL, ("sex", "girls"), None]

@@ -173,9 +173,10 @@ published = data.published_groups(sel.urn, sel.year, club)
 published = published[published["measure"].map(lambda m: MEASURES_BY_CODE[m].key_stage) == spec.key_stage]
 if not published.empty:
     st.subheader("Pupil groups as DfE published them")
-    st.caption("From DfE's full-width performance tables. DfE publishes a CI for progress scores only, and no count of "
-               "pupils for KS2 groups' progress. The club's figure is the median of the similar schools that have one "
-               "(at least 3), England's the national row. DfE publishes no SEN breakdown here.")
+    st.caption("From the performance tables or Explore Education Statistics. DfE publishes a CI for progress scores "
+               "only, and no count of pupils for KS2 groups' progress. The club's figure is the median of the similar "
+               "schools that have one (at least 3), England's the national row."
+               + ("" if (published["grouping"] == "sen").any() else " These files publish no SEN breakdown."))
     first = published[published["measure"] == measure].head(1)
     if len(first):
         from benchmarking.group_report import group_sentence

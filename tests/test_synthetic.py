@@ -116,3 +116,17 @@ def test_published_style_scores_recover_the_stored_truth(national_store):
     covered = (truth["true_va"] >= truth["ci_low"]) & (truth["true_va"] <= truth["ci_high"])
     for measure, share in covered.groupby(truth["measure"]).mean().items():
         assert 0.92 <= share <= 0.98, (measure, share)
+
+
+def test_the_demo_has_absence_for_the_years_published_so_far_higher_in_secondaries(demo):
+    from benchmarking.school_view import school_headline
+
+    found = demo.query("SELECT r.year, s.phase, r.measure, avg(r.value) AS mean, count(*) AS n FROM results r "
+                       "JOIN schools s USING (urn) WHERE r.measure LIKE 'absence%' GROUP BY ALL")
+    assert sorted(found["year"].unique()) == [2022, 2023, 2024, 2025]  # 2026's comes the spring after
+    means = found.groupby(["measure", "phase"])["mean"].mean()
+    assert 4 < means["absence_overall", "primary"] < 7 < means["absence_overall", "secondary"] < 11
+    assert means["absence_persistent", "secondary"] > means["absence_overall", "secondary"]
+    urn = int(demo.query("SELECT min(urn) AS u FROM schools WHERE phase = 'primary'")["u"][0])
+    headline = school_headline(demo, urn, 2025).set_index("measure")
+    assert headline.loc["absence_overall", "lower_is_better"] and headline.loc["absence_overall", "of"] == 21

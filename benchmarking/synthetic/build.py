@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import derived
+from ..phases import ABSENCE
 from ..progress import Progress, quiet
 from ..reference import SCHOOL_TYPES
 from ..store import default_db_path
@@ -15,7 +16,7 @@ from ..writer import writing
 from ..club_store import save_club
 from .clubs import JOINED, plant_clubs
 from .pupils import make_ks2_pupils, make_ks4_pupils
-from .results import cohort_context, ks2_school_results, ks4_school_results
+from .results import absence_results, cohort_context, ks2_school_results, ks4_school_results
 from .schools import SCALES, YEARS, census_context, make_schools, school_effects, synthetic_areas
 
 def generate(scale: str = "national", seed: int = 2024, progress: Progress = quiet) -> dict[str, pd.DataFrame]:
@@ -42,10 +43,10 @@ def generate(scale: str = "national", seed: int = 2024, progress: Progress = qui
         "phase_rank": 3, "nftype": schools["nftype"], "state_funded": True, "mainstream": True, "is_open": True,
         "lsoa": lsoas,
     })
-    results = pd.concat(results, ignore_index=True)
+    results = pd.concat(results + [absence_results(schools, seed)], ignore_index=True)
     return {"schools": school_table, "area_deprivation": areas, "context": pd.concat(context, ignore_index=True),
             "results": results, "pupils": pupils, "synthetic_truth": pd.concat(truth, ignore_index=True),
-            "national_figures": england_medians(results), "demo_clubs": club_members[["club", "urn"]],
+            "national_figures": england_medians(results[~results["measure"].isin(ABSENCE)]), "demo_clubs": club_members[["club", "urn"]],
             "synthetic_club_truth": club_truth}
 
 

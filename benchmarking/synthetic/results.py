@@ -79,3 +79,27 @@ def cohort_context(pupils: pd.DataFrame, key_stage: str) -> pd.DataFrame:
     long["measure"] = long["measure"].map(names)
     long["reason"] = None
     return long.dropna(subset=["value"])  # no prior attainment recorded for a cohort without tests
+
+
+# -- absence ----------------------------------------------------------------------------------------
+
+ABSENCE_YEARS = (2022, 2023, 2024, 2025)  # a year's absence is published the spring after: none yet for 2026
+ABSENCE_LEVELS = {"primary": 5.2, "secondary": 8.8}  # England's overall absence since 2022, roughly (% of sessions)
+
+
+def absence_results(schools: pd.DataFrame, seed: int, years=ABSENCE_YEARS) -> pd.DataFrame:
+    """Each school's overall and persistent absence for the years published so far: higher where pupils are
+    more deprived, a school's own level (its attendance work) and a yearly wobble. Drawn from a separate random
+    stream, so the rest of the store is the same with or without it."""
+    rng = np.random.default_rng([seed, 2])
+    z = schools["deprivation"].to_numpy()
+    base = schools["phase"].map(ABSENCE_LEVELS).to_numpy() * np.exp(0.18 * (z - z.mean()) + rng.normal(0, 0.15, len(z)))
+    frames = []
+    for year in years:
+        overall = np.clip(base * np.exp(rng.normal(0, 0.06, len(z))), 1.0, 40.0).round(1)
+        persistent = np.clip(2.7 * overall - 1.5 + rng.normal(0, 2.0, len(z)), 0.0, 100.0).round(1)
+        for measure, value in (("absence_overall", overall), ("absence_persistent", persistent)):
+            frames.append(pd.DataFrame({"urn": schools["urn"].to_numpy(), "year": year, "measure": measure, "value": value,
+                                        "n": schools["pupils_on_roll"].to_numpy(), "ci_low": np.nan, "ci_high": np.nan,
+                                        "reason": None}))
+    return pd.concat(frames, ignore_index=True)

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from ui.access import account, current_viewer
+from ui.cpu_log import page_view_cpu
 from ui.demo import ensure_store
 from ui.errors import guarded
 from ui.navigation import pages_for
@@ -29,4 +30,5 @@ def main() -> None:
     guarded(navigation.run)()
 
 
-main()
+with page_view_cpu(st.query_params.get("urn", "")):
+    main()

@@ -139,14 +139,48 @@ def _limit_traces(limits: pd.DataFrame, t: Theme) -> list[dict]:
     return traces
 
 
+DENSITY_ABOVE = 1500  # more schools than this are drawn as a shaded density: thousands of dots show no more
+DENSITY_BINS = 60
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def density(x, y, name: str, colour: str, hover: str) -> dict:
+    """Many schools as a shaded density (how many fall in each cell of a 60 x 60 grid over their range) rather
+    than thousands of points: the same picture, a fraction of the page's weight, and each cell says its count."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    counts, x_edges, y_edges = np.histogram2d(x, y, bins=DENSITY_BINS)
+    return {"type": "heatmap", "x": (x_edges[:-1] + x_edges[1:]) / 2, "y": (y_edges[:-1] + y_edges[1:]) / 2,
+            "z": np.where(counts.T > 0, counts.T, np.nan), "name": name, "showscale": False, "hoverongaps": False,
+            "colorscale": [[0.0, _rgba(colour, 0.25)], [1.0, _rgba(colour, 0.95)]],
+            "hovertemplate": f"%{{z}} {hover} here<extra>{html.escape(name, quote=False)}</extra>"}
+
+
+def schools_density(x, y, colour: str, what: str = "Schools") -> dict:
+    """A pool of thousands of schools as one shaded trace (density), named with how many it holds."""
+    return density(x, y, f"{what} ({len(x):,}, shaded by how many)", colour, "schools")
+
+
 def funnel(points: pd.DataFrame, limits: pd.DataFrame, title: str, t: Theme, y_title: str = "Value added",
-           height: int | None = None) -> go.Figure:
+           height: int | None = None, backdrop: dict | None = None) -> go.Figure:
     """Score against cohort size with 95% and 99.8% limits, the schools' markers translucent so that the
-    limits show through, the host on top in its own colour. points: name, n, va, is_host."""
+    limits show through, the host on top in its own colour. points: name, n, va, is_host. Thousands of schools
+    (a national funnel) are drawn as a shaded density, the host still a point of its own; `backdrop`: that
+    density made once for every host (schools_density), with `points` the host alone."""
     data = points.dropna(subset=["va", "n"])
     traces = _limit_traces(limits, t)
+    others = data[~data["is_host"]]
+    if backdrop is None and len(others) > DENSITY_ABOVE:
+        backdrop = schools_density(others["n"], others["va"], t.others)
+    if backdrop is not None:
+        traces.insert(0, backdrop)
     for is_host, name in ((False, "Schools"), (True, "This school")):
         part = data[data["is_host"] == is_host]
+        if not is_host and backdrop is not None:
+            continue
         traces.append({"type": "scatter", "x": part["n"].to_numpy(), "y": part["va"].to_numpy(), "mode": "markers",
                        "name": name, "text": text(part["name"]),
                        "marker": {"size": t.marker_size * (1.8 if is_host else 1), "color": t.host if is_host else t.others,
@@ -229,15 +263,21 @@ def trend(frame: pd.DataFrame, title: str, t: Theme, y_title: str = "Value added
                    xaxis={"type": "category", "categoryorder": "array", "categoryarray": years})
 
 
-def context_scatter(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str, title: str, t: Theme) -> go.Figure:
+def context_scatter(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str, title: str, t: Theme,
+                    backdrop: dict | None = None) -> go.Figure:
     """Every school of a pool on a context feature against an outcome, its similar schools highlighted.
-    frame: name, x, y, in_group, is_host."""
+    frame: name, x, y, in_group, is_host. Thousands of other schools are drawn as a shaded density; `backdrop`:
+    the whole pool's, made once for every school (schools_density), with `frame` the group and host alone."""
     data = frame.dropna(subset=[x, y])
     traces = []
     for key, name, colour, size in (("rest", "Other schools", t.muted, 0.6), ("group", "Similar schools", t.others, 1.0),
                                     ("host", "This school", t.host, 1.6)):
         part = data[data["is_host"]] if key == "host" else data[data["in_group"] & ~data["is_host"]] if key == "group" \
             else data[~data["in_group"] & ~data["is_host"]]
+        if key == "rest" and (backdrop is not None or len(part) > DENSITY_ABOVE):
+            # a national pool: a density, the group and host on top
+            traces.append(backdrop or schools_density(part[x], part[y], t.others, "Other schools"))
+            continue
         traces.append({"type": "scattergl", "x": part[x].to_numpy(), "y": part[y].to_numpy(), "mode": "markers", "name": name,
                        "text": text(part["name"]), "marker": {"size": t.marker_size * size, "color": colour},
                        "hovertemplate": "%{text}<br>%{x:.1f}, %{y:.2f}<extra></extra>"})

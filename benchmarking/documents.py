@@ -134,7 +134,7 @@ def club_pack(store: Store, members: list[int], host: int, year: int, phase: str
         return out.drop(columns=["urn"])
 
     scores = year_scores(store, year, phase)
-    year_results = store.query_file("year_results", [year])
+    year_results = store.query_file("schools_year_results", [year, list(members)])  # every kind of school's
     slides = meeting_slides(phase, members, year_results, scores.table, scores.measure if scores.gap else None)
     figure = Figures(PAGE_WIDTH["landscape"])
     pages = [f"<div class='slide'><h1>{esc(title)}</h1><p>{esc(phase.capitalize())} schools, {year}: "
@@ -278,7 +278,7 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
         groups = school_groups(store, viewer, urn, year, club)
         main_groups = groups[groups["measure"].isin([p.main_value_added, p.headline[0]])]
         # A measure not published this year (no progress measure) has no groups to show.
-        main_groups = main_groups[main_groups[["value", "club_median"]].notna().any(axis=1)].head(10)
+        main_groups = main_groups[main_groups[["value", "club_median"]].notna().any(axis=1)].head(8)
         gdigits = [MEASURES_BY_CODE[m].digits for m in main_groups["measure"]]
         groups_html = "<p class='note'>No pupil group figures for this school this year.</p>" if main_groups.empty \
             else table_html(pd.DataFrame({

@@ -40,12 +40,18 @@ def published_groups(store: Store, urn: int, year: int, club: list[int]) -> pd.D
     """The school's published group figures for the year, each with its club's median and England's figure
     for the same group (source "published"). CIs and counts only where DfE publishes them."""
     rows = store.query_file("group_results_for_schools", [year, [urn] + list(club)])
+    return groups_beside_club(rows, urn, club, store.query_file("national_groups", [year]))
+
+
+def groups_beside_club(rows: pd.DataFrame, urn: int, club: list[int], national: pd.DataFrame) -> pd.DataFrame:
+    """published_groups from the school's and its club's published group rows (urn, measure, grouping, grp,
+    value, ci_low, ci_high, n) and England's (measure, grouping, grp, value)."""
     own = rows[rows["urn"] == urn].drop(columns=["urn"])
     if own.empty:
         return pd.DataFrame(columns=COLUMNS)
     keys = ["measure", "grouping", "grp"]
     members = club_medians(rows[rows["urn"].isin(club)], keys)
-    national = store.query_file("national_groups", [year]).rename(columns={"value": "national"})
+    national = national.rename(columns={"value": "national"})
     out = own.merge(members, on=keys, how="left").merge(national, on=keys, how="left")
     # A measure DfE published for no one this year (Progress 8 in 2025) is not a group figure to show.
     out = out[out[["value", "club_median", "national"]].notna().any(axis=1)]

@@ -49,7 +49,8 @@ PARTNER_COLUMNS = ["urn", "name", "la_name", "distance", "value", "ci_low", "ci_
 def partners_among(group: SimilarGroup, scores: pd.DataFrame) -> pd.DataFrame:
     """The group's schools whose score (`scores`: urn, value, ci_low, ci_high, n) is significantly higher than
     the group's school's, best first, with their distance. Empty when the school's own score is missing."""
-    scores = scores.set_index("urn")
+    urns = group.neighbours["urn"].to_numpy()
+    scores = scores[scores["urn"].isin(np.append(urns, group.urn))].set_index("urn")  # the group's only, first
     if group.urn not in scores.index or pd.isna(scores.loc[group.urn, "value"]):
         return pd.DataFrame(columns=PARTNER_COLUMNS)
     others = group.neighbours[["urn", "name", "la_name", "distance"]].merge(

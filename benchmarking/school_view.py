@@ -60,17 +60,19 @@ def values_by_measure(year_results: pd.DataFrame) -> dict[str, pd.Series]:
 
 
 def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int, club: list[int], phase: str,
-                     mainstream: bool = True) -> pd.DataFrame:
+                     mainstream: bool = True, measures: tuple[str, ...] | None = None) -> pd.DataFrame:
     """The school's headline measures (`own`: its results that year): value, CI and pupils where published,
     rank in its club (the school and its similar schools) and national percentile among state-funded
     mainstream schools with the measure (`national`: values_by_measure). A special school is not ranked
-    against them."""
+    against them. `measures`: some of the phase's headline measures only (absence on Similar schools)."""
     rows = []
     mine = own.set_index("measure")
     # A whole-school measure (absence) is compared among schools of the same phase: those with its key stage's
     # results that year.
     same_phase = national.get(phase_named(phase).headline[0], pd.Series(dtype=float)).index
     for measure in phase_named(phase).headline:
+        if measures is not None and measure not in measures:
+            continue
         data = national.get(measure, pd.Series(dtype=float))
         if MEASURES_BY_CODE[measure].key_stage == "school":
             data = data[data.index.isin(same_phase)]
@@ -267,16 +269,15 @@ def group_trend(store: Store, urns: list[int], measure: str) -> pd.DataFrame:
             .sort_values("year").reset_index(drop=True))
 
 
-def neighbours_with_results(group, va: pd.DataFrame, year_results: pd.DataFrame, measure: str,
-                            attainment: str | None) -> pd.DataFrame:
+def neighbours_with_results(group, scores: pd.DataFrame, attainment: pd.Series | None) -> pd.DataFrame:
     """A school's similar schools with their distance, each feature's share of it (%), and their headline
-    results: the main value-added score with its CI and band, and the main attainment measure."""
+    results: the main score (`scores`: every school's, urn, va, ci_low, ci_high, band, n) and the main attainment
+    measure (`attainment`: every school's value, by URN)."""
     shares = pd.DataFrame(list(group.neighbours["contributions"])).reindex(columns=group.features).fillna(0) * 100
     frame = pd.concat([group.neighbours[["urn", "name", "la_name", "rank", "distance"]].reset_index(drop=True),
                        shares.add_prefix("share_")], axis=1)
-    scores = va[va["measure"] == measure][["urn", "va", "ci_low", "ci_high", "band", "n"]]
-    frame = frame.merge(scores, on="urn", how="left")
-    if attainment:
-        values = year_results[year_results["measure"] == attainment][["urn", "value"]].rename(columns={"value": "attainment"})
-        frame = frame.merge(values, on="urn", how="left")
+    members = scores[scores["urn"].isin(frame["urn"])][["urn", "va", "ci_low", "ci_high", "band", "n"]]
+    frame = frame.merge(members, on="urn", how="left")
+    if attainment is not None:
+        frame["attainment"] = attainment.reindex(frame["urn"]).to_numpy()
     return frame

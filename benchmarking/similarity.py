@@ -7,7 +7,7 @@ so a head can say "they are like us because...".
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -157,6 +157,10 @@ class SimilarGroup:
     prior_source: str = "published"  # or STANDIN_SOURCE where expected Attainment 8 stands in
     matching: dict[str, bool] = field(default_factory=dict)  # sex, admissions: whether neighbours share them
 
+    def nearest(self, k: int) -> "SimilarGroup":
+        """The same group cut to its k most similar schools (as neighbours(urn, k) with the same settings)."""
+        return replace(self, neighbours=self.neighbours.head(k))
+
     @property
     def note(self) -> str | None:
         """What a reader must know about how the group was matched, beyond the school's own missing features."""
@@ -219,6 +223,9 @@ class SimilarityIndex:
         self.sex = self.frame.get("sex_of_entry", pd.Series(None, index=self.frame.index)).fillna("unknown").to_numpy()
         self.admissions = self.frame.get("admissions", pd.Series(None, index=self.frame.index)).fillna("unknown").to_numpy()
         self.open = self.frame.get("is_open", pd.Series(True, index=self.frame.index)).fillna(True).to_numpy(dtype=bool)
+        # Who may be anyone's neighbour at all: open, and not excluded for want of a required feature.
+        self.eligible = self.open & ~np.isin(self.urns, np.fromiter(self.excluded, dtype=self.urns.dtype,
+                                                                    count=len(self.excluded)))
 
     def _row(self, urn: int) -> int:
         if urn not in self.position:
@@ -244,8 +251,9 @@ class SimilarityIndex:
             raise BenchmarkingError(f"k must be between {K_RANGE[0]} and {K_RANGE[1]}, not {k}.")
         i = self._row(urn)
         have = self.present[i]
-        candidates = np.flatnonzero(self.present[:, have].all(axis=1) & self.open)
-        candidates = candidates[(candidates != i) & ~np.isin(self.urns[candidates], list(self.excluded))]
+        usable = self.eligible & (self.present[:, have].all(axis=1) if not have.all() else True)
+        usable[i] = False
+        candidates = np.flatnonzero(usable)
         matching = self.matching(urn, match_sex, match_admissions)
         if matching["sex"]:
             candidates = candidates[self.sex[candidates] == self.sex[i]]
@@ -256,7 +264,13 @@ class SimilarityIndex:
         diff = self.scaled[candidates][:, have] - self.scaled[i, have]
         squared = diff ** 2
         distance = np.sqrt(squared.sum(axis=1))
-        order = np.lexsort((self.urns[candidates], distance))
+        if max_own_la is None and len(distance) > k:
+            # Only the k nearest need sorting: every candidate as near as the k-th (ties included), by distance
+            # then URN, exactly as a sort of them all would order them.
+            nearest = distance <= np.partition(distance, k - 1)[k - 1]
+            order = np.flatnonzero(nearest)[np.lexsort((self.urns[candidates[nearest]], distance[nearest]))]
+        else:
+            order = np.lexsort((self.urns[candidates], distance))
         if max_own_la is not None:
             own = self.la[candidates[order]] == self.la[i]
             order = order[~own | (np.cumsum(own) <= max_own_la)]

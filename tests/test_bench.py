@@ -57,3 +57,47 @@ def test_bench_small_json_has_every_figure_well_formed_and_about_the_store_it_bu
     # The peak memory of the whole run covers the demo build's child process.
     assert figures["peak memory of the whole run (this process)"]["value"] > 50
     assert figures["demo build (small)"]["unit"] == "s" and figures["demo build peak memory"]["value"] > 50
+
+
+def test_visitors_come_in_each_phases_share_and_mostly_in_the_latest_year():
+    import random
+
+    from ui.bench_sessions import LATEST_SHARE, School, visitor
+
+    schools = [School(i, "primary" if i % 6 else "secondary", (2024, 2025, 2026)) for i in range(600)]
+    schools += [School(1000, "primary", (2026,))]  # a new school has only the latest year
+    rng = random.Random(0)
+    visits = [visitor(schools, 2026, rng) for _ in range(5000)]
+    latest = sum(v.year == 2026 for v in visits) / len(visits)
+    primaries = sum(v.phase == "primary" for v in visits) / len(visits)
+    assert abs(latest - LATEST_SHARE) < 0.03 and abs(primaries - 5 / 6) < 0.03
+    assert all(v.year in (2024, 2025, 2026) for v in visits)
+    assert all(v.year == 2026 for v in visits if v.urn == 1000)
+
+
+def test_the_load_summary_names_each_page_and_phase():
+    from ui.bench_sessions import Views, summary
+
+    views = Views(records=[("my_school", "primary", 0.2), ("my_school", "primary", 0.4), ("value_added", "secondary", 0.1)])
+    figures = {f["name"]: f["value"] for f in summary("30 visitors", views)}
+    assert figures["30 visitors: page views"] == 3 and figures["30 visitors: page view max"] == 400
+    assert figures["30 visitors: my_school, primary, p50"] == 300 and figures["30 visitors: value_added, secondary, p95"] == 100
+
+
+def test_a_server_warms_every_year_before_it_listens(small_demo_path, monkeypatch):
+    """ui.serve opens the visitors' pages for a school of each phase in every year: each year's pools of similar
+    schools are then in the shared caches before anyone arrives."""
+    from benchmarking.similarity import SimilarityIndex
+    from ui import data, serve
+
+    monkeypatch.setenv("BENCHMARKING_DB", str(small_demo_path))
+    assert serve.warm_up().startswith("warmed 2026, 2025, 2024, 2023, 2022 in ")
+    pools = {(v.year, v.phase) for v in data.shared_values() if isinstance(v, SimilarityIndex)}
+    assert {(year, phase) for year in range(2022, 2027) for phase in ("primary", "secondary")} <= pools
+
+
+def test_a_server_without_a_store_starts_without_warming(tmp_path, monkeypatch):
+    from ui import serve
+
+    monkeypatch.setenv("BENCHMARKING_DB", str(tmp_path / "none.duckdb"))
+    assert serve.warm_up() == "no store yet: the first visit builds the demo store"

@@ -107,3 +107,29 @@ def test_the_event_study_sets_placebo_years_reference_year_and_years_after_apart
     assert placebo.name.startswith("Before joining") and after.marker.color == charts.NORMAL.host
     assert list(placebo.error_y.array) == pytest.approx([0.10, 0.09]) and list(placebo.error_y.arrayminus) == pytest.approx([0.10, 0.09])
     assert list(after.error_y.array) == pytest.approx([0.10])
+
+
+def test_thousands_of_schools_are_a_density_and_the_host_and_group_stay_points():
+    import plotly.graph_objects as go
+
+    from benchmarking.value_added import funnel_limits
+
+    rng = np.random.default_rng(0)
+    many = pd.DataFrame({"name": [f"School {i}" for i in range(4000)], "n": rng.integers(10, 200, 4000).astype(float),
+                         "va": rng.normal(0, 0.5, 4000), "is_host": [True] + [False] * 3999})
+    funnel = charts.funnel(many, funnel_limits(200, 1.3), "F", charts.NORMAL)
+    kinds = [trace.type for trace in funnel.data]
+    assert kinds.count("heatmap") == 1 and kinds[0] == "heatmap"
+    shaded = funnel.data[0]
+    assert np.nansum(shaded.z) == 3999  # every other school is counted, in its cell
+    host = [trace for trace in funnel.data if trace.name == "This school"][0]
+    assert list(host.text) == ["School 0"] and len(host.x) == 1
+    context = charts.context_scatter(many.assign(in_group=[True] * 21 + [False] * 3979), "n", "va", "n", "va", "C",
+                                     charts.NORMAL)
+    assert [trace.name for trace in context.data] == ["Other schools (3,979, shaded by how many)", "Similar schools",
+                                                      "This school"]
+    assert len(context.data[1].x) == 20 and np.nansum(context.data[0].z) == 3979
+    for fig in (funnel, context):  # valid as built, and validation would change nothing
+        checked = go.Figure(fig.to_dict(), skip_invalid=False)
+        assert json.loads(checked.to_json()) == json.loads(fig.to_json())
+    assert len(funnel.to_json()) < 60_000  # a few kilobytes, where 4,000 named points were several hundred

@@ -265,11 +265,16 @@ def app_db(imported, tmp_path_factory):
     return path
 
 
+# Every kind in the year the dashboard opens on; the earlier years (Progress 8 but no KS2 progress; neither) for a
+# mainstream school of each phase and the kinds whose data those years change.
+EARLIER = ("mainstream secondary", "mainstream primary", "closed", "suppressed primary")
+
+
 @pytest.mark.parametrize("kind", list(KINDS))
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_for_every_kind_of_school_in_every_year(app_db, monkeypatch, kind, page):
     monkeypatch.setenv("BENCHMARKING_DB", str(app_db))
-    for year in YEARS:
+    for year in YEARS if kind in EARLIER else YEARS[-1:]:
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
         at.query_params["urn"], at.query_params["year"] = str(KINDS[kind]), str(year)
         at.switch_page(page).run()

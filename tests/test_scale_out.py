@@ -23,13 +23,16 @@ def stack(small_demo_path, tmp_path_factory):
 
 
 def test_sessions_through_nginx_spread_over_both_processes_without_errors(stack):
-    from ui.bench_sessions import ProcessWatch, crowd, schools_of
+    from ui.bench_sessions import ProcessWatch, crowd, visitor_schools, visits
 
     servers, db = stack
     watch = ProcessWatch(servers.pids)
     before = watch._cpu_by_pid()
-    views = asyncio.run(crowd(servers.url, 8, schools_of(db), seed=3, pause=0.2))
+    schools, latest = visitor_schools(db)
+    chosen = visits(schools, latest, 8, seed=3)
+    views = asyncio.run(crowd(servers.url, chosen, seed=3, pause=0.2))
     after = watch._cpu_by_pid()
     watch.stop()
     assert len(views.seconds) == 8 * 4 and views.errors == 0
+    assert {phase for _, phase, _ in views.records} <= {"primary", "secondary"}
     assert all(after[pid] - before[pid] > 0.2 for pid in servers.pids)  # both processes served pages

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from benchmarking.school_view import (default_school, group_trend, headline_results, national_percentile, rank_among,
-                                      school_directory)
+                                      school_directory, values_by_measure)
 from benchmarking.store import open_store
 
 
@@ -92,7 +92,7 @@ def test_similar_schools_carry_their_share_of_the_distance_and_their_headline_re
         group = similar_schools(store, urn, 2024)
         va = school_value_added_table(store, 2024, "secondary")
         year = store.query_file("year_results", [2024])
-    rows = neighbours_with_results(group, va, year, "ks4_p8", "ks4_att8")
+    rows = neighbours_with_results(group, va[va["measure"] == "ks4_p8"], values_by_measure(year)["ks4_att8"])
     assert rows["urn"].tolist() == group.neighbours["urn"].tolist()
     shares = rows[[f"share_{f}" for f in group.features]].sum(axis=1)
     assert shares.to_numpy() == pytest.approx(100.0, abs=1e-6)

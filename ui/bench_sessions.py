@@ -1,13 +1,18 @@
 """A load test with real Streamlit sessions, for `python -m benchmarking bench --sessions N [--processes P]`.
 
 Each simulated head opens a websocket session as a browser does (Streamlit's own protocol: BackMsg and
-ForwardMsg protobufs on /_stcore/stream), opens My school for a random school, then Similar schools, Value
-added and Club meeting, with 0-1 s between pages, and times each page view from the request to the
-script's end. Each session comes from its own loopback address (127.0.0.N), as users come from their own
-machines (nginx's ip_hash keys on an address's first three parts, so each head has its own 127.0.N.1), so
-that ip_hash spreads them over the server processes.
+ForwardMsg protobufs on /_stcore/stream), opens My school, then Similar schools, Value added and Club meeting,
+with 0-1 s between pages, and times each page view from the request to the script's end. Each session comes
+from its own loopback address (127.0.N.1: nginx's ip_hash keys on an address's first three parts), as users come
+from their own machines, so that ip_hash spreads them over the server processes.
 
-python -m ui.bench_sessions --db STORE --sessions N [--processes P] [--schools 300]
+Visitors arrive as they do on results day: a random school of the store (so primaries in their national share,
+five in six), in the year the dashboard opens on (the latest) four times in five, else an earlier year of that
+school's. The old scenario (secondaries in the last year with Progress 8) stays as one row, to compare with.
+Times are given by page and phase as well as overall, and each page view's CPU from a pass of one visitor at a
+time (the servers log it: ui/cpu_log.py).
+
+python -m ui.bench_sessions --db STORE --sessions N [N ...] [--processes P] [--cold 30] [--schools 300]
 """
 from __future__ import annotations
 
@@ -33,19 +38,48 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from .navigation import ROOT
 
 SCENARIO = ("", "similar_schools", "value_added", "club_meeting")  # My school, then the other pages
+PAGE_NAMES = {"": "my_school"}
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf"
 DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
+LATEST_SHARE = 0.8  # visitors who land on the year the dashboard opens on
+
+
+@dataclass(frozen=True)
+class School:
+    urn: int
+    phase: str
+    years: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Visit:
+    urn: int
+    year: int
+    phase: str
 
 
 @dataclass
 class Views:
-    """Page views: their seconds and how many ended in an error on the page."""
-    seconds: list[float] = field(default_factory=list)
+    """Page views: (page, phase, seconds) each, and how many ended in an error on the page."""
+    records: list[tuple[str, str, float]] = field(default_factory=list)
     errors: int = 0
 
+    @property
+    def seconds(self) -> list[float]:
+        return [r[2] for r in self.records]
+
     def add(self, other: "Views") -> None:
-        self.seconds += other.seconds
+        self.records += other.records
         self.errors += other.errors
+
+
+def visitor(schools: list[School], latest: int, rng: random.Random) -> Visit:
+    """A results-day visitor: any school with results in the latest year (so each phase in its share), in that
+    year four times in five, else one of the school's earlier years."""
+    school = rng.choice(schools)
+    earlier = [y for y in school.years if y < latest]
+    year = latest if not earlier or rng.random() < LATEST_SHARE else rng.choice(earlier)
+    return Visit(school.urn, year, school.phase)
 
 
 async def page_view(ws, page: str, query: str) -> tuple[float, bool]:
@@ -69,26 +103,25 @@ async def page_view(ws, page: str, query: str) -> tuple[float, bool]:
             return time.perf_counter() - started, error
 
 
-async def one_head(url: str, address: str, schools: list[tuple[int, int]], rng: random.Random, pause: float) -> Views:
-    """One head's visit: a random school's My school, then the scenario's other pages."""
-    urn, year = rng.choice(schools)
+async def one_head(url: str, address: str, visit: Visit, rng: random.Random, pause: float) -> Views:
+    """One head's visit: the school's My school, then the scenario's other pages."""
     views = Views()
     async with websockets.connect(url.replace("http", "ws") + "/_stcore/stream", subprotocols=["streamlit"],
                                   max_size=None, local_addr=(address, 0), open_timeout=120) as ws:
         for page in SCENARIO:
-            took, error = await page_view(ws, page, f"urn={urn}&year={year}")
-            views.seconds.append(took)
+            took, error = await page_view(ws, page, f"urn={visit.urn}&year={visit.year}")
+            views.records.append((PAGE_NAMES.get(page, page), visit.phase, took))
             views.errors += error
             await asyncio.sleep(rng.uniform(0, pause))
     return views
 
 
-async def crowd(url: str, sessions: int, schools: list[tuple[int, int]], seed: int, pause: float = 1.0) -> Views:
-    """`sessions` heads arriving at the same moment."""
+async def crowd(url: str, visits: list[Visit], seed: int, pause: float = 1.0) -> Views:
+    """One head per visit, all arriving at the same moment."""
     rng = random.Random(seed)
     # nginx's ip_hash keys on the first three parts of an address: each head comes from its own 127.0.N.1.
-    heads = [one_head(url, f"127.0.{1 + i % 250}.{1 + i // 250}", schools, random.Random(rng.random()), pause)
-             for i in range(sessions)]
+    heads = [one_head(url, f"127.0.{1 + i % 250}.{1 + i // 250}", visit, random.Random(rng.random()), pause)
+             for i, visit in enumerate(visits)]
     views = Views()
     for result in await asyncio.gather(*heads, return_exceptions=True):
         if isinstance(result, BaseException):
@@ -158,12 +191,14 @@ def wait_for(url: str) -> None:
 
 
 class Servers:
-    """P dashboard processes on one store; with more than one, nginx in front of them (deploy/nginx.conf)."""
+    """P dashboard processes on one store; with more than one, nginx in front of them (deploy/nginx.conf).
+    With `cpu_log`, each process logs every page view's CPU there (ui/cpu_log.py)."""
 
-    def __init__(self, db: Path, processes: int):
-        env = os.environ | {"BENCHMARKING_DB": str(db)}
+    def __init__(self, db: Path, processes: int, cpu_log: Path | None = None):
+        env = os.environ | {"BENCHMARKING_DB": str(db)} | ({"BENCHMARKING_CPU_LOG": str(cpu_log)} if cpu_log else {})
         self.ports = [free_port() for _ in range(processes)]
-        self.procs = [subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+        # Each process as deployments run it: its caches warmed for the latest year before it listens (ui/serve.py).
+        self.procs = [subprocess.Popen([sys.executable, "-m", "ui.serve",
                                         "--server.port", str(port), "--server.address", "127.0.0.1",
                                         "--server.headless", "true"], cwd=ROOT, env=env,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for port in self.ports]
@@ -204,6 +239,7 @@ def nginx_config(port: int, upstreams: list[int], folder: Path) -> str:
 # -- the measurements -------------------------------------------------------------------------------
 
 def schools_of(db: Path) -> list[tuple[int, int]]:
+    """The old scenario's schools: secondaries in the last year with Progress 8 (kept as one row)."""
     from benchmarking.store import open_store
 
     with open_store(db) as store:
@@ -212,54 +248,135 @@ def schools_of(db: Path) -> list[tuple[int, int]]:
     return list(zip(frame["urn"].astype(int), frame["year"].astype(int)))
 
 
-def summary(label: str, views: Views, watch: dict) -> list[dict]:
-    ms = np.array(views.seconds) * 1000 if views.seconds else np.array([np.nan])
-    return [{"name": f"{label}: page view p50", "value": float(np.percentile(ms, 50)), "unit": "ms"},
-            {"name": f"{label}: page view p95", "value": float(np.percentile(ms, 95)), "unit": "ms"},
-            {"name": f"{label}: page view max", "value": float(ms.max()), "unit": "ms"},
-            {"name": f"{label}: page views", "value": float(len(views.seconds)), "unit": "views"},
-            {"name": f"{label}: errors", "value": float(views.errors), "unit": "views"},
-            {"name": f"{label}: server CPU", "value": float(watch["cpu_cores"]), "unit": "cores"},
-            {"name": f"{label}: server peak memory", "value": float(watch["peak_mb"]), "unit": "MB"}]
+def old_visits(db: Path, count: int, seed: int) -> list[Visit]:
+    rng = random.Random(seed)
+    return [Visit(urn, year, "secondary") for urn, year in (rng.choice(schools_of(db)) for _ in range(count))]
 
 
-def measure(servers: Servers, label: str, sessions: int, schools, seed: int) -> list[dict]:
+def visitor_schools(db: Path) -> tuple[list[School], int]:
+    """Every school with results in the latest year, with its phase and years (the dashboard's directory), and
+    that year."""
+    from benchmarking.school_view import school_directory
+    from benchmarking.store import open_store
+
+    with open_store(db) as store:
+        latest = store.latest_year()
+        directory = school_directory(store)
+    schools = [School(int(r.urn), str(r.phase), tuple(int(y) for y in r.years))
+               for r in directory.itertuples() if latest in list(r.years)]
+    return schools, latest
+
+
+def visits(schools: list[School], latest: int, count: int, seed: int) -> list[Visit]:
+    rng = random.Random(seed)
+    return [visitor(schools, latest, rng) for _ in range(count)]
+
+
+def percentile(values, q: float) -> float:
+    return float(np.percentile(np.array(values) * 1000, q)) if values else float("nan")
+
+
+def summary(label: str, views: Views, watch: dict | None = None) -> list[dict]:
+    """Overall p50, p95 and max, then p50 and p95 by page and phase, errors and the servers' CPU and memory."""
+    figures = [{"name": f"{label}: page view p50", "value": percentile(views.seconds, 50), "unit": "ms"},
+               {"name": f"{label}: page view p95", "value": percentile(views.seconds, 95), "unit": "ms"},
+               {"name": f"{label}: page view max", "value": percentile(views.seconds, 100), "unit": "ms"},
+               {"name": f"{label}: page views", "value": float(len(views.seconds)), "unit": "views"},
+               {"name": f"{label}: errors", "value": float(views.errors), "unit": "views"}]
+    by_kind: dict[tuple[str, str], list[float]] = {}
+    for page, phase, took in views.records:
+        by_kind.setdefault((page, phase), []).append(took)
+    for (page, phase), took in sorted(by_kind.items()):
+        figures += [{"name": f"{label}: {page}, {phase}, p50", "value": percentile(took, 50), "unit": "ms"},
+                    {"name": f"{label}: {page}, {phase}, p95", "value": percentile(took, 95), "unit": "ms"}]
+    if watch:
+        figures += [{"name": f"{label}: server CPU", "value": float(watch["cpu_cores"]), "unit": "cores"},
+                    {"name": f"{label}: server peak memory", "value": float(watch["peak_mb"]), "unit": "MB"}]
+    return figures
+
+
+def measure(servers: Servers, label: str, chosen: list[Visit], seed: int) -> list[dict]:
     watch = ProcessWatch(servers.pids)
-    views = asyncio.run(crowd(servers.url, sessions, schools, seed))
+    views = asyncio.run(crowd(servers.url, chosen, seed))
     return summary(label, views, watch.stop())
 
 
+async def one_at_a_time(url: str, chosen: list[Visit]) -> None:
+    """The visits one after another, with one more session open and idle throughout: a server with nobody
+    connected at all drops its compiled scripts (Streamlit's script cache), which a busy server never does."""
+    async with websockets.connect(url.replace("http", "ws") + "/_stcore/stream", subprotocols=["streamlit"],
+                                  max_size=None, open_timeout=120):
+        for visit in chosen:
+            await crowd(url, [visit], seed=visit.urn, pause=0)
+
+
+def cpu_per_view(servers: Servers, log: Path, schools: list[School], latest: int, per_phase: int) -> list[dict]:
+    """Each page view's CPU (median and p95, ms, by page and phase), from a pass of one visitor at a time in
+    the latest year: `per_phase` schools of each phase, each visited twice (the second visit is what a head
+    returning to the page costs; the first, a school's first view, may fill per-school caches)."""
+    rng = random.Random(11)
+    chosen = []
+    for phase in ("primary", "secondary"):
+        of_phase = [s for s in schools if s.phase == phase]
+        chosen += [Visit(s.urn, latest, phase) for s in rng.sample(of_phase, min(per_phase, len(of_phase)))]
+    log.write_text("")
+    order = [(PAGE_NAMES.get(page, page), visit.phase) for visit in chosen + chosen for page in SCENARIO]
+    asyncio.run(one_at_a_time(servers.url, chosen + chosen))
+    lines = [line.split("\t") for line in log.read_text().splitlines() if line.strip()]
+    if len(lines) != len(order):
+        raise RuntimeError(f"the servers logged {len(lines)} page views' CPU for {len(order)} views")
+    by_kind: dict[tuple[str, str], list[float]] = {}
+    for (page, phase), (_, ms) in zip(order, lines):
+        by_kind.setdefault((page, phase), []).append(float(ms))
+    figures = []
+    for (page, phase), values in sorted(by_kind.items()):
+        figures += [{"name": f"CPU per page view, median: {page}, {phase}", "value": float(np.median(values)), "unit": "ms"},
+                    {"name": f"CPU per page view, p95: {page}, {phase}", "value": float(np.percentile(values, 95)),
+                     "unit": "ms"}]
+    return figures
+
+
 def run(db: Path, sessions: list[int], processes: int, cold: int, distinct: int) -> list[dict]:
-    schools = schools_of(db)
-    figures: list[dict] = []
-    servers = Servers(db, processes)  # a new server: every cache cold
+    schools, latest = visitor_schools(db)
+    share = sum(s.phase == "primary" for s in schools) / len(schools)
+    plural = f"{processes} process{'es' if processes > 1 else ''}"
+    figures: list[dict] = [{"name": f"visitors' schools: primaries' share ({len(schools):,} schools with {latest} results)",
+                            "value": 100 * share, "unit": "%"}]
+    log = Path(tempfile.mkdtemp(prefix="cpu-")) / "cpu.log"
+    servers = Servers(db, processes, cpu_log=log)  # a new server: every cache cold
     try:
-        figures += measure(servers, f"{cold} sessions arriving at a cold server ({processes} process{'es' if processes > 1 else ''})",
-                           cold, schools, seed=1)
+        figures += measure(servers, f"{cold} visitors arriving at a just-started server ({plural})",
+                           visits(schools, latest, cold, seed=1), seed=1)
         for n in sessions:
-            asyncio.run(crowd(servers.url, n, schools, seed=100 + n))  # warm up: the same number, other schools
-            figures += measure(servers, f"{n} sessions, warm ({processes} process{'es' if processes > 1 else ''})",
-                               n, schools, seed=200 + n)
+            asyncio.run(crowd(servers.url, visits(schools, latest, n, seed=100 + n), seed=100 + n))  # warm up
+            figures += measure(servers, f"{n} visitors, warm ({plural})", visits(schools, latest, n, seed=200 + n),
+                               seed=200 + n)
+        old = max(sessions)
+        asyncio.run(crowd(servers.url, old_visits(db, old, seed=300), seed=300))
+        figures += [f for f in measure(servers, f"old scenario: {old} sessions, secondaries in the last year with "
+                                                f"Progress 8, warm ({plural})", old_visits(db, old, seed=301), seed=301)
+                    if f["name"].endswith(("page view p50", "page view p95", "errors"))]
+        figures += cpu_per_view(servers, log, schools, latest, per_phase=20)
         if distinct:  # memory levels off: many different schools, 10 at a time
             watch = ProcessWatch(servers.pids)
-            rng = random.Random(7)
-            chosen = rng.sample(schools, min(distinct, len(schools)))
+            chosen = visits(schools, latest, distinct, seed=7)
             for start in range(0, len(chosen), 10):
-                asyncio.run(crowd(servers.url, min(10, len(chosen) - start), chosen[start:start + 10], seed=start, pause=0))
-            figures.append({"name": f"server memory after {len(chosen)} different schools (largest process)",
+                asyncio.run(crowd(servers.url, chosen[start:start + 10], seed=start, pause=0))
+            figures.append({"name": f"server memory after {len(chosen)} visitors' schools (largest process)",
                             "value": float(max(watch.rss_mb(pid) for pid in servers.pids)), "unit": "MB"})
             watch.stop()
     finally:
         servers.stop()
+        shutil.rmtree(log.parent, ignore_errors=True)
     return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m ui.bench_sessions")
     parser.add_argument("--db", required=True, type=Path)
-    parser.add_argument("--sessions", type=int, nargs="+", default=[1, 10, 30])
+    parser.add_argument("--sessions", type=int, nargs="+", default=[10, 30, 60])
     parser.add_argument("--processes", type=int, default=1)
-    parser.add_argument("--cold", type=int, default=20, help="sessions arriving at a cold server")
+    parser.add_argument("--cold", type=int, default=30, help="visitors arriving at a cold server")
     parser.add_argument("--schools", type=int, default=300, help="different schools for the memory figure (0: none)")
     args = parser.parse_args()
     print(json.dumps(run(args.db, args.sessions, args.processes, args.cold, args.schools)))

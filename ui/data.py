@@ -8,12 +8,14 @@ them (filtering and merging make new frames), and tests/test_pages.py checks tha
 from __future__ import annotations
 
 import functools
+import threading
+import time
 import weakref
 
 import pandas as pd
 import streamlit as st
 
-from benchmarking import pupil_views
+from benchmarking import charts, pupil_views
 from benchmarking.access import Viewer
 from benchmarking.floor import PRESETS, floor_report, schools_of_concern
 from benchmarking.la_view import schools_against_clubs
@@ -21,7 +23,7 @@ from benchmarking.la_view import similar_las as _las_like
 from benchmarking.partners import partners_this_year
 from benchmarking.school_view import RowsByUrn, school_directory, trend_from_years, values_by_measure
 from benchmarking.targets import TARGET_COLUMNS, progress_against_targets
-from benchmarking.similarity import FEATURES, SimilarityIndex, check_weights, load_features
+from benchmarking.similarity import FEATURES, SimilarGroup, SimilarityIndex, check_weights, load_features
 from benchmarking.store import Store, StoreReader, default_db_path
 from benchmarking.store import file_version as file_version_of
 from benchmarking.summary import store_summary
@@ -63,8 +65,9 @@ YEARS = 32  # entries for caches keyed by year, phase and measure
 SCHOOLS = 300  # entries for caches keyed by school
 
 
-@st.cache_resource
+@functools.lru_cache(maxsize=8)
 def _reader(path: str) -> StoreReader:
+    """One reader per store file for the whole process (a plain cache: a page asks for it dozens of times)."""
     return StoreReader(path)
 
 
@@ -89,8 +92,17 @@ def revision(*parts: str) -> str:
     return f"{current.path}|" + "|".join(current.revision(p) for p in parts)
 
 
+_run = threading.local()  # each page run has its own thread: what it has read of the store's revision
+
+
 def data_key() -> str:
-    return revision("data")
+    """The cache key of the store's data as it is now. A page run asks for it dozens of times: it is read once
+    per run (each run is a thread of its own), and again after a second at most."""
+    now = time.monotonic()
+    if getattr(_run, "until", 0.0) > now:
+        return _run.key
+    _run.key, _run.until = revision("data"), now + 1.0
+    return _run.key
 
 
 # -- who is looking ------------------------------------------------------------------------------
@@ -207,6 +219,12 @@ def _year_rows(key: str, year: int) -> RowsByUrn:
     return RowsByUrn.of(store().query_file("year_results_every_school", [year]))
 
 
+def schools_year_results(urns: list[int], year: int) -> pd.DataFrame:
+    """Some schools' results of one year (a club's members'), slices of every school's, read once a year."""
+    rows = _year_rows(data_key(), year)
+    return pd.concat([rows.rows(urn) for urn in urns], ignore_index=True)
+
+
 def school_year_results(urn: int, year: int) -> pd.DataFrame:
     """One school's results of one year, with labels (school_view.school_year_results): a slice of every
     school's, read once a year."""
@@ -267,6 +285,16 @@ def va_table(year: int, phase: str, lens: str = "official") -> pd.DataFrame:
     return _va_table(data_key(), year, phase, lens)
 
 
+@shared(max_entries=YEARS)
+def _va_rows(key: str, year: int, phase: str, lens: str) -> RowsByUrn:
+    return RowsByUrn.of(va_table(year, phase, lens))
+
+
+def school_va(urn: int, year: int, phase: str, lens: str = "official") -> pd.DataFrame:
+    """One school's rows of va_table: a slice, not a scan of every school's."""
+    return _va_rows(data_key(), year, phase, lens).rows(urn)
+
+
 def in_context(year: int, phase: str) -> pd.DataFrame:
     """Every school's attainment in context (not a progress measure) for a year and phase."""
     return va_table(year, phase, ATTAINMENT_LENS)
@@ -280,15 +308,15 @@ def measures_for(year: int, phase: str) -> tuple[tuple[str, ...], str | None]:
 
 
 @shared(max_entries=YEARS)
-def _scores_table(key: str, year: int, phase: str, measure: str) -> pd.DataFrame:
-    table = in_context(year, phase) if measure in IN_CONTEXT[phase] else va_table(year, phase)
+def _scores_table(key: str, year: int, phase: str, measure: str, lens: str) -> pd.DataFrame:
+    table = in_context(year, phase) if measure in IN_CONTEXT[phase] else va_table(year, phase, lens)
     return table[table["measure"] == measure]
 
 
-def scores_table(year: int, phase: str, measure: str) -> pd.DataFrame:
-    """Every school's score on `measure` this year: value added, or attainment in context for an attainment
-    measure (same columns)."""
-    return _scores_table(data_key(), year, phase, measure)
+def scores_table(year: int, phase: str, measure: str, lens: str = "official") -> pd.DataFrame:
+    """Every school's score on `measure` this year: value added (official or contextual lens), or attainment in
+    context for an attainment measure (same columns)."""
+    return _scores_table(data_key(), year, phase, measure, lens)
 
 
 @shared(max_entries=YEARS)
@@ -318,6 +346,35 @@ def funnel(urn: int, year: int, phase: str, measure: str, mainstream: bool) -> t
     the host: the points and limits are worked out once a year, the host marked per view."""
     points, limits = _funnel(data_key(), year, phase, measure, mainstream)
     return points.assign(is_host=(points["urn"] == urn).to_numpy()), limits
+
+
+@shared(max_entries=YEARS)
+def _funnel_backdrop(key: str, year: int, phase: str, measure: str, mainstream: bool, colour: str) -> dict | None:
+    points, _ = _funnel(key, year, phase, measure, mainstream)
+    points = points.dropna(subset=["va", "n"])
+    return charts.schools_density(points["n"], points["va"], colour) if len(points) > charts.DENSITY_ABOVE else None
+
+
+def funnel_backdrop(year: int, phase: str, measure: str, mainstream: bool, colour: str) -> dict | None:
+    """The funnel's thousands of schools as one shaded trace, made once a year for every host (None for a pool
+    small enough to draw school by school)."""
+    return _funnel_backdrop(data_key(), year, phase, measure, mainstream, colour)
+
+
+@shared(max_entries=YEARS)
+def _context_backdrop(key: str, year: int, phase: str, mainstream: bool, feature: str, measure: str,
+                      colour: str) -> dict | None:
+    pool = similarity_index(year, phase, mainstream=mainstream).frame[["urn", feature]]
+    points = pool.merge(scores_table(year, phase, measure)[["urn", "va"]], on="urn").dropna()
+    if len(points) <= charts.DENSITY_ABOVE:
+        return None
+    return charts.schools_density(points[feature], points["va"], colour, "Schools of the pool")
+
+
+def context_backdrop(year: int, phase: str, mainstream: bool, feature: str, measure: str, colour: str) -> dict | None:
+    """Every school of a pool on a context feature against its score, as one shaded trace, made once a year for
+    every school (None for a pool small enough to draw school by school)."""
+    return _context_backdrop(data_key(), year, phase, mainstream, feature, measure, colour)
 
 
 @shared(max_entries=YEARS)
@@ -369,8 +426,21 @@ def similarity_index(year: int, phase: str, weights: dict | None = None, mainstr
 
 
 @shared(max_entries=SCHOOLS)
+def _club_group(key: str, year: int, phase: str, urn: int, mainstream: bool) -> SimilarGroup:
+    return similarity_index(year, phase, mainstream=mainstream).neighbours(urn, phase_named(phase).default_k)
+
+
+def club_group(year: int, phase: str, urn: int, mainstream: bool = True, k: int | None = None) -> SimilarGroup:
+    """The school's similar schools with every setting at its default (its club on My school, Value added and
+    at a club meeting, where the first k are taken), found once per school and year, not once per page.
+    BenchmarkingError for a school that cannot be matched."""
+    group = _club_group(data_key(), year, phase, urn, mainstream)
+    return group if k is None else group.nearest(k)
+
+
+@shared(max_entries=SCHOOLS)
 def _partners(key: str, urn: int, year: int, phase: str, k: int, mainstream: bool) -> pd.DataFrame:
-    group = similarity_index(year, phase, mainstream=mainstream).neighbours(urn, k)
+    group = club_group(year, phase, urn, mainstream, k)
     measures, gap = measures_for(year, phase)
     if gap:
         return partners_this_year(store(), group, scores_table(year, phase, measures[0]))
@@ -459,16 +529,19 @@ def capping_note(year: int, measure: str) -> str | None:
     return _capping_note(data_key(), year, measure)
 
 
-@shared(max_entries=SCHOOLS)
-def _published_groups(key: str, urn: int, year: int, club: tuple[int, ...]) -> pd.DataFrame:
-    from benchmarking.group_report import published_groups as published
-
-    return published(store(), urn, year, list(club))
+@shared(max_entries=YEARS)
+def _published_group_rows(key: str, year: int) -> tuple[RowsByUrn, pd.DataFrame]:
+    return (RowsByUrn.of(store().query_file("group_results_of_year", [year])),
+            store().query_file("national_groups", [year]))
 
 
 def published_groups(urn: int, year: int, club: list[int]) -> pd.DataFrame:
-    """The school's pupil groups as DfE published them, beside its club's median school (public data)."""
-    return _published_groups(data_key(), urn, year, tuple(sorted(club)))
+    """The school's pupil groups as DfE published them, beside its club's median school (public data): slices
+    of every school's, read once a year."""
+    from benchmarking.group_report import groups_beside_club
+
+    rows, national = _published_group_rows(data_key(), year)
+    return groups_beside_club(pd.concat([rows.rows(u) for u in [urn, *club]], ignore_index=True), urn, club, national)
 
 
 # -- clubs ----------------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ if not sel.projector:
 
 if choice is None:
     try:
-        group = data.similarity_index(sel.year, sel.phase, mainstream=sel.mainstream).neighbours(sel.urn, p.meeting_size - 1)
+        group = data.club_group(sel.year, sel.phase, sel.urn, sel.mainstream, p.meeting_size - 1)
     except BenchmarkingError as exc:
         st.info(f"{plain(exc)} Choose a saved club instead, or another school.")
         st.stop()
@@ -78,7 +78,8 @@ measures, no_progress = data.measures_for(year, sel.phase)
 va = data.scores_table(year, sel.phase, measures[0]) if no_progress else data.va_table(year, sel.phase)
 if no_progress:
     st.info(plain(no_progress))
-slides = meeting_slides(sel.phase, members, data.year_results(year), va, measures[0] if no_progress else None)
+members_results = data.schools_year_results(members, year)  # every kind of school's: special schools' too
+slides = meeting_slides(sel.phase, members, members_results, va, measures[0] if no_progress else None)
 height = SLIDE_HEIGHT[sel.projector]
 if not sel.projector:
     pack_title = "Club meeting" if sel.anonymise else (choice or f"{sel.name} and its most similar schools")
@@ -109,7 +110,7 @@ def show(slide) -> None:
               f"club-{year}.csv", sel.projector)
     elif slide.kind == "ranked":
         spec = MEASURES_BY_CODE[slide.measure]
-        values = named(ranked_values(data.year_results(year), members, slide.measure))
+        values = named(ranked_values(members_results, members, slide.measure))
         chart(charts.ranked_bars(values, spec.label, sel.theme, bool(spec.higher_is_better), spec.digits, height),
               f"ranked_{slide.measure}")
         missing = values[values["value"].isna()]

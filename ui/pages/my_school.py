@@ -30,15 +30,14 @@ st.caption(f"{plain(sel.la_name)} · {sel.phase} · {sel.year}. Compared with th
            "from every LA in the store.")
 
 try:
-    group = data.similarity_index(sel.year, sel.phase, mainstream=sel.mainstream).neighbours(sel.urn, p.default_k)
+    group = data.club_group(sel.year, sel.phase, sel.urn, sel.mainstream)
     club = group.neighbours["urn"].astype(int).tolist()
 except BenchmarkingError as exc:  # the school's own figures still stand without a group to compare with
     group, club = None, []
     st.warning(f"No similar schools to compare with: {plain(exc)}")
 
-va = data.va_table(sel.year, sel.phase)
-no_progress = va.attrs.get("no_progress")
-mine = va[va["urn"] == sel.urn].set_index("measure")
+no_progress = data.va_table(sel.year, sel.phase).attrs.get("no_progress")
+mine = data.school_va(sel.urn, sel.year, sel.phase).set_index("measure")
 main = p.main_value_added
 own_results = data.school_year_results(sel.urn, sel.year)
 mainstream = bool(sel.mainstream)
@@ -52,8 +51,9 @@ if no_progress:
     st.info(no_progress)
 elif main in mine.index and pd.notna(mine.loc[main, "va"]):
     own = mine.loc[main]
-    members = va[(va["measure"] == main) & va["urn"].isin(club)]
-    scored = pd.concat([members, va[(va["measure"] == main) & (va["urn"] == sel.urn)]]).dropna(subset=["va"])
+    scores = data.scores_table(sel.year, sel.phase, main)
+    members = scores[scores["urn"].isin(club)]
+    scored = pd.concat([members, scores[scores["urn"] == sel.urn]]).dropna(subset=["va"])
     rank = int((scored["va"] > own["va"]).sum()) + 1 if club else None
     relative = relative_to_group(own["va"], own["ci_low"], own["ci_high"], members) if club else None
     spec = MEASURES_BY_CODE[main]

@@ -52,9 +52,12 @@ with st.expander("Settings: group size, weights and LAs", expanded=False):
                                    key=f"match_admissions_{sel.urn}")
 
 index = data.similarity_index(sel.year, sel.phase, weights, sel.mainstream)
+settings_default = (k == phase(sel.phase).default_k and weights == DEFAULT_WEIGHTS and las is None and max_own is None
+                    and {"sex": match_sex, "admissions": match_admissions} == defaults)
 try:
-    group = index.neighbours(sel.urn, k, las=las, max_own_la=max_own, match_sex=match_sex,
-                             match_admissions=match_admissions)
+    # With every setting at its default, the group is the school's club, found once for every page.
+    group = data.club_group(sel.year, sel.phase, sel.urn, sel.mainstream) if settings_default else index.neighbours(
+        sel.urn, k, las=las, max_own_la=max_own, match_sex=match_sex, match_admissions=match_admissions)
 except BenchmarkingError as exc:  # a school that cannot be placed among others: say why, and where its figures are
     st.info(f"{plain(exc)} Its own figures are on My school and Value added.")
     st.stop()
@@ -77,7 +80,7 @@ if no_progress:
     st.caption(f"{no_progress} Schools are shown with their attainment in context instead (not a progress measure).")
 attainment = p.headline[0] if p.headline[0] != p.main_value_added else None
 va = data.scores_table(sel.year, sel.phase, main)
-rows = neighbours_with_results(group, va, data.year_results(sel.year), main, attainment)
+rows = neighbours_with_results(group, va, data.year_values(sel.year).get(attainment) if attainment else None)
 named = anon.frame(anon.coarsen(rows))
 digits = MEASURES_BY_CODE[main].digits
 shown = pd.DataFrame({"Rank": named["rank"], "School": named["name"], "LA": named["la_name"],
@@ -119,8 +122,7 @@ with right:
         st.info("No earlier year in the store to compare the group with.")
 
 absence = headline_results(data.school_year_results(sel.urn, sel.year), data.year_values(sel.year), sel.urn,
-                           members["urn"].astype(int).tolist(), sel.phase, bool(sel.mainstream))
-absence = absence[absence["measure"].isin(ABSENCE)]
+                           members["urn"].astype(int).tolist(), sel.phase, bool(sel.mainstream), ABSENCE)
 if not absence.empty:
     st.header("Absence against the group (lower is better)")
     table(pd.DataFrame({
@@ -133,19 +135,22 @@ if not absence.empty:
 
 st.header("Context against outcome")
 feature = st.selectbox("Context", FEATURES, format_func=FEATURE_LABELS.get, index=1)
-measure = main
-points = index.frame[["urn", "name", feature]].merge(va[["urn", "va"]], on="urn")
+backdrop = data.context_backdrop(sel.year, sel.phase, sel.mainstream, feature, main, sel.theme.others)
+pool = index.frame[["urn", "name", feature]]
+if backdrop is not None:  # thousands of schools: one shaded trace, made once a year; the group and host on top
+    pool = pool[pool["urn"].isin(members["urn"]) | (pool["urn"] == sel.urn)]
+points = pool.merge(va[["urn", "va"]], on="urn")
 points["in_group"] = points["urn"].isin(members["urn"])
 points["is_host"] = points["urn"] == sel.urn
 points = anon.frame(anon.coarsen(points, context_columns=[feature]), lettered=members["urn"])  # group lettered
-if points[[feature, "va"]].dropna().empty:
+if points[[feature, "va"]].dropna().empty and backdrop is None:
     st.info(f"The store has no {FEATURE_LABELS[feature].lower()} with {main_label} for these schools.")
 else:
     key = ("context", sel.urn, sel.year, feature, tuple(weights.items()), k, tuple(sorted(las)) if las else None,
            max_own, sel.projector)
     chart(figure(key, lambda: charts.context_scatter(
         points, feature, "va", FEATURE_LABELS[feature], main_label,
-        f"{FEATURE_LABELS[feature]} against {main_label}", sel.theme), sel.anonymise), "context")
+        f"{FEATURE_LABELS[feature]} against {main_label}", sel.theme, backdrop), sel.anonymise), "context")
 
 st.header("Save as a club")
 me = viewer()

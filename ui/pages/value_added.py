@@ -36,10 +36,9 @@ digits = spec.digits
 unit = {"ks4_p8": "Attainment 8", "ks4_att8": "Attainment 8"}.get(measure, spec.label if no_progress else "scaled score")
 
 official = data.scores_table(sel.year, sel.phase, measure)
-contextual = data.va_table(sel.year, sel.phase, "contextual") if not no_progress else official.iloc[0:0]
-contextual = contextual[contextual["measure"] == measure]
+contextual = data.scores_table(sel.year, sel.phase, measure, "contextual") if not no_progress else official.iloc[0:0]
 try:
-    club = data.similarity_index(sel.year, sel.phase, mainstream=sel.mainstream).neighbours(sel.urn, phase(sel.phase).default_k).neighbours["urn"]
+    club = data.club_group(sel.year, sel.phase, sel.urn, sel.mainstream).neighbours["urn"]
     club = club.astype(int).tolist()
 except BenchmarkingError as exc:  # the school's own value added stands without a club
     club = []
@@ -119,7 +118,11 @@ st.caption(f"Every {kind} school's score against its number of pupils: scores ou
 
 def funnel_chart():
     points, limits = data.funnel(sel.urn, sel.year, sel.phase, measure, mainstream)
-    return charts.funnel(anon.frame(points, lettered=club), limits, f"Scores against cohort size, all {kind} schools", sel.theme)
+    backdrop = data.funnel_backdrop(sel.year, sel.phase, measure, mainstream, sel.theme.others)
+    if backdrop is not None:  # thousands of schools: one shaded trace, made once a year, and this school on top
+        points = points[points["is_host"].to_numpy()]
+    return charts.funnel(anon.frame(points, lettered=club), limits, f"Scores against cohort size, all {kind} schools",
+                         sel.theme, backdrop=backdrop)
 
 
 if no_progress:

@@ -72,7 +72,7 @@ class Viewer:
         """One sentence on why this viewer sees no pupils of the school called `name`."""
         if self.role == "demo":
             return ("This store holds imported pupil data, which is shown only to signed-in users: configure sign-in "
-                    "([auth] in .streamlit/secrets.toml, see the README) and add users with `python -m benchmarking users add`.")
+                    "([auth] in .streamlit/secrets.toml, see docs/sign-in.md) and add users with `python -m benchmarking users add`.")
         if self.role == "public":
             return f"{self.email} is not a user of this dashboard, so sees published school-level figures only. Ask an admin to add you."
         if self.role == "chair":

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .clubs import form_clubs
+from .errors import BenchmarkingError
 from .school_view import default_school, school_directory
 from .similarity import SimilarityIndex, load_features
 from .derived import all_years, refresh_value_added
@@ -86,7 +87,11 @@ def _build_in_child(db: Path, scale: str) -> tuple[float, float]:
 
 def run_bench(scale: str = "national", reuse: Path | None = None, repeats: int = 3,
               progress: Callable[[str], None] = lambda message: None, sessions: list[int] | None = None,
-              processes: int = 1) -> list[Figure]:
+              processes: int = 1, pages: list[str] | None = None) -> list[Figure]:
+    unknown = [page for page in pages or [] if not (PROJECT_ROOT / "pages" / f"{page}.py").is_file()]
+    if unknown:
+        raise BenchmarkingError(f"No page called {', '.join(unknown)}: name pages as their files in pages/ are "
+                                "named (my_school, value_added...).")
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory() as folder:
         db = Path(reuse) if reuse else Path(folder) / "bench.duckdb"
@@ -115,7 +120,7 @@ def run_bench(scale: str = "national", reuse: Path | None = None, repeats: int =
             figures += _pupil_group_figures(store, va_year, repeats, progress)
             school = default_school(school_directory(store))
             school_year = int(store.query_file("school_latest_year", [school])["year"][0])
-        figures += page_figures(db, school, school_year, max(10, repeats), progress)
+        figures += page_figures(db, school, school_year, max(10, repeats), progress, pages)
     figures.append(Figure("peak memory of the whole run (this process)",
                           resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "MB"))
     return figures
@@ -211,15 +216,15 @@ def refresh_figures(db: Path, repeats: int, progress) -> list[Figure]:
                        median_seconds(lambda: refresh_value_added(store, years), repeats), "s")]
 
 
-def page_figures(db: Path, school: int, year: int, reruns: int, progress) -> list[Figure]:
-    """The dashboard's pages, timed by ui/bench_pages.py in a process of its own: the library never imports
-    Streamlit, and the pages' list lives in one place, the dashboard's navigation."""
+def page_figures(db: Path, school: int, year: int, reruns: int, progress, pages: list[str] | None = None) -> list[Figure]:
+    """The dashboard's pages (or those named), timed by ui/bench_pages.py in a process of its own: the library never
+    imports Streamlit, and the pages' list lives in one place, the dashboard's navigation."""
     progress("Dashboard pages: first visits in new processes, then warm reruns")
     child = subprocess.run([sys.executable, "-m", "ui.bench_pages", "--db", str(db), "--urn", str(school),
-                            "--year", str(year), "--reruns", str(reruns)],
+                            "--year", str(year), "--reruns", str(reruns), *(["--pages", ",".join(pages)] if pages else [])],
                            capture_output=True, text=True, cwd=PROJECT_ROOT)
     if child.returncode != 0:
-        raise RuntimeError(f"timing the pages failed: {child.stderr.strip().splitlines()[-1:]}")
+        raise BenchmarkingError(f"Timing the pages failed: {' '.join(child.stderr.strip().splitlines()[-1:])}")
     return [Figure(**f) for f in json.loads(child.stdout)]
 
 

@@ -52,7 +52,7 @@ DISPLAY_LABELS = {"log_pupils_on_roll": "Pupils on roll"}
 # varies most between places; SEN, EHC plans and size matter less. EAL and EHC-plan shares are very
 # skewed (many schools near 0%), so they are compared on a log(1 + %) scale, where 1% and 6% differ.
 # With these settings, on the real 2018-19 England file, 93% of mixed schools get a group of 20 tighter than
-# their own LA on every feature, with 95% of neighbours from other LAs (README, tests/test_similarity.py).
+# their own LA on every feature, with 95% of neighbours from other LAs (docs/statistics.md, tests/test_similarity.py).
 # Area deprivation (the school's own small area, where the store has it) adds where the school is.
 DEFAULT_WEIGHTS = {"prior_attainment": 1.0, "pct_disadvantaged": 1.0, "pct_eal": 1.2, "pct_sen_support": 0.5,
                    "pct_ehcp": 0.5, "log_pupils_on_roll": 0.5, "area_deprivation": 0.4}

@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarking.attainment_context import (CAVEAT, in_context, recovery, within_variance_from_residuals)
+from benchmarking.attainment_context import CAVEAT, in_context, within_variance_from_residuals
+from benchmarking.synthetic.truth_check import recovery
 from benchmarking.charts import NORMAL, trend
 from benchmarking.progress_gaps import no_progress_reason, progress_years
 from benchmarking.school_view import attainment_sentence, in_context_sentence, school_trend

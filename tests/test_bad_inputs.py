@@ -239,7 +239,7 @@ def data_page(base_db):
 
     previous = os.environ.get("BENCHMARKING_DB")
     os.environ["BENCHMARKING_DB"] = str(base_db)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).switch_page("ui/pages/data.py").run()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).switch_page("pages/data.py").run()
     assert not at.exception
     yield at
     if previous is None:

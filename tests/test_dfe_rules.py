@@ -164,7 +164,7 @@ def test_the_2019_progress_8_floor_with_dfes_exclusions(england):
     assert reasons["fewer than 11 pupils at the end of the key stage"] == 2
     judged = set(report["urn"])
     assert judged.isdisjoint(excluded.loc[excluded["excluded"].notna(), "urn"])
-    # The README's figure: 337 of the 3,032 schools DfE would judge are below the floor.
+    # docs/statistics.md: 337 of the 3,032 schools DfE would judge are below the floor.
     assert (len(report), int(report["below_floor"].sum())) == (3032, 337)
 
 

@@ -1,6 +1,6 @@
 """DfE's Explore Education Statistics (EES) school-level files: tidy, several years to a file, both generations
 of indicator names, EES's symbols, non-school rows skipped and counted, and breakdowns as pupil groups.
-The fixtures in tests/fixtures/ees follow DfE's data standards (see the README for which release each mirrors)."""
+The fixtures in tests/fixtures/ees follow DfE's data standards (docs/data.md says which release each mirrors)."""
 from pathlib import Path
 
 import pandas as pd

@@ -20,8 +20,8 @@ KINDS = {  # real URNs of the 2018-19 England files, each a kind of school
     "closed": 100192,  # closed since, with results
     "no results": 100003,  # an independent school: NA throughout
 }
-PAGES = ["ui/pages/my_school.py", "ui/pages/similar_schools.py", "ui/pages/value_added.py", "ui/pages/la_overview.py",
-         "ui/pages/club_meeting.py", "ui/pages/club_impact.py", "ui/pages/data.py", "ui/pages/methodology.py"]
+PAGES = ["pages/my_school.py", "pages/similar_schools.py", "pages/value_added.py", "pages/la_overview.py",
+         "pages/club_meeting.py", "pages/club_impact.py", "pages/data.py", "pages/methodology.py"]
 # What a head should never read: Python's and pandas' words for nothing, a negative zero, raw codes.
 # (The pupil file template's column names, on the Data page, are what a user must type: they are not codes.)
 UNREADABLE = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|\bNaT\b|(?<![\d.])[-\u2212]0(?:\.0+)?(?![\d.])|"
@@ -61,7 +61,7 @@ def test_every_page_renders_for_every_kind_of_school_in_plain_english(real_app_d
         go.Figure(json.loads(chart.proto.spec), skip_invalid=False)
     if kind == "no results":
         assert any("has no results in the store" in w.value for w in at.warning)
-    elif page == "ui/pages/my_school.py":
+    elif page == "pages/my_school.py":
         assert any("Headline results" == h.value for h in at.header)
 
 

@@ -16,14 +16,14 @@ from benchmarking.store import open_store
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGES = {
-    "ui/pages/my_school.py": ["Value added", "Headline results", "Context against the club", "Similar schools that do better"],
-    "ui/pages/similar_schools.py": ["The group of 20", "Why they are alike", "Context against outcome", "Save as a club"],
-    "ui/pages/value_added.py": ["Official and contextual, side by side", "Against the club", "Funnel plot", "This school's pupils"],
-    "ui/pages/la_overview.py": ["Every school against its own club", "Below floor standards and of concern", "Against the most similar LAs"],
-    "ui/pages/club_meeting.py": [],
-    "ui/pages/club_impact.py": ["Year by year", "Members"],
-    "ui/pages/data.py": ["Import DfE files", "Import pupils", "Import log"],
-    "ui/pages/methodology.py": [],
+    "pages/my_school.py": ["Value added", "Headline results", "Context against the club", "Similar schools that do better"],
+    "pages/similar_schools.py": ["The group of 20", "Why they are alike", "Context against outcome", "Save as a club"],
+    "pages/value_added.py": ["Official and contextual, side by side", "Against the club", "Funnel plot", "This school's pupils"],
+    "pages/la_overview.py": ["Every school against its own club", "Below floor standards and of concern", "Against the most similar LAs"],
+    "pages/club_meeting.py": [],
+    "pages/club_impact.py": ["Year by year", "Members"],
+    "pages/data.py": ["Import DfE files", "Import pupils", "Import log"],
+    "pages/methodology.py": [],
 }
 
 
@@ -41,7 +41,7 @@ def open_page(app_db, monkeypatch):
     """open_page(page, urn=None, year=None, **session_state) -> a run AppTest on that page."""
     monkeypatch.setenv("BENCHMARKING_DB", str(app_db))
 
-    def opener(page="ui/pages/my_school.py", urn=None, year=None, **state):
+    def opener(page="pages/my_school.py", urn=None, year=None, **state):
         at = AppTest.from_file(DASHBOARD, default_timeout=120)
         if urn is not None:
             at.query_params["urn"] = str(urn)
@@ -74,9 +74,9 @@ def page_text(at) -> str:
 
 
 # In a year without a progress measure (the demo's latest, 2026, and 2025), the pages answer with attainment.
-GAP_HEADERS = {**PAGES, "ui/pages/my_school.py": ["Attainment in context", "Headline results", "Context against the club",
+GAP_HEADERS = {**PAGES, "pages/my_school.py": ["Attainment in context", "Headline results", "Context against the club",
                                                   "Similar schools that do better"],
-               "ui/pages/value_added.py": ["Attainment in context", "Against the club", "Funnel plot", "This school's pupils"]}
+               "pages/value_added.py": ["Attainment in context", "Against the club", "Funnel plot", "This school's pupils"]}
 
 
 @pytest.mark.parametrize("page, headers", PAGES.items())
@@ -101,13 +101,13 @@ def test_in_a_year_without_progress_8_every_page_says_why_and_shows_attainment(o
     shown = [h.value for h in at.header]
     for header in headers:
         assert header in shown, header
-    if page in ("ui/pages/my_school.py", "ui/pages/value_added.py", "ui/pages/la_overview.py"):
+    if page in ("pages/my_school.py", "pages/value_added.py", "pages/la_overview.py"):
         assert any(f"DfE published no Progress 8 for {year}" in i.value for i in at.info)
-    if page == "ui/pages/my_school.py":
+    if page == "pages/my_school.py":
         # "Attainment 8 40.2: 13th of 21 similar schools, 1.3 below their median."
         assert any(s.value.startswith("Attainment 8 ") and "of 21 similar schools" in s.value for s in at.subheader)
         assert any("Not a progress measure" in m.value for m in at.markdown)
-    if page == "ui/pages/value_added.py":
+    if page == "pages/value_added.py":
         assert any("not a progress measure" in s.value for s in at.subheader)
 
 
@@ -124,7 +124,7 @@ def test_a_link_to_an_unknown_school_warns_and_carries_on(open_page):
     assert not at.exception and any("not in the store" in w.value for w in at.warning)
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if p not in ("ui/pages/data.py", "ui/pages/methodology.py")])
+@pytest.mark.parametrize("page", [p for p in PAGES if p not in ("pages/data.py", "pages/methodology.py")])
 def test_anonymise_leaves_no_other_schools_name_anywhere(open_page, school_names, page):
     at = open_page(page, anonymise=True)
     assert not at.exception and at.session_state["selection"].anonymise
@@ -132,7 +132,7 @@ def test_anonymise_leaves_no_other_schools_name_anywhere(open_page, school_names
     text = page_text(at)
     leaked = [n for n in school_names["name"] if n != host and n in text]
     assert leaked == []
-    assert "School A" in text or page == "ui/pages/club_meeting.py"
+    assert "School A" in text or page == "pages/club_meeting.py"
 
 
 def test_projector_mode_enlarges_charts(open_page):
@@ -144,7 +144,7 @@ def test_projector_mode_enlarges_charts(open_page):
 
 
 def test_the_club_meeting_turns_anonymised_mode_on_and_steps_through_its_slides(open_page):
-    at = open_page("ui/pages/club_meeting.py")
+    at = open_page("pages/club_meeting.py")
     assert not at.session_state["selection"].anonymise
     turn_on = [b for b in at.button if b.label == "Anonymise every school but the host"]
     turn_on[0].click().run()
@@ -163,7 +163,7 @@ def test_the_club_meeting_turns_anonymised_mode_on_and_steps_through_its_slides(
 
 
 def test_pupil_rows_appear_only_for_the_chosen_school(open_page, small_demo_path, school_names):
-    at = open_page("ui/pages/value_added.py", urn=first_secondary(school_names), year=2024)
+    at = open_page("pages/value_added.py", urn=first_secondary(school_names), year=2024)
     urn = at.session_state["selection"].urn
     text = page_text(at)
     with open_store(small_demo_path) as store:
@@ -191,7 +191,7 @@ def test_a_school_without_census_context_still_gets_its_own_figures(small_demo_p
     con.execute("DELETE FROM context WHERE urn = ? AND measure LIKE '%disadvantaged'", [urn])
     con.close()
     monkeypatch.setenv("BENCHMARKING_DB", str(db))
-    for page in ("ui/pages/my_school.py", "ui/pages/value_added.py"):
+    for page in ("pages/my_school.py", "pages/value_added.py"):
         at = AppTest.from_file(DASHBOARD, default_timeout=120)
         at.query_params["urn"], at.query_params["year"] = str(urn), "2024"
         at.switch_page(page).run()
@@ -239,7 +239,7 @@ def test_an_empty_store_leads_to_a_working_upload(tmp_path, monkeypatch):
     monkeypatch.setenv("BENCHMARKING_DB", str(db))
     home = AppTest.from_file(DASHBOARD, default_timeout=120).run()
     assert not home.exception and any("Import DfE files" in i.value for i in home.info)
-    at = AppTest.from_file(DASHBOARD, default_timeout=120).switch_page("ui/pages/data.py").run()
+    at = AppTest.from_file(DASHBOARD, default_timeout=120).switch_page("pages/data.py").run()
     assert not at.exception and len(at.file_uploader) == 2
     ks4 = ("RECTYPE,LEA,URN,SCHNAME,ICLOSE,NFTYPE,TPUP,ATT8SCR,P8PUP,P8MEA,P8CILOW,P8CIUPP\n"
            "1,936,111111,Alpha School,0,AC,150,50.1,140,0.25,0.05,0.45\n"
@@ -262,7 +262,7 @@ def test_club_impact_shows_the_clubs_estimate_with_its_ci_and_counts(open_page, 
     with open_store(small_demo_path) as store:
         club = list_clubs(store)["name"][0]  # the page's first choice
         found = club_impact(store, club)
-    at = open_page("ui/pages/club_impact.py")
+    at = open_page("pages/club_impact.py")
     assert not at.exception and at.selectbox(key="impact_club").value == club
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Difference in differences"] == fmt(found.estimate, 2, sign=True)

@@ -157,7 +157,7 @@ def test_real_2018_19_groups_are_tighter_than_own_la_and_mostly_from_other_las(r
     comparable = quality[quality["comparable"]]
     assert len(comparable) > 3000
     # Mixed schools: tighter than their own LA on every feature for 9 in 10. Single-sex schools are matched
-    # with their own kind only, so their groups are looser (52%, README), but no head gets a mixed club.
+    # with their own kind only, so their groups are looser (52%, docs/statistics.md), but no head gets a mixed club.
     mixed = comparable[comparable["sex_of_entry"] == "mixed"]
     assert mixed["tighter_on_every_feature"].mean() >= 0.90
     assert quality["other_la_share"].mean() > 0.5 and (quality["other_la_share"] > 0.5).mean() > 0.9

@@ -1,5 +1,5 @@
 """The dashboard's own code: navigation, store access, the sidebar's selection, widgets and formatting.
-Pages live in ui/pages/ and use only this package and `benchmarking`."""
+Pages live in pages/ and use only this package and `benchmarking`."""
 import gc as _gc
 
 import pandas as _pd

@@ -50,7 +50,7 @@ def account(viewer: Viewer) -> None:
         st.caption("The schools and pupils here are fictional: this is the synthetic demo store.")
     if viewer.role == "demo":
         message = ("Open demo: sign-in is not configured, so anyone who can reach this dashboard sees everything in it. "
-                   "Configure sign-in before importing real pupil data (see the README).")
+                   "Configure sign-in before importing real pupil data (see docs/sign-in.md).")
         if viewer.imported_pupils:
             message += " This store holds imported pupils: they are not shown until sign-in is configured."
         if st.query_params.get("projector") == "1":  # in the meeting room, a line, not a banner

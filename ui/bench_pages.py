@@ -40,10 +40,21 @@ def figure(name: str, value: float, unit: str) -> dict:
     return {"name": name, "value": float(value), "unit": unit}
 
 
-def first_visits(urn: int, year: int) -> list[dict]:
+def pages_named(slugs: list[str] | None) -> tuple:
+    """The pages to time: those named by their slug (my_school, value_added...), else every page."""
+    if not slugs:
+        return PAGES
+    unknown = [slug for slug in slugs if slug not in {page.slug for page in PAGES}]
+    if unknown:
+        raise SystemExit(f"no page called {', '.join(unknown)}; the pages are "
+                         f"{', '.join(page.slug for page in PAGES)}.")
+    return tuple(page for page in PAGES if page.slug in slugs)
+
+
+def first_visits(urn: int, year: int, pages=PAGES) -> list[dict]:
     """Each page opened once in a new Python process, as the first visitor after the server starts finds it."""
     figures = []
-    for page in PAGES:
+    for page in pages:
         child = subprocess.run([sys.executable, "-c", _FIRST_VISIT, DASHBOARD, page.file, str(urn), str(year)],
                                capture_output=True, text=True, cwd=ROOT, env=os.environ.copy())
         if child.returncode != 0:
@@ -54,7 +65,7 @@ def first_visits(urn: int, year: int) -> list[dict]:
     return figures
 
 
-def reruns(urn: int, year: int, count: int) -> list[dict]:
+def reruns(urn: int, year: int, count: int, pages=PAGES) -> list[dict]:
     """Each page's warm reruns, p50 and p95 over `count` runs, two ways:
 
     - rerun: the same AppTest run again, as a widget change reruns a page. Under AppTest this executes
@@ -80,7 +91,7 @@ def reruns(urn: int, year: int, count: int) -> list[dict]:
         return (time.perf_counter() - started) * 1000
 
     figures = []
-    for page in PAGES:
+    for page in pages:
         app = fresh(page.file)
         timed_run(app)  # warms the process's caches; not counted
         times = {"rerun": [timed_run(app) for _ in range(count)],
@@ -97,9 +108,11 @@ def main() -> None:
     parser.add_argument("--urn", type=int, required=True)
     parser.add_argument("--year", type=int, required=True)
     parser.add_argument("--reruns", type=int, default=10)
+    parser.add_argument("--pages", type=lambda text: text.split(","), default=None)
     args = parser.parse_args()
     os.environ["BENCHMARKING_DB"] = args.db
-    print(json.dumps(first_visits(args.urn, args.year) + reruns(args.urn, args.year, args.reruns)))
+    pages = pages_named(args.pages)
+    print(json.dumps(first_visits(args.urn, args.year, pages) + reruns(args.urn, args.year, args.reruns, pages)))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,5 @@
 """The dashboard's pages, in one place: the navigation, the bench and the tests all read this list.
-
-The page files live in ui/pages/, not in a pages/ folder beside dashboard.py: Streamlit treats such a
-folder as an old-style multipage app until a script calls st.navigation, so a server's first visitor
-arriving by a deep link would run the page without the entry script.
-"""
+The page files live in pages/ and each begins with ui.entry.require_entry()."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,15 +26,15 @@ class PageSpec:
 
 
 PAGES = (
-    PageSpec("my_school", "ui/pages/my_school.py", "My school", "Schools"),
-    PageSpec("similar", "ui/pages/similar_schools.py", "Similar schools", "Schools"),
-    PageSpec("value_added", "ui/pages/value_added.py", "Value added", "Schools"),
-    PageSpec("la", "ui/pages/la_overview.py", "LA overview", "Advisers and clubs"),
-    PageSpec("meeting", "ui/pages/club_meeting.py", "Club meeting", "Advisers and clubs"),
-    PageSpec("impact", "ui/pages/club_impact.py", "Club impact", "Advisers and clubs"),
-    PageSpec("data", "ui/pages/data.py", "Data", "About"),
-    PageSpec("methodology", "ui/pages/methodology.py", "Methodology", "About"),
-    PageSpec("users", "ui/pages/users.py", "Users", "About", managers_only=True),
+    PageSpec("my_school", "pages/my_school.py", "My school", "Schools"),
+    PageSpec("similar", "pages/similar_schools.py", "Similar schools", "Schools"),
+    PageSpec("value_added", "pages/value_added.py", "Value added", "Schools"),
+    PageSpec("la", "pages/la_overview.py", "LA overview", "Advisers and clubs"),
+    PageSpec("meeting", "pages/club_meeting.py", "Club meeting", "Advisers and clubs"),
+    PageSpec("impact", "pages/club_impact.py", "Club impact", "Advisers and clubs"),
+    PageSpec("data", "pages/data.py", "Data", "About"),
+    PageSpec("methodology", "pages/methodology.py", "Methodology", "About"),
+    PageSpec("users", "pages/users.py", "Users", "About", managers_only=True),
 )
 PAGE = {page.key: page for page in PAGES}
 

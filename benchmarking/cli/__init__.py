@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--sessions", type=int, nargs="+",
                        help="instead: a load test with this many real sessions at once (e.g. 1 10 30)")
     bench.add_argument("--processes", type=int, default=1, help="with --sessions: dashboard processes behind nginx")
+    bench.add_argument("--pages", type=lambda text: [p for p in text.split(",") if p],
+                       help="time only these pages (e.g. my_school,value_added; default: every page)")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.set_defaults(run=_bench)
     return parser
@@ -55,7 +57,7 @@ def _bench(args) -> int:
     from ..bench import figures_as_json, run_bench
 
     figures = run_bench(args.scale, reuse=args.reuse, repeats=args.repeats, sessions=args.sessions,
-                        processes=args.processes,
+                        processes=args.processes, pages=args.pages,
                         progress=lambda message: print(f"... {message}", file=sys.stderr, flush=True))
     if args.json:
         print(json.dumps({"scale": args.scale, "figures": figures_as_json(figures)}))

@@ -89,7 +89,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     command.add_argument("--year", type=year, help="exam year (2018-19 is 2019) when folder names do not say")
     command.set_defaults(run=import_dfe)
 
-    command = commands.add_parser("import-pupils", help="import a pupil-level CSV in the README's template")
+    command = commands.add_parser("import-pupils", help="import a pupil-level CSV in the template of docs/data.md")
     command.add_argument("file", type=Path)
     command.add_argument("--year", type=year, required=True, help="exam year (2023-24 is 2024)")
     command.set_defaults(run=import_pupils)

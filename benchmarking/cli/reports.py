@@ -61,7 +61,7 @@ def floor(args) -> int:
 
 
 def truth(args) -> int:
-    from ..attainment_context import recovery
+    from ..synthetic.truth_check import recovery
 
     with open_store(args.db) as store:
         years = args.years or [y for y in store.query_file("result_years")["year"].tolist() if y <= 2024]
@@ -163,7 +163,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     command.add_argument("--year", type=year)
     command.add_argument("--rule", default="ks4-2016",
                          help="ks4-2016 (default), ks2-2016, ks4-2011, ks2-2011, or one from --rules-file")
-    command.add_argument("--rules-file", type=Path, help="JSON file of your own rules (see the README)")
+    command.add_argument("--rules-file", type=Path, help="JSON file of your own rules (see docs/statistics.md)")
     command.add_argument("--json", action="store_true")
     command.set_defaults(run=floor)
 

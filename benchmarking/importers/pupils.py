@@ -1,4 +1,4 @@
-"""Import a pupil-level CSV in the project's template (see the README), for an LA's or a school's own data.
+"""Import a pupil-level CSV in the project's template (docs/data.md), for an LA's or a school's own data.
 
 Pupil rows are personal data: messages name the line and column of a problem, never a pupil's id or
 values, and ids that look like a UPN or a name are refused.

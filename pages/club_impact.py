@@ -6,9 +6,12 @@ import streamlit as st
 from benchmarking import charts
 from benchmarking.impact import COMPARISONS
 from ui import data
+from ui.app import require_entry
 from ui.format import ci_text, fmt, plain
 from ui.selection import anonymiser, school_selection
 from ui.widgets import chart, figure, table
+
+require_entry()
 
 sel = school_selection()
 anon = anonymiser(sel)

@@ -10,15 +10,23 @@ from benchmarking import charts
 from benchmarking.club_store import club_details, current_members
 from benchmarking.documents import club_pack
 from benchmarking.errors import BenchmarkingError
-from benchmarking.meeting import club_funnel, meeting_slides, ranked_values, scores_with_intervals
 from benchmarking.measures import MEASURES_BY_CODE
+from benchmarking.meeting import (
+    club_funnel,
+    meeting_slides,
+    ranked_values,
+    scores_with_intervals,
+)
 from benchmarking.phases import phase
 from benchmarking.school_view import group_trend
 from benchmarking.similarity import FEATURE_LABELS
 from ui import data
+from ui.app import require_entry
 from ui.format import fmt, plain
 from ui.selection import anonymiser, request_anonymise, school_selection
 from ui.widgets import chart, document_download, page_script, table
+
+require_entry()
 
 NEXT, PREVIOUS = "Next ▶", "◀ Previous"
 # One height for every chart, so that each slide fits a 1920 x 1080 screen in projector mode.

@@ -3,23 +3,33 @@ import pandas as pd
 import streamlit as st
 
 from benchmarking import charts
+from benchmarking.attainment_context import CAVEAT
+from benchmarking.club_store import save_pairing
+from benchmarking.documents import visit_brief
 from benchmarking.errors import BenchmarkingError
 from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.phases import phase
-from benchmarking.attainment_context import CAVEAT
-from benchmarking.school_view import (attainment_sentence, headline_results, in_context_sentence, missing_reason,
-                                      no_score_text, pupils_text, value_added_sentence)
+from benchmarking.school_view import (
+    attainment_sentence,
+    headline_results,
+    in_context_sentence,
+    missing_reason,
+    no_score_text,
+    pupils_text,
+    value_added_sentence,
+)
 from benchmarking.similarity import FEATURE_LABELS
-from benchmarking.value_added import BAND_LABELS, relative_to_group
-from benchmarking.club_store import save_pairing
-from benchmarking.documents import visit_brief
 from benchmarking.targets import headline_target_levels, record_target
+from benchmarking.value_added import BAND_LABELS, relative_to_group
 from benchmarking.writer import writing
 from ui import data
 from ui.access import viewer
+from ui.app import require_entry
 from ui.format import ci_text, fmt, plain
 from ui.selection import anonymiser, open_school, school_selection, scroll_to_top
 from ui.widgets import chart, document_download, figure, table
+
+require_entry()
 
 sel = school_selection()
 anon = anonymiser(sel)

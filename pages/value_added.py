@@ -4,22 +4,31 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.access import NotAllowed
+from benchmarking.attainment_context import CAVEAT as IN_CONTEXT_CAVEAT
+from benchmarking.attainment_context import MEASURES as IN_CONTEXT
 from benchmarking.errors import BenchmarkingError
 from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.phases import phase
+from benchmarking.progress_gaps import no_progress_reason
 from benchmarking.pupil_views import Suppressed
 from benchmarking.school_view import no_score_text, pooled_years_label, pupils_text
-from benchmarking.attainment_context import CAVEAT as IN_CONTEXT_CAVEAT, MEASURES as IN_CONTEXT
-from benchmarking.progress_gaps import no_progress_reason
 from benchmarking.va_report import CONTEXTUAL_CAVEAT
-from benchmarking.value_added import BAND_LABELS, GROUPING_LABELS, pupil_group_labels, relative_to_group
+from benchmarking.value_added import (
+    BAND_LABELS,
+    GROUPING_LABELS,
+    pupil_group_labels,
+    relative_to_group,
+)
 from ui import data
 from ui.access import viewer
 from ui.auditing import on_download, viewed
+from ui.app import require_entry
 from ui.format import ci_text, fmt, plain
 from ui.navigation import page_file
 from ui.selection import anonymiser, school_selection
 from ui.widgets import chart, figure, picked_row, table
+
+require_entry()
 
 sel = school_selection()
 me = viewer()

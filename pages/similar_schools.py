@@ -7,16 +7,23 @@ from benchmarking.club_store import save_club
 from benchmarking.errors import BenchmarkingError
 from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.phases import ABSENCE, K_RANGE, phase
+from benchmarking.school_view import (
+    headline_results,
+    missing_reason,
+    neighbours_with_results,
+)
 from benchmarking.similarity import DEFAULT_WEIGHTS, FEATURE_LABELS, FEATURES, stability
-from benchmarking.writer import writing
-from benchmarking.school_view import headline_results, missing_reason, neighbours_with_results
 from benchmarking.value_added import BAND_LABELS
+from benchmarking.writer import writing
 from ui import data
 from ui.access import viewer
+from ui.app import require_entry
 from ui.format import ci_text, fmt, plain
 from ui.navigation import page_file
 from ui.selection import anonymiser, school_selection
 from ui.widgets import chart, figure, table
+
+require_entry()
 
 sel = school_selection()
 anon = anonymiser(sel)

@@ -3,19 +3,22 @@ import pandas as pd
 import streamlit as st
 
 from benchmarking import charts
+from benchmarking.documents import visit_brief
 from benchmarking.errors import BenchmarkingError
 from benchmarking.floor import ENDED, FLOOR_LAST_YEAR, PRESETS
-from benchmarking.phases import phase
 from benchmarking.la_view import pairings
 from benchmarking.measures import MEASURES_BY_CODE
+from benchmarking.phases import phase
 from benchmarking.value_added import BAND_LABELS
-from benchmarking.documents import visit_brief
 from ui import data
 from ui.access import viewer
+from ui.app import require_entry
 from ui.format import ci_text, fmt, plain
 from ui.navigation import page_file
 from ui.selection import anonymiser, school_selection
 from ui.widgets import chart, document_download, figure, table
+
+require_entry()
 
 sel = school_selection()
 anon = anonymiser(sel)

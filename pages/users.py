@@ -7,9 +7,12 @@ from benchmarking.users import add_user, list_users, remove_user
 from benchmarking.writer import writing
 from ui import data
 from ui.access import viewer
-from ui.selection import selection
+from ui.app import require_entry
 from ui.errors import show_problem
+from ui.selection import selection
 from ui.widgets import table
+
+require_entry()
 
 me = viewer()
 sel = selection()

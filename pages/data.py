@@ -2,6 +2,7 @@
 import pandas as pd
 import streamlit as st
 
+from benchmarking import audit
 from benchmarking.errors import BenchmarkingError
 from benchmarking.importers.dfe import import_uploads
 from benchmarking.importers.parsed import Source
@@ -10,12 +11,14 @@ from benchmarking.importers.pupils import TEMPLATE_COLUMNS, import_pupil_source
 from benchmarking.school_view import missing_reason
 from benchmarking.store import default_db_path
 from benchmarking.years import FIRST_YEAR, last_year
-from benchmarking import audit
 from ui import data
 from ui.access import viewer
+from ui.app import require_entry
 from ui.format import plain
 from ui.selection import selection
 from ui.widgets import table
+
+require_entry()
 
 sel = selection()
 me = viewer()

@@ -1,0 +1,59 @@
+"""How well the scores recover the synthetic truth the demo was built from (the `truth` command): a check on the
+statistics, kept with the synthetic data rather than inside the statistics it checks."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..attainment_context import LENS, attainment_in_context, intake
+from ..errors import BenchmarkingError
+from ..store import Store
+from ..va_report import school_value_added_table
+
+# The synthetic truth each score estimates: its measure's school effect, on the score's own scale.
+TRUTH = {"ks4_att8": ("ks4_p8", 10.0), "ks2_read_average": ("ks2_read_progress", 1.0),
+         "ks2_mat_average": ("ks2_mat_progress", 1.0)}
+
+
+def recovery(store: Store, years: list[int]) -> pd.DataFrame:
+    """On the synthetic store, how well each score recovers the truth, year by year: its correlation with
+    schools' true own effects, and with and how often its 95% CI covers what the score estimates. Official
+    value added estimates the school's true value added; attainment in context, the school's own effect
+    relative to schools with a similar intake (the true effect less the part the intake predicts: a school's
+    effectiveness that goes with its intake cannot be told apart from the intake)."""
+    import statsmodels.api as sm
+
+    truth = store.query("SELECT urn, year, measure, true_va, true_school_effect FROM synthetic_truth")
+    if truth.empty:
+        raise BenchmarkingError("The store holds no synthetic truth: this check runs on the demo store only.")
+    rows = []
+    for year in years:
+        for phase in ("secondary", "primary"):
+            try:
+                official = school_value_added_table(store, year, phase)
+            except BenchmarkingError:
+                official = pd.DataFrame(columns=["measure"])
+            for measure, part in official.groupby("measure"):
+                known = part.merge(truth, on=["urn", "year", "measure"]).dropna(subset=["va"])
+                rows.append(_recovery_row(year, measure, "official", "true value added", known["va"],
+                                          known["true_school_effect"], known["true_va"], known))
+            context = attainment_in_context(store, year, phase)
+            frame, used = intake(store, year, phase)
+            for measure, part in context.groupby("measure"):
+                if measure not in TRUTH:
+                    continue
+                of, scale = TRUTH[measure]
+                known = part.merge(truth[truth["measure"] == of].drop(columns="measure"), on=["urn", "year"])
+                known = known.merge(frame[["urn", *used]], on="urn").dropna(subset=["va", *used])
+                own = known["true_school_effect"] * scale
+                relative = sm.OLS(own.to_numpy(), sm.add_constant(known[used].to_numpy(dtype=float))).fit().resid
+                rows.append(_recovery_row(year, measure, LENS, "own effect relative to a similar intake", known["va"],
+                                          own, pd.Series(relative, index=known.index), known))
+    return pd.DataFrame(rows)
+
+
+def _recovery_row(year: int, measure: str, lens: str, estimand: str, score: pd.Series, own: pd.Series,
+                  target: pd.Series, known: pd.DataFrame) -> dict:
+    covered = (known["ci_low"] <= target) & (target <= known["ci_high"])
+    return {"year": year, "measure": measure, "lens": lens, "schools": len(known),
+            "correlation_with_own_effect": float(score.corr(own)), "estimand": estimand,
+            "correlation_with_estimand": float(score.corr(target)), "ci_coverage": float(covered.mean())}

@@ -1,0 +1,59 @@
+"""The frame every page is drawn inside: the page set-up, sign-in, the navigation and the shared sidebar.
+
+dashboard.py runs it. Streamlit also treats a `pages/` folder beside the entry script as an old-style
+multipage app until some script calls st.navigation, so a new server's first visitor arriving by a deep
+link has the page file run alone: every page therefore begins with require_entry(), which then runs the
+frame (and the page within it) itself.
+"""
+from __future__ import annotations
+
+import threading
+
+import streamlit as st
+
+from ui import access
+from ui.cpu_log import page_view_cpu
+from ui.demo import ensure_store
+from ui.errors import guarded
+from ui.navigation import pages_for
+from ui.selection import sidebar
+from ui.watch import watch_store
+
+_run = threading.local()  # each script run has a thread of its own
+
+
+def run_app() -> None:
+    """One run of the dashboard: the frame, then the page the visitor asked for within it."""
+    # A projector link opens with the sidebar collapsed: the slides have the whole screen.
+    st.set_page_config(page_title="School Benchmarking Club", layout="wide",
+                       initial_sidebar_state="collapsed" if st.query_params.get("projector") == "1" else "auto")
+    _run.inside = True
+    try:
+        with page_view_cpu(st.query_params.get("urn", "")):
+            _frame()
+    finally:
+        _run.inside = False
+
+
+@guarded
+def _frame() -> None:
+    ensure_store()
+    viewer = st.session_state["viewer"] = access.current_viewer()  # looked up each run: tests replace it
+    sections: dict[str, list] = {}
+    for page in pages_for(viewer.may_manage or viewer.role == "demo"):
+        sections.setdefault(page.section, []).append(
+            st.Page(page.file, title=page.title, default=page.key == "my_school"))
+    navigation = st.navigation(sections)
+    access.account(viewer)
+    st.session_state["selection"] = sidebar()
+    with st.sidebar:
+        watch_store()
+    guarded(navigation.run)()
+
+
+def require_entry() -> None:
+    """Called first by every page: when Streamlit ran the page file alone, run the whole app instead."""
+    if getattr(_run, "inside", False):
+        return
+    run_app()
+    st.stop()

@@ -1,0 +1,13 @@
+"""The dashboard's reads of the store, cached: pages call `data.<name>`. One module per thing served:
+cache (the store and cache keys), schools (directory and results), scores (value added and attainment in
+context), similar (pools, clubs, LAs) and pupils."""
+# ruff: noqa: F401  (every name here is re-exported for the pages)
+from .cache import data_key, file_version, revision, shared_values, store, store_exists
+from .schools import (directory, directory_by_urn, imported_pupils_present, measure_results, phase_directory,
+                      recorded_targets, school_labels, school_names, school_ref, school_trend, school_year_results,
+                      schools_year_results, summary, synthetic, viewer_for_email, year_results, year_values)
+from .scores import (concern, floor, funnel, funnel_backdrop, in_context, kind_scores, measures_for, pooled,
+                     school_va, scores_table, va_table)
+from .similar import (against_clubs, club_group, club_impact, clubs, context_backdrop, partners, similar_las,
+                      similarity_index, weights_key)
+from .pupils import capping_note, published_groups, pupil_groups, school_pupils

@@ -1,0 +1,177 @@
+"""Who is looking, and the store's schools and published results: the directory, a year's results, trends."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from benchmarking import pupil_views
+from benchmarking.access import Viewer
+from benchmarking.school_view import RowsByUrn, school_directory, trend_from_years, values_by_measure
+from benchmarking.summary import store_summary
+from benchmarking.targets import TARGET_COLUMNS, progress_against_targets
+from benchmarking.users import imported_pupils, viewer_for
+
+from .cache import HOUR, YEARS, data_key, revision, shared, store
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=300)
+def _viewer(key: str, email: str | None) -> Viewer:
+    return viewer_for(store(), email)
+
+
+def viewer_for_email(email: str | None) -> Viewer:
+    """The viewer a signed-in email is, from the store's users (read again after every change to them)."""
+    return _viewer(revision("access"), email)
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=HOUR)
+def _flags(key: str) -> tuple[bool, bool]:
+    return imported_pupils(store()), bool(store().query_file("is_synthetic")["synthetic"][0])
+
+
+def imported_pupils_present() -> bool:
+    """Whether the store holds pupils imported from files (real pupils)."""
+    return _flags(data_key())[0]
+
+
+def synthetic() -> bool:
+    """Whether the store is the synthetic demo (fictional schools)."""
+    return _flags(data_key())[1]
+
+
+# -- whole-store tables ---------------------------------------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=HOUR)
+def _summary(key: str) -> dict:
+    return store_summary(store())
+
+
+def summary() -> dict:
+    return _summary(data_key())
+
+
+@shared(max_entries=4)
+def _directory(key: str) -> pd.DataFrame:
+    return school_directory(store())
+
+
+def directory() -> pd.DataFrame:
+    """Every school with results: urn, name, LA, phase, years, label."""
+    return _directory(data_key())
+
+
+@shared(max_entries=4)
+def _directory_by_urn(key: str) -> pd.DataFrame:
+    return _directory(key).set_index("urn")
+
+
+def directory_by_urn() -> pd.DataFrame:
+    """The directory indexed by URN (built once, not on every page view)."""
+    return _directory_by_urn(data_key())
+
+
+@shared(max_entries=4)
+def _school_labels(key: str) -> dict[int, str]:
+    schools = _directory(key)
+    return dict(zip(schools["urn"].astype(int), schools["label"]))
+
+
+def school_labels() -> dict[int, str]:
+    """Each school's label in the school picker (name, URN and LA), by URN: a lookup for every option."""
+    return _school_labels(data_key())
+
+
+@shared(max_entries=8)
+def _phase_directory(key: str, phase: str) -> pd.DataFrame:
+    schools = _directory(key)
+    return schools[schools["phase"] == phase].reset_index(drop=True)
+
+
+def phase_directory(phase: str) -> pd.DataFrame:
+    """The directory's schools of one phase (the sidebar's pool), selected once rather than on every page view."""
+    return _phase_directory(data_key(), phase)
+
+
+@shared(max_entries=4)
+def _school_names(key: str) -> pd.DataFrame:
+    return store().query_file("school_names_with_la")
+
+
+def school_names() -> pd.DataFrame:
+    return _school_names(data_key())
+
+
+@shared(max_entries=4)
+def _names_by_urn(key: str) -> pd.DataFrame:
+    return school_names().set_index("urn")
+
+
+def school_ref(urn: int) -> pupil_views.School:
+    """A school's URN, name and LA, from the cached names (no query per page)."""
+    row = _names_by_urn(data_key()).loc[int(urn)]
+    return pupil_views.School(int(urn), row["name"], None if pd.isna(row["la_code"]) else int(row["la_code"]))
+
+
+@shared(max_entries=YEARS)
+def _year_results(key: str, year: int) -> pd.DataFrame:
+    return store().query_file("year_results", [year])
+
+
+def year_results(year: int) -> pd.DataFrame:
+    return _year_results(data_key(), year)
+
+
+@shared(max_entries=YEARS)
+def _year_rows(key: str, year: int) -> RowsByUrn:
+    return RowsByUrn.of(store().query_file("year_results_every_school", [year]))
+
+
+def schools_year_results(urns: list[int], year: int) -> pd.DataFrame:
+    """Some schools' results of one year (a club's members'), slices of every school's, read once a year."""
+    rows = _year_rows(data_key(), year)
+    return pd.concat([rows.rows(urn) for urn in urns], ignore_index=True)
+
+
+def school_year_results(urn: int, year: int) -> pd.DataFrame:
+    """One school's results of one year, with labels (school_view.school_year_results): a slice of every
+    school's, read once a year."""
+    return _year_rows(data_key(), year).rows(urn)
+
+
+@shared(max_entries=YEARS)
+def _measure_rows(key: str, year: int, measure: str) -> RowsByUrn:
+    return RowsByUrn.of(store().query_file("results_for_measure", [year, measure]))
+
+
+def school_trend(urn: int, measure: str) -> pd.DataFrame:
+    """One school's scores over the store's years, gaps included (school_view.school_trend), from every
+    school's results of each year, read once a year."""
+    key = data_key()
+    return trend_from_years(urn, measure, {year: _measure_rows(key, year, measure) for year in summary()["years"]})
+
+
+@shared(max_entries=4)
+def _schools_with_targets(key: str) -> frozenset[int]:
+    return frozenset(store().query_file("schools_with_targets")["urn"].astype(int))
+
+
+def recorded_targets(urn: int) -> pd.DataFrame:
+    """The school's recorded targets against its results (targets.progress_against_targets); a school
+    that has recorded none costs no query."""
+    if urn not in _schools_with_targets(revision("targets")):
+        return pd.DataFrame(columns=TARGET_COLUMNS)
+    return progress_against_targets(store(), urn)
+
+
+@shared(max_entries=YEARS)
+def _year_values(key: str, year: int) -> dict:
+    return values_by_measure(year_results(year))
+
+
+def year_values(year: int) -> dict:
+    """A year's results by measure, each indexed by URN."""
+    return _year_values(data_key(), year)
+
+
+def measure_results(year: int, measure: str) -> pd.DataFrame:
+    """One measure's results (value, CI, pupils, reason) for every school that year, read once a year."""
+    return _measure_rows(data_key(), year, measure).frame

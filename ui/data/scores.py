@@ -1,0 +1,141 @@
+"""Every school's scores of a year: value added (official or contextual), attainment in context, the funnel,
+pooled years, floor standards and schools of concern."""
+from __future__ import annotations
+
+import pandas as pd
+
+from benchmarking import charts
+from benchmarking.attainment_context import LENS as ATTAINMENT_LENS
+from benchmarking.attainment_context import MEASURES as IN_CONTEXT
+from benchmarking.floor import PRESETS, floor_report, schools_of_concern
+from benchmarking.phases import phase as phase_named
+from benchmarking.progress_gaps import progress_years
+from benchmarking.school_view import RowsByUrn
+from benchmarking.va_report import NoProgressMeasure, pool_rows, school_value_added_table
+
+from .cache import YEARS, data_key, shared, store
+from .schools import school_names
+
+VA_COLUMNS = ["urn", "year", "measure", "expected", "actual", "va", "ci_low", "ci_high", "n", "band", "lens", "source"]
+
+
+@shared(show_spinner="Working out value added...", max_entries=YEARS)
+def _va_table(key: str, year: int, phase: str, lens: str) -> pd.DataFrame:
+    try:
+        return school_value_added_table(store(), year, phase, lens=lens)
+    except NoProgressMeasure as exc:  # a year DfE published no progress measure for: an empty table that says why
+        empty = pd.DataFrame(columns=VA_COLUMNS)
+        empty.attrs["no_progress"] = str(exc)
+        return empty
+
+
+def va_table(year: int, phase: str, lens: str = "official") -> pd.DataFrame:
+    """Every school's value added for a year and phase; empty, with attrs["no_progress"] saying why, in a year
+    DfE published no progress measure."""
+    return _va_table(data_key(), year, phase, lens)
+
+
+@shared(max_entries=YEARS)
+def _va_rows(key: str, year: int, phase: str, lens: str) -> RowsByUrn:
+    return RowsByUrn.of(va_table(year, phase, lens))
+
+
+def school_va(urn: int, year: int, phase: str, lens: str = "official") -> pd.DataFrame:
+    """One school's rows of va_table: a slice, not a scan of every school's."""
+    return _va_rows(data_key(), year, phase, lens).rows(urn)
+
+
+def in_context(year: int, phase: str) -> pd.DataFrame:
+    """Every school's attainment in context (not a progress measure) for a year and phase."""
+    return va_table(year, phase, ATTAINMENT_LENS)
+
+
+def measures_for(year: int, phase: str) -> tuple[tuple[str, ...], str | None]:
+    """The measures that say how a school did this year: the phase's value-added measures, or in a year DfE
+    published no progress measure its attainment measures in context; and why there is no progress measure."""
+    gap = va_table(year, phase).attrs.get("no_progress")
+    return (IN_CONTEXT[phase] if gap else phase_named(phase).value_added), gap
+
+
+@shared(max_entries=YEARS)
+def _scores_table(key: str, year: int, phase: str, measure: str, lens: str) -> pd.DataFrame:
+    table = in_context(year, phase) if measure in IN_CONTEXT[phase] else va_table(year, phase, lens)
+    return table[table["measure"] == measure]
+
+
+def scores_table(year: int, phase: str, measure: str, lens: str = "official") -> pd.DataFrame:
+    """Every school's score on `measure` this year: value added (official or contextual lens), or attainment in
+    context for an attainment measure (same columns)."""
+    return _scores_table(data_key(), year, phase, measure, lens)
+
+
+@shared(max_entries=YEARS)
+def _kind_scores(key: str, year: int, phase: str, measure: str, mainstream: bool) -> pd.DataFrame:
+    names = school_names()
+    return scores_table(year, phase, measure).merge(
+        names.loc[names["mainstream"] == mainstream, ["urn", "name", "la_code"]], on="urn")
+
+
+def kind_scores(year: int, phase: str, measure: str, mainstream: bool) -> pd.DataFrame:
+    """scores_table for mainstream schools only, or special schools only, with each school's name and LA:
+    the schools a school is plotted among (selected once a year, not on every page view)."""
+    return _kind_scores(data_key(), year, phase, measure, mainstream)
+
+
+@shared(max_entries=YEARS)
+def _funnel(key: str, year: int, phase: str, measure: str, mainstream: bool):
+    from benchmarking.va_report import funnel_points
+
+    table, names = va_table(year, phase), school_names()
+    same_kind = names.loc[names["mainstream"] == mainstream, "urn"]
+    return funnel_points(table[table["urn"].isin(same_kind)], names, measure, host=None)
+
+
+def funnel(urn: int, year: int, phase: str, measure: str, mainstream: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The funnel plot of every school of the kind (mainstream or special) and its limits, with `urn` as
+    the host: the points and limits are worked out once a year, the host marked per view."""
+    points, limits = _funnel(data_key(), year, phase, measure, mainstream)
+    return points.assign(is_host=(points["urn"] == urn).to_numpy()), limits
+
+
+@shared(max_entries=YEARS)
+def _funnel_backdrop(key: str, year: int, phase: str, measure: str, mainstream: bool, colour: str) -> dict | None:
+    points, _ = _funnel(key, year, phase, measure, mainstream)
+    points = points.dropna(subset=["va", "n"])
+    return charts.schools_density(points["n"], points["va"], colour) if len(points) > charts.DENSITY_ABOVE else None
+
+
+def funnel_backdrop(year: int, phase: str, measure: str, mainstream: bool, colour: str) -> dict | None:
+    """The funnel's thousands of schools as one shaded trace, made once a year for every host (None for a pool
+    small enough to draw school by school)."""
+    return _funnel_backdrop(data_key(), year, phase, measure, mainstream, colour)
+
+
+@shared(max_entries=YEARS)
+def _pooled(key: str, phase: str, years: tuple[int, ...]) -> RowsByUrn:
+    return RowsByUrn.of(pool_rows(pd.concat([va_table(y, phase) for y in years], ignore_index=True)))
+
+
+def pooled(urn: int, phase: str, years: list[int]) -> pd.DataFrame:
+    """The school's value added pooled over `years`, skipping years without a progress measure: a slice of
+    every school's, pooled once."""
+    years = tuple(progress_years(phase_named(phase).key_stage, years))
+    return _pooled(data_key(), phase, years).rows(urn) if years else pd.DataFrame()
+
+
+@shared(max_entries=YEARS)
+def _floor(key: str, rule_name: str, year: int) -> pd.DataFrame:
+    return floor_report(store(), PRESETS[rule_name], year)
+
+
+def floor(rule_name: str, year: int) -> pd.DataFrame:
+    return _floor(data_key(), rule_name, year)
+
+
+@shared(max_entries=YEARS)
+def _concern(key: str, year: int) -> pd.DataFrame:
+    return schools_of_concern(store(), year)
+
+
+def concern(year: int) -> pd.DataFrame:
+    return _concern(data_key(), year)

@@ -11,6 +11,9 @@ import pandas as pd
 
 IDENTIFYING = ("name", "urn", "school")
 UNNAMED = "Another school"  # a school outside the group on show: no letter, no name
+# Rounding against re-identification: shares to the nearest 5 points, a school's size to the nearest 100 pupils.
+ROUNDING = {"pupils_on_roll": 100}
+SHARE_ROUNDING = 5
 
 
 def letters(index: int) -> str:
@@ -31,7 +34,7 @@ class Anonymiser:
         self.host_urn = host_urn
         self.enabled = enabled
         self.hide_las = hide_las  # against re-identification: no LA named but the host's
-        self.round_context = round_context  # and other schools' context figures to the nearest 5
+        self.round_context = round_context  # and other schools' context figures rounded (ROUNDING)
         self._labels: dict[int, str] = {}
         self._clubs: dict[str, str] = {}
 
@@ -50,7 +53,8 @@ class Anonymiser:
         return self._clubs.setdefault(name, f"Club {len(self._clubs) + 1}")
 
     def coarsen(self, frame: pd.DataFrame, la_column: str = "la_name", context_columns=(), urn_column: str = "urn") -> pd.DataFrame:
-        """Other schools' LA names hidden and context figures rounded to the nearest 5, where chosen."""
+        """Other schools' LA names hidden and context figures rounded (shares to the nearest 5, pupils on roll to
+        the nearest 100), where chosen."""
         if not self.enabled or frame.empty:
             return frame
         out = frame.copy()
@@ -60,7 +64,8 @@ class Anonymiser:
         if self.round_context:
             for column in context_columns:
                 if column in out:
-                    out[column] = out[column].where(~others, (out[column] / 5).round() * 5)
+                    step = ROUNDING.get(column, SHARE_ROUNDING)
+                    out[column] = out[column].where(~others, (out[column] / step).round() * step)
         return out
 
     def frame(self, frame: pd.DataFrame, name_column: str = "name", urn_column: str = "urn",

@@ -26,6 +26,7 @@ from .writer import scratch_copy
 from .va_report import schools_from_pupils, work_out_schools_from_pupils
 from .progress_gaps import progress_years
 from .value_added import CAP_Z, MIN_CAP_PUPILS, Z95, ks4_prior_group
+from .phases import PHASES
 
 SHARED_DFE = PROJECT_ROOT.parent / "shared" / "data" / "dfe"
 
@@ -128,7 +129,7 @@ def run_bench(scale: str = "national", reuse: Path | None = None, repeats: int =
 
 def _similarity_figures(store, year: int, repeats: int, progress) -> list[Figure]:
     progress("Similar schools for every school")
-    indexes = {phase: SimilarityIndex(load_features(store, year, phase)) for phase in ("secondary", "primary")}
+    indexes = {phase: SimilarityIndex(load_features(store, year, phase)) for phase in PHASES}
     schools = sum(len(i.frame) for i in indexes.values())
     ours = median_seconds(lambda: [i.all_groups(20) for i in indexes.values()], repeats)
     progress("Brute-force baseline (Python loop over schools)")

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from .numbers import number
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -92,17 +94,13 @@ def _colours(frame: pd.DataFrame, t: Theme) -> list[str]:
     return [t.host if host else t.others for host in frame["is_host"]]
 
 
-def _signed(value: float, digits: int) -> str:
-    return f"{value:.{digits}f}".replace("-", "\u2212")
-
-
 def ranked_bars(frame: pd.DataFrame, measure_label: str, t: Theme, higher_is_better: bool = True, digits: int = 1,
                 height: int | None = None) -> go.Figure:
     """One measure for every school of a group, best first, each bar labelled with its value, and the
     group's median as a line. frame: name, value, is_host."""
     data = frame.dropna(subset=["value"]).sort_values("value", ascending=not higher_is_better)
     trace = {"type": "bar", "x": data["value"].to_numpy(), "y": text(data["name"]), "orientation": "h",
-             "marker": {"color": _colours(data, t)}, "text": np.array([_signed(v, digits) for v in data["value"]], dtype=object),
+             "marker": {"color": _colours(data, t)}, "text": np.array([number(v, digits) for v in data["value"]], dtype=object),
              "textposition": "outside", "cliponaxis": False, "textfont": {"size": t.font_size},
              "hovertemplate": "%{y}: %{x:.1f}<extra></extra>", "name": measure_label, "showlegend": False}
     shapes, annotations = [], []
@@ -110,7 +108,7 @@ def ranked_bars(frame: pd.DataFrame, measure_label: str, t: Theme, higher_is_bet
         median = float(data["value"].median())
         shapes.append(_vline(median, t, "dash"))
         annotations.append({"x": median, "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom", "showarrow": False,
-                            "text": f"club median {_signed(median, digits)}", "font": {"size": t.font_size}})
+                            "text": f"club median {number(median, digits)}", "font": {"size": t.font_size}})
     return _figure([trace], t, measure_label, measure_label, "", shapes=shapes, annotations=annotations,
                    height=height or max(t.height, 40 + len(data) * t.font_size * 2), yaxis={"autorange": "reversed"})
 
@@ -264,7 +262,7 @@ def trend(frame: pd.DataFrame, title: str, t: Theme, y_title: str = "Value added
 
 
 def context_scatter(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str, title: str, t: Theme,
-                    backdrop: dict | None = None) -> go.Figure:
+                    backdrop: dict | None = None, x_digits: int = 1, y_digits: int = 2) -> go.Figure:
     """Every school of a pool on a context feature against an outcome, its similar schools highlighted.
     frame: name, x, y, in_group, is_host. Thousands of other schools are drawn as a shaded density; `backdrop`:
     the whole pool's, made once for every school (schools_density), with `frame` the group and host alone."""
@@ -280,7 +278,7 @@ def context_scatter(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: 
             continue
         traces.append({"type": "scattergl", "x": part[x].to_numpy(), "y": part[y].to_numpy(), "mode": "markers", "name": name,
                        "text": text(part["name"]), "marker": {"size": t.marker_size * size, "color": colour},
-                       "hovertemplate": "%{text}<br>%{x:.1f}, %{y:.2f}<extra></extra>"})
+                       "hovertemplate": f"%{{text}}<br>%{{x:,.{x_digits}f}}, %{{y:.{y_digits}f}}<extra></extra>"})
     return _figure(traces, t, title, x_title, y_title)
 
 

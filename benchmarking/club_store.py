@@ -136,7 +136,10 @@ def save_pairing(store: Store, urn: int, partner: int, phase: str, year: int, ho
     for school in (int(urn), int(partner)):
         if not _school_exists(store, school):
             raise BenchmarkingError(f"URN {school} is not in the store.")
-        names.append(str(store.query_file("school_label", [school])["name"][0]))
+        label = store.query_file("school_label", [school])
+        if not label["is_open"][0]:
+            raise BenchmarkingError(f"{label['name'][0]} has closed: it cannot be paired.")
+        names.append(str(label["name"][0]))
     name = f"Pairing {year}: {names[0]} with {names[1]}"
     save_club(store, name, phase, year, "pairing", {"school": int(urn), "partner": int(partner), "how": how},
               [urn, partner])

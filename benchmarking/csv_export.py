@@ -1,15 +1,26 @@
 """CSV downloads that open safely and correctly in Excel."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from .numbers import MINUS
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A number as the pages write it (1,357 · −0.52 · +0.21 · 45.2%): a spreadsheet must read it as a number.
+NUMBER = re.compile(rf"[+\-{MINUS}]?(\d{{1,3}}(,\d{{3}})+|\d+)(\.\d+)?%?")
 
 
 def neutralise(value):
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice);
-    numbers, and everything else, are left as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice); a
+    cell that is a number is written as a plain number (ASCII minus, no thousands separator), so that Excel
+    sorts and sums it; everything else is left as it is."""
+    if not isinstance(value, str):
+        return value
+    if NUMBER.fullmatch(value):
+        return value.replace(MINUS, "-").replace(",", "").removeprefix("+")
+    if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .store import Changes, Store, sql_text
-from .value_added import CAP_Z, MIN_CAP_PUPILS, SUBJECTS, Z95, Subject, prior_groups
+from .value_added import CAP_Z, KS4_GROUPS, MIN_CAP_PUPILS, SUBJECTS, Z95, Subject, prior_groups
 
 KEY_STAGES = tuple(sorted({subject.key_stage for subject in SUBJECTS.values()}))  # of pupils with value added
 
@@ -19,7 +19,7 @@ def school_value_added_query(subject: Subject, years: list[int]) -> tuple[str, l
     years (the outcome column comes from SUBJECTS, never from user input)."""
     sql = sql_text("school_value_added_from_pupils").replace("{outcome}", subject.outcome).rstrip().rstrip(";")
     return sql, [sorted(years), subject.key_stage, subject.measure, subject.scale, subject.cap, Z95, CAP_Z,
-                 MIN_CAP_PUPILS]
+                 MIN_CAP_PUPILS, KS4_GROUPS]
 
 
 def stored_groups(key_stage: pd.Series, prior: pd.Series) -> pd.Series:

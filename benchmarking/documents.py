@@ -19,11 +19,12 @@ from .access import Viewer
 from .anonymise import Anonymiser
 from .attainment_context import CAVEAT as IN_CONTEXT_CAVEAT
 from .errors import BenchmarkingError
-from .measures import MEASURES_BY_CODE
+from .measures import MEASURES_BY_CODE, in_sentence
+from .numbers import interval, number
 from .meeting import club_funnel, meeting_slides, ranked_values, scores_with_intervals
 from .phases import phase as phase_named
 from .school_view import (group_trend, headline_results, missing_reason, pupils_text, school_trend,
-                          school_year_results, values_by_measure)
+                          school_year_results, year_values)
 from .similarity import FEATURE_LABELS, load_features
 from .store import Store
 from .va_report import NoProgressMeasure, school_value_added_table
@@ -84,12 +85,6 @@ def document(title: str, body: str, landscape: bool) -> str:
             f"<body>{body}</body></html>")
 
 
-def fmt(value, digits: int = 1, sign: bool = False) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    return f"{value:+.{digits}f}" if sign else f"{value:,.{digits}f}"
-
-
 @dataclass
 class Scores:
     """The year's scores that stand for each school: value added, or attainment in context in a year without."""
@@ -120,7 +115,7 @@ def club_pack(store: Store, members: list[int], host: int, year: int, phase: str
               anonymise: bool = False, club: str | None = None) -> str:
     """The meeting's slides for a club (the host and its members), one per A4 landscape page. Anonymised, every
     school but the host is "School A"..., LAs other than the host's are hidden, and no other URN appears."""
-    anon = Anonymiser(host, enabled=anonymise, hide_las=anonymise)
+    anon = Anonymiser(host, enabled=anonymise, hide_las=anonymise, round_context=anonymise)
     labels = store.query_file("school_names")
     roster = pd.DataFrame({"urn": members}).merge(labels[["urn", "name", "la_name"]], on="urn", how="left")
     roster["name"] = roster["name"].fillna("School")
@@ -160,7 +155,7 @@ def club_pack(store: Store, members: list[int], host: int, year: int, phase: str
             trend = school_trend(store, host, slide.measure, years)
             body = figure(charts.trend(trend, f"{named[host]}: {MEASURES_BY_CODE[slide.measure].label}", PRINT), 330)
             by_year = group_trend(store, members, slide.measure)
-            body += table_html(pd.DataFrame({"Year": by_year["year"], "Club mean score": [fmt(v, 2, True) for v in by_year["mean_va"]],
+            body += table_html(pd.DataFrame({"Year": by_year["year"], "Club mean score": [number(v, 2, sign=True) for v in by_year["mean_va"]],
                                              "Schools with a score": by_year["schools"]}))
         pages.append(f"<div class='slide'><h2>{esc(slide.title)}</h2>{body}</div>")
     if club:
@@ -190,13 +185,14 @@ def _glance(store, year, phase, members, roster, named, anon) -> str:
     context = pd.concat([load_features(store, year, phase, mainstream) for mainstream in (True, False)])  # either pool
     rows = context[context["urn"].isin(members)][["urn", "la_name", "pct_disadvantaged", "pct_eal", "pct_sen_support",
                                                    "pupils_on_roll"]]
-    rows = anon.coarsen(rows, context_columns=["pct_disadvantaged", "pct_eal", "pct_sen_support"])
+    rows = anon.coarsen(rows, context_columns=["pct_disadvantaged", "pct_eal", "pct_sen_support", "pupils_on_roll"])
+    digits = 0 if anon.enabled and anon.round_context else 1  # rounded figures: no false precision
     return table_html(pd.DataFrame({
         "School": rows["urn"].map(named), "LA": rows["la_name"],
-        FEATURE_LABELS["pct_disadvantaged"]: [fmt(v) for v in rows["pct_disadvantaged"]],
-        FEATURE_LABELS["pct_eal"]: [fmt(v) for v in rows["pct_eal"]],
-        FEATURE_LABELS["pct_sen_support"]: [fmt(v) for v in rows["pct_sen_support"]],
-        "Pupils on roll": [fmt(v, 0) for v in rows["pupils_on_roll"]]}))
+        FEATURE_LABELS["pct_disadvantaged"]: [number(v, digits) for v in rows["pct_disadvantaged"]],
+        FEATURE_LABELS["pct_eal"]: [number(v, digits) for v in rows["pct_eal"]],
+        FEATURE_LABELS["pct_sen_support"]: [number(v, digits) for v in rows["pct_sen_support"]],
+        "Pupils on roll": [number(v, 0) for v in rows["pupils_on_roll"]]}))
 
 
 def _impact_section(store: Store, club: str, figure: Figures) -> str:
@@ -207,7 +203,7 @@ def _impact_section(store: Store, club: str, figure: Figures) -> str:
     except BenchmarkingError as exc:
         return f"<p>{esc(exc)}</p>"
     text = (f"<p><b>{esc(impact.verdict)}</b></p><p>{esc(impact.measure)}: difference in differences "
-            f"{fmt(impact.estimate, 2, True)} (95% CI {fmt(impact.ci_low, 2, True)} to {fmt(impact.ci_high, 2, True)}), "
+            f"{number(impact.estimate, 2, sign=True)} (95% CI {interval(impact.ci_low, impact.ci_high, 2)}), "
             f"{impact.n_members} members against {impact.n_comparison} matched comparison schools; "
             f"{impact.years_before} years before joining and {impact.years_after} after.</p>")
     if not impact.event_study.empty:
@@ -249,8 +245,7 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
     else:
         row = mine.iloc[0]
         band = BAND_LABELS.get(row["band"], "no band") if not scores.gap else "not a progress measure"
-        score_text = (f"{scores.label}: <b>{fmt(row['va'], digits, True)}</b> (95% CI {fmt(row['ci_low'], digits, True)} "
-                      f"to {fmt(row['ci_high'], digits, True)}), {pupils_text(row['n'])}, {esc(band)}.")
+        score_text = (f"{scores.label}: <b>{number(row['va'], digits, sign=True)}</b> (95% CI {interval(row['ci_low'], row['ci_high'], digits)}), {pupils_text(row['n'])}, {esc(band)}.")
     years = sorted(int(y) for y in store.query_file("result_years")["year"])
     trend = school_trend(store, urn, p.main_value_added, years)
     left = f"<h2>Value added</h2><p>{score_text}</p>" + (f"<p class='note'>{esc(scores.gap)}</p>" if scores.gap else "")
@@ -261,17 +256,17 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
     if group is not None:
         comparison = group.comparison()
         right = "<h2>Context against the club</h2>" + table_html(pd.DataFrame({
-            "Feature": comparison["label"], "School": [fmt(v, d) for v, d in zip(comparison["school"], comparison["digits"])],
-            "Club median": [fmt(v, d) for v, d in zip(comparison["group_median"], comparison["digits"])]}))
+            "Feature": comparison["label"], "School": [number(v, d) for v, d in zip(comparison["school"], comparison["digits"])],
+            "Club median": [number(v, d) for v, d in zip(comparison["group_median"], comparison["digits"])]}))
     else:
         right = f"<h2>Context against the club</h2><p>{esc(club_note)}</p>"
-    results = headline_results(school_year_results(store, urn, year), values_by_measure(store.query_file("year_results", [year])),
-                               urn, club, phase)
+    results = headline_results(school_year_results(store, urn, year), year_values(store, year), urn, club, phase,
+                               club_values=year_values(store, year, every_school=True))
     right += "<h2>Headline results</h2>" + table_html(pd.DataFrame({
-        "Measure": results["label"], "School": [fmt(v, d) if pd.notna(v) else missing_reason(r) for v, r, d in
+        "Measure": results["label"], "School": [number(v, d) if pd.notna(v) else missing_reason(r) for v, r, d in
                                                 zip(results["value"], results["reason"], results["digits"])],
         "Rank in club": [f"{int(r)} of {n}" if pd.notna(r) else "–" for r, n in zip(results["club_rank"], results["club_size"])],
-        "Club median": [fmt(v, d) for v, d in zip(results["club_median"], results["digits"])]})) if len(results) else ""
+        "Club median": [number(v, d) for v, d in zip(results["club_median"], results["digits"])]})) if len(results) else ""
     parts.append(f"<div class='columns'><div>{left}</div><div>{right}</div></div>{trend_html}")
     # Pupil groups: the main measure's, published or from the school's pupils where the viewer may see them.
     try:
@@ -283,8 +278,8 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
         groups_html = "<p class='note'>No pupil group figures for this school this year.</p>" if main_groups.empty \
             else table_html(pd.DataFrame({
             "Measure": main_groups["measure"].map(lambda m: MEASURES_BY_CODE[m].label), "Group": main_groups["group"],
-            "School": [fmt(v, d) for v, d in zip(main_groups["value"], gdigits)],
-            "Club median": [fmt(v, d) for v, d in zip(main_groups["club_median"], gdigits)],
+            "School": [number(v, d) for v, d in zip(main_groups["value"], gdigits)],
+            "Club median": [number(v, d) for v, d in zip(main_groups["club_median"], gdigits)],
             "Source": main_groups["source"]}))
         if groups.attrs.get("pupils_note"):
             groups_html += f"<p class='note'>{esc(groups.attrs['pupils_note'])}</p>"
@@ -314,8 +309,8 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
     targets = progress_against_targets(store, urn)
     targets_html = table_html(pd.DataFrame({
         "Year": targets["year"], "Measure": targets["measure"].map(lambda m: MEASURES_BY_CODE[m].label),
-        "Level": targets["level"], "Target": [fmt(v, 2) for v in targets["target"]],
-        "Achieved": [fmt(v, 2) for v in targets["achieved"]], "Gap": [fmt(v, 2, True) for v in targets["gap"]]})
+        "Level": targets["level"], "Target": [number(v, 2) for v in targets["target"]],
+        "Achieved": [number(v, 2) for v in targets["achieved"]], "Gap": [number(v, 2, sign=True) for v in targets["gap"]]})
         .head(6)) if len(targets) else "<p class='note'>No targets recorded.</p>"
     # Suggested partners, with why.
     partners_html = "<p class='note'>No similar school does significantly better this year.</p>"
@@ -327,9 +322,9 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
             for r in better.head(3).itertuples():
                 shares = why.get(r.urn, {})
                 closest = sorted(shares, key=shares.get)[:2]
-                rows.append({"School": r.name, "LA": r.la_name, scores.label: fmt(r.value, digits, True),
-                             "Difference": fmt(r.difference, digits, True),
-                             "Why similar": "closest on " + " and ".join(FEATURE_LABELS[f].lower() for f in closest)})
+                rows.append({"School": r.name, "LA": r.la_name, scores.label: number(r.value, digits, sign=True),
+                             "Difference": number(r.difference, digits, sign=True),
+                             "Why similar": "closest on " + " and ".join(in_sentence(FEATURE_LABELS[f]) for f in closest)})
             partners_html = table_html(pd.DataFrame(rows))
     parts.append("<div class='columns'><div><h2>Pupil groups</h2>" + groups_html + "<h2>Floor and concern</h2><ul>"
                  + "".join(f"<li>{esc(f)}</li>" for f in flags) + "</ul></div><div><h2>Targets and progress</h2>"

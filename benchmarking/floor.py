@@ -17,6 +17,7 @@ from .errors import BenchmarkingError
 from .measures import MEASURES_BY_CODE, RESULT_CODES
 from .store import Store
 from .value_added import SUBJECTS, Z95, standard_error
+from .phases import VALUE_ADDED
 
 NATIONAL_MEDIAN = "national median"
 FLOOR_LAST_YEAR = 2019  # DfE applied floor (and coasting) standards to results up to 2018-19 only
@@ -215,7 +216,7 @@ def floor_report(store: Store, rule: FloorRule, year: int | None = None) -> pd.D
     judged = []
     for y, rows in wide.groupby("year"):
         result = evaluate(rule, rows.reset_index(drop=True), {m: medians.get((y, m), np.nan) for m in rule.measures})
-        population = store.query_file("floor_population", [int(y), rule.key_stage])
+        population = store.query_file("floor_population", [int(y), rule.key_stage, MIN_COHORT])
         judged.append(result.merge(population[population["excluded"].isna()][["urn"]], on="urn").assign(year=y))
     judged = pd.concat(judged, ignore_index=True)
     years_below = judged[judged["below_floor"].fillna(False).astype(bool)].groupby("urn").size()
@@ -235,8 +236,7 @@ def floor_report(store: Store, rule: FloorRule, year: int | None = None) -> pd.D
 def schools_of_concern(store: Store, year: int | None = None, z: float = Z95) -> pd.DataFrame:
     """Schools below a floor, with significantly negative value added two years running, or falling
     (value added significantly lower than the year before). One row per school and reason."""
-    measures = ["ks4_p8", "ks2_read_progress", "ks2_writ_progress", "ks2_mat_progress"]
-    frame = store.query_file("results_wide_source", [measures]).dropna(subset=["value", "ci_low", "ci_high"])
+    frame = store.query_file("results_wide_source", [list(VALUE_ADDED)]).dropna(subset=["value", "ci_low", "ci_high"])
     if frame.empty:
         raise BenchmarkingError("The store has no value added to judge.")
     year = year or int(frame["year"].max())

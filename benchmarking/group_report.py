@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import pupil_views
+from .numbers import number
 from .access import NotAllowed, Viewer
 from .errors import BenchmarkingError
 from .measures import MEASURES_BY_CODE
@@ -126,17 +127,15 @@ def group_sentence(row: pd.Series, club_size: int) -> str:
     if pd.isna(row["value"]):
         return f"{who} {spec.label}: not published (too few pupils)."
     signed = spec.unit == "score"
-    number = f"{row['value']:+.{digits}f}" if signed else f"{row['value']:.{digits}f}"
+    value = number(row["value"], digits, sign=signed)
     bits = []
     if pd.notna(row["ci_low"]):
-        low, high = (f"{v:+.{digits}f}" if signed else f"{v:.{digits}f}" for v in (row["ci_low"], row["ci_high"]))
-        bits.append(f"95% CI {low} to {high}")
+        bits.append(f"95% CI {number(row['ci_low'], digits, sign=signed)} to {number(row['ci_high'], digits, sign=signed)}")
     elif spec.unit == "score":
         bits.append("DfE publishes no CI for this group" if row["source"] == "published" else "no CI")
     if pd.notna(row["n"]):
         bits.append(f"{int(row['n'])} pupils")
-    text = f"{who} {spec.label}: {number}" + (f" ({', '.join(bits)})" if bits else "")
+    text = f"{who} {spec.label}: {value}" + (f" ({', '.join(bits)})" if bits else "")
     if pd.notna(row["club_median"]):
-        median = f"{row['club_median']:+.{digits}f}" if signed else f"{row['club_median']:.{digits}f}"
-        text += f", against a median of {median} for the same group in {int(row['club_schools'])} of {club_size} similar schools"
+        text += f", against a median of {number(row['club_median'], digits, sign=signed)} for the same group in {int(row['club_schools'])} of {club_size} similar schools"
     return text + "."

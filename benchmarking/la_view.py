@@ -43,6 +43,21 @@ def schools_against_clubs(index: SimilarityIndex, va: pd.DataFrame, la_code: int
     return pd.DataFrame(rows).sort_values("difference").reset_index(drop=True) if rows else pd.DataFrame()
 
 
+ABOVE, BELOW, SAME, NO_SCORE = ("significantly above", "significantly below", "not significantly different",
+                                 "no score")
+# The LA overview's choices of which schools to show, and what each shows.
+AGAINST_CLUB_FILTERS = {"All": (ABOVE, BELOW, SAME, NO_SCORE), "Significantly different": (ABOVE, BELOW),
+                        "Significantly below": (BELOW,), "Significantly above": (ABOVE,)}
+MANY_SCHOOLS = 60  # more than this in an LA, and the overview opens on those that differ from their club
+
+
+def against_club(ci_low: pd.Series, ci_high: pd.Series) -> pd.Series:
+    """Each school against its club, from the 95% CI on the difference: above when the whole interval is above 0,
+    below when it is all below, else not significantly different (no score without an interval)."""
+    return pd.Series(np.select([ci_low > 0, ci_high < 0, ci_low.notna() & ci_high.notna()], [ABOVE, BELOW, SAME],
+                               NO_SCORE), index=ci_low.index)
+
+
 def pairings(rows: pd.DataFrame) -> pd.DataFrame:
     """Suggested school-to-school pairings: the schools of `schools_against_clubs` whose score is
     significantly below their club's (the whole CI on the difference below 0) and that have a partner."""

@@ -26,10 +26,31 @@ class Measure:
         return self.decimals if self.decimals is not None else UNIT_DECIMALS.get(self.unit, 1)
 
     @property
+    def is_progress(self) -> bool:
+        """Whether the measure is worked out from pupils' progress (a progress score, or its band): DfE publishes
+        none for a cohort without results at the start of the key stage."""
+        return self.kind == "result" and self.unit in ("score", "band")
+
+    @property
     def plausible(self) -> tuple[float | None, float | None, bool]:
         """(lowest, highest, whole numbers only): what a file may hold for this measure."""
         low, high, whole = UNIT_RANGES.get(self.unit, (None, None, False))
         return (self.low if self.low is not None else low, self.high if self.high is not None else high, whole)
+
+
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: its first letter lower case, unless it starts an abbreviation ("Cohort prior
+    attainment" -> "cohort prior attainment"; "% EHC plan", "EAL", "KS2 reading" and a measure's name, "Attainment 8", stay as they are)."""
+    words = label.split(" ")
+    named = len(words) > 1 and words[1][:1].isdigit()  # a measure's name: "Attainment 8", "Progress 8"
+    abbreviation = words[0][1:2].isupper()
+    return label if named or abbreviation else label[:1].lower() + label[1:]
+
+
+def sentence_start(text: str) -> str:
+    """Text as a sentence: its first letter upper case, the rest as written (str.capitalize would lower-case
+    "EHC" and "Attainment 8")."""
+    return text[:1].upper() + text[1:]
 
 
 UNIT_DECIMALS = {"%": 1, "pupils": 0, "points": 1, "band": 0, "score": 1}

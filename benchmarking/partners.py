@@ -17,16 +17,13 @@ ALPHA = 0.025  # one-sided: the chance of calling a school better when it is not
 
 
 def holm(p_values, alpha: float = ALPHA) -> np.ndarray:
-    """Holm's step-down test: which of m hypotheses to reject so that the chance of any false rejection
-    stays under alpha. The k-th smallest p-value is compared with alpha / (m - k + 1), stopping at the first
-    that fails."""
+    """Holm's step-down test (statsmodels' multipletests): which of m hypotheses to reject so that the chance of
+    any false rejection stays under alpha. The k-th smallest p-value is compared with alpha / (m - k + 1),
+    stopping at the first that fails."""
+    from statsmodels.stats.multitest import multipletests
+
     p = np.asarray(p_values, dtype=float)
-    order = np.argsort(p, kind="stable")
-    limits = alpha / (len(p) - np.arange(len(p)))
-    passed = np.cumprod(p[order] <= limits).astype(bool)
-    reject = np.zeros(len(p), dtype=bool)
-    reject[order] = passed
-    return reject
+    return multipletests(p, alpha=alpha, method="holm")[0] if len(p) else np.zeros(0, dtype=bool)
 
 
 def significantly_higher(school: pd.Series, others: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:

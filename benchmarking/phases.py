@@ -38,6 +38,7 @@ PHASES = {
                      main_value_added="ks2_mat_progress",
                      floor_rules=("ks2-2016", "ks2-2011")),
 }
+VALUE_ADDED = tuple(measure for p in PHASES.values() for measure in p.value_added)  # every phase's
 K_RANGE = (5, 60)  # similar schools a user may ask for
 
 

@@ -24,9 +24,32 @@ NO_PROGRESS = {
 }
 
 
+NO_RESULTS_YEARS = (2020, 2021)  # no school results at all: exams and tests cancelled
+
+
 def no_progress_reason(key_stage: str, year: int) -> str | None:
     """Why DfE published no progress measure for the key stage and year, or None if it did (or may have)."""
     return NO_PROGRESS.get(key_stage, {}).get(int(year))
+
+
+def no_result_reason(measure: str, year: int) -> str | None:
+    """Why a measure (by code) can have no school result in a year, or None if it can: no school results at all
+    (2020 and 2021), or no progress measure for that cohort."""
+    from .measures import MEASURES_BY_CODE
+
+    spec = MEASURES_BY_CODE[measure]
+    if spec.key_stage not in NO_PROGRESS:
+        return None
+    reason = no_progress_reason(spec.key_stage, year)
+    return reason if reason and (spec.is_progress or int(year) in NO_RESULTS_YEARS) else None
+
+
+def next_results_year(key_stage: str, year: int) -> int:
+    """The first year after `year` with school results for the key stage (2019 is followed by 2022)."""
+    year = int(year) + 1
+    while key_stage in NO_PROGRESS and year in NO_RESULTS_YEARS:
+        year += 1
+    return year
 
 
 def progress_years(key_stage: str, years) -> list[int]:

@@ -4,6 +4,10 @@ LA codes and names are DfE's public identifiers for the 151 English local author
 grouped into the nine English regions.
 """
 
+# A set of schools spanning this many of England's ~152 LAs covers all of England (DfE's England files span 150):
+# only then is a school's percentile among them a national one, and their median England's median school.
+ALL_ENGLAND_LAS = 140
+
 LOCAL_AUTHORITIES: tuple[tuple[int, str, str], ...] = (
     (201, "City of London", "London"),
     (202, "Camden", "London"),

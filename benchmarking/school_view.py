@@ -8,20 +8,30 @@ import numpy as np
 import pandas as pd
 
 from .measures import MEASURES_BY_CODE
+from .numbers import number
+from .phases import VALUE_ADDED
 from .phases import phase as phase_named
 from .progress_gaps import no_progress_reason
-from .reference import MISSING_CODES
+from .reference import ALL_ENGLAND_LAS, MISSING_CODES
 from .store import Store
 
-PROGRESS_MEASURES = ("ks4_p8", "ks2_read_progress", "ks2_writ_progress", "ks2_mat_progress")
 
 
 
-def school_directory(store: Store) -> pd.DataFrame:
-    """urn, name, la_code, la_name, phase, years, and a label to search by: "Name (URN, LA)"."""
-    frame = store.query_file("school_directory")
+def school_directory(store: Store, urn: int | None = None) -> pd.DataFrame:
+    """Every school with results (or one): urn, name, la_code, la_name, phase (its latest year's), mainstream,
+    is_open, years, phases (each year's), has_value_added, and a label to search by: "Name (URN, LA)". Each
+    year's phase is the one every page, command and document compares the school in that year
+    (sql/school_directory.sql decides it; phase_in_year reads it)."""
+    frame = store.query_file("school_directory", [urn, list(VALUE_ADDED)])
     frame["label"] = frame["name"] + " (" + frame["urn"].astype(str) + ", " + frame["la_name"] + ")"
     return frame
+
+
+def phase_in_year(row, year: int) -> str:
+    """A school's phase in one of its years (a row of school_directory): the pool it is compared in that year."""
+    years = [int(y) for y in row["years"]]
+    return str(row["phases"][years.index(int(year))]) if int(year) in years else str(row["phase"])
 
 
 def default_school(directory: pd.DataFrame) -> int:
@@ -54,17 +64,48 @@ def national_percentile(values: pd.Series, value: float, higher_is_better: bool)
     return float(100 * beaten.mean())
 
 
+def percentile_among(schools: int, las: int) -> str:
+    """What a percentile is among: England, when the schools span all of England, else the store's schools."""
+    if las >= ALL_ENGLAND_LAS:
+        return "England"
+    return f"the store's {schools:,} schools in {las} LA{'s' if las != 1 else ''}"
+
+
+def measure_reach(store: Store, year: int) -> dict[str, tuple[int, int]]:
+    """Each measure's (schools, LAs) with a value that year, among state-funded mainstream schools."""
+    frame = store.query_file("measure_reach", [year])
+    return {r.measure: (int(r.schools), int(r.las)) for r in frame.itertuples()}
+
+
 def values_by_measure(year_results: pd.DataFrame) -> dict[str, pd.Series]:
     """A year's results split by measure, each the schools' values indexed by URN (split once, read often)."""
     return {measure: rows.set_index("urn")["value"] for measure, rows in year_results.groupby("measure", sort=False)}
 
 
+def year_values(store: Store, year: int, every_school: bool = False) -> dict[str, pd.Series]:
+    """A year's results by measure (values_by_measure): of state-funded mainstream schools, the national
+    comparison, or of every kind of school, where a club's members are read."""
+    return values_by_measure(store.query_file("year_results_every_school" if every_school else "year_results", [year]))
+
+
+def school_description(la_name: str, phase: str, mainstream: bool, is_open: bool, year: int) -> str:
+    """The line under a school's name: "Camden · secondary · 2019", "Camden · special school, KS4 results · 2019",
+    with "closed" where GIAS says the school has closed."""
+    kind = phase if mainstream else f"special school, {phase_named(phase).key_stage} results"
+    return " · ".join([la_name, kind, str(year)] + ([] if is_open else ["closed"]))
+
+
 def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int, club: list[int], phase: str,
-                     mainstream: bool = True, measures: tuple[str, ...] | None = None) -> pd.DataFrame:
+                     mainstream: bool = True, measures: tuple[str, ...] | None = None,
+                     club_values: dict[str, pd.Series] | None = None,
+                     coverage: dict[str, tuple[int, int]] | None = None) -> pd.DataFrame:
     """The school's headline measures (`own`: its results that year): value, CI and pupils where published,
     rank in its club (the school and its similar schools) and national percentile among state-funded
     mainstream schools with the measure (`national`: values_by_measure). A special school is not ranked
-    against them. `measures`: some of the phase's headline measures only (absence on Similar schools)."""
+    against them. `club_values`: every school's values (values_by_measure of every kind of school), where the
+    club's are read: a special school's club is of special schools, whom `national` leaves out. `coverage`
+    (measure_reach) says what each percentile is among: England, or only the store's schools.
+    `measures`: some of the phase's headline measures only (absence on Similar schools)."""
     rows = []
     mine = own.set_index("measure")
     # A whole-school measure (absence) is compared among schools of the same phase: those with its key stage's
@@ -81,7 +122,8 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
         spec = MEASURES_BY_CODE[measure]
         row = mine.loc[measure] if measure in mine.index else None
         value = float(row["value"]) if row is not None and pd.notna(row["value"]) else np.nan
-        members = data.reindex(club).to_numpy(dtype=float)
+        members = (data if club_values is None else club_values.get(measure, pd.Series(dtype=float))).reindex(club)
+        members = members.to_numpy(dtype=float)
         # Without a club there is nothing to rank against: no rank, rather than "1 of 1".
         rank, ranked = rank_among(value, members, bool(spec.higher_is_better)) if club else (None, 0)
         rows.append({
@@ -92,12 +134,13 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
             "club_rank": rank, "club_size": ranked,
             "club_median": float(np.nanmedian(members)) if club and not np.isnan(members).all() else np.nan,
             "national_percentile": national_percentile(data, value, bool(spec.higher_is_better)) if mainstream else None,
+            "percentile_among": percentile_among(*(coverage or {}).get(measure, (len(data), 0))) if mainstream else None,
         })
     return pd.DataFrame(rows)
 
 
 HEADLINE_COLUMNS = ["measure", "label", "value", "ci_low", "ci_high", "n", "rank", "of", "similar_median",
-                    "national_percentile", "lower_is_better", "reason"]
+                    "national_percentile", "percentile_among", "lower_is_better", "reason"]
 
 
 def school_headline(store: Store, urn: int, year: int | None = None) -> pd.DataFrame:
@@ -113,8 +156,9 @@ def school_headline(store: Store, urn: int, year: int | None = None) -> pd.DataF
     except BenchmarkingError:
         club = []
     own = school_year_results(store, urn, year)
-    table = headline_results(own, values_by_measure(store.query_file("year_results", [year])), urn, club, phase,
-                             mainstream)
+    table = headline_results(own, year_values(store, year), urn, club, phase, mainstream,
+                             club_values=year_values(store, year, every_school=True),
+                             coverage=measure_reach(store, year))
     table = table.rename(columns={"club_rank": "rank", "club_size": "of", "club_median": "similar_median"})
     table["lower_is_better"] = [not MEASURES_BY_CODE[m].higher_is_better for m in table["measure"]]
     table["rank"] = table["rank"].astype("Int64")
@@ -152,18 +196,18 @@ def no_score_text(n, reason: str | None = None) -> str:
     return "No score for this school this year: its results or intake figures are incomplete."
 
 
+def unscored_sentence(label: str, n, reason: str | None) -> str:
+    """My school's one line when the school has no score: "Progress 8: low coverage: under half the pupils
+    included (29 pupils)." rather than a bare "no Progress 8"."""
+    text = no_score_text(n, reason)
+    counted = "" if n is None or pd.isna(n) or "only" in text else f" ({pupils_text(n)})"
+    return f"{label}: {text[0].lower()}{text[1:].rstrip('.')}{counted}."
+
+
 def ordinal(n: int) -> str:
     """1st, 2nd, 3rd, 4th, 11th, 21st..."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def signed(value: float, digits: int) -> str:
-    """A score with its sign, the minus a real minus sign: "+0.21", "−0.20", and never "−0.00"."""
-    if round(float(value), digits) == 0:
-        return f"{0:.{digits}f}"
-    text = f"{value:+.{digits}f}"
-    return text.replace("-", "\u2212")
 
 
 def value_added_sentence(label: str, digits: int, va: float, ci_low: float, ci_high: float, rank: int | None,
@@ -172,7 +216,7 @@ def value_added_sentence(label: str, digits: int, va: float, ci_low: float, ci_h
     similar schools; not significantly different from the club." """
     if va is None or np.isnan(va):
         return f"No {label} for this school this year."
-    sentence = f"{label} {signed(va, digits)} ({signed(ci_low, digits)} to {signed(ci_high, digits)})"
+    sentence = f"{label} {number(va, digits, sign=True)} ({number(ci_low, digits, sign=True)} to {number(ci_high, digits, sign=True)})"
     if rank is None or relative is None or np.isnan(relative.get("difference", np.nan)):
         return sentence + ": no similar schools to compare with."
     if relative["ci_low"] > 0:
@@ -191,12 +235,12 @@ def attainment_sentence(label: str, digits: int, value: float, rank: int | None,
     if value is None or np.isnan(value):
         return f"{label}: {missing_reason(reason)[0].lower()}{missing_reason(reason)[1:]}" if reason else \
             f"No {label} for this school this year."
-    sentence = f"{label} {value:.{digits}f}"
+    sentence = f"{label} {number(value, digits)}"
     if rank is None or np.isnan(median):
         return sentence + ": no similar schools to compare with."
     gap = value - median
     side = "above" if round(gap, digits) > 0 else "below" if round(gap, digits) < 0 else "at"
-    against = f"{abs(gap):.{digits}f} {side} their median" if side != "at" else "at their median"
+    against = f"{number(abs(gap), digits)} {side} their median" if side != "at" else "at their median"
     return f"{sentence}: {ordinal(int(rank))} of {ranked} similar schools, {against}."
 
 
@@ -206,11 +250,11 @@ def in_context_sentence(label: str, digits: int, va: float, ci_low: float, ci_hi
     if va is None or np.isnan(va):
         return f"No attainment in context for {label} this year."
     side = "above" if round(va, digits) > 0 else "below" if round(va, digits) < 0 else "level with"
-    amount = f"{abs(va):.{digits}f} " if side != "level with" else ""
+    amount = f"{number(abs(va), digits)} " if side != "level with" else ""
     verdict = ("significantly " if ci_low > 0 or ci_high < 0 else "not significantly ") + \
         ("different from" if side == "level with" else side)
-    return (f"{label} {amount}{side} what schools with a similar intake achieved (95% CI {signed(ci_low, digits)} "
-            f"to {signed(ci_high, digits)}: {verdict} them). Not a progress measure.")
+    return (f"{label} {amount}{side} what schools with a similar intake achieved (95% CI {number(ci_low, digits, sign=True)} "
+            f"to {number(ci_high, digits, sign=True)}: {verdict} them). Not a progress measure.")
 
 
 def school_year_results(store: Store, urn: int, year: int) -> pd.DataFrame:
@@ -257,7 +301,7 @@ def with_gaps(frame: pd.DataFrame, measure: str, years: list[int] | None) -> pd.
     if years:
         frame = frame.set_index("year").reindex(sorted(set(years) | set(frame["year"]))).rename_axis("year").reset_index()
     key_stage = MEASURES_BY_CODE[measure].key_stage
-    frame["note"] = [no_progress_reason(key_stage, y) if measure in PROGRESS_MEASURES and no_progress_reason(key_stage, y)
+    frame["note"] = [no_progress_reason(key_stage, y) if measure in VALUE_ADDED and no_progress_reason(key_stage, y)
                      else missing_reason(r) if pd.isna(v) else None for y, v, r in zip(frame["year"], frame["va"], frame["reason"])]
     return frame
 

@@ -14,6 +14,7 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from .errors import BenchmarkingError
+from .measures import in_sentence
 from .phases import K_RANGE, PHASES
 from .phases import phase as phase_named
 from .store import Store
@@ -213,23 +214,31 @@ class SimilarityIndex:
         required = [f for f in REQUIRED_FEATURES if f in FEATURES and f not in self.unavailable]
         missing_required = self.frame[required].isna()
         self.excluded = {
-            int(urn): "no " + " and no ".join(FEATURE_LABELS[f].lower() for f in required if row[f])
+            int(urn): "no " + " and no ".join(in_sentence(FEATURE_LABELS[f]) for f in required if row[f])
             for urn, row in zip(self.frame["urn"], missing_required.to_dict("records")) if any(row.values())
         }
         self.position = {int(u): i for i, u in enumerate(self.frame["urn"])}
         self.la = self.frame["la_code"].to_numpy()
         self.urns = self.frame["urn"].to_numpy()
         # Who a school admits, and whether it is open: closed schools are never anyone's neighbours.
-        self.sex = self.frame.get("sex_of_entry", pd.Series(None, index=self.frame.index)).fillna("unknown").to_numpy()
-        self.admissions = self.frame.get("admissions", pd.Series(None, index=self.frame.index)).fillna("unknown").to_numpy()
+        self.sex = self._words("sex_of_entry")
+        self.admissions = self._words("admissions")
         self.open = self.frame.get("is_open", pd.Series(True, index=self.frame.index)).fillna(True).to_numpy(dtype=bool)
         # Who may be anyone's neighbour at all: open, and not excluded for want of a required feature.
         self.eligible = self.open & ~np.isin(self.urns, np.fromiter(self.excluded, dtype=self.urns.dtype,
                                                                     count=len(self.excluded)))
 
+    def _words(self, column: str) -> np.ndarray:
+        """A text column of the features ("unknown" where missing or absent), as an array to compare."""
+        if column not in self.frame:
+            return np.full(len(self.frame), "unknown", dtype=object)
+        return self.frame[column].astype(object).where(self.frame[column].notna(), "unknown").to_numpy()
+
     def _row(self, urn: int) -> int:
         if urn not in self.position:
-            raise BenchmarkingError(f"URN {urn} is not among the {self.phase} schools with results for {self.year}.")
+            raise BenchmarkingError(f"URN {urn} is not in the {self.year} pool of {self.phase} schools: it has no "
+                                    f"published results for {self.year} (suppressed for too few pupils, or not in "
+                                    "the store).")
         if urn in self.excluded:
             raise BenchmarkingError(f"URN {urn} cannot be matched for {self.year}: {self.excluded[urn]} in the store.")
         return self.position[urn]
@@ -348,20 +357,22 @@ def school_phase_and_year(store: Store, urn: int, year: int | None) -> tuple[str
 
 
 def school_pool(store: Store, urn: int, year: int | None) -> tuple[str, int, bool]:
-    """The pool a school belongs to (its phase, and mainstream or special: special schools are compared with
-    special schools) and the year to use; a clear error for unknown URNs or years."""
-    school = store.query_file("school_phase", [urn])
+    """The pool a school belongs to (its phase, as the dashboard's school directory decides it, and mainstream
+    or special: special schools are compared with special schools) and the year to use (its latest by default);
+    a clear error for unknown URNs or years. Every command and document asks this, so a school is compared in the
+    same phase everywhere."""
+    from .school_view import phase_in_year, school_directory
+
+    school = school_directory(store, urn)
     if school.empty:
-        raise BenchmarkingError(f"URN {urn} is not in the store.")
-    years = store.query_file("school_result_years", [urn])["year"].tolist()
-    if not years:
-        raise BenchmarkingError(f"URN {urn} has no results in the store.")
+        known = bool(store.query_file("school_exists", [urn])["found"][0])
+        raise BenchmarkingError(f"URN {urn} has no results in the store." if known else f"URN {urn} is not in the store.")
+    years = [int(y) for y in school["years"][0]]
     if year is None:
         year = years[-1]
     elif year not in years:
         raise BenchmarkingError(f"URN {urn} has no results for {year} (it has {', '.join(map(str, years))}).")
-    phase = school["phase"][0]
-    return ("primary" if phase == "primary" else "secondary"), year, bool(school["mainstream"][0])
+    return phase_in_year(school.iloc[0], year), year, bool(school["mainstream"][0])
 
 
 def stability(this_year: SimilarGroup, last_year: SimilarGroup) -> float:

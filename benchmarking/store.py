@@ -25,7 +25,7 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "benchmarking.duckdb"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 SCHOOL_COLUMNS = ["urn", "name", "la_code", "phase", "phase_rank", "nftype", "school_type",
                   "state_funded", "mainstream", "is_open", "lsoa", "sex_of_entry", "admissions"]
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 ALL_YEARS = (1900, 2999)  # the year range that means every year in the store
 
 # The part of the store each table belongs to: a write that changes a table gives its part a new revision.

@@ -11,7 +11,7 @@ from .errors import BenchmarkingError
 from .phases import phase
 from .similarity import DEFAULT_K, similar_schools
 from .store import Store
-from .progress_gaps import no_progress_reason
+from .progress_gaps import no_progress_reason, no_result_reason
 from .va_report import SUBJECTS, NoProgressMeasure, pupil_value_added
 
 LEVELS = {"median": 0.5, "upper quartile": 0.75, "top 10%": 0.9}
@@ -41,6 +41,13 @@ def headline_target_levels(values: dict[str, pd.Series], club: list[int], measur
         rows += [{"measure": measure, "level": level, "target": value, "schools": len(found)}
                  for level, value in levels.items()]
     return pd.DataFrame(rows, columns=["measure", "level", "target", "schools"])
+
+
+def settable(levels: pd.DataFrame, year: int) -> tuple[pd.DataFrame, list[str]]:
+    """The target levels that can be recorded for `year` (headline_target_levels' rows), and why the others
+    cannot: a measure DfE publishes no result for that year (Progress 8 in 2025, anything in 2020)."""
+    reasons = {measure: no_result_reason(measure, year) for measure in levels["measure"].unique()}
+    return levels[levels["measure"].map(reasons).isna()], list(dict.fromkeys(r for r in reasons.values() if r))
 
 
 def pupil_targets(expected, levels: dict[str, float], scale: float) -> pd.DataFrame:
@@ -92,6 +99,10 @@ def record_target(store: Store, urn: int, year: int, measure: str, level: str, t
     la_code = found["la_code"][0]
     if not viewer.may_act_for(urn, None if pd.isna(la_code) else int(la_code)):
         raise NotAllowed(f"Only the school's own users, its LA's advisers and admins can record targets for {found['name'][0]}.")
+    if not found["is_open"][0]:
+        raise BenchmarkingError(f"{found['name'][0]} has closed: it cannot be given targets.")
+    if reason := no_result_reason(measure, year):
+        raise BenchmarkingError(f"{reason} No target can be recorded for it.")
     store.upsert("targets", pd.DataFrame({"urn": [urn], "year": [year], "measure": [measure], "level": [level],
                                           "target": [float(target)], "note": [note]}))
 
@@ -108,10 +119,10 @@ def progress_against_targets(store: Store, urn: int) -> pd.DataFrame:
 def headline_targets(store: Store, urn: int, year: int | None = None, k: int = DEFAULT_K) -> pd.DataFrame:
     """The levels My school offers as targets on each headline measure (from the school's similar schools that
     year), for years without a progress measure: measure, level, target, schools."""
-    from .school_view import values_by_measure
+    from .school_view import year_values
 
     group = similar_schools(store, urn, year, k=k)
-    values = values_by_measure(store.query_file("year_results", [group.year]))
+    values = year_values(store, group.year, every_school=True)  # the club's: special schools' too
     table = headline_target_levels(values, group.neighbours["urn"].astype(int).tolist(), phase(group.phase).headline)
     table.attrs["year"] = group.year
     return table

@@ -21,10 +21,10 @@ from .measures import MEASURES_BY_CODE, PUBLISHED_BANDS
 from .phases import PHASES
 from .progress_gaps import no_progress_reason, progress_years
 from .reference import KS2_PROGRESS_CUTOFFS
-from .value_added import (P8_CUTOFFS, SUBJECTS, Cutoffs, Subject, bands, confidence_interval, contextual_fit,
+from .value_added import (KS4_GROUPS, P8_CUTOFFS, SUBJECTS, Cutoffs, Subject, bands, confidence_interval, contextual_fit,
                           GroupSums, decile_cutoffs, funnel_limits, group_scores, group_sums, group_value_added, pooled_value_added, pupil_context_design,
                           pupil_group_labels, pupil_scores, recover_national_sd, school_table, school_value_added,
-                          suppress_small,
+                          pupil_weighted_mean, suppress_small,
                           uncapped_groups)
 
 LENSES = ("official", "contextual")  # pupil-level lenses; school tables also take attainment in context
@@ -63,7 +63,8 @@ def value_added_estimates(store: Store, year: int, subject: Subject) -> pd.DataF
     """Each prior-attainment group's expected outcome and spread for the subject (group, estimate, sd, n,
     source): DfE's published estimates where imported, otherwise the store's own pupils' means, as
     worked out when the pupils were written."""
-    return store.query_file("value_added_estimates_for", [year, subject.key_stage, subject.outcome, subject.measure])
+    return store.query_file("value_added_estimates_for", [year, subject.key_stage, subject.outcome, subject.measure,
+                                                          KS4_GROUPS])
 
 
 def capping_note(store: Store, year: int, measure: str) -> str | None:
@@ -315,13 +316,18 @@ def pool_rows(rows: pd.DataFrame, urn: int | None = None) -> pd.DataFrame:
 
 
 def funnel_points(table: pd.DataFrame, names: pd.DataFrame, measure: str, host: int | None,
-                  members: list[int] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  members: list[int] | None = None, centre_on_schools: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A funnel plot's points (urn, name, n, va, is_host: every school with the measure, or only `members`)
-    and its limits, from the national pupil SD behind every school's interval (never the members' alone)."""
+    and its limits, from the national pupil SD behind every school's interval (never the members' alone).
+    The limits are centred on 0, the national average, or with `centre_on_schools` on the schools' own
+    pupil-weighted mean (special schools, whose average is far from the national one); limits.attrs["centre"]."""
     everyone = table[(table["measure"] == measure) & table["va"].notna()]
     if everyone.empty:
         raise BenchmarkingError(f"No school has {measure} value added to plot.")
     national_sd = recover_national_sd(everyone["ci_low"], everyone["ci_high"], everyone["n"])
     points = everyone if members is None else everyone[everyone["urn"].isin(members)]
     points = points.merge(names[["urn", "name"]], on="urn").assign(is_host=lambda f: f["urn"] == host)
-    return points, funnel_limits(int(everyone["n"].max()), national_sd)
+    centre = pupil_weighted_mean(everyone["va"], everyone["n"]) if centre_on_schools else 0.0
+    limits = funnel_limits(int(everyone["n"].max()), national_sd, centre)
+    limits.attrs["centre"] = centre
+    return points, limits

@@ -15,6 +15,7 @@ from .errors import BenchmarkingError
 # Upper bounds of DfE's 34 KS2 prior-attainment groups (pupil's mean KS2 reading and maths scaled
 # score): 59-82, 82.5-86, 86.5-87.5, 88-89, 89.5-90.5, 91-92, then one point wide from 92.5-93 up to 119.5-120.
 KS4_PRIOR_GROUP_UPPER = np.array([82.0, 86.0, 87.5, 89.0, 90.5, 92.0] + [float(v) for v in range(93, 121)])
+KS4_GROUPS = len(KS4_PRIOR_GROUP_UPPER)  # 34: DfE's estimates are used for a year where all are imported
 
 # DfE caps extreme negative pupil scores (since 2018) at this many standard deviations below their group's mean.
 CAP_Z = -2.8948556948
@@ -225,6 +226,13 @@ def relative_to_group(va: float, ci_low: float, ci_high: float, members: pd.Data
 
 
 FUNNEL_Z = {"95%": Z95, "99.8%": 3.090232306167813}
+
+
+def pupil_weighted_mean(va, n) -> float:
+    """Schools' mean score weighted by their pupils: the average over the pupils of all of them."""
+    va, n = np.asarray(va, dtype=float), np.asarray(n, dtype=float)
+    known = ~(np.isnan(va) | np.isnan(n)) & (n > 0)
+    return float(np.average(va[known], weights=n[known])) if known.any() else float("nan")
 
 
 def funnel_limits(n_max: int, national_sd: float, centre: float = 0.0, n_min: int = 6, points: int = 200) -> pd.DataFrame:

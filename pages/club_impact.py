@@ -39,7 +39,7 @@ columns[2].metric("Members measured", impact.n_members)
 columns[3].metric("Comparison schools", impact.n_comparison)
 st.caption(f"{impact.years_before} years up to joining and {impact.years_after} after are measured.")
 if impact.planted is not None and data.synthetic():
-    st.info(f"This is a demo club: the synthetic data planted an effect of {impact.planted:+.2f} from the year after "
+    st.info(f"This is a demo club: the synthetic data planted an effect of {fmt(impact.planted, 2, sign=True)} from the year after "
             "joining. The estimate should usually be near it, and its 95% CI should cover it 19 times in 20.")
 
 if not impact.event_study.empty:

@@ -31,24 +31,34 @@ require_entry()
 NEXT, PREVIOUS = "Next ▶", "◀ Previous"
 # One height for every chart, so that each slide fits a 1920 x 1080 screen in projector mode.
 SLIDE_HEIGHT = {True: 640, False: 520}
+# The arrow keys (and a clicker's page keys) press Next and Previous, unless someone is typing in a box (a switch
+# just clicked keeps its focus, and must not take the keys). The listener is this frame's, and a frame is replaced
+# when the page is redrawn: a listener left by a replaced frame no longer runs, so each frame removes the last
+# one's and adds its own.
 KEYS = """<script>
 const doc = window.parent.document;
-if (!doc.__clubMeetingKeys) {
-  doc.__clubMeetingKeys = true;
-  doc.addEventListener("keydown", (event) => {
-    if (["INPUT", "TEXTAREA", "SELECT"].includes(event.target.tagName)) { return; }
-    const label = ["ArrowRight", "PageDown"].includes(event.key) ? "%s"
-                : ["ArrowLeft", "PageUp"].includes(event.key) ? "%s" : null;
-    const button = label && [...doc.querySelectorAll("button")].find((b) => b.innerText.trim() === label);
-    if (button) { event.preventDefault(); button.click(); }
-  });
-}
+if (doc.__clubMeetingKeys) { doc.removeEventListener("keydown", doc.__clubMeetingKeys); }
+doc.__clubMeetingKeys = (event) => {
+  const t = event.target;  // typing in a box is not a slide change; a switch or button just clicked keeps the keys
+  if (t.isContentEditable || ["TEXTAREA", "SELECT"].includes(t.tagName)
+      || (t.tagName === "INPUT" && !["checkbox", "radio", "button", "submit"].includes(t.type))) { return; }
+  const label = ["ArrowRight", "PageDown"].includes(event.key) ? "%s"
+              : ["ArrowLeft", "PageUp"].includes(event.key) ? "%s" : null;
+  const button = label && [...doc.querySelectorAll("button")].find((b) => b.innerText.trim() === label);
+  if (button) { event.preventDefault(); button.click(); }
+};
+doc.addEventListener("keydown", doc.__clubMeetingKeys);
 </script>""" % (NEXT, PREVIOUS)
 
 sel = school_selection()
 p = phase(sel.phase)
-if not sel.anonymise:
-    st.info("Club meetings are anonymised but for the host school. Switch anonymised mode on before the meeting starts.")
+if not sel.anonymise and st.session_state.get("_previous_page") != st.session_state.get("_page"):
+    request_anonymise()  # a meeting opens anonymised but for the host; switched off here, it stays off
+if sel.anonymise:
+    st.caption("Anonymised but for the host school: other schools are letters, their LAs are not named and their "
+               "context is rounded (the switches under Display in the sidebar change this).")
+else:
+    st.info("Club meetings are anonymised but for the host school: switch anonymised mode on before the meeting starts.")
     if st.button("Anonymise every school but the host", type="primary"):
         request_anonymise()
 stored = data.clubs()
@@ -108,12 +118,12 @@ def show(slide) -> None:
         context = data.similarity_index(year, sel.phase, mainstream=sel.mainstream).frame
         rows = anon.coarsen(context[context["urn"].isin(members)][
             ["urn", "la_name", "pct_disadvantaged", "pct_eal", "pct_sen_support", "pupils_on_roll"]],
-            context_columns=["pct_disadvantaged", "pct_eal", "pct_sen_support"])
-        glance = named(rows)
+            context_columns=["pct_disadvantaged", "pct_eal", "pct_sen_support", "pupils_on_roll"])
+        glance, digits = named(rows), 0 if anon.enabled and anon.round_context else 1  # rounded: no false precision
         table(pd.DataFrame({"School": glance["name"], "LA": glance["la_name"],
-                            FEATURE_LABELS["pct_disadvantaged"]: [fmt(v, 1) for v in glance["pct_disadvantaged"]],
-                            FEATURE_LABELS["pct_eal"]: [fmt(v, 1) for v in glance["pct_eal"]],
-                            FEATURE_LABELS["pct_sen_support"]: [fmt(v, 1) for v in glance["pct_sen_support"]],
+                            FEATURE_LABELS["pct_disadvantaged"]: [fmt(v, digits) for v in glance["pct_disadvantaged"]],
+                            FEATURE_LABELS["pct_eal"]: [fmt(v, digits) for v in glance["pct_eal"]],
+                            FEATURE_LABELS["pct_sen_support"]: [fmt(v, digits) for v in glance["pct_sen_support"]],
                             "Pupils on roll": [fmt(v, 0) for v in glance["pupils_on_roll"]]}),
               f"club-{year}.csv", sel.projector)
     elif slide.kind == "ranked":

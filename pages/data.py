@@ -112,7 +112,12 @@ else:
 
 if has_store:
     st.header("Import log")
-    table(data.store().query_file("import_log"), "import-log.csv", projector, "Nothing imported yet.")
+    log = data.store().query_file("import_log")
+    table(pd.DataFrame({"Imported": log["imported_at"].astype(str).str[:19], "File": log["file"], "Kind": log["kind"],
+                        "Year": [str(int(y)) if pd.notna(y) else "–" for y in log["year"]],  # GIAS: a snapshot, no year
+                        "Rows read": log["rows_read"], "Stored": log["rows_stored"], "Skipped": log["rows_skipped"],
+                        "Note": log["message"].fillna("")}) if len(log) else log,
+          "import-log.csv", projector, "Nothing imported yet.")
 if has_store and (me.may_manage or me.role == "demo"):
     st.header("Audit log")
     st.caption("Who viewed or downloaded which school's pupil-level data, and when (also `python -m benchmarking audit`).")

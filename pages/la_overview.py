@@ -6,7 +6,7 @@ from benchmarking import charts
 from benchmarking.documents import visit_brief
 from benchmarking.errors import BenchmarkingError
 from benchmarking.floor import ENDED, FLOOR_LAST_YEAR, PRESETS
-from benchmarking.la_view import pairings
+from benchmarking.la_view import AGAINST_CLUB_FILTERS, MANY_SCHOOLS, against_club, pairings
 from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.phases import phase
 from benchmarking.value_added import BAND_LABELS
@@ -48,23 +48,31 @@ if rows.empty:
 else:
     rows = rows.merge(names[["urn", "name"]], on="urn")
     rows["is_host"] = rows["urn"] == sel.urn
+    rows["against_club"] = against_club(rows["difference_ci_low"], rows["difference_ci_high"])
+    # A large LA has hundreds of schools: by default it shows those that differ significantly from their club.
+    choice = st.segmented_control("Schools", list(AGAINST_CLUB_FILTERS), key="la_filter",
+                                  default="Significantly different" if len(rows) > MANY_SCHOOLS else "All")
+    rows = rows[rows["against_club"].isin(AGAINST_CLUB_FILTERS[choice or "All"])].reset_index(drop=True)
+    st.caption(f"{len(rows)} school{'s' if len(rows) != 1 else ''} shown. Sort the table by any column; "
+               + ("pick a row to open that school." if not sel.anonymise else "anonymised: rows do not open schools."))
     shown = anon.frame(rows)
-    dots = shown.rename(columns={"va": "score"}).assign(va=shown["difference"], ci_low=shown["difference_ci_low"],
-                                                        ci_high=shown["difference_ci_high"])
-    chart(figure(("la_dots", la_code, sel.year, measure, sel.urn, sel.projector),
-                 lambda: charts.ci_dots(dots, "Difference from each school's club", sel.theme, "Score minus club mean"),
-                 sel.anonymise), "la_dots")
-    if not sel.anonymise:
-        st.caption("Pick a row to open that school.")
-    event = table(pd.DataFrame({"School": shown["name"], "Score": [fmt(v, digits, sign=True) for v in shown["va"]],
+    if not rows.empty:
+        dots = shown.rename(columns={"va": "score"}).assign(va=shown["difference"], ci_low=shown["difference_ci_low"],
+                                                            ci_high=shown["difference_ci_high"])
+        chart(figure(("la_dots", la_code, sel.year, measure, choice, sel.urn, sel.projector),
+                     lambda: charts.ci_dots(dots, "Difference from each school's club", sel.theme, "Score minus club mean"),
+                     sel.anonymise), "la_dots")
+    number = f"%+.{digits}f"  # numbers, so that the table sorts by them
+    event = table(pd.DataFrame({"School": shown["name"], "Score": shown["va"].round(digits),
                                 "95% CI": [ci_text(a, b, digits) for a, b in zip(shown["ci_low"], shown["ci_high"])],
-                                "Pupils": [fmt(n, 0) for n in shown["n"]], "Band": shown["band"].map(BAND_LABELS).fillna("–"),
-                                "Club mean": [fmt(v, digits, sign=True) for v in shown["club_mean"]],
-                                "Difference": [fmt(v, digits, sign=True) for v in shown["difference"]],
+                                "Pupils": shown["n"], "Band": shown["band"].map(BAND_LABELS).fillna("–"),
+                                "Club mean": shown["club_mean"].round(digits), "Difference": shown["difference"].round(digits),
                                 "Difference 95% CI": [ci_text(a, b, digits) for a, b in
-                                                      zip(shown["difference_ci_low"], shown["difference_ci_high"])]}),
+                                                      zip(shown["difference_ci_low"], shown["difference_ci_high"])],
+                                "Against the club": shown["against_club"]}),
                   f"la-{la_code}-{sel.year}.csv", sel.projector, key="la_schools",
-                  on_select=not sel.anonymise and not sel.projector)
+                  column_config={c: st.column_config.NumberColumn(format=number) for c in ("Score", "Club mean", "Difference")},
+                  on_select=not sel.anonymise and not sel.projector, empty="No school of this LA is in this group.")
     picked = event.selection.rows if event is not None else []
     if picked:
         st.switch_page(page_file("my_school"), query_params={"urn": str(int(rows["urn"].iloc[picked[0]])),

@@ -7,7 +7,7 @@ from benchmarking.attainment_context import CAVEAT
 from benchmarking.club_store import save_pairing
 from benchmarking.documents import visit_brief
 from benchmarking.errors import BenchmarkingError
-from benchmarking.measures import MEASURES_BY_CODE
+from benchmarking.measures import MEASURES_BY_CODE, in_sentence
 from benchmarking.phases import phase
 from benchmarking.school_view import (
     attainment_sentence,
@@ -16,10 +16,13 @@ from benchmarking.school_view import (
     missing_reason,
     no_score_text,
     pupils_text,
+    school_description,
+    unscored_sentence,
     value_added_sentence,
 )
 from benchmarking.similarity import FEATURE_LABELS
-from benchmarking.targets import headline_target_levels, record_target
+from benchmarking.progress_gaps import next_results_year
+from benchmarking.targets import headline_target_levels, record_target, settable
 from benchmarking.value_added import BAND_LABELS, relative_to_group
 from benchmarking.writer import writing
 from ui import data
@@ -36,22 +39,27 @@ anon = anonymiser(sel)
 p = phase(sel.phase)
 scroll_to_top()
 st.title(plain(sel.name))
-st.caption(f"{plain(sel.la_name)} · {sel.phase} · {sel.year}. Compared with the {p.default_k} most similar schools "
-           "from every LA in the store.")
-
+description = plain(school_description(sel.la_name, sel.phase, sel.mainstream, sel.is_open, sel.year))
 try:
     group = data.club_group(sel.year, sel.phase, sel.urn, sel.mainstream)
     club = group.neighbours["urn"].astype(int).tolist()
+    st.caption(f"{description}. Compared with the {len(club)} most similar {'' if sel.mainstream else 'special '}"
+               "schools from every LA in the store.")
 except BenchmarkingError as exc:  # the school's own figures still stand without a group to compare with
     group, club = None, []
+    st.caption(description)
     st.warning(f"No similar schools to compare with: {plain(exc)}")
+if not sel.is_open:
+    st.info("This school has closed (GIAS): its results stand, but it cannot be paired with another school or "
+            "given targets.")
 
 no_progress = data.va_table(sel.year, sel.phase).attrs.get("no_progress")
 mine = data.school_va(sel.urn, sel.year, sel.phase).set_index("measure")
 main = p.main_value_added
 own_results = data.school_year_results(sel.urn, sel.year)
 mainstream = bool(sel.mainstream)
-results = headline_results(own_results, data.year_values(sel.year), sel.urn, club, sel.phase, mainstream)
+results = headline_results(own_results, data.year_values(sel.year), sel.urn, club, sel.phase, mainstream,
+                           club_values=data.every_school_values(sel.year), coverage=data.measure_reach(sel.year))
 if no_progress:
     # No progress measure this year: the head's question answered with attainment against similar schools.
     first = results.iloc[0] if len(results) else None
@@ -69,10 +77,11 @@ elif main in mine.index and pd.notna(mine.loc[main, "va"]):
     spec = MEASURES_BY_CODE[main]
     st.subheader(value_added_sentence(spec.label, spec.digits, own["va"], own["ci_low"], own["ci_high"], rank,
                                       len(scored), relative))
-elif main in mine.index:
-    st.subheader(f"{MEASURES_BY_CODE[main].label}: {no_score_text(mine.loc[main, 'n'], mine.loc[main].get('reason'))}")
-else:
-    st.subheader(f"No {MEASURES_BY_CODE[main].label} for this school in {sel.year}.")
+else:  # no score: why, in DfE's words, from the school's own row where DfE published one
+    published = own_results.set_index("measure")
+    row = mine.loc[main] if main in mine.index else published.loc[main] if main in published.index else None
+    st.subheader(unscored_sentence(MEASURES_BY_CODE[main].label, None if row is None else row["n"],
+                                   None if row is None else row.get("reason")))
 
 st.header("Value added" if not no_progress else "Attainment in context")
 if no_progress:
@@ -90,15 +99,18 @@ if no_progress:
             col.markdown(plain(in_context_sentence(spec.label, spec.digits, row.va, row.ci_low, row.ci_high))
                          if pd.notna(row.va) else no_score_text(row.n, getattr(row, "reason", None)))
         st.caption(CAVEAT)
-elif mine.empty:
-    st.info("No value added for this school this year (no cohort in the measure).")
 else:
-    cols = st.columns(len(mine))
-    for col, (measure, row) in zip(cols, mine.iterrows()):
+    # Every value-added measure of the phase the school has a row for: its score, or DfE's reason for none.
+    published = own_results.set_index("measure")
+    rows = pd.DataFrame([mine.loc[m] if m in mine.index else published.loc[m].reindex(["n", "reason"]).rename(m)
+                         for m in p.value_added if m in mine.index or m in published.index])
+    if rows.empty:
+        st.info(f"DfE published no value added for this school in {sel.year}.")
+    for col, (measure, row) in zip(st.columns(max(len(rows), 1)), rows.iterrows()):
         spec = MEASURES_BY_CODE[measure]
-        col.metric(spec.label, fmt(row["va"], spec.digits, sign=True),
+        col.metric(spec.label, fmt(row.get("va"), spec.digits, sign=True),
                    help="The school's score against pupils with the same prior attainment nationally")
-        if pd.isna(row["va"]):
+        if pd.isna(row.get("va")):
             col.markdown(no_score_text(row["n"], row.get("reason")))
         else:
             col.markdown(f"95% CI **{ci_text(row['ci_low'], row['ci_high'], spec.digits)}** · {pupils_text(row['n'])} · "
@@ -110,6 +122,11 @@ if not mainstream:
 if results.empty:
     st.info("No headline results for this school this year.")
 else:
+    bases = results["percentile_among"].dropna().unique().tolist()
+    national = bases == ["England"]
+    if bases and not national:
+        st.caption("Percentiles are among " + "; ".join(b for b in bases if b != "England") + ", not all of England: "
+                   "the store holds no file covering all of England for every measure.")
     table(pd.DataFrame({
         "Measure": results["label"],
         "Value": [fmt(v, d) if pd.notna(v) else missing_reason(r) for v, r, d in
@@ -118,7 +135,7 @@ else:
         "Pupils": [fmt(n, 0) for n in results["n"]],
         "Rank in club": [f"{int(r)} of {n}" if pd.notna(r) else "–" for r, n in zip(results["club_rank"], results["club_size"])],
         "Club median": [fmt(v, d) for v, d in zip(results["club_median"], results["digits"])],
-        "National percentile": [fmt(v, 0) for v in results["national_percentile"]],
+        "Percentile in England" if national else "Percentile in the store": [fmt(v, 0) for v in results["national_percentile"]],
     }), f"headline-{sel.urn}-{sel.year}.csv", sel.projector)
 
 left, right = st.columns(2)
@@ -132,7 +149,7 @@ with left:
                             "Club median": [fmt(v, d) for v, d in zip(comparison["group_median"], comparison["digits"])]}),
               f"context-{sel.urn}-{sel.year}.csv", sel.projector)
         if group.matched_without:
-            st.warning("Matched without " + ", ".join(FEATURE_LABELS[f].lower() for f in group.matched_without)
+            st.warning("Matched without " + ", ".join(in_sentence(FEATURE_LABELS[f]) for f in group.matched_without)
                        + " (missing for this school).")
         if group.note:
             st.caption(group.note)
@@ -157,14 +174,18 @@ with right:
 
 st.header("Similar schools that do better")
 spec = MEASURES_BY_CODE[main if not no_progress else p.headline[0]]
-if no_progress:
+if group is None:
+    pass
+elif no_progress:
     st.caption(f"Similar schools whose {spec.label} in context (against a similar intake; not a progress measure) is "
                "significantly higher than this school's: candidates for school-to-school support.")
 else:
     st.caption(f"Similar schools whose {spec.label} is significantly higher than this school's: candidates for "
                "school-to-school support.")
 better = data.partners(sel.urn, sel.year, sel.phase, p.default_k, sel.mainstream) if group is not None else pd.DataFrame()
-if better.empty:
+if group is None:
+    st.info("No similar schools to compare with this year (see above).")
+elif better.empty:
     st.info("No similar school does significantly better this year.")
 else:
     shown = anon.frame(anon.coarsen(better))
@@ -179,7 +200,7 @@ else:
 me = viewer()
 here = data.school_ref(sel.urn)
 may_act = me.may_act_for(sel.urn, here.la_code)
-if not better.empty and may_act and not sel.anonymise:
+if not better.empty and may_act and not sel.anonymise and sel.is_open:
     with st.form("pairing"):
         names = dict(zip(better["urn"].astype(int), better["name"]))
         partner = st.selectbox("Pair with", list(names), format_func=lambda u: plain(names[u]))
@@ -194,14 +215,17 @@ if not better.empty and may_act and not sel.anonymise:
             st.error(plain(exc))
 
 st.header("Targets")
+target_year = next_results_year(p.key_stage, sel.year)  # 2019's targets are for 2022: no results in 2020 and 2021
 if club:
-    st.caption(f"Targets for {sel.year + 1}, from where this school's {len(club)} similar schools are in {sel.year}: "
+    st.caption(f"Targets for {target_year}, from where this school's {len(club)} similar schools are in {sel.year}: "
                "their median, upper quartile or top 10%. Each recorded target is shown beside the result achieved once "
                "that year's results are in.")
 else:
-    st.caption(f"No similar schools this year to set targets for {sel.year + 1} from.")
-levels = headline_target_levels(data.year_values(sel.year), club, p.headline)
-if may_act and not levels.empty and not sel.projector:
+    st.caption(f"No similar schools this year to set targets for {target_year} from.")
+levels, unsettable = settable(headline_target_levels(data.every_school_values(sel.year), club, p.headline), target_year)
+for reason in unsettable:
+    st.caption(f"{reason} No target for it.")
+if may_act and not levels.empty and not sel.projector and sel.is_open:
     with st.form("targets"):
         picks = {}
         for measure, options in levels.groupby("measure", sort=False):
@@ -210,7 +234,7 @@ if may_act and not levels.empty and not sel.projector:
             picks[measure] = st.selectbox(spec.label, [None] + list(values), key=f"target_{measure}",
                                           format_func=lambda lv, v=values, d=spec.digits: "No target" if lv is None
                                           else f"{lv}: {fmt(v[lv], d)}")
-        record = st.form_submit_button(f"Record targets for {sel.year + 1}")
+        record = st.form_submit_button(f"Record targets for {target_year}")
     if record:
         chosen = levels.merge(pd.DataFrame({"measure": list(picks), "level": list(picks.values())}).dropna(),
                               on=["measure", "level"])
@@ -220,9 +244,9 @@ if may_act and not levels.empty and not sel.projector:
             try:
                 with writing(data.store().path, wait=60) as store:
                     for row in chosen.itertuples():
-                        record_target(store, sel.urn, sel.year + 1, row.measure, row.level, row.target,
+                        record_target(store, sel.urn, target_year, row.measure, row.level, row.target,
                                       f"the {row.level} of {row.schools} similar schools in {sel.year}, set on My school", me)
-                st.success(f"Recorded {len(chosen)} target{'s' if len(chosen) > 1 else ''} for {sel.year + 1}.")
+                st.success(f"Recorded {len(chosen)} target{'s' if len(chosen) > 1 else ''} for {target_year}.")
             except BenchmarkingError as exc:
                 st.error(plain(exc))
 elif not may_act:

@@ -5,7 +5,7 @@ import streamlit as st
 from benchmarking import charts
 from benchmarking.club_store import save_club
 from benchmarking.errors import BenchmarkingError
-from benchmarking.measures import MEASURES_BY_CODE
+from benchmarking.measures import MEASURES_BY_CODE, in_sentence
 from benchmarking.phases import ABSENCE, K_RANGE, phase
 from benchmarking.school_view import (
     headline_results,
@@ -87,7 +87,7 @@ if no_progress:
     st.caption(f"{no_progress} Schools are shown with their attainment in context instead (not a progress measure).")
 attainment = p.headline[0] if p.headline[0] != p.main_value_added else None
 va = data.scores_table(sel.year, sel.phase, main)
-rows = neighbours_with_results(group, va, data.year_values(sel.year).get(attainment) if attainment else None)
+rows = neighbours_with_results(group, va, data.every_school_values(sel.year).get(attainment) if attainment else None)
 named = anon.frame(anon.coarsen(rows))
 digits = MEASURES_BY_CODE[main].digits
 shown = pd.DataFrame({"Rank": named["rank"], "School": named["name"], "LA": named["la_name"],
@@ -97,8 +97,9 @@ shown = pd.DataFrame({"Rank": named["rank"], "School": named["name"], "LA": name
                       "Band": named["band"].map(BAND_LABELS).fillna("–")})
 if attainment:
     shown[MEASURES_BY_CODE[attainment].label] = [fmt(v, MEASURES_BY_CODE[attainment].digits) for v in named["attainment"]]
-for f in group.features:
-    shown[f"{FEATURE_LABELS[f]} (% of distance)"] = [fmt(v, 0) for v in named[f"share_{f}"]]
+if not sel.projector:  # on the projector the table must fit the screen: why they are alike is the next table
+    for f in group.features:
+        shown[f"{FEATURE_LABELS[f]} (% of distance)"] = [fmt(v, 0) for v in named[f"share_{f}"]]
 
 left, right = st.columns([3, 2])
 with left:
@@ -129,7 +130,8 @@ with right:
         st.info("No earlier year in the store to compare the group with.")
 
 absence = headline_results(data.school_year_results(sel.urn, sel.year), data.year_values(sel.year), sel.urn,
-                           members["urn"].astype(int).tolist(), sel.phase, bool(sel.mainstream), ABSENCE)
+                           members["urn"].astype(int).tolist(), sel.phase, bool(sel.mainstream), ABSENCE,
+                           club_values=data.every_school_values(sel.year))
 if not absence.empty:
     st.header("Absence against the group (lower is better)")
     table(pd.DataFrame({
@@ -151,13 +153,14 @@ points["in_group"] = points["urn"].isin(members["urn"])
 points["is_host"] = points["urn"] == sel.urn
 points = anon.frame(anon.coarsen(points, context_columns=[feature]), lettered=members["urn"])  # group lettered
 if points[[feature, "va"]].dropna().empty and backdrop is None:
-    st.info(f"The store has no {FEATURE_LABELS[feature].lower()} with {main_label} for these schools.")
+    st.info(f"The store has no {in_sentence(FEATURE_LABELS[feature])} with {main_label} for these schools.")
 else:
     key = ("context", sel.urn, sel.year, feature, tuple(weights.items()), k, tuple(sorted(las)) if las else None,
            max_own, sel.projector)
     chart(figure(key, lambda: charts.context_scatter(
         points, feature, "va", FEATURE_LABELS[feature], main_label,
-        f"{FEATURE_LABELS[feature]} against {main_label}", sel.theme, backdrop), sel.anonymise), "context")
+        f"{FEATURE_LABELS[feature]} against {main_label}", sel.theme, backdrop,
+        x_digits=0 if feature == "pupils_on_roll" else 1, y_digits=digits), sel.anonymise), "context")
 
 st.header("Save as a club")
 me = viewer()

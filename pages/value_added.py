@@ -7,7 +7,7 @@ from benchmarking.access import NotAllowed
 from benchmarking.attainment_context import CAVEAT as IN_CONTEXT_CAVEAT
 from benchmarking.attainment_context import MEASURES as IN_CONTEXT
 from benchmarking.errors import BenchmarkingError
-from benchmarking.measures import MEASURES_BY_CODE
+from benchmarking.measures import MEASURES_BY_CODE, sentence_start
 from benchmarking.phases import phase
 from benchmarking.progress_gaps import no_progress_reason
 from benchmarking.pupil_views import Suppressed
@@ -76,7 +76,7 @@ for column, frame, title in lenses:
         band = "not a progress measure: no band" if no_progress else BAND_LABELS.get(row["band"], "no band")
         st.markdown(f"95% CI **{ci_text(row['ci_low'], row['ci_high'], digits)}** · {pupils_text(row['n'])} · "
                     f"**{band}**{expected}")
-        st.caption(plain(row["source"]).capitalize())
+        st.caption(plain(sentence_start(row["source"])))
 st.caption(IN_CONTEXT_CAVEAT if no_progress else CONTEXTUAL_CAVEAT)
 capping = None if no_progress else data.capping_note(sel.year, measure)
 if capping:
@@ -121,8 +121,9 @@ else:
 
 st.header("Funnel plot")
 kind = "mainstream" if mainstream else "special"
-st.caption(f"Every {kind} school's score against its number of pupils: scores outside the funnel differ from 0 by "
-           "more than chance would explain.")
+centre_text = "0 (the national average)" if mainstream else "the special schools' own average (weighted by pupils)"
+st.caption(f"Every {kind} school's score against its number of pupils: scores outside the funnel differ from "
+           f"{centre_text} by more than chance would explain.")
 
 
 def funnel_chart():

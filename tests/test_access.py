@@ -144,3 +144,16 @@ def test_csv_downloads_neutralise_formulas_keep_numbers_and_open_in_excel():
     assert rows["School"].tolist() == ["'=HYPERLINK(\"http://x\",\"click\")", "'+1 Academy", "'-lead", "'@sum", "'\tTab",
                                        "Ordinary – St Mary’s"]
     assert rows["Score"].tolist() == [-0.5, 0.25, 1.0, 2.0, 3.0, 4.0]
+
+
+def test_numbers_written_as_text_on_pages_are_numbers_in_a_csv():
+    """Pages format numbers as text (−0.52 with a real minus, 1,357, +0.21): in a CSV each is a number a spreadsheet
+    sorts and sums, with no apostrophe; text that merely starts like a number stays neutralised."""
+    from benchmarking.numbers import number
+
+    frame = pd.DataFrame({"Score": [number(-0.52), number(0.21, sign=True), number(1357, 0), "-0.45 to +0.06", "-1+2"],
+                          "Pupils": ["72", "1,204", "–", "5", "6"]})
+    rows = pd.read_csv(__import__("io").BytesIO(csv_bytes(frame)), encoding="utf-8-sig", dtype=str)
+    assert rows["Score"].tolist() == ["-0.52", "0.21", "1357", "'-0.45 to +0.06", "'-1+2"]
+    assert pd.to_numeric(rows["Score"].head(3)).tolist() == [-0.52, 0.21, 1357]
+    assert rows["Pupils"].tolist() == ["72", "1204", "–", "5", "6"]

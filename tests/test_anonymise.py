@@ -36,3 +36,10 @@ def test_a_club_is_numbered_not_named_and_coarsening_hides_las_and_rounds_contex
     coarse = anon.coarsen(frame, context_columns=["pct_eal"])
     assert coarse["la_name"].tolist() == ["An LA", "Kent"] and coarse["pct_eal"].tolist() == [10.0, 12.4]
     assert Anonymiser(host_urn=2, enabled=False).club("North") == "North"
+
+
+def test_a_schools_size_is_rounded_to_the_nearest_hundred_pupils_and_its_shares_to_the_nearest_five():
+    anon = Anonymiser(host_urn=2, round_context=True)
+    frame = pd.DataFrame({"urn": [1, 2], "pupils_on_roll": [1357, 1357], "pct_disadvantaged": [33.6, 33.6]})
+    coarse = anon.coarsen(frame, context_columns=["pupils_on_roll", "pct_disadvantaged"])
+    assert coarse["pupils_on_roll"].tolist() == [1400, 1357] and coarse["pct_disadvantaged"].tolist() == [35.0, 33.6]

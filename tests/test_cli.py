@@ -4,6 +4,7 @@ import json
 import pytest
 
 from benchmarking.writer import writing
+from tests.conftest import query
 from tests.conftest import run_cli as run
 
 
@@ -53,6 +54,15 @@ def test_import_dfe_and_info_on_real_england_files(dfe_dir, tmp_path):
     info = json.loads(run("--db", db, "info", "--json").stdout)
     assert info["progress8_schools"]["2019"] == {"schools": 3182, "las": 150, "with_context": 3182,
                                                  "context_via_urn_change": 47}
+
+
+def test_info_on_a_store_of_links_only_says_there_are_no_schools_yet(tmp_path):
+    db = tmp_path / "links.duckdb"
+    links = tmp_path / "links.csv"
+    links.write_text("URN,LinkURN,LinkName,LinkType,LinkEstablishedDate\n100000,137181,New Academy,Successor,01-09-2011\n")
+    assert run("--db", db, "import-dfe", links).returncode == 0
+    info = run("--db", db, "info").stdout
+    assert "Schools: none yet" in info and "()" not in info
 
 
 @pytest.mark.parametrize("args, message", [
@@ -165,3 +175,18 @@ def test_help_lists_every_command_and_each_command_has_help(capsys):
             command.parse_args(["--help"])
         assert done.value.code == 0, name
     assert "top 10%" in listing  # a percent sign in a help text once broke --help for every command
+
+
+def test_clubs_rename_keeps_members_and_refuses_a_taken_or_empty_name(demo_db):
+    urns = query(demo_db, "SELECT urn FROM schools WHERE phase = 'secondary' ORDER BY urn LIMIT 3")["urn"].tolist()
+    for name, members in (("North", urns[:2]), ("South", urns[1:])):
+        assert run("--db", demo_db, "clubs", "create", name, "--urns", ",".join(map(str, members))).returncode == 0
+    renamed = run("--db", demo_db, "clubs", "rename", "North", "Pennine partnership")
+    assert renamed.returncode == 0, renamed.stderr
+    shown = json.loads(run("--db", demo_db, "clubs", "show", "Pennine partnership", "--json").stdout)
+    assert sorted(m["urn"] for m in shown["members"]) == sorted(urns[:2])
+    gone = run("--db", demo_db, "clubs", "show", "North")
+    assert gone.returncode == 1 and gone.stderr.startswith("error:")
+    taken = run("--db", demo_db, "clubs", "rename", "Pennine partnership", "South")
+    assert taken.returncode == 1 and "South" in taken.stderr
+    assert run("--db", demo_db, "clubs", "rename", "South", "  ").returncode == 1

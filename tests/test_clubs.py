@@ -141,3 +141,55 @@ def test_clubs_commands_form_list_show_and_edit(small_demo_path, tmp_path):
     assert len(json.loads(run("--db", db, "clubs", "show", "Host club", "--json").stdout)["members"]) == 6
     missing = run("--db", db, "clubs", "show", "Nope")
     assert missing.returncode == 1 and "No club called 'Nope'" in missing.stderr
+
+
+def test_concern_on_the_three_las_real_results_names_only_schools_whose_figures_say_so(real_la_db):
+    """Each reason `concern` gives for 2019 is checked against the published figures themselves."""
+    from benchmarking.floor import schools_of_concern
+    from benchmarking.value_added import Z95
+
+    with open_store(real_la_db) as store:
+        concern = schools_of_concern(store, 2019)
+        figures = store.query("SELECT urn, year, measure, value, ci_low, ci_high FROM results WHERE year IN (2018, 2019) "
+                              "AND measure IN ('ks4_p8', 'ks2_read_progress', 'ks2_writ_progress', 'ks2_mat_progress') "
+                              "AND value IS NOT NULL").set_index(["urn", "measure", "year"])
+    kinds = concern["reason"].str.extract(r"(significantly below 0|fell significantly|Below the floor)")[0]
+    assert set(kinds) == {"significantly below 0", "fell significantly", "Below the floor"}, concern["reason"].unique()
+    labels = {"Progress 8": "ks4_p8", "KS2 reading progress": "ks2_read_progress",
+              "KS2 writing progress": "ks2_writ_progress", "KS2 maths progress": "ks2_mat_progress"}
+    for row, kind in zip(concern.itertuples(), kinds):
+        if kind == "Below the floor":
+            continue
+        measure = labels[row.reason.split(" significantly")[0].split(" fell")[0]]
+        now, before = figures.loc[(row.urn, measure, 2019)], figures.loc[(row.urn, measure, 2018)]
+        if kind == "significantly below 0":
+            assert now["ci_high"] < 0 and before["ci_high"] < 0, row
+        else:
+            se = lambda f: (f["ci_high"] - f["ci_low"]) / (2 * Z95)  # noqa: E731
+            assert (now["value"] - before["value"]) / np.hypot(se(now), se(before)) < -Z95, row
+
+
+def test_partners_on_real_results_are_the_similar_schools_holm_finds_significantly_better(real_la_db):
+    """For Hampshire and Surrey primaries of 2019 (every twentieth), the partners named are exactly the similar schools whose maths
+    progress beats the school's by more than chance, Holm-corrected over the group (statsmodels' own Holm)."""
+    from scipy.stats import norm
+    from statsmodels.stats.multitest import multipletests
+
+    from benchmarking.value_added import Z95
+
+    found = 0
+    with open_store(real_la_db) as store:
+        index = SimilarityIndex(load_features(store, 2019, "primary"))
+        scores = store.query("SELECT urn, value, ci_low, ci_high, n FROM results WHERE year = 2019 "
+                             "AND measure = 'ks2_mat_progress' AND value IS NOT NULL").set_index("urn")
+        for urn in [u for u in index.frame["urn"] if u in scores.index][::20]:
+            group = index.neighbours(int(urn), 20)
+            named = partner_candidates(store, group)
+            others = scores.reindex(group.neighbours["urn"]).dropna()
+            se = (others["ci_high"] - others["ci_low"]) / (2 * Z95)
+            own = scores.loc[urn]
+            z = (others["value"] - own["value"]) / np.hypot(se, (own["ci_high"] - own["ci_low"]) / (2 * Z95))
+            better = set(others.index[multipletests(norm.sf(z), alpha=0.025, method="holm")[0]])
+            assert set(named["urn"]) == better, urn
+            found += len(better)
+    assert found >= 5

@@ -200,7 +200,8 @@ def test_absence_is_a_headline_measure_against_similar_schools(current_db):
     assert list(table) == ["ks4_att8", "ks4_p8", "ks4_basics_94", "ks4_basics_95", "ks4_ebacc_aps", "absence_overall",
                            "absence_persistent"]
     assert set(json.loads(out)[0]) == {"measure", "label", "value", "ci_low", "ci_high", "n", "rank", "of",
-                                       "similar_median", "national_percentile", "lower_is_better", "reason"}
+                                       "similar_median", "national_percentile", "percentile_among", "lower_is_better",
+                                       "reason"}
     _, similar, _ = run("--db", current_db, "similar", 991001, "--year", 2025, "--json")
     club = [n["urn"] for n in json.loads(similar)["neighbours"]]
     values = query(current_db, "SELECT urn, value FROM results WHERE year = 2025 AND measure = 'absence_overall'"
@@ -216,6 +217,11 @@ def test_absence_is_a_headline_measure_against_similar_schools(current_db):
                                     "AND k.measure = 'ks4_att8' JOIN state_funded_mainstream f "
                                     "ON f.urn = r.urn WHERE r.year = 2025 AND r.measure = 'absence_overall'")["value"]
     assert row["national_percentile"] == pytest.approx(100 * (secondaries >= own).mean())
+    # A store of a few LAs says so: its percentiles are among its own schools, not England's.
+    las = query(current_db, "SELECT count(DISTINCT s.la_code) AS n FROM results r JOIN schools s USING (urn) "
+                            "JOIN state_funded_mainstream f USING (urn) WHERE r.year = 2025 AND r.measure = 'ks4_att8' "
+                            "AND r.value IS NOT NULL")["n"][0]
+    assert table["ks4_att8"]["percentile_among"].endswith(f"schools in {las} LA{'s' if las > 1 else ''}")
     # 2026's absence is not published yet (spring 2027): no row, rather than a blank one.
     _, out, _ = run("--db", current_db, "headline", 991001, "--json")
     assert "absence_overall" not in {r["measure"] for r in json.loads(out)}

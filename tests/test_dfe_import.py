@@ -335,3 +335,26 @@ def test_a_bad_cell_in_an_integer_column_gets_a_report_not_a_crash(tmp_path, db)
         import_dfe(db, [workbook])
     assert [p.line for p in error.value.problems] == [3]
     assert not db.exists()
+
+
+def test_a_years_whole_folder_of_england_and_la_files_imports_with_the_las_final_figures_kept(dfe_dir, db, capsys):
+    """The 2018-19 folder holds England's headline files and the LAs' own (full-width, and Surrey's final): the
+    same schools in both are not an error; the later release, else the LA's own file, wins, and the import says so."""
+    from benchmarking.cli import main
+
+    assert main(["--db", str(db), "import-dfe", str(dfe_dir / "2018-2019")]) == 0
+    printed = capsys.readouterr().out
+    assert "2018-2019_936_ks4final.csv: KS4 results (final) 2019" in printed
+    assert "130 schools also in england_ks4provisional.csv: this file's figures are kept (a later release)" in printed
+    assert "schools also in england_census.csv: this file's figures are kept (the LA's own file)" in printed
+    assert "figures replaced by 2018-2019_936_ks4final.csv's (a later release)" in printed
+    surrey = query(db, "SELECT r.urn, r.value FROM results r JOIN schools s USING (urn) WHERE s.la_code = 936 "
+                       "AND r.year = 2019 AND r.measure = 'ks4_p8' AND r.value IS NOT NULL").set_index("urn")["value"]
+    final = query(db, "SELECT count(*) AS n FROM import_log WHERE file = '2018-2019_936_ks4final.csv'")["n"][0]
+    assert final == 1 and len(surrey) > 40
+    # Every other LA's schools come from England's file: the folder gives all of England.
+    assert query(db, "SELECT count(DISTINCT s.la_code) AS n FROM results r JOIN schools s USING (urn) "
+                     "WHERE r.year = 2019 AND r.measure = 'ks4_p8'")["n"][0] >= 140
+    log = query(db, "SELECT message FROM import_log WHERE file = 'england_ks4provisional.csv'")["message"][0]
+    assert "replaced by 2018-2019_936_ks4final.csv's" in log
+

@@ -9,7 +9,7 @@ import pytest
 
 from benchmarking.access import ADMIN
 from benchmarking.errors import BenchmarkingError
-from benchmarking.floor import PRESETS, floor_report
+from benchmarking.floor import MIN_COHORT, PRESETS, floor_report
 from benchmarking.group_report import school_groups
 from benchmarking.reference import KS2_PROGRESS_CUTOFFS
 from benchmarking.similarity import STANDIN_LABEL, load_features, similar_schools
@@ -158,7 +158,7 @@ def test_ks2_without_dfes_cut_offs_has_no_well_bands_never_the_stores_own_decile
 
 def test_the_2019_progress_8_floor_with_dfes_exclusions(england):
     report = floor_report(england, PRESETS["ks4-2016"], 2019)
-    excluded = england.query_file("floor_population", [2019, "KS4"])
+    excluded = england.query_file("floor_population", [2019, "KS4", MIN_COHORT])
     reasons = excluded["excluded"].value_counts()
     assert reasons["closed"] == 79 and reasons["a 14-19 school (UTC or studio school)"] == 77
     assert reasons["fewer than 11 pupils at the end of the key stage"] == 2

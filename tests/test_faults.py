@@ -50,7 +50,9 @@ def test_an_import_killed_at_random_moments_leaves_the_store_as_it_was_or_comple
     assert after != before
     rng = random.Random(12)
     outcomes = []
-    for attempt in range(12):
+    for attempt in range(20):  # until six kills have landed before the rename (timing varies on a busy machine)
+        if outcomes.count("as it was") >= 6 and attempt >= 12:
+            break
         db = tmp_path / f"kill{attempt}.duckdb"
         db.write_bytes(base.read_bytes())
         process = _start_import(db, pupil_file)

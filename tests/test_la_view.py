@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 
 from benchmarking.la_view import schools_against_clubs, similar_las
@@ -48,3 +49,12 @@ def test_pairings_are_schools_significantly_below_their_club_that_have_a_partner
                          "partner_urn": [10, None, 30, 40]})
     assert pairings(rows)["urn"].tolist() == [1, 4]
     assert pairings(rows.iloc[0:0]).empty
+
+
+def test_a_school_is_above_or_below_its_club_only_when_the_whole_interval_is():
+    from benchmarking.la_view import AGAINST_CLUB_FILTERS, against_club
+
+    verdicts = against_club(pd.Series([0.1, -0.5, -0.2, np.nan]), pd.Series([0.5, -0.1, 0.3, np.nan])).tolist()
+    assert verdicts == ["significantly above", "significantly below", "not significantly different", "no score"]
+    assert set(AGAINST_CLUB_FILTERS["Significantly different"]) == {"significantly above", "significantly below"}
+    assert set(AGAINST_CLUB_FILTERS["All"]) == set(verdicts)

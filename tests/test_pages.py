@@ -143,13 +143,18 @@ def test_projector_mode_enlarges_charts(open_page):
     assert any("html { font-size: 22px; }" in m.value for m in at.markdown)
 
 
-def test_the_club_meeting_turns_anonymised_mode_on_and_steps_through_its_slides(open_page):
+def test_the_club_meeting_opens_anonymised_stays_as_switched_and_steps_through_its_slides(open_page):
     at = open_page("pages/club_meeting.py")
-    assert not at.session_state["selection"].anonymise
-    turn_on = [b for b in at.button if b.label == "Anonymise every school but the host"]
-    turn_on[0].click().run()
-    assert at.session_state["selection"].anonymise and at.query_params["anonymise"] == "1"
+    sel = at.session_state["selection"]
+    assert sel.anonymise and sel.hide_las and sel.round_context and at.query_params["anonymise"] == "1"
     assert not any(b.label == "Anonymise every school but the host" for b in at.button)
+    at.sidebar.toggle(key="anonymise").set_value(False).run()  # switched off in the meeting: it stays off
+    assert not at.session_state["selection"].anonymise and "anonymise" not in at.query_params
+    [b for b in at.button if b.label == "Anonymise every school but the host"][0].click().run()
+    assert at.session_state["selection"].anonymise and at.query_params["anonymise"] == "1"
+    at.sidebar.toggle(key="name_las").set_value(True).run()
+    sel = at.session_state["selection"]
+    assert not sel.hide_las and sel.round_context and at.query_params["name_las"] == "1"
     def title():
         return next(m.value for m in at.markdown if m.value.startswith("### "))
 

@@ -100,3 +100,31 @@ def test_similar_schools_carry_their_share_of_the_distance_and_their_headline_re
     att8 = year[year["measure"] == "ks4_att8"].set_index("urn")["value"]
     assert rows["va"].to_numpy() == pytest.approx(p8.reindex(rows["urn"]).to_numpy(), nan_ok=True)
     assert rows["attainment"].to_numpy() == pytest.approx(att8.reindex(rows["urn"]).to_numpy(), nan_ok=True)
+
+
+def test_a_special_schools_club_is_ranked_from_every_schools_results_not_the_mainstream_ones():
+    year = pd.DataFrame({"urn": [1, 2, 3, 4], "measure": "ks4_att8", "value": [10.0, 14.0, 6.0, 50.0]})
+    everyone, mainstream = values_by_measure(year), values_by_measure(year[year["urn"] == 4])
+    own = pd.DataFrame({"measure": ["ks4_att8"], "value": [10.0], "ci_low": [np.nan], "ci_high": [np.nan], "n": [17],
+                        "reason": [None]})
+    row = headline_results(own, mainstream, 1, [2, 3], "secondary", mainstream=False, club_values=everyone).iloc[0]
+    assert (row["club_rank"], row["club_size"], row["club_median"]) == (2, 3, 10.0)
+    blind = headline_results(own, mainstream, 1, [2, 3], "secondary", mainstream=False).iloc[0]
+    assert (blind["club_rank"], blind["club_size"]) == (1, 1)  # what a special school used to be told
+
+
+def test_a_percentile_says_whether_it_is_among_england_or_only_the_stores_schools():
+    from benchmarking.school_view import percentile_among
+
+    assert percentile_among(3182, 150) == "England"
+    assert percentile_among(547, 2) == "the store's 547 schools in 2 LAs" and percentile_among(60, 1).endswith("1 LA")
+
+
+def test_words_for_a_school_without_a_score_and_the_line_under_its_name():
+    from benchmarking.school_view import school_description, unscored_sentence
+
+    assert unscored_sentence("Progress 8", 29, "LOWCOV") == "Progress 8: low coverage: under half the pupils included (29 pupils)."
+    assert unscored_sentence("Progress 8", 3, None).startswith("Progress 8: suppressed: only 3 pupils")
+    assert "suppressed" in unscored_sentence("Attainment 8", None, "SUPP").lower()
+    assert school_description("Camden", "secondary", False, True, 2019) == "Camden · special school, KS4 results · 2019"
+    assert school_description("Greenwich", "secondary", True, False, 2019) == "Greenwich · secondary · 2019 · closed"

@@ -205,3 +205,29 @@ def test_without_a_census_the_cohorts_own_context_stands_in(tmp_path, db):
     assert set(features["context_source"]) == {"cohort"}
     assert features.set_index("urn").loc[100003, ["pct_disadvantaged", "pct_eal", "pupils_on_roll"]].tolist() == [13, 3, 903]
     assert SimilarityIndex(features).excluded == {}
+
+
+def test_every_real_school_is_compared_in_the_same_phase_on_its_page_in_similar_and_in_its_brief(real_la_db):
+    """One decision, year by year, from the key stage of the school's results: an all-through school with KS4
+    results in 2018 and KS2 results only in 2019 (URN 116234) is a secondary in 2018 and a primary in 2019, on My
+    school, in `similar` and in its visit brief alike."""
+    import re
+
+    from benchmarking.access import ADMIN
+    from benchmarking.documents import visit_brief
+    from benchmarking.school_view import phase_in_year, school_directory
+    from benchmarking.similarity import school_pool
+
+    with open_store(real_la_db) as store:
+        directory = school_directory(store)
+        changing = directory[directory["phases"].map(lambda p: len(set(p)) > 1)]
+        assert len(directory) > 600 and len(changing) >= 5 and 116234 in set(changing["urn"])
+        others = directory.drop(changing.index).sample(40, random_state=1)
+        for row in pd.concat([changing, others]).itertuples():  # every school that changes phase, and some others
+            for year in row.years:
+                assert school_pool(store, row.urn, int(year))[0] == phase_in_year(row._asdict(), year), (row.urn, year)
+        for year, phase, measure in ((2018, "secondary", "Progress 8"), (2019, "primary", "KS2 reading progress")):
+            group = similar_schools(store, 116234, year)
+            assert group.phase == phase and len(group.neighbours) == 20
+            brief = re.sub(r"<[^>]+>", " ", visit_brief(store, ADMIN, 116234, year))
+            assert measure in brief and (year == 2018 or "Progress 8" not in brief)

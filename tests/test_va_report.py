@@ -350,3 +350,26 @@ def test_only_a_viewer_who_may_act_for_a_school_records_its_targets(demo_db):
         record_target(store, urn, 2025, "ks4_att8", "top 10%", 55.0, viewer=Viewer("adviser", "adv@la.gov.uk", las=frozenset({la})))
     recorded = query(demo_db, "SELECT level, target FROM targets WHERE urn = ? ORDER BY target", [urn])
     assert recorded.values.tolist() == [["median", 50.0], ["top 10%", 55.0]]
+
+
+def test_no_target_is_recorded_for_a_year_without_the_measure_nor_for_a_closed_school(demo_db):
+    from benchmarking.progress_gaps import next_results_year
+    from benchmarking.targets import settable
+
+    urn = int(query(demo_db, "SELECT urn FROM schools WHERE phase = 'secondary' ORDER BY urn LIMIT 1")["urn"][0])
+    with writing(demo_db) as store:
+        with pytest.raises(BenchmarkingError, match="no Progress 8 for 2025"):
+            record_target(store, urn, 2025, "ks4_p8", "median", 0.1)
+        with pytest.raises(BenchmarkingError, match="no school results for 2020"):
+            record_target(store, urn, 2020, "ks4_att8", "median", 50.0)
+        record_target(store, urn, 2025, "ks4_att8", "median", 50.0)  # attainment was published in 2025
+        store.execute("UPDATE schools SET is_open = false WHERE urn = ?", [urn])
+        with pytest.raises(BenchmarkingError, match="has closed: it cannot be given targets"):
+            record_target(store, urn, 2027, "ks4_p8", "median", 0.1)
+    assert query(demo_db, "SELECT year, measure FROM targets WHERE urn = ?", [urn]).values.tolist() == [[2025, "ks4_att8"]]
+    # My school offers targets for the next year with results, and only for measures published that year.
+    assert next_results_year("KS4", 2019) == 2022 and next_results_year("KS2", 2024) == 2025
+    levels = pd.DataFrame({"measure": ["ks4_att8", "ks4_p8"], "level": "median", "target": [50.0, 0.1], "schools": 20})
+    kept, why = settable(levels, 2025)
+    assert kept["measure"].tolist() == ["ks4_att8"] and len(why) == 1 and "Progress 8" in why[0]
+    assert settable(levels, 2027)[0]["measure"].tolist() == ["ks4_att8", "ks4_p8"]

@@ -17,6 +17,7 @@ from ui.demo import ensure_store
 from ui.errors import guarded
 from ui.navigation import pages_for
 from ui.selection import sidebar
+from ui.server_settings import tune_server_process
 from ui.watch import watch_store
 
 _run = threading.local()  # each script run has a thread of its own
@@ -24,6 +25,7 @@ _run = threading.local()  # each script run has a thread of its own
 
 def run_app() -> None:
     """One run of the dashboard: the frame, then the page the visitor asked for within it."""
+    tune_server_process()
     # A projector link opens with the sidebar collapsed: the slides have the whole screen.
     st.set_page_config(page_title="School Benchmarking Club", layout="wide",
                        initial_sidebar_state="collapsed" if st.query_params.get("projector") == "1" else "auto")
@@ -44,6 +46,9 @@ def _frame() -> None:
         sections.setdefault(page.section, []).append(
             st.Page(page.file, title=page.title, default=page.key == "my_school"))
     navigation = st.navigation(sections)
+    # Which page this run draws, and which the last run drew: a page can tell a visitor's arrival from its reruns.
+    st.session_state["_previous_page"] = st.session_state.get("_page")
+    st.session_state["_page"] = navigation.url_path
     access.account(viewer)
     st.session_state["selection"] = sidebar()
     with st.sidebar:

@@ -36,6 +36,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from .navigation import ROOT
+from benchmarking.phases import PHASES
 
 SCENARIO = ("", "similar_schools", "value_added", "club_meeting")  # My school, then the other pages
 PAGE_NAMES = {"": "my_school"}
@@ -316,7 +317,7 @@ def cpu_per_view(servers: Servers, log: Path, schools: list[School], latest: int
     returning to the page costs; the first, a school's first view, may fill per-school caches)."""
     rng = random.Random(11)
     chosen = []
-    for phase in ("primary", "secondary"):
+    for phase in reversed(PHASES):  # primaries first
         of_phase = [s for s in schools if s.phase == phase]
         chosen += [Visit(s.urn, latest, phase) for s in rng.sample(of_phase, min(per_phase, len(of_phase)))]
     log.write_text("")

@@ -14,16 +14,19 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.anonymise import Anonymiser
-from benchmarking.school_view import default_school
+from benchmarking.school_view import default_school, phase_in_year
 
 from . import data
 from .demo import ensure_store
 from .format import plain
 from .navigation import page_file
 from .widgets import PROJECTOR_CSS, page_script
+from benchmarking import phases
 
-PHASES = ["secondary", "primary"]
-SWITCHES = ("projector", "anonymise", "hide_las", "round_context")  # kept in the URL as name=1
+PHASES = list(phases.PHASES)
+# Kept in the URL as name=1. Anonymised, other schools' LAs are hidden and their context rounded unless a viewer
+# names the LAs or asks for exact figures: protection is the default.
+SWITCHES = ("projector", "anonymise", "name_las", "exact_context")
 
 
 @dataclass
@@ -39,6 +42,7 @@ class Selection:
     mainstream: bool = True  # special schools are compared with special schools
     hide_las: bool = False
     round_context: bool = False
+    is_open: bool = True
 
     @property
     def theme(self):
@@ -145,14 +149,16 @@ def sidebar() -> Selection | None:
         projector = st.toggle("Projector mode", key="projector", help="Large type and markers for a meeting room")
         anonymise = st.toggle("Anonymise other schools", key="anonymise",
                               help="Every school but yours becomes School A, School B... on every page, chart and download")
-        hide_las = round_context = False
+        name_las = exact_context = False
         if anonymise:
-            hide_las = st.toggle("Hide LA names", key="hide_las", help="Against re-identification: no school's LA is named")
-            round_context = st.toggle("Round context to the nearest 5", key="round_context",
-                                      help="Against re-identification: other schools' % disadvantaged, EAL and SEN rounded")
+            name_las = st.toggle("Name other schools' LAs", key="name_las",
+                                 help="Off, against re-identification: no school's LA is named but yours")
+            exact_context = st.toggle("Exact context figures", key="exact_context",
+                                      help="Off, against re-identification: other schools' % disadvantaged, EAL and SEN "
+                                           "to the nearest 5, and pupils on roll to the nearest 100")
     wanted = {"urn": str(urn), "year": str(year)} | {s: "1" for s, on in
                                                      (("projector", projector), ("anonymise", anonymise),
-                                                      ("hide_las", hide_las), ("round_context", round_context)) if on}
+                                                      ("name_las", name_las), ("exact_context", exact_context)) if on}
     now = {k: v for k, v in st.query_params.to_dict().items() if k in ("urn", "year") + SWITCHES}
     if now != wanted:  # write only changes: each write is a browser navigation
         for key in set(now) - set(wanted):
@@ -162,9 +168,10 @@ def sidebar() -> Selection | None:
     if projector:
         st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
     return Selection(urn=urn, name=current["name"], la_name=current["la_name"],
-                     phase=current["phase"] if current["phase"] in PHASES else "secondary",
+                     phase=phase_in_year(current, year),  # the pool it is compared in that year
                      year=int(year), years=years, projector=projector, anonymise=anonymise,
-                     mainstream=bool(current["mainstream"]), hide_las=hide_las, round_context=round_context)
+                     mainstream=bool(current["mainstream"]), hide_las=anonymise and not name_las,
+                     round_context=anonymise and not exact_context, is_open=bool(current["is_open"]))
 
 
 def selection() -> Selection | None:

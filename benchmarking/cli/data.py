@@ -31,7 +31,7 @@ def import_dfe(args) -> int:
         when = f" {parsed.year}" if parsed.year else ""
         skipped = f", {parsed.rows_skipped:,} skipped ({parsed.note or 'LA and national rows'})" if parsed.rows_skipped else ""
         print(f"stored  {parsed.name}: {parsed.kind_label}{when}, {parsed.rows_read:,} rows read, "
-              f"{parsed.rows_stored:,} stored{skipped}")
+              f"{parsed.rows_stored:,} stored{skipped}" + (f"; {parsed.overlap}" if parsed.overlap else ""))
     for name, why in report.skipped:
         print(f"skipped {name}: {why}")
     return 0
@@ -66,7 +66,9 @@ def info(args) -> int:
     print(f"Store: {summary['store']}")
     print(f"Years: {', '.join(map(str, summary['years'])) or 'none'}")
     print(f"Local authorities: {summary['local_authorities']}")
-    print(f"Schools: {summary['schools']:,} (" + ", ".join(f"{k} {v:,}" for k, v in summary["schools_by_phase"].items()) + ")")
+    by_phase = ", ".join(f"{k} {v:,}" for k, v in summary["schools_by_phase"].items())
+    print(f"Schools: {summary['schools']:,} ({by_phase})" if summary["schools"] else
+          "Schools: none yet (import a GIAS extract, a census or results files)")
     print(f"Pupils: {summary['pupils']:,}" + ("".join(f"\n  {k}: {v:,}" for k, v in summary["pupils_by_year"].items())))
     for when, cov in summary["progress8_schools"].items():
         print(f"Progress 8 {when}: {cov['schools']:,} state-funded mainstream schools in {cov['las']} LAs, "

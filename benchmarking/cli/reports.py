@@ -7,6 +7,7 @@ from pathlib import Path
 from ..errors import BenchmarkingError
 from ..store import open_store
 from .common import print_json, print_table, urn, year
+from ..phases import PHASES
 
 
 def value_added(args) -> int:
@@ -152,7 +153,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
     command = commands.add_parser("value-added", help="expected against actual for every school and measure")
     command.add_argument("--year", type=year)
-    command.add_argument("--phase", choices=["secondary", "primary"])
+    command.add_argument("--phase", choices=list(PHASES))
     command.add_argument("--urn", type=urn)
     command.add_argument("--lens", choices=["official", "contextual", "attainment-in-context"], default="official",
                          help="attainment-in-context: results against schools with a similar intake (not a progress measure)")

@@ -240,7 +240,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     command = commands.add_parser("clubs", help="form, list, show and edit benchmarking clubs")
     actions = command.add_subparsers(dest="action", required=True)
     form = actions.add_parser("form", help="split every school of a phase into clubs of about --size")
-    form.add_argument("--phase", choices=["secondary", "primary"], default="secondary")
+    form.add_argument("--phase", choices=list(PHASES), default="secondary")
     form.add_argument("--year", type=year, help="default: the latest year in the store")
     form.add_argument("--size", type=positive, default=DEFAULTS.club_size,
                       help=f"target club size (default {DEFAULTS.club_size})")
@@ -256,7 +256,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     create.add_argument("--urns", help="members, e.g. 100053,100054")
     create.add_argument("--from", dest="from_urn", type=urn, help="this school and its --k most similar schools")
     create.add_argument("--k", type=int, default=DEFAULTS.meeting_size - 1)
-    create.add_argument("--phase", choices=["secondary", "primary"], default="secondary")
+    create.add_argument("--phase", choices=list(PHASES), default="secondary")
     create.add_argument("--year", type=year)
     for action, help_text in (("add", "a school joins the club in --year"), ("remove", "a school leaves the club in --year")):
         edit = actions.add_parser(action, help=help_text)

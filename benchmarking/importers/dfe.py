@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..errors import BenchmarkingError
 from ..progress import Progress, quiet
+from ..reference import ALL_ENGLAND_LAS
 from ..writer import writing
 from ..years import check_year
 from .absence import ABSENCE, TABLES_ABSENCE_KIND
@@ -173,9 +174,20 @@ def expand_zips(sources: list[Source]) -> list[Source]:
             for inner in (zip_members(source.name, source.raw) if source.suffix == ".zip" else [source])]
 
 
+def standing(parsed: ParsedFile) -> tuple[int, int]:
+    """Which of two files holding the same schools' figures wins (the higher is written later, over the other):
+    the later release (final over revised over provisional, a full-width file over a headline one), then the
+    narrower file (an LA's own over one covering all of England)."""
+    version = VERSIONS.get((parsed.variant or "").split(",")[-1].strip(), 1)
+    schools = parsed.tables.get("schools")
+    england_wide = schools is not None and "la_code" in schools and schools["la_code"].nunique() >= ALL_ENGLAND_LAS
+    return version, 0 if england_wide else 1
+
+
 def repeats_across_files(parsed_files: list[ParsedFile]) -> None:
-    """The same school (or group) in two files of one kind and year is an error naming both lines. (Files
-    without a year, such as GIAS extracts, are snapshots: a later one updates an earlier one.)"""
+    """The same school (or group) in two files of one kind and year: the file of higher standing wins, and both
+    files' notes say so; between files of equal standing (the same file twice, say) it is an error naming both
+    lines. (Files without a year, such as GIAS extracts, are snapshots: a later one updates an earlier one.)"""
     problems = []
     groups: dict[tuple[str, int | None], list[ParsedFile]] = {}
     for parsed in parsed_files:
@@ -184,9 +196,14 @@ def repeats_across_files(parsed_files: list[ParsedFile]) -> None:
     for (_, year), files in groups.items():
         if len(files) < 2:
             continue
+        ranks = {f.name: standing(f) for f in files}
         keys = pd.concat([f.keys.assign(file=f.name) for f in files], ignore_index=True)
         repeated = keys[keys["key"].duplicated(keep=False)]
-        for key, rows in repeated.groupby("key", sort=True):
+        # A school in files of different standing is resolved (the higher wins); in files of equal standing, not.
+        distinct = repeated.groupby("key")["file"].agg(lambda names: names.map(ranks).nunique() == len(names))
+        resolved = repeated["key"].map(distinct).fillna(False).astype(bool).to_numpy()
+        _note_overlaps(files, repeated.loc[resolved], ranks)
+        for key, rows in repeated.loc[~resolved].groupby("key", sort=True):
             first = rows.iloc[0]
             for other in rows.iloc[1:].itertuples():
                 problems.append(Problem(other.file, int(other.line), files[0].kind.key_column,
@@ -194,6 +211,23 @@ def repeats_across_files(parsed_files: list[ParsedFile]) -> None:
                                         f"{int(first['line'])}, for {year or 'the same year'}: each may appear once."))
     if problems:
         raise FileProblem(problems[:1000])
+
+
+def _note_overlaps(files: list[ParsedFile], repeated: pd.DataFrame, ranks: dict) -> None:
+    """Tell each file of a resolved overlap which figures were kept, and why."""
+    notes: dict[str, list[str]] = {}
+    for winner in sorted(ranks, key=ranks.get, reverse=True):
+        mine = set(repeated.loc[repeated["file"] == winner, "key"])
+        for loser in (name for name in ranks if ranks[name] < ranks[winner]):
+            shared = len(mine & set(repeated.loc[repeated["file"] == loser, "key"]))
+            if shared:
+                reason = "a later release" if ranks[winner][0] > ranks[loser][0] else "the LA's own file"
+                notes.setdefault(winner, []).append(f"{shared:,} schools also in {loser}: this file's figures are "
+                                                    f"kept ({reason})")
+                notes.setdefault(loser, []).append(f"{shared:,} schools' figures replaced by {winner}'s ({reason})")
+    for parsed in files:
+        if parsed.name in notes:
+            parsed.overlap = "; ".join(notes[parsed.name]) + "."
 
 
 @dataclass
@@ -221,7 +255,7 @@ def validate(sources: list[Source], year: int | None = None, explicit: set[str] 
         report.stored.append(parsed)
     repeats_across_files(report.stored)
     # Within a kind, provisional figures are written before revised and final ones, which replace them.
-    report.stored.sort(key=lambda p: (p.kind.write_order, VERSIONS.get((p.variant or "").split(",")[-1].strip(), 1)))
+    report.stored.sort(key=lambda p: (p.kind.write_order, standing(p)))
     return report
 
 
@@ -240,7 +274,8 @@ def write_parsed(db: Path | None, report: ImportReport, progress: Progress = qui
                     store.upsert(table, rows)
             store.log_import(file=parsed.name, kind=" ".join(filter(None, [parsed.kind.name, parsed.variant])),
                              year=parsed.year, checksum=parsed.checksum, rows_read=parsed.rows_read,
-                             rows_stored=parsed.rows_stored, rows_skipped=parsed.rows_skipped, message=parsed.note)
+                             rows_stored=parsed.rows_stored, rows_skipped=parsed.rows_skipped,
+                             message=" ".join(filter(None, [parsed.note, parsed.overlap])) or None)
         progress(0.99, "Working out what depends on the new data")
     progress(1.0, f"Imported {len(report.stored)} file{'s' if len(report.stored) != 1 else ''}")
     return report

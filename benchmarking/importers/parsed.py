@@ -36,6 +36,7 @@ class ParsedFile:
     keys: pd.DataFrame | None = None  # key, line
     variant: str | None = None  # "final" or "provisional" for KS4 files
     note: str | None = None  # what the import log should say about rows skipped
+    overlap: str | None = None  # which figures won where another file of the import had the same schools
     given_year: int | None = None  # the year --year or the file's folder gives, for files whose rows may not say
 
     @property

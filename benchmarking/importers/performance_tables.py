@@ -7,7 +7,7 @@ from dataclasses import replace
 import pandas as pd
 
 from ..measures import MEASURES_BY_CODE
-from ..reference import SCHOOL_TYPES
+from ..reference import ALL_ENGLAND_LAS, SCHOOL_TYPES
 from .admissions import admissions, sex_of_entry
 from .columns import ResultColumns, column_or_blank, long_values, no_repeats, results, urns
 from .parsed import FileKind, ParsedFile
@@ -18,7 +18,6 @@ SCHOOL_RECTYPES = {"1", "2"}  # 1 mainstream school, 2 special school; the other
 # England's state-funded schools: RECTYPE 7 in KS4 files, 5 in KS2 files (4 and 5 in KS4 are all schools and
 # LA rows; 3 and 4 in KS2).
 NATIONAL_RECTYPE = {"secondary": "7", "primary": "5"}
-ALL_ENGLAND_LAS = 140  # a file whose schools span this many of England's ~152 LAs covers all of England
 
 KS4_RESULTS = (
     ResultColumns("ks4_att8", ("ATT8SCR",), n=("TPUP",)),
@@ -97,8 +96,8 @@ def national_figures(frame: pd.DataFrame, rectype: pd.Series, parsed: ParsedFile
     if not parts:
         return None
     out = pd.concat(parts, ignore_index=True).dropna(subset=["value"])
-    out = out.reindex(columns=list(out.columns) + [c for c in ("grouping", "grp") if c not in out])
-    out = out.fillna({"grouping": "all", "grp": "all"})
+    for column in ("grouping", "grp"):
+        out[column] = out[column].astype(object).fillna("all") if column in out else "all"
     return out.assign(statistic="average", source=parsed.name)[
         ["year", "measure", "grouping", "grp", "statistic", "value", "ci_low", "ci_high", "n", "source"]]
 

@@ -9,6 +9,7 @@ from .columns import no_repeats, required_numbers
 from .problems import Problem, report
 from .parsed import FileKind, ParsedFile
 from .text import LINE, TextTable, check_widths
+from ..phases import VALUE_ADDED
 
 P8_GROUPS = 34  # DfE's KS2 prior-attainment groups
 
@@ -38,7 +39,7 @@ P8_ESTIMATES = FileKind("p8_estimates", "Progress 8 national estimates", frozens
 P8_SD = FileKind("p8_sd", "Progress 8 national pupil SD", frozenset({"Progress 8"}), ("Progress 8",),
                  needs_year=True, parse=parse_sd, write_order=7)
 
-CAPPED_MEASURES = ("ks4_p8", "ks2_read_progress", "ks2_writ_progress", "ks2_mat_progress")
+CAPPED_MEASURES = VALUE_ADDED  # DfE caps the pupil scores of every progress measure
 
 
 def parse_caps(table: TextTable, parsed: ParsedFile) -> None:

@@ -3,12 +3,16 @@
 -- pupil's prior-attainment group and each group's estimate were stored when the pupils were written.
 -- {outcome} is the pupils column of the measure, from value_added.SUBJECTS (never user input).
 -- Parameters: years, key stage, measure, scale (pupil score = (actual - expected) / scale), capped, z (95%),
--- the cap in group SDs (value_added.CAP_Z) and the pupils a group needs to be capped from its own spread
--- (value_added.MIN_CAP_PUPILS).
+-- the cap in group SDs (value_added.CAP_Z), the pupils a group needs to be capped from its own spread
+-- (value_added.MIN_CAP_PUPILS) and DfE's number of prior-attainment groups (its estimates are used where all
+-- of them were imported).
 WITH estimates AS (
     -- Scores far below the group's mean are capped, as DfE has done since 2018: at DfE's own lowest score
     -- where imported, else at -2.89 group SDs where the group is big enough for its spread to mean something.
-    SELECT e.year, e.prior_group::TINYINT AS prior_group, e.estimate, e.source,
+    SELECT e.year, e.prior_group::TINYINT AS prior_group,
+           CASE WHEN e.published_groups = $9 THEN e.published_estimate ELSE e.own_estimate END AS estimate,
+           CASE WHEN e.published_groups = $9 THEN 'DfE published estimates'
+                ELSE 'estimates from the store''s own pupils' END AS source,
            CASE WHEN NOT $5 THEN '-inf'::DOUBLE
                 ELSE coalesce(c.lowest_score, CASE WHEN e.n >= $8 THEN $7 * e.sd / $4 END, '-inf'::DOUBLE)
            END AS lowest_score

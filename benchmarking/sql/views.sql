@@ -51,17 +51,17 @@ SELECT cu.urn, cu.year, cu.context_urn, cu.via_link,
 FROM context_urn cu
 JOIN context_wide cw ON cw.urn = cu.context_urn AND cw.year = cu.year;
 
--- Every pupil's expected outcome, by year, key stage, outcome and prior-attainment group: DfE's published
--- Progress 8 estimates where all 34 groups of the year are imported, otherwise the mean of the store's own
--- pupils. The spread (sd, for the cap) is always the store's own: DfE does not publish it.
+-- Every pupil's expected outcome, by year, key stage, outcome and prior-attainment group: the mean of the
+-- store's own pupils (own_estimate), and DfE's published Progress 8 estimate with how many of the year's groups
+-- were imported (published_groups). The queries that read it take DfE's where every group is imported (they
+-- are given the number of groups). The spread (sd, for the cap) is always the store's own: DfE does not publish it.
 CREATE OR REPLACE VIEW value_added_estimates AS
 WITH published AS (
-    SELECT year, prior_group, estimate, count(*) OVER (PARTITION BY year) = 34 AS complete
+    SELECT year, prior_group, estimate, count(*) OVER (PARTITION BY year) AS groups
     FROM p8_estimates
 )
-SELECT s.year, s.key_stage, s.outcome, s.prior_group,
-       CASE WHEN d.complete THEN d.estimate ELSE s.estimate END AS estimate, s.sd, s.n,
-       CASE WHEN d.complete THEN 'DfE published estimates' ELSE 'estimates from the store''s own pupils' END AS source
+SELECT s.year, s.key_stage, s.outcome, s.prior_group, s.estimate AS own_estimate, d.estimate AS published_estimate,
+       coalesce(d.groups, 0) AS published_groups, s.sd, s.n
 FROM pupil_estimates s
 LEFT JOIN published d ON s.key_stage = 'KS4' AND s.outcome = 'attainment8' AND d.year = s.year
                       AND d.prior_group = s.prior_group;

@@ -8,6 +8,7 @@ from ..attainment_context import LENS, attainment_in_context, intake
 from ..errors import BenchmarkingError
 from ..store import Store
 from ..va_report import school_value_added_table
+from ..phases import PHASES
 
 # The synthetic truth each score estimates: its measure's school effect, on the score's own scale.
 TRUTH = {"ks4_att8": ("ks4_p8", 10.0), "ks2_read_average": ("ks2_read_progress", 1.0),
@@ -27,7 +28,7 @@ def recovery(store: Store, years: list[int]) -> pd.DataFrame:
         raise BenchmarkingError("The store holds no synthetic truth: this check runs on the demo store only.")
     rows = []
     for year in years:
-        for phase in ("secondary", "primary"):
+        for phase in PHASES:
             try:
                 official = school_value_added_table(store, year, phase)
             except BenchmarkingError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from benchmarking import pupil_views
+from benchmarking import pupil_views, school_view
 from benchmarking.access import Viewer
 from benchmarking.school_view import RowsByUrn, school_directory, trend_from_years, values_by_measure
 from benchmarking.summary import store_summary
@@ -172,6 +172,27 @@ def year_values(year: int) -> dict:
     return _year_values(data_key(), year)
 
 
+@shared(max_entries=YEARS)
+def _every_school_values(key: str, year: int) -> dict:
+    return values_by_measure(_year_rows(key, year).frame)
+
+
+def every_school_values(year: int) -> dict:
+    """A year's results by measure, each indexed by URN, for every kind of school: where a club's members are
+    read (a special school's club is of special schools)."""
+    return _every_school_values(data_key(), year)
+
+
 def measure_results(year: int, measure: str) -> pd.DataFrame:
     """One measure's results (value, CI, pupils, reason) for every school that year, read once a year."""
     return _measure_rows(data_key(), year, measure).frame
+
+
+@shared(max_entries=YEARS)
+def _reach(key: str, year: int) -> dict:
+    return school_view.measure_reach(store(), year)
+
+
+def measure_reach(year: int) -> dict:
+    """Each measure's (schools, LAs) with a value that year: what a percentile is among."""
+    return _reach(data_key(), year)

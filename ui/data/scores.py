@@ -88,7 +88,7 @@ def _funnel(key: str, year: int, phase: str, measure: str, mainstream: bool):
 
     table, names = va_table(year, phase), school_names()
     same_kind = names.loc[names["mainstream"] == mainstream, "urn"]
-    return funnel_points(table[table["urn"].isin(same_kind)], names, measure, host=None)
+    return funnel_points(table[table["urn"].isin(same_kind)], names, measure, host=None, centre_on_schools=not mainstream)
 
 
 def funnel(urn: int, year: int, phase: str, measure: str, mainstream: bool) -> tuple[pd.DataFrame, pd.DataFrame]:

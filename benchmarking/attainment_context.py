@@ -16,17 +16,17 @@ import pandas as pd
 
 from .errors import BenchmarkingError
 from .measures import MEASURES_BY_CODE
-from .phases import phase as phase_named
+from .phases import PHASES, phase as phase_named
 from .similarity import earlier_prior, load_features
 from .store import Store, sql_text
+from .rank_interval import within_variance_from_residuals
 from .value_added import Z95, school_table, suppress_small
 
 LENS = "attainment-in-context"
 CAVEAT = ("Attainment in context is not a progress measure. It sets the school's results against what schools "
           "with a similar intake (disadvantage, EAL, SEN, area and earlier cohorts' prior attainment) achieved "
           "in the same year; its interval allows for the model's own uncertainty as well as for sampling.")
-MEASURES = {"secondary": ("ks4_att8", "ks4_basics_94"),
-            "primary": ("ks2_rwm_expected", "ks2_read_average", "ks2_mat_average")}
+MEASURES = {name: p.in_context for name, p in PHASES.items()}
 SHARES = {"ks4_basics_94", "ks2_rwm_expected"}  # percentages of pupils: sampling is binomial
 PUPIL_OUTCOME = {"ks4_att8": "attainment8", "ks2_read_average": "ks2_read", "ks2_mat_average": "ks2_mat"}
 INTAKE = ("pct_disadvantaged", "pct_eal", "pct_sen_support", "pct_ehcp", "area_deprivation", "earlier_prior")
@@ -40,16 +40,6 @@ MIN_SCHOOLS = 30  # fewer schools than this cannot support the model
 def intake_used(frame: pd.DataFrame) -> list[str]:
     """The intake features most schools have (the rest are left out, and the source says which are used)."""
     return [f for f in INTAKE if f in frame and frame[f].notna().mean() >= MIN_COVERAGE]
-
-
-def within_variance_from_residuals(residuals, n) -> float:
-    """The within-school pupil variance implied by schools' residuals alone: a residual's variance is
-    tau² + sigma² / n (between schools, plus sampling), so regressing squared residuals on 1 / n gives sigma²."""
-    import statsmodels.api as sm
-
-    e2, inverse = np.asarray(residuals, dtype=float) ** 2, 1.0 / np.asarray(n, dtype=float)
-    fit = sm.OLS(e2, sm.add_constant(inverse)).fit()
-    return float(max(fit.params[1], 1e-6))
 
 
 def in_context(frame: pd.DataFrame, features: list[str], share: bool = False,

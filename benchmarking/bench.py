@@ -18,7 +18,7 @@ import pandas as pd
 
 from .clubs import form_clubs
 from .errors import BenchmarkingError
-from .school_view import default_school, school_directory
+from .directory import default_school, school_directory
 from .similarity import SimilarityIndex, load_features
 from .derived import all_years, refresh_value_added
 from .store import PROJECT_ROOT, open_store

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .numbers import number
+from .numbers import number, ordinal
 
 
 @dataclass(frozen=True)
@@ -96,11 +96,16 @@ def _colours(frame: pd.DataFrame, t: Theme) -> list[str]:
 
 def ranked_bars(frame: pd.DataFrame, measure_label: str, t: Theme, higher_is_better: bool = True, digits: int = 1,
                 height: int | None = None) -> go.Figure:
-    """One measure for every school of a group, best first, each bar labelled with its value, and the
-    group's median as a line. frame: name, value, is_host."""
+    """One measure for every school of a group, best first, each bar labelled with its value (and, where the
+    frame has rank, rank_low and rank_high, its rank with the rank's 95% interval), and the group's median as a
+    line. frame: name, value, is_host."""
     data = frame.dropna(subset=["value"]).sort_values("value", ascending=not higher_is_better)
+    labels = [number(v, digits) for v in data["value"]]
+    if "rank_low" in data:
+        labels = [f"{label}  ·  {ordinal(int(r))} ({int(lo)} to {int(hi)})" for label, r, lo, hi in
+                  zip(labels, data["rank"], data["rank_low"], data["rank_high"])]
     trace = {"type": "bar", "x": data["value"].to_numpy(), "y": text(data["name"]), "orientation": "h",
-             "marker": {"color": _colours(data, t)}, "text": np.array([number(v, digits) for v in data["value"]], dtype=object),
+             "marker": {"color": _colours(data, t)}, "text": np.array(labels, dtype=object),
              "textposition": "outside", "cliponaxis": False, "textfont": {"size": t.font_size},
              "hovertemplate": "%{y}: %{x:.1f}<extra></extra>", "name": measure_label, "showlegend": False}
     shapes, annotations = [], []

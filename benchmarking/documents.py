@@ -23,8 +23,9 @@ from .measures import MEASURES_BY_CODE, in_sentence
 from .numbers import interval, number
 from .meeting import club_funnel, meeting_slides, ranked_values, scores_with_intervals
 from .phases import phase as phase_named
+from .rank_interval import RANK_NOTE, rank_cell
 from .school_view import (group_trend, headline_results, missing_reason, pupils_text, school_trend,
-                          school_year_results, year_values)
+                          school_year_results, year_errors, year_values)
 from .similarity import FEATURE_LABELS, load_features
 from .store import Store
 from .va_report import NoProgressMeasure, school_value_added_table
@@ -98,13 +99,13 @@ class Scores:
 
 
 def year_scores(store: Store, year: int, phase: str) -> Scores:
-    from .attainment_context import MEASURES, attainment_in_context
+    from .attainment_context import attainment_in_context
 
     try:
         table = school_value_added_table(store, year, phase)
         return Scores(table, phase_named(phase).main_value_added, None)
     except NoProgressMeasure as exc:
-        measure = MEASURES[phase][0]
+        measure = phase_named(phase).stand_in
         table = attainment_in_context(store, year, phase)
         return Scores(table[table["measure"] == measure], measure, str(exc))
 
@@ -130,6 +131,7 @@ def club_pack(store: Store, members: list[int], host: int, year: int, phase: str
 
     scores = year_scores(store, year, phase)
     year_results = store.query_file("schools_year_results", [year, list(members)])  # every kind of school's
+    errors = year_errors(store, year)
     slides = meeting_slides(phase, members, year_results, scores.table, scores.measure if scores.gap else None)
     figure = Figures(PAGE_WIDTH["landscape"])
     pages = [f"<div class='slide'><h1>{esc(title)}</h1><p>{esc(phase.capitalize())} schools, {year}: "
@@ -140,9 +142,9 @@ def club_pack(store: Store, members: list[int], host: int, year: int, phase: str
         body = ""
         if slide.kind == "ranked":
             spec = MEASURES_BY_CODE[slide.measure]
-            values = ranked_values(year_results, members, slide.measure)
+            values = ranked_values(year_results, members, slide.measure, errors.get(slide.measure))
             body = figure(charts.ranked_bars(with_names(values), spec.label, PRINT, bool(spec.higher_is_better),
-                                             spec.digits), 560)
+                                             spec.digits), 560) + f"<p class='note'>{esc(RANK_NOTE)}</p>"
         elif slide.kind == "value_added":
             dots = scores_with_intervals(scores.table, members, slide.measure)
             body = figure(charts.ci_dots(with_names(dots), scores.label, PRINT), 560)
@@ -220,7 +222,8 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
     from .floor import FLOOR_LAST_YEAR, PRESETS, floor_report, schools_of_concern
     from .group_report import school_groups
     from .partners import partners_this_year
-    from .similarity import school_phase_and_year, similar_schools
+    from .directory import school_phase_and_year
+    from .similarity import similar_schools
     from .targets import progress_against_targets
 
     phase, year = school_phase_and_year(store, urn, year)
@@ -261,11 +264,13 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
     else:
         right = f"<h2>Context against the club</h2><p>{esc(club_note)}</p>"
     results = headline_results(school_year_results(store, urn, year), year_values(store, year), urn, club, phase,
-                               club_values=year_values(store, year, every_school=True))
+                               club_values=year_values(store, year, every_school=True),
+                               club_errors=year_errors(store, year))
     right += "<h2>Headline results</h2>" + table_html(pd.DataFrame({
         "Measure": results["label"], "School": [number(v, d) if pd.notna(v) else missing_reason(r) for v, r, d in
                                                 zip(results["value"], results["reason"], results["digits"])],
-        "Rank in club": [f"{int(r)} of {n}" if pd.notna(r) else "–" for r, n in zip(results["club_rank"], results["club_size"])],
+        "Rank in club (95% interval)": [rank_cell(r, n, lo, hi) for r, n, lo, hi in zip(
+            results["club_rank"], results["club_size"], results["club_rank_low"], results["club_rank_high"])],
         "Club median": [number(v, d) for v, d in zip(results["club_median"], results["digits"])]})) if len(results) else ""
     parts.append(f"<div class='columns'><div>{left}</div><div>{right}</div></div>{trend_html}")
     # Pupil groups: the main measure's, published or from the school's pupils where the viewer may see them.

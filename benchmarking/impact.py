@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import t as t_distribution
 
-from .attainment_context import PUPIL_OUTCOME, attainment_in_context
+from .attainment_context import attainment_in_context
 from .errors import BenchmarkingError
 from .measures import MEASURES_BY_CODE
 from .phases import phase as phase_named
@@ -64,9 +64,10 @@ class Impact:
 def yearly_scores(store: Store, phase: str, years: list[int]) -> pd.DataFrame:
     """Every school's score in every year (urn, year, score, source): value added, or in a year without it
     attainment in context on the value-added scale."""
-    main = SUBJECTS[phase_named(phase).main_value_added]
-    # In a year without it: the attainment measure of the same outcome in context, on the value-added scale.
-    stand_in = next(m for m, outcome in PUPIL_OUTCOME.items() if outcome == main.outcome)
+    p = phase_named(phase)
+    main = SUBJECTS[p.main_value_added]
+    # In a year without it: the phase's stand-in (the same outcome) in context, on the value-added scale.
+    stand_in = p.stand_in
     frames = []
     for year in years:
         try:

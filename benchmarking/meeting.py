@@ -7,6 +7,7 @@ import pandas as pd
 
 from .measures import MEASURES_BY_CODE
 from .phases import phase as phase_named
+from .rank_interval import rank_intervals
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,18 @@ def meeting_slides(phase: str, members: list[int], year_results: pd.DataFrame, v
 
 # -- what each slide shows (the Club meeting page and the meeting pack draw the same rows) ---------------
 
-def ranked_values(year_results: pd.DataFrame, members: list[int], measure: str) -> pd.DataFrame:
-    """A ranked slide's rows: each member's value on the measure (blank where it has none), urn and value."""
-    return pd.DataFrame({"urn": members}).merge(
+def ranked_values(year_results: pd.DataFrame, members: list[int], measure: str,
+                  errors: pd.Series | None = None) -> pd.DataFrame:
+    """A ranked slide's rows: each member's value on the measure (blank where it has none), urn and value, and
+    with `errors` (each school's standard error, by URN) its rank among the members with its 95% interval
+    (rank, rank_low, rank_high; 0 without a value)."""
+    rows = pd.DataFrame({"urn": members}).merge(
         year_results.loc[year_results["measure"] == measure, ["urn", "value"]], on="urn", how="left")
+    if errors is not None:
+        ranked = rank_intervals(rows["value"], errors.reindex(rows["urn"]).to_numpy(dtype=float),
+                                bool(MEASURES_BY_CODE[measure].higher_is_better))
+        rows["rank"], rows["rank_low"], rows["rank_high"] = ranked
+    return rows
 
 
 def scores_with_intervals(va: pd.DataFrame, members: list[int], measure: str) -> pd.DataFrame:

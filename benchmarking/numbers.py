@@ -19,9 +19,20 @@ def number(value, digits: int = 2, sign: bool = False) -> str:
     return text.replace("-", MINUS)
 
 
+def rounded(values: pd.Series, digits: int) -> pd.Series:
+    """Numbers rounded as shown, for a table that sorts by them: never −0.0."""
+    return values.astype(float).round(digits) + 0.0
+
+
 def interval(low, high, digits: int = 2) -> str:
     """A 95% confidence interval, "−0.45 to +0.06"; a dash where there is none."""
     if MISSING in (number(low, digits), number(high, digits)):
         return MISSING
     return f"{number(low, digits, sign=True)} to {number(high, digits, sign=True)}"
 
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st..."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -12,35 +12,11 @@ from .numbers import number
 from .phases import VALUE_ADDED
 from .phases import phase as phase_named
 from .progress_gaps import no_progress_reason
+from .rank_interval import error_from_interval, rank_interval, rank_words
 from .reference import ALL_ENGLAND_LAS, MISSING_CODES
 from .store import Store
 
 
-
-
-def school_directory(store: Store, urn: int | None = None) -> pd.DataFrame:
-    """Every school with results (or one): urn, name, la_code, la_name, phase (its latest year's), mainstream,
-    is_open, years, phases (each year's), has_value_added, and a label to search by: "Name (URN, LA)". Each
-    year's phase is the one every page, command and document compares the school in that year
-    (sql/school_directory.sql decides it; phase_in_year reads it)."""
-    frame = store.query_file("school_directory", [urn, list(VALUE_ADDED)])
-    frame["label"] = frame["name"] + " (" + frame["urn"].astype(str) + ", " + frame["la_name"] + ")"
-    return frame
-
-
-def phase_in_year(row, year: int) -> str:
-    """A school's phase in one of its years (a row of school_directory): the pool it is compared in that year."""
-    years = [int(y) for y in row["years"]]
-    return str(row["phases"][years.index(int(year))]) if int(year) in years else str(row["phase"])
-
-
-def default_school(directory: pd.DataFrame) -> int:
-    """The school to open with: the first secondary with value added, else any school with it, else any."""
-    for candidates in (directory[(directory["phase"] == "secondary") & directory["has_value_added"]],
-                       directory[directory["has_value_added"]], directory):
-        if len(candidates):
-            return int(candidates["urn"].min())
-    raise ValueError("the directory is empty")
 
 
 def rank_among(value: float, others, higher_is_better: bool) -> tuple[int | None, int]:
@@ -88,6 +64,22 @@ def year_values(store: Store, year: int, every_school: bool = False) -> dict[str
     return values_by_measure(store.query_file("year_results_every_school" if every_school else "year_results", [year]))
 
 
+def errors_by_measure(every_school: pd.DataFrame, national: pd.DataFrame) -> dict[str, pd.Series]:
+    """Each measure's standard errors for every school (rank_interval.standard_errors), indexed by URN: an
+    average's pupil variance estimated from `national` (state-funded mainstream schools' rows of the year)."""
+    from .rank_interval import national_pupil_sd, standard_errors
+
+    by_measure = {measure: rows for measure, rows in national.groupby("measure", sort=False)}
+    return {measure: standard_errors(measure, rows.set_index("urn"), national_pupil_sd(measure, by_measure))
+            for measure, rows in every_school.groupby("measure", sort=False)}
+
+
+def year_errors(store: Store, year: int) -> dict[str, pd.Series]:
+    """errors_by_measure for a year of the store."""
+    return errors_by_measure(store.query_file("year_results_every_school", [year]),
+                             store.query_file("year_results", [year]))
+
+
 def school_description(la_name: str, phase: str, mainstream: bool, is_open: bool, year: int) -> str:
     """The line under a school's name: "Camden · secondary · 2019", "Camden · special school, KS4 results · 2019",
     with "closed" where GIAS says the school has closed."""
@@ -98,13 +90,15 @@ def school_description(la_name: str, phase: str, mainstream: bool, is_open: bool
 def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int, club: list[int], phase: str,
                      mainstream: bool = True, measures: tuple[str, ...] | None = None,
                      club_values: dict[str, pd.Series] | None = None,
-                     coverage: dict[str, tuple[int, int]] | None = None) -> pd.DataFrame:
+                     coverage: dict[str, tuple[int, int]] | None = None,
+                     club_errors: dict[str, pd.Series] | None = None) -> pd.DataFrame:
     """The school's headline measures (`own`: its results that year): value, CI and pupils where published,
     rank in its club (the school and its similar schools) and national percentile among state-funded
     mainstream schools with the measure (`national`: values_by_measure). A special school is not ranked
     against them. `club_values`: every school's values (values_by_measure of every kind of school), where the
     club's are read: a special school's club is of special schools, whom `national` leaves out. `coverage`
-    (measure_reach) says what each percentile is among: England, or only the store's schools.
+    (measure_reach) says what each percentile is among: England, or only the store's schools. `club_errors`:
+    every school's standard errors (errors_by_measure), from which each rank's 95% interval is simulated.
     `measures`: some of the phase's headline measures only (absence on Similar schools)."""
     rows = []
     mine = own.set_index("measure")
@@ -126,12 +120,17 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
         members = members.to_numpy(dtype=float)
         # Without a club there is nothing to rank against: no rank, rather than "1 of 1".
         rank, ranked = rank_among(value, members, bool(spec.higher_is_better)) if club else (None, 0)
+        low = high = None
+        if rank is not None and club_errors is not None:
+            errors = club_errors.get(measure, pd.Series(dtype=float))
+            low, high = rank_interval(value, errors.get(urn, np.nan), members,
+                                      errors.reindex(club).to_numpy(dtype=float), bool(spec.higher_is_better))
         rows.append({
             "measure": measure, "label": spec.label, "digits": spec.digits, "value": value,
             "ci_low": row["ci_low"] if row is not None else np.nan, "ci_high": row["ci_high"] if row is not None else np.nan,
             "n": row["n"] if row is not None else pd.NA,
             "reason": (row["reason"] if row is not None else "NOT_PUBLISHED") if np.isnan(value) else None,
-            "club_rank": rank, "club_size": ranked,
+            "club_rank": rank, "club_size": ranked, "club_rank_low": low, "club_rank_high": high,
             "club_median": float(np.nanmedian(members)) if club and not np.isnan(members).all() else np.nan,
             "national_percentile": national_percentile(data, value, bool(spec.higher_is_better)) if mainstream else None,
             "percentile_among": percentile_among(*(coverage or {}).get(measure, (len(data), 0))) if mainstream else None,
@@ -139,7 +138,8 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
     return pd.DataFrame(rows)
 
 
-HEADLINE_COLUMNS = ["measure", "label", "value", "ci_low", "ci_high", "n", "rank", "of", "similar_median",
+HEADLINE_COLUMNS = ["measure", "label", "value", "ci_low", "ci_high", "n", "rank", "rank_low", "rank_high", "of",
+                    "similar_median",
                     "national_percentile", "percentile_among", "lower_is_better", "reason"]
 
 
@@ -148,7 +148,8 @@ def school_headline(store: Store, urn: int, year: int | None = None) -> pd.DataF
     measure: value, CI and pupils, rank among it and its similar schools, their median, national percentile,
     and whether lower is better (absence). The school's pool and club are those of My school."""
     from .errors import BenchmarkingError
-    from .similarity import school_pool, similar_schools
+    from .directory import school_pool
+    from .similarity import similar_schools
 
     phase, year, mainstream = school_pool(store, urn, year)
     try:
@@ -158,10 +159,12 @@ def school_headline(store: Store, urn: int, year: int | None = None) -> pd.DataF
     own = school_year_results(store, urn, year)
     table = headline_results(own, year_values(store, year), urn, club, phase, mainstream,
                              club_values=year_values(store, year, every_school=True),
-                             coverage=measure_reach(store, year))
-    table = table.rename(columns={"club_rank": "rank", "club_size": "of", "club_median": "similar_median"})
+                             coverage=measure_reach(store, year), club_errors=year_errors(store, year))
+    table = table.rename(columns={"club_rank": "rank", "club_size": "of", "club_median": "similar_median",
+                                  "club_rank_low": "rank_low", "club_rank_high": "rank_high"})
     table["lower_is_better"] = [not MEASURES_BY_CODE[m].higher_is_better for m in table["measure"]]
-    table["rank"] = table["rank"].astype("Int64")
+    for column in ("rank", "rank_low", "rank_high"):
+        table[column] = table[column].astype("Int64")
     table["n"] = pd.to_numeric(table["n"], errors="coerce").astype("Int64")
     table.attrs.update(urn=urn, year=year, phase=phase)
     return table[HEADLINE_COLUMNS]
@@ -204,16 +207,26 @@ def unscored_sentence(label: str, n, reason: str | None) -> str:
     return f"{label}: {text[0].lower()}{text[1:].rstrip('.')}{counted}."
 
 
-def ordinal(n: int) -> str:
-    """1st, 2nd, 3rd, 4th, 11th, 21st..."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+def rank_in_club(urn: int, scores: pd.DataFrame, club: list[int]) -> tuple[int | None, int, int | None, int | None]:
+    """A school's rank on a value-added measure among itself and its club (scores: urn, va, ci_low, ci_high;
+    1 is the highest score), how many were ranked, and the rank's 95% interval simulated from the CIs. No rank
+    without a club or a score."""
+    own = scores[scores["urn"] == urn]
+    members = scores[scores["urn"].isin(club) & (scores["urn"] != urn)].dropna(subset=["va"])
+    if not club or own.empty or pd.isna(own["va"].iloc[0]):
+        return None, len(members) + 1, None, None
+    value = float(own["va"].iloc[0])
+    rank, ranked = rank_among(value, members["va"], True)
+    low, high = rank_interval(value, float(error_from_interval(own)[0]), members["va"].to_numpy(dtype=float),
+                              error_from_interval(members), True)
+    return rank, ranked, low, high
 
 
 def value_added_sentence(label: str, digits: int, va: float, ci_low: float, ci_high: float, rank: int | None,
-                         ranked: int, relative: dict | None) -> str:
+                         ranked: int, relative: dict | None, interval: tuple | None = None) -> str:
     """The one plain sentence My school opens with, e.g. "Progress 8 −0.20 (−0.45 to +0.06): 16th of 21
-    similar schools; not significantly different from the club." """
+    similar schools, could be anywhere from 9th to 20th; not significantly different from the club."
+    `interval`: the rank's 95% interval (rank_interval)."""
     if va is None or np.isnan(va):
         return f"No {label} for this school this year."
     sentence = f"{label} {number(va, digits, sign=True)} ({number(ci_low, digits, sign=True)} to {number(ci_high, digits, sign=True)})"
@@ -225,13 +238,13 @@ def value_added_sentence(label: str, digits: int, va: float, ci_low: float, ci_h
         verdict = "significantly below the club"
     else:
         verdict = "not significantly different from the club"
-    return f"{sentence}: {ordinal(rank)} of {ranked} similar schools; {verdict}."
+    return f"{sentence}: {rank_words(rank, ranked, *(interval or (None, None)), among='similar schools')}; {verdict}."
 
 
 def attainment_sentence(label: str, digits: int, value: float, rank: int | None, ranked: int, median: float,
-                        reason: str | None = None) -> str:
+                        reason: str | None = None, interval: tuple | None = None) -> str:
     """Attainment against similar schools, for the years without a progress measure, e.g. "Attainment 8
-    45.2: 6th of 21 similar schools, 2.1 above their median." """
+    45.2: 6th of 21 similar schools, could be anywhere from 2nd to 11th; 2.1 above their median." """
     if value is None or np.isnan(value):
         return f"{label}: {missing_reason(reason)[0].lower()}{missing_reason(reason)[1:]}" if reason else \
             f"No {label} for this school this year."
@@ -241,7 +254,8 @@ def attainment_sentence(label: str, digits: int, value: float, rank: int | None,
     gap = value - median
     side = "above" if round(gap, digits) > 0 else "below" if round(gap, digits) < 0 else "at"
     against = f"{number(abs(gap), digits)} {side} their median" if side != "at" else "at their median"
-    return f"{sentence}: {ordinal(int(rank))} of {ranked} similar schools, {against}."
+    ranked_text = rank_words(int(rank), ranked, *(interval or (None, None)), among="similar schools")
+    return f"{sentence}: {ranked_text}{';' if interval else ','} {against}."
 
 
 def in_context_sentence(label: str, digits: int, va: float, ci_low: float, ci_high: float) -> str:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from .directory import school_pool
 from .errors import BenchmarkingError
 from .measures import in_sentence
 from .phases import K_RANGE, PHASES
@@ -348,31 +349,6 @@ def similar_schools(store: Store, urn: int, year: int | None = None, k: int = DE
     index = SimilarityIndex(load_features(store, year, phase, mainstream), weights)
     return index.neighbours(urn, k, las=las, max_own_la=max_own_la, match_sex=match_sex,
                             match_admissions=match_admissions)
-
-
-def school_phase_and_year(store: Store, urn: int, year: int | None) -> tuple[str, int]:
-    """The phase of a school's pool and the year to use (school_pool)."""
-    phase, year, _ = school_pool(store, urn, year)
-    return phase, year
-
-
-def school_pool(store: Store, urn: int, year: int | None) -> tuple[str, int, bool]:
-    """The pool a school belongs to (its phase, as the dashboard's school directory decides it, and mainstream
-    or special: special schools are compared with special schools) and the year to use (its latest by default);
-    a clear error for unknown URNs or years. Every command and document asks this, so a school is compared in the
-    same phase everywhere."""
-    from .school_view import phase_in_year, school_directory
-
-    school = school_directory(store, urn)
-    if school.empty:
-        known = bool(store.query_file("school_exists", [urn])["found"][0])
-        raise BenchmarkingError(f"URN {urn} has no results in the store." if known else f"URN {urn} is not in the store.")
-    years = [int(y) for y in school["years"][0]]
-    if year is None:
-        year = years[-1]
-    elif year not in years:
-        raise BenchmarkingError(f"URN {urn} has no results for {year} (it has {', '.join(map(str, years))}).")
-    return phase_in_year(school.iloc[0], year), year, bool(school["mainstream"][0])
 
 
 def stability(this_year: SimilarGroup, last_year: SimilarGroup) -> float:

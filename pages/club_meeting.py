@@ -18,6 +18,7 @@ from benchmarking.meeting import (
     scores_with_intervals,
 )
 from benchmarking.phases import phase
+from benchmarking.rank_interval import RANK_NOTE
 from benchmarking.school_view import group_trend
 from benchmarking.similarity import FEATURE_LABELS
 from ui import data
@@ -92,12 +93,13 @@ names = data.school_names().set_index("urn")["name"]
 roster = pd.DataFrame({"urn": members, "name": [names.get(u, f"School {u}") for u in members]})
 roster["is_host"] = roster["urn"] == host
 labelled = anon.frame(roster)[["name", "is_host"]].assign(urn=members)  # letters for people, URNs only for joins
-measures, no_progress = data.measures_for(year, sel.phase)
-va = data.scores_table(year, sel.phase, measures[0]) if no_progress else data.va_table(year, sel.phase)
+no_progress = data.measures_for(year, sel.phase)[1]
+stand_in = phase(sel.phase).stand_in if no_progress else None  # in a year without progress: attainment in context
+va = data.scores_table(year, sel.phase, stand_in) if no_progress else data.va_table(year, sel.phase)
 if no_progress:
     st.info(plain(no_progress))
 members_results = data.schools_year_results(members, year)  # every kind of school's: special schools' too
-slides = meeting_slides(sel.phase, members, members_results, va, measures[0] if no_progress else None)
+slides = meeting_slides(sel.phase, members, members_results, va, stand_in)
 height = SLIDE_HEIGHT[sel.projector]
 if not sel.projector:
     pack_title = "Club meeting" if sel.anonymise else (choice or f"{sel.name} and its most similar schools")
@@ -128,9 +130,11 @@ def show(slide) -> None:
               f"club-{year}.csv", sel.projector)
     elif slide.kind == "ranked":
         spec = MEASURES_BY_CODE[slide.measure]
-        values = named(ranked_values(members_results, members, slide.measure))
+        values = named(ranked_values(members_results, members, slide.measure,
+                                     data.every_school_errors(year).get(slide.measure)))
         chart(charts.ranked_bars(values, spec.label, sel.theme, bool(spec.higher_is_better), spec.digits, height),
               f"ranked_{slide.measure}")
+        st.caption(RANK_NOTE)
         missing = values[values["value"].isna()]
         if len(missing):
             st.caption("Not shown (not published or suppressed): " + ", ".join(plain(n) for n in missing["name"]))

@@ -8,6 +8,7 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.floor import ENDED, FLOOR_LAST_YEAR, PRESETS
 from benchmarking.la_view import AGAINST_CLUB_FILTERS, MANY_SCHOOLS, against_club, pairings
 from benchmarking.measures import MEASURES_BY_CODE
+from benchmarking.numbers import rounded
 from benchmarking.phases import phase
 from benchmarking.value_added import BAND_LABELS
 from ui import data
@@ -63,10 +64,10 @@ else:
                      lambda: charts.ci_dots(dots, "Difference from each school's club", sel.theme, "Score minus club mean"),
                      sel.anonymise), "la_dots")
     number = f"%+.{digits}f"  # numbers, so that the table sorts by them
-    event = table(pd.DataFrame({"School": shown["name"], "Score": shown["va"].round(digits),
+    event = table(pd.DataFrame({"School": shown["name"], "Score": rounded(shown["va"], digits),
                                 "95% CI": [ci_text(a, b, digits) for a, b in zip(shown["ci_low"], shown["ci_high"])],
                                 "Pupils": shown["n"], "Band": shown["band"].map(BAND_LABELS).fillna("–"),
-                                "Club mean": shown["club_mean"].round(digits), "Difference": shown["difference"].round(digits),
+                                "Club mean": rounded(shown["club_mean"], digits), "Difference": rounded(shown["difference"], digits),
                                 "Difference 95% CI": [ci_text(a, b, digits) for a, b in
                                                       zip(shown["difference_ci_low"], shown["difference_ci_high"])],
                                 "Against the club": shown["against_club"]}),

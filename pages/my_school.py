@@ -9,6 +9,7 @@ from benchmarking.documents import visit_brief
 from benchmarking.errors import BenchmarkingError
 from benchmarking.measures import MEASURES_BY_CODE, in_sentence
 from benchmarking.phases import phase
+from benchmarking.rank_interval import rank_cell
 from benchmarking.school_view import (
     attainment_sentence,
     headline_results,
@@ -18,6 +19,7 @@ from benchmarking.school_view import (
     pupils_text,
     school_description,
     unscored_sentence,
+    rank_in_club,
     value_added_sentence,
 )
 from benchmarking.similarity import FEATURE_LABELS
@@ -59,24 +61,24 @@ main = p.main_value_added
 own_results = data.school_year_results(sel.urn, sel.year)
 mainstream = bool(sel.mainstream)
 results = headline_results(own_results, data.year_values(sel.year), sel.urn, club, sel.phase, mainstream,
-                           club_values=data.every_school_values(sel.year), coverage=data.measure_reach(sel.year))
+                           club_values=data.every_school_values(sel.year), coverage=data.measure_reach(sel.year),
+                           club_errors=data.every_school_errors(sel.year))
 if no_progress:
     # No progress measure this year: the head's question answered with attainment against similar schools.
     first = results.iloc[0] if len(results) else None
     if first is not None:
         st.subheader(attainment_sentence(first["label"], int(first["digits"]), first["value"], first["club_rank"],
-                                         int(first["club_size"]), first["club_median"], first["reason"]))
+                                         int(first["club_size"]), first["club_median"], first["reason"],
+                                         (first["club_rank_low"], first["club_rank_high"])))
     st.info(no_progress)
 elif main in mine.index and pd.notna(mine.loc[main, "va"]):
     own = mine.loc[main]
     scores = data.scores_table(sel.year, sel.phase, main)
-    members = scores[scores["urn"].isin(club)]
-    scored = pd.concat([members, scores[scores["urn"] == sel.urn]]).dropna(subset=["va"])
-    rank = int((scored["va"] > own["va"]).sum()) + 1 if club else None
-    relative = relative_to_group(own["va"], own["ci_low"], own["ci_high"], members) if club else None
+    rank, ranked, low, high = rank_in_club(sel.urn, scores, club)
+    relative = relative_to_group(own["va"], own["ci_low"], own["ci_high"], scores[scores["urn"].isin(club)]) if club else None
     spec = MEASURES_BY_CODE[main]
     st.subheader(value_added_sentence(spec.label, spec.digits, own["va"], own["ci_low"], own["ci_high"], rank,
-                                      len(scored), relative))
+                                      ranked, relative, (low, high)))
 else:  # no score: why, in DfE's words, from the school's own row where DfE published one
     published = own_results.set_index("measure")
     row = mine.loc[main] if main in mine.index else published.loc[main] if main in published.index else None
@@ -133,7 +135,8 @@ else:
                   zip(results["value"], results["reason"], results["digits"])],
         "95% CI": [ci_text(lo, hi, d) for lo, hi, d in zip(results["ci_low"], results["ci_high"], results["digits"])],
         "Pupils": [fmt(n, 0) for n in results["n"]],
-        "Rank in club": [f"{int(r)} of {n}" if pd.notna(r) else "–" for r, n in zip(results["club_rank"], results["club_size"])],
+        "Rank in club (95% interval)": [rank_cell(r, n, lo, hi) for r, n, lo, hi in zip(
+            results["club_rank"], results["club_size"], results["club_rank_low"], results["club_rank_high"])],
         "Club median": [fmt(v, d) for v, d in zip(results["club_median"], results["digits"])],
         "Percentile in England" if national else "Percentile in the store": [fmt(v, 0) for v in results["national_percentile"]],
     }), f"headline-{sel.urn}-{sel.year}.csv", sel.projector)

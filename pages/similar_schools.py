@@ -7,6 +7,7 @@ from benchmarking.club_store import save_club
 from benchmarking.errors import BenchmarkingError
 from benchmarking.measures import MEASURES_BY_CODE, in_sentence
 from benchmarking.phases import ABSENCE, K_RANGE, phase
+from benchmarking.rank_interval import rank_cell
 from benchmarking.school_view import (
     headline_results,
     missing_reason,
@@ -80,8 +81,8 @@ if group.note:
 
 members = group.neighbours
 p = phase(sel.phase)
-measures, no_progress = data.measures_for(sel.year, sel.phase)
-main = measures[0] if no_progress else p.main_value_added  # in a year without progress: attainment in context
+no_progress = data.measures_for(sel.year, sel.phase)[1]
+main = p.stand_in if no_progress else p.main_value_added  # in a year without progress: attainment in context
 main_label = MEASURES_BY_CODE[main].label + (" in context" if no_progress else "")
 if no_progress:
     st.caption(f"{no_progress} Schools are shown with their attainment in context instead (not a progress measure).")
@@ -90,7 +91,7 @@ va = data.scores_table(sel.year, sel.phase, main)
 rows = neighbours_with_results(group, va, data.every_school_values(sel.year).get(attainment) if attainment else None)
 named = anon.frame(anon.coarsen(rows))
 digits = MEASURES_BY_CODE[main].digits
-shown = pd.DataFrame({"Rank": named["rank"], "School": named["name"], "LA": named["la_name"],
+shown = pd.DataFrame({"Nearness": named["rank"], "School": named["name"], "LA": named["la_name"],
                       "Distance": [fmt(d, 2) for d in named["distance"]],
                       main_label: [fmt(v, digits, sign=True) for v in named["va"]],
                       "95% CI": [ci_text(a, b, digits) for a, b in zip(named["ci_low"], named["ci_high"])],
@@ -131,14 +132,15 @@ with right:
 
 absence = headline_results(data.school_year_results(sel.urn, sel.year), data.year_values(sel.year), sel.urn,
                            members["urn"].astype(int).tolist(), sel.phase, bool(sel.mainstream), ABSENCE,
-                           club_values=data.every_school_values(sel.year))
+                           club_values=data.every_school_values(sel.year), club_errors=data.every_school_errors(sel.year))
 if not absence.empty:
     st.header("Absence against the group (lower is better)")
     table(pd.DataFrame({
         "Measure": absence["label"],
         "This school": [fmt(v, d) if pd.notna(v) else missing_reason(r)
                         for v, r, d in zip(absence["value"], absence["reason"], absence["digits"])],
-        "Rank in group": [f"{int(r)} of {n}" if pd.notna(r) else "–" for r, n in zip(absence["club_rank"], absence["club_size"])],
+        "Rank in group (95% interval)": [rank_cell(r, n, lo, hi) for r, n, lo, hi in zip(
+            absence["club_rank"], absence["club_size"], absence["club_rank_low"], absence["club_rank_high"])],
         "Group median": [fmt(v, d) for v, d in zip(absence["club_median"], absence["digits"])],
     }), f"similar-absence-{sel.urn}-{sel.year}.csv", sel.projector)
 

@@ -91,12 +91,15 @@ def test_an_la_overview_of_hundreds_of_schools_opens_on_those_that_differ_from_t
 def test_a_special_school_is_ranked_among_special_schools_everywhere_with_a_funnel_of_their_own(england, browser):
     page = opened(browser, f"{england}/?urn={SPECIAL}&year=2019")
     text = main_text(page)
-    sentence = re.search(r"Progress 8 \S+ \(.+?\): (\d+)\w\w of (\d+) similar schools", text)
+    sentence = re.search(r"Progress 8 \S+ \(.+?\): (\d+)\w\w of (\d+) similar schools, could be anywhere "
+                         r"from (\d+)\w\w to (\d+)\w\w", text)
     assert sentence, text[:500]
     assert "special school, KS4 results" in text and "most similar special schools" in text
-    headline = csv_of(page, "Rank in club")
+    headline = csv_of(page, "Rank in club (95% interval)")
     p8 = headline[headline["Measure"] == "Progress 8"].iloc[0]
-    assert p8["Rank in club"] == f"{sentence.group(1)} of {sentence.group(2)}"  # the one line and the table agree
+    rank, of, low, high = sentence.groups()  # the one line and the table agree, the rank's interval too
+    assert p8["Rank in club (95% interval)"] == f"{rank} of {of} ({low} to {high})"
+    assert int(low) <= int(rank) <= int(high) and int(low) < int(high)
     assert pd.notna(p8["Club median"]) and p8["Value"] < -2  # a negative number a spreadsheet can sum
     assert headline["Club median"].notna().all()
     page.goto(f"{england}/value_added?urn={SPECIAL}&year=2019")

@@ -199,8 +199,8 @@ def test_absence_is_a_headline_measure_against_similar_schools(current_db):
     table = {r["measure"]: r for r in json.loads(out)}
     assert list(table) == ["ks4_att8", "ks4_p8", "ks4_basics_94", "ks4_basics_95", "ks4_ebacc_aps", "absence_overall",
                            "absence_persistent"]
-    assert set(json.loads(out)[0]) == {"measure", "label", "value", "ci_low", "ci_high", "n", "rank", "of",
-                                       "similar_median", "national_percentile", "percentile_among", "lower_is_better",
+    assert set(json.loads(out)[0]) == {"measure", "label", "value", "ci_low", "ci_high", "n", "rank", "rank_low",
+                                       "rank_high", "of", "similar_median", "national_percentile", "percentile_among", "lower_is_better",
                                        "reason"}
     _, similar, _ = run("--db", current_db, "similar", 991001, "--year", 2025, "--json")
     club = [n["urn"] for n in json.loads(similar)["neighbours"]]
@@ -211,6 +211,11 @@ def test_absence_is_a_headline_measure_against_similar_schools(current_db):
     assert row["lower_is_better"] and not table["ks4_att8"]["lower_is_better"]
     assert row["value"] == own and row["n"] > 0
     assert row["rank"] == 1 + int((values.reindex(club) < own).sum()) and row["of"] == 21  # lower is better
+    # Every rank carries its 95% interval, simulated from every school's standard error; none without a rank.
+    for r in table.values():
+        assert (r["rank"] is None) == (r["rank_low"] is None) == (r["rank_high"] is None)
+        assert r["rank"] is None or 1 <= r["rank_low"] <= r["rank"] <= r["rank_high"] <= r["of"]
+    assert any(r["rank_low"] is not None and r["rank_low"] < r["rank_high"] for r in table.values())
     assert row["similar_median"] == pytest.approx(float(np.median(values.reindex(club))))
     # The percentile is among schools of the same phase: a secondary's absence is never set against primaries'.
     secondaries = query(current_db, "SELECT r.urn, r.value FROM results r JOIN results k ON k.urn = r.urn AND k.year = 2025 "

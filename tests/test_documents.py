@@ -8,6 +8,7 @@ from benchmarking import club_store
 from benchmarking.access import ADMIN, Viewer
 from benchmarking.documents import club_pack, stored_club_pack, visit_brief
 from benchmarking.errors import BenchmarkingError
+from benchmarking.numbers import interval, number
 from benchmarking.similarity import similar_schools
 from benchmarking.store import open_store
 from benchmarking.targets import record_target
@@ -93,9 +94,9 @@ def test_the_brief_has_every_section_with_the_schools_own_figures(demo_db):
     for heading in ("Value added", "Context against the club", "Headline results", "Pupil groups", "Floor and concern",
                     "Targets and progress", "Suggested partners"):
         assert f"<h2>{heading}</h2>" in text
-    assert f"<b>{row['va']:+.2f}</b> (95% CI {row['ci_low']:+.2f} to {row['ci_high']:+.2f}), {int(row['n'])} pupils" in text
+    assert f"<b>{number(row['va'], 2, sign=True)}</b> (95% CI {interval(row['ci_low'], row['ci_high'])}), {int(row['n'])} pupils" in text
     assert "Floor standards ended after 2019." in text
-    assert "<td>47.25</td>" in text and f"<td>{achieved - 47.25:+.2f}</td>" in text  # the target and the gap
+    assert "<td>47.25</td>" in text and f"<td>{number(achieved - 47.25, 2, sign=True)}</td>" in text  # the target and the gap
     assert "<td>pupils</td>" in text  # pupil groups worked out from the school's pupils
 
 

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.measures import in_sentence, sentence_start
-from benchmarking.numbers import MINUS, interval, number
+from benchmarking.numbers import MINUS, interval, number, rounded
 
 
 def test_a_number_has_a_real_minus_thousands_separators_and_never_minus_zero():
@@ -26,3 +26,8 @@ def test_a_label_in_a_sentence_keeps_its_abbreviations_and_measure_names():
                                              "Pupils on roll (log scale)", "% SEN support")] == [
         "cohort prior attainment", "% EHC plan", "EAL pupils", "Attainment 8", "pupils on roll (log scale)", "% SEN support"]
     assert sentence_start("not a progress measure: % EHC plan, EAL") == "Not a progress measure: % EHC plan, EAL"
+
+
+def test_numbers_a_table_sorts_by_are_rounded_as_shown_and_never_minus_zero():
+    values = rounded(pd.Series([-0.04, 1.26, np.nan, -0.06]), 1)
+    assert str(values[0]) == "0.0" and values[1] == 1.3 and np.isnan(values[2]) and values[3] == -0.1

@@ -274,7 +274,7 @@ def test_club_impact_shows_the_clubs_estimate_with_its_ci_and_counts(open_page, 
     assert metrics["95% CI"] == ci_text(found.ci_low, found.ci_high, 2)
     assert (metrics["Members measured"], metrics["Comparison schools"]) == (str(found.n_members), str(found.n_comparison))
     assert at.subheader[0].value.replace("\\", "") == found.verdict
-    assert any(f"planted an effect of {found.planted:+.2f}" in i.value for i in at.info)
+    assert any(f"planted an effect of {fmt(found.planted, 2, sign=True)}" in i.value for i in at.info)
 
 
 def test_a_head_records_targets_on_my_school_and_sees_them_beside_the_results(open_page, app_db, school_names):

@@ -1,6 +1,7 @@
 """The phases registry: one definition of what follows from a school's phase."""
 import pytest
 
+from benchmarking.attainment_context import PUPIL_OUTCOME
 from benchmarking.errors import BenchmarkingError
 from benchmarking.floor import PRESETS
 from benchmarking.measures import MEASURES_BY_CODE
@@ -19,6 +20,14 @@ def test_every_measure_and_rule_a_phase_names_exists_and_belongs_to_its_key_stag
     assert all(SUBJECTS[m].key_stage == p.key_stage for m in p.value_added)
     assert all(rule in PRESETS for rule in p.floor_rules)
     assert phase_of_measure(p.main_value_added) is p
+
+
+@pytest.mark.parametrize("name", list(PHASES))
+def test_in_a_year_without_value_added_one_measure_of_the_same_outcome_stands_in_for_it(name):
+    p = phase(name)
+    assert p.in_context[0] == p.stand_in  # the measure the pages open on is the one impact and partners use
+    assert all(MEASURES_BY_CODE[m].key_stage == p.key_stage and MEASURES_BY_CODE[m].kind == "result" for m in p.in_context)
+    assert PUPIL_OUTCOME[p.stand_in] == SUBJECTS[p.main_value_added].outcome
 
 
 def test_an_unknown_phase_is_a_clear_error():

@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarking.school_view import (default_school, group_trend, headline_results, national_percentile, rank_among,
-                                      school_directory, values_by_measure)
+from benchmarking.directory import default_school, school_directory
+from benchmarking.school_view import group_trend, headline_results, national_percentile, rank_among, values_by_measure
 from benchmarking.store import open_store
 
 

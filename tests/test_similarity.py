@@ -215,8 +215,7 @@ def test_every_real_school_is_compared_in_the_same_phase_on_its_page_in_similar_
 
     from benchmarking.access import ADMIN
     from benchmarking.documents import visit_brief
-    from benchmarking.school_view import phase_in_year, school_directory
-    from benchmarking.similarity import school_pool
+    from benchmarking.directory import phase_in_year, school_directory, school_pool
 
     with open_store(real_la_db) as store:
         directory = school_directory(store)

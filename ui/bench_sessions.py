@@ -257,7 +257,7 @@ def old_visits(db: Path, count: int, seed: int) -> list[Visit]:
 def visitor_schools(db: Path) -> tuple[list[School], int]:
     """Every school with results in the latest year, with its phase and years (the dashboard's directory), and
     that year."""
-    from benchmarking.school_view import school_directory
+    from benchmarking.directory import school_directory
     from benchmarking.store import open_store
 
     with open_store(db) as store:

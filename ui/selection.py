@@ -14,7 +14,7 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.anonymise import Anonymiser
-from benchmarking.school_view import default_school, phase_in_year
+from benchmarking.directory import default_school, phase_in_year
 
 from . import data
 from .demo import ensure_store
@@ -53,6 +53,8 @@ def request_anonymise() -> None:
     """Turn anonymised mode on from a page (the club meeting): it takes effect at once, in a new run."""
     st.session_state["_anonymise_requested"] = True
     st.query_params["anonymise"] = "1"
+    if notice := st.session_state.get("_link_notice"):  # what a bad link said is still said in the new run
+        st.session_state["_bad_link"] = notice
     st.rerun()
 
 
@@ -133,7 +135,8 @@ def sidebar() -> Selection | None:
     by_urn = data.directory_by_urn()
     with st.sidebar:
         st.markdown("### Your school")
-        if message := st.session_state.pop("_bad_link", None):
+        message = st.session_state["_link_notice"] = st.session_state.pop("_bad_link", None)
+        if message:
             st.warning(message)
         urn = _choose_school(schools, by_urn, bool(st.session_state.get("anonymise")))
         current = by_urn.loc[urn]

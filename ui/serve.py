@@ -24,7 +24,7 @@ EARLIER_YEARS_PAGES = WARM_PAGES[:4]  # what a head looking back at an earlier y
 def warm_up() -> str:
     """Open the visitors' pages for a school of each phase in every year, the latest first; what was warmed."""
     from benchmarking.errors import BenchmarkingError
-    from benchmarking.school_view import school_directory
+    from benchmarking.directory import school_directory
     from benchmarking.store import default_db_path, open_store
 
     path = default_db_path()

@@ -62,7 +62,8 @@ def partners(args) -> int:
 def groups(args) -> int:
     from ..access import ADMIN
     from ..group_report import school_groups
-    from ..similarity import school_phase_and_year, similar_schools
+    from ..directory import school_phase_and_year
+    from ..similarity import similar_schools
 
     with open_store(args.db) as store:
         _, year = school_phase_and_year(store, args.urn, args.year)
@@ -129,7 +130,7 @@ def clubs(args) -> int:
             elif args.action == "remove":
                 club_store.remove_member(store, args.name, args.urn, when)
             else:
-                from ..similarity import school_phase_and_year
+                from ..directory import school_phase_and_year
 
                 phase, _ = school_phase_and_year(store, args.urn, None)
                 paired = club_store.save_pairing(store, args.urn, args.partner, phase, when)

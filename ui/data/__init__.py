@@ -6,7 +6,7 @@ from .cache import data_key, file_version, revision, shared_values, store, store
 from .schools import (directory, directory_by_urn, imported_pupils_present, measure_results, phase_directory,
                       recorded_targets, school_labels, school_names, school_ref, school_trend, school_year_results,
                       schools_year_results, summary, synthetic, viewer_for_email, year_results, year_values,
-                      every_school_values, measure_reach)
+                      every_school_values, every_school_errors, measure_reach)
 from .scores import (concern, floor, funnel, funnel_backdrop, in_context, kind_scores, measures_for, pooled,
                      school_va, scores_table, va_table)
 from .similar import (against_clubs, club_group, club_impact, clubs, context_backdrop, partners, similar_las,

@@ -6,7 +6,8 @@ import streamlit as st
 
 from benchmarking import pupil_views, school_view
 from benchmarking.access import Viewer
-from benchmarking.school_view import RowsByUrn, school_directory, trend_from_years, values_by_measure
+from benchmarking.directory import school_directory
+from benchmarking.school_view import RowsByUrn, errors_by_measure, trend_from_years, values_by_measure
 from benchmarking.summary import store_summary
 from benchmarking.targets import TARGET_COLUMNS, progress_against_targets
 from benchmarking.users import imported_pupils, viewer_for
@@ -181,6 +182,17 @@ def every_school_values(year: int) -> dict:
     """A year's results by measure, each indexed by URN, for every kind of school: where a club's members are
     read (a special school's club is of special schools)."""
     return _every_school_values(data_key(), year)
+
+
+@shared(max_entries=YEARS)
+def _every_school_errors(key: str, year: int) -> dict:
+    return errors_by_measure(_year_rows(key, year).frame, year_results(year))
+
+
+def every_school_errors(year: int) -> dict:
+    """A year's standard errors by measure (school_view.errors_by_measure), each indexed by URN, for every
+    kind of school: each rank's interval is simulated from them."""
+    return _every_school_errors(data_key(), year)
 
 
 def measure_results(year: int, measure: str) -> pd.DataFrame:

@@ -47,9 +47,8 @@ def club_group(year: int, phase: str, urn: int, mainstream: bool = True, k: int 
 @shared(max_entries=SCHOOLS)
 def _partners(key: str, urn: int, year: int, phase: str, k: int, mainstream: bool) -> pd.DataFrame:
     group = club_group(year, phase, urn, mainstream, k)
-    measures, gap = measures_for(year, phase)
-    if gap:
-        return partners_this_year(store(), group, scores_table(year, phase, measures[0]))
+    if measures_for(year, phase)[1]:  # a year without progress: the phase's stand-in in context
+        return partners_this_year(store(), group, scores_table(year, phase, phase_named(phase).stand_in))
     return partners_this_year(store(), group, results=measure_results(year, phase_named(phase).main_value_added))
 
 

@@ -1,0 +1,128 @@
+"""How sure a rank is: the 95% interval of a school's rank among its similar schools, by simulation from every
+member's score and its standard error (Goldstein and Spiegelhalter 1996). A rank of 2nd among 21 whose
+intervals overlap may plausibly be anywhere from 1st to 9th; the interval says so."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .numbers import ordinal
+from .value_added import Z95, recover_national_sd
+
+RANK_NOTE = ("Each rank is followed by its 95% interval: where the school could plausibly rank, given the "
+             "chance in every school's score (simulated from their confidence intervals or cohort sizes).")
+DRAWS = 4000  # simulated rankings: the interval's ends move by at most one place between seeds
+SEED = 20260101  # fixed, so a page, the brief and the command line show the same interval
+# Percentages of pupils (each pupil in or out): a binomial standard error from the cohort. Overall absence is a
+# share of sessions, not of pupils, so it is an average like the others.
+PUPIL_SHARES = frozenset({"ks4_basics_94", "ks4_basics_95", "ks4_5em_94", "ks4_ebacc_entry", "ks4_ebacc_94",
+                          "ks4_ebacc_95", "ks2_rwm_expected", "ks2_rwm_higher", "absence_persistent"})
+# Averages whose pupils' spread within a school is taken as a progress measure's, on the average's scale:
+# Attainment 8 is ten slots of grades, Progress 8 and the EBacc average point score a grade a slot or pillar;
+# KS2 progress is on the scaled score's own scale.
+COUNTERPARTS = {"ks4_att8": ("ks4_p8", 10.0), "ks4_ebacc_aps": ("ks4_p8", 1.0),
+                "ks2_read_average": ("ks2_read_progress", 1.0), "ks2_mat_average": ("ks2_mat_progress", 1.0)}
+MIN_SCHOOLS = 30  # fewer schools cannot support the regression
+
+
+def standard_errors(measure: str, rows: pd.DataFrame, pupil_sd: float = np.nan) -> pd.Series:
+    """Each row's standard error (rows: value, ci_low, ci_high, n; indexed by URN): from its 95% CI where one
+    is published; for a percentage of pupils, binomial from the cohort (Agresti-Coull); for an average, `pupil_sd` (the
+    within-school pupil SD, national_pupil_sd) over the square root of the cohort. Missing where none is known."""
+    value, n = (pd.to_numeric(rows[c], errors="coerce").astype(float) for c in ("value", "n"))
+    from_ci = pd.Series(error_from_interval(rows), index=rows.index)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if measure in PUPIL_SHARES:  # Agresti-Coull: two more pupils in and two out, so 0% and 100% are not exact
+            p = ((value / 100).clip(0, 1) * n + 2) / (n + 4)
+            sampling = 100 * np.sqrt(p * (1 - p) / (n + 4))
+        else:
+            sampling = pupil_sd / np.sqrt(n)
+    return from_ci.astype(float).fillna(sampling.where(n > 0))
+
+
+def error_from_interval(rows: pd.DataFrame) -> np.ndarray:
+    """Standard errors from 95% confidence intervals (rows: ci_low, ci_high): half the width over 1.96."""
+    low, high = (pd.to_numeric(rows[c], errors="coerce").to_numpy(dtype=float) for c in ("ci_low", "ci_high"))
+    return (high - low) / (2 * Z95)
+
+
+def national_pupil_sd(measure: str, national: dict[str, pd.DataFrame]) -> float:
+    """The within-school pupil SD of an average, from national rows (`national`: each measure's rows for every
+    state-funded mainstream school that year). An average with a progress counterpart (COUNTERPARTS) takes the
+    SD behind the counterpart's published CIs, on its own scale: the same pupils' scores, less what their prior
+    attainment predicts, which is what varies among schools with a similar intake. Any other average: the between-school regression of squared distances from
+    the median on 1 / cohort (within_variance_from_residuals), which errs wide. NaN with too few schools."""
+    counterpart, scale = COUNTERPARTS.get(measure, (None, 1.0))
+    if counterpart in national:
+        rows = national[counterpart]
+        sd = recover_national_sd(rows["ci_low"], rows["ci_high"], rows["n"])
+        if np.isfinite(sd):
+            return scale * sd
+    frame = national.get(measure, pd.DataFrame(columns=["value", "n"]))[["value", "n"]]
+    frame = frame.apply(pd.to_numeric, errors="coerce").dropna()
+    frame = frame[frame["n"] > 0]
+    if len(frame) < MIN_SCHOOLS:
+        return np.nan
+    return float(np.sqrt(within_variance_from_residuals(frame["value"] - frame["value"].median(), frame["n"])))
+
+
+def within_variance_from_residuals(residuals, n) -> float:
+    """The within-school pupil variance implied by schools' residuals alone: a residual's variance is
+    tau² + sigma² / n (between schools, plus sampling), so regressing squared residuals on 1 / n gives sigma²."""
+    import statsmodels.api as sm
+
+    e2, inverse = np.asarray(residuals, dtype=float) ** 2, 1.0 / np.asarray(n, dtype=float)
+    fit = sm.OLS(e2, sm.add_constant(inverse)).fit()
+    return float(max(fit.params[1], 1e-6))
+
+
+def rank_intervals(values, errors, higher_is_better: bool, draws: int = DRAWS,
+                   seed: int = SEED) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every school's rank among `values` (1 is best; ties share the better rank) and its 95% interval (best,
+    worst), simulating each score as its value plus normal noise of its standard error (a missing error taken
+    as exact). A school without a value has no rank (0). Each interval holds the observed rank."""
+    values = np.asarray(values, dtype=float)
+    errors = np.nan_to_num(np.broadcast_to(np.asarray(errors, dtype=float), values.shape))
+    ranks, lows, highs = (np.zeros(values.shape, dtype=int) for _ in range(3))
+    scored = ~np.isnan(values)
+    if not scored.any():
+        return ranks, lows, highs
+    sign = 1.0 if higher_is_better else -1.0
+    value, error = sign * values[scored], errors[scored]
+    observed = (value[None, :] > value[:, None]).sum(axis=1) + 1
+    simulated = value[None, :] + error[None, :] * np.random.default_rng(seed).standard_normal((draws, value.size))
+    drawn = (-simulated).argsort(axis=1, kind="stable").argsort(axis=1, kind="stable") + 1  # 1 = highest that draw
+    low, high = np.quantile(drawn, [0.025, 0.975], axis=0, method="inverted_cdf")
+    ranks[scored], lows[scored], highs[scored] = observed, np.minimum(low, observed), np.maximum(high, observed)
+    return ranks, lows, highs
+
+
+def rank_interval(value: float, error: float, others, others_errors, higher_is_better: bool) -> tuple[int | None, int | None]:
+    """The 95% interval (best, worst) of one school's rank among `others` (rank_intervals); others without a
+    value are left out, as in the rank. (None, None) without a value."""
+    if value is None or np.isnan(value):
+        return None, None
+    others = np.asarray(others, dtype=float)
+    others_errors = np.broadcast_to(np.asarray(others_errors, dtype=float), others.shape)
+    keep = ~np.isnan(others)
+    _, low, high = rank_intervals(np.r_[value, others[keep]], np.r_[error, others_errors[keep]], higher_is_better)
+    return int(low[0]), int(high[0])
+
+
+def rank_words(rank: int, ranked: int, low: int | None = None, high: int | None = None, among: str = "") -> str:
+    """A rank as a head reads it: "2nd of 21 similar schools, could be anywhere from 1st to 6th" (`among`:
+    "similar schools"), or "... and 1st whatever the chance in the scores" where the interval is the rank alone."""
+    said = f"{ordinal(rank)} of {ranked}" + (f" {among}" if among else "")
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return said
+    if low == high:
+        return f"{said}, {ordinal(rank)} whatever the chance in the scores"
+    return f"{said}, could be anywhere from {ordinal(int(low))} to {ordinal(int(high))}"
+
+
+def rank_cell(rank, ranked: int, low, high) -> str:
+    """A rank for a table: "2 of 21 (1 to 6)"; a dash without a rank."""
+    if rank is None or pd.isna(rank):
+        return "–"
+    span = "" if low is None or pd.isna(low) else f" ({int(low)} to {int(high)})"
+    return f"{int(rank)} of {int(ranked)}{span}"

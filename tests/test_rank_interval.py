@@ -1,0 +1,69 @@
+"""Ranks with their uncertainty: each rank's 95% interval, simulated from the scores' standard errors."""
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import norm
+
+from benchmarking.rank_interval import (national_pupil_sd, rank_cell, rank_interval, rank_intervals, rank_words,
+                                        standard_errors)
+from benchmarking.value_added import Z95
+
+
+def test_without_uncertainty_the_interval_is_the_rank_itself_and_ties_share_the_better_rank():
+    ranks, low, high = rank_intervals([3.0, 1.0, 3.0, np.nan, 2.0], 0.0, higher_is_better=True)
+    assert ranks.tolist() == [1, 4, 1, 0, 3]  # no value, no rank
+    assert low[[1, 4]].tolist() == [4, 3] and high[[1, 4]].tolist() == [4, 3]
+    assert rank_intervals([1.0, 2.0], 0.0, higher_is_better=False)[0].tolist() == [1, 2]  # absence: lower is better
+
+
+def test_two_schools_swap_places_as_often_as_the_normal_distribution_says():
+    # Scores d apart, each with standard error s: the lower overtakes with probability Φ(−d / (s√2)).
+    for gap, swaps in ((0.1, True), (1.0, False)):
+        assert norm.cdf(-gap / (0.1 * np.sqrt(2))) > 0.025 if swaps else norm.cdf(-gap / (0.1 * np.sqrt(2))) < 0.025
+        assert rank_interval(gap, 0.1, [0.0], [0.1], higher_is_better=True) == ((1, 2) if swaps else (1, 1))
+
+
+def test_a_club_with_overlapping_intervals_gives_wide_rank_intervals_and_distinct_scores_narrow_ones():
+    close = rank_intervals(np.linspace(0, 0.2, 21), 0.15, True)
+    apart = rank_intervals(np.linspace(0, 20, 21), 0.15, True)
+    assert (close[2] - close[1]).mean() > 8 and (apart[2] - apart[1]).max() == 0
+    assert ((close[1] <= close[0]) & (close[0] <= close[2])).all()
+
+
+def test_the_interval_holds_the_true_rank_at_least_nine_times_in_ten():
+    rng = np.random.default_rng(7)
+    held = []
+    for _ in range(300):
+        truth = rng.normal(0, 0.3, 21)
+        errors = rng.uniform(0.1, 0.3, 21)
+        observed = truth + errors * rng.standard_normal(21)
+        true_rank = (truth[None, :] > truth[:, None]).sum(axis=1) + 1
+        _, low, high = rank_intervals(observed, errors, True, draws=1000, seed=int(rng.integers(1 << 30)))
+        held.append(((low <= true_rank) & (true_rank <= high)).mean())
+    assert np.mean(held) >= 0.9
+
+
+def test_standard_errors_come_from_the_interval_then_the_cohort():
+    rows = pd.DataFrame({"value": [0.2, 50.0, 48.0], "ci_low": [0.0, np.nan, np.nan], "ci_high": [0.392, np.nan, np.nan],
+                         "n": [100, 100, np.nan]}, index=[1, 2, 3])
+    assert standard_errors("ks4_p8", rows).round(4).tolist()[0] == 0.1
+    share = standard_errors("ks4_basics_94", rows)
+    assert share[2] == pytest.approx(100 * np.sqrt(0.5 * 0.5 / 104)) and np.isnan(share[3])  # no cohort, no error
+    none_passed = standard_errors("ks4_basics_94", pd.DataFrame({"value": [0.0], "ci_low": [np.nan], "ci_high": [np.nan],
+                                                                 "n": [17]}))
+    assert none_passed[0] == pytest.approx(100 * np.sqrt(2 / 21 * 19 / 21 / 21))  # 0 of 17 is not certain either
+    assert standard_errors("ks4_att8", rows, pupil_sd=15.0)[2] == pytest.approx(1.5)
+
+
+def test_attainment_8s_pupil_spread_is_ten_times_the_one_behind_progress_8s_published_intervals():
+    n = np.array([50, 120, 200, 80] * 10)
+    half = Z95 * 1.25 / np.sqrt(n)
+    p8 = pd.DataFrame({"value": 0.0, "ci_low": -half, "ci_high": half, "n": n})
+    assert national_pupil_sd("ks4_att8", {"ks4_p8": p8}) == pytest.approx(12.5)
+    assert national_pupil_sd("ks4_ebacc_aps", {"ks4_p8": p8}) == pytest.approx(1.25)
+
+
+def test_a_rank_reads_with_its_interval():
+    assert rank_words(2, 21, 1, 6, "similar schools") == "2nd of 21 similar schools, could be anywhere from 1st to 6th"
+    assert rank_words(1, 21, 1, 1) == "1st of 21, 1st whatever the chance in the scores"
+    assert rank_cell(2, 21, 1, 6) == "2 of 21 (1 to 6)" and rank_cell(None, 21, None, None) == "–"

@@ -21,7 +21,8 @@ from .attainment_context import CAVEAT as IN_CONTEXT_CAVEAT
 from .errors import BenchmarkingError
 from .measures import MEASURES_BY_CODE, in_sentence
 from .numbers import interval, number
-from .meeting import club_funnel, meeting_slides, ranked_values, scores_with_intervals
+from .inclusion import GROUPS as INCLUSION_GROUPS
+from .meeting import INCLUSION_NOTE, club_funnel, disadvantaged_values, meeting_slides, ranked_values, scores_with_intervals
 from .phases import phase as phase_named
 from .rank_interval import RANK_NOTE, rank_cell
 from .school_view import (group_trend, headline_results, missing_reason, pupils_text, school_trend,
@@ -110,6 +111,28 @@ def year_scores(store: Store, year: int, phase: str) -> Scores:
         return Scores(table[table["measure"] == measure], measure, str(exc))
 
 
+def _lines(html: str) -> int:
+    """About how many lines a column of the brief takes: a heading or paragraph two, a table row one, a
+    partner's row (its "why similar" wraps) four, an inclusion sentence three."""
+    return (2 * html.count("<h2>") + html.count("<tr>") + 3 * html.count("<p>")
+            + 3 * html.count("closest on "))
+
+
+def inclusion_html(store: Store, viewer: Viewer, urn: int, year: int, phase: str, club: list[int], measure: str) -> str:
+    """The brief's inclusion lines: the main measure's disadvantaged, SEN and EAL pupils against similar schools
+    and England, with the gaps (inclusion.inclusion_in_club); nothing where there are no figures."""
+    from .inclusion import inclusion_in_club, row_sentence
+
+    rows = inclusion_in_club(store, viewer, urn, year, phase, club)
+    rows = rows[(rows["measure"] == measure) & rows["value"].notna()]
+    if rows.empty:
+        return ""
+    return (f"<h2>Inclusion: {esc(MEASURES_BY_CODE[measure].label)}</h2>"
+            + "".join(f"<p>{esc(row_sentence(row))}</p>" for row in rows.to_dict("records"))
+            + "<p class='note'>With its 95% interval; the gap is to the school's other pupils (not disadvantaged, no "
+            "SEN, not EAL); the similar schools' figures are their median.</p>")
+
+
 # -- the club-meeting pack ------------------------------------------------------------------------
 
 def club_pack(store: Store, members: list[int], host: int, year: int, phase: str, title: str,
@@ -132,7 +155,9 @@ def club_pack(store: Store, members: list[int], host: int, year: int, phase: str
     scores = year_scores(store, year, phase)
     year_results = store.query_file("schools_year_results", [year, list(members)])  # every kind of school's
     errors = year_errors(store, year)
-    slides = meeting_slides(phase, members, year_results, scores.table, scores.measure if scores.gap else None)
+    group_rows = store.query_file("group_results_for_schools", [year, list(members)])
+    slides = meeting_slides(phase, members, year_results, scores.table, scores.measure if scores.gap else None,
+                            group_rows)
     figure = Figures(PAGE_WIDTH["landscape"])
     pages = [f"<div class='slide'><h1>{esc(title)}</h1><p>{esc(phase.capitalize())} schools, {year}: "
              f"{len(members)} schools{' (anonymised: every school but the host is shown by a letter)' if anonymise else ''}."
@@ -148,6 +173,10 @@ def club_pack(store: Store, members: list[int], host: int, year: int, phase: str
         elif slide.kind == "value_added":
             dots = scores_with_intervals(scores.table, members, slide.measure)
             body = figure(charts.ci_dots(with_names(dots), scores.label, PRINT), 560)
+        elif slide.kind == "inclusion":
+            dots = disadvantaged_values(group_rows, members, slide.measure)
+            body = figure(charts.ci_dots(with_names(dots), slide.title, PRINT, MEASURES_BY_CODE[slide.measure].label),
+                          560) + f"<p class='note'>{esc(INCLUSION_NOTE)}</p>"
         elif slide.kind == "funnel":
             points, limits = club_funnel(scores.table, members, host, slide.measure)
             points = with_names(points)
@@ -254,7 +283,7 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
     left = f"<h2>Value added</h2><p>{score_text}</p>" + (f"<p class='note'>{esc(scores.gap)}</p>" if scores.gap else "")
     trend_html = ""
     if trend["va"].notna().sum() >= 2:
-        trend_html = figure(charts.trend(trend, f"{MEASURES_BY_CODE[p.main_value_added].label} over the years", PRINT), 190)
+        trend_html = figure(charts.trend(trend, f"{MEASURES_BY_CODE[p.main_value_added].label} over the years", PRINT), 150)
     # Context against the club.
     if group is not None:
         comparison = group.comparison()
@@ -269,20 +298,25 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
     right += "<h2>Headline results</h2>" + table_html(pd.DataFrame({
         "Measure": results["label"], "School": [number(v, d) if pd.notna(v) else missing_reason(r) for v, r, d in
                                                 zip(results["value"], results["reason"], results["digits"])],
-        "Rank in club (95% interval)": [rank_cell(r, n, lo, hi) for r, n, lo, hi in zip(
+        "Rank in club (95% interval)": [rank_cell(r, n, lo, hi).replace(" ", "\u00a0") for r, n, lo, hi in zip(
             results["club_rank"], results["club_size"], results["club_rank_low"], results["club_rank_high"])],
         "Club median": [number(v, d) for v, d in zip(results["club_median"], results["digits"])]})) if len(results) else ""
     parts.append(f"<div class='columns'><div>{left}</div><div>{right}</div></div>{trend_html}")
     # Pupil groups: the main measure's, published or from the school's pupils where the viewer may see them.
+    group_measure = p.main_value_added
     try:
         groups = school_groups(store, viewer, urn, year, club)
-        main_groups = groups[groups["measure"].isin([p.main_value_added, p.headline[0]])]
-        # A measure not published this year (no progress measure) has no groups to show.
-        main_groups = main_groups[main_groups[["value", "club_median"]].notna().any(axis=1)].head(8)
+        # The main value added's groups, or in a year without it (nothing published) the first headline measure's.
+        shown = groups[groups[["value", "club_median"]].notna().any(axis=1)]
+        group_measure = p.main_value_added if (shown["measure"] == p.main_value_added).any() else p.headline[0]
+        main_groups = shown[shown["measure"] == group_measure]
+        # Disadvantaged, SEN and EAL pupils are the inclusion table's, below: here the other groups.
+        covered = {g for _, group, others in INCLUSION_GROUPS for g in (group, others)}
+        main_groups = main_groups[~main_groups["group"].isin(covered)].head(6)
         gdigits = [MEASURES_BY_CODE[m].digits for m in main_groups["measure"]]
         groups_html = "<p class='note'>No pupil group figures for this school this year.</p>" if main_groups.empty \
             else table_html(pd.DataFrame({
-            "Measure": main_groups["measure"].map(lambda m: MEASURES_BY_CODE[m].label), "Group": main_groups["group"],
+            "Group": main_groups["group"],
             "School": [number(v, d) for v, d in zip(main_groups["value"], gdigits)],
             "Club median": [number(v, d) for v, d in zip(main_groups["club_median"], gdigits)],
             "Source": main_groups["source"]}))
@@ -290,6 +324,7 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
             groups_html += f"<p class='note'>{esc(groups.attrs['pupils_note'])}</p>"
     except BenchmarkingError as exc:
         groups_html = f"<p class='note'>{esc(exc)}</p>"
+    inclusion = inclusion_html(store, viewer, urn, year, phase, club, group_measure)
     # Floor and concern flags.
     flags = []
     if year <= FLOOR_LAST_YEAR:
@@ -331,7 +366,13 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
                              "Difference": number(r.difference, digits, sign=True),
                              "Why similar": "closest on " + " and ".join(in_sentence(FEATURE_LABELS[f]) for f in closest)})
             partners_html = table_html(pd.DataFrame(rows))
-    parts.append("<div class='columns'><div><h2>Pupil groups</h2>" + groups_html + "<h2>Floor and concern</h2><ul>"
-                 + "".join(f"<li>{esc(f)}</li>" for f in flags) + "</ul></div><div><h2>Targets and progress</h2>"
-                 + targets_html + "<h2>Suggested partners</h2>" + partners_html + "</div></div>")
+    floor_html = "<h2>Floor and concern</h2><ul>" + "".join(f"<li>{esc(f)}</li>" for f in flags) + "</ul>"
+    left = f"<h2>Pupil groups: {esc(MEASURES_BY_CODE[group_measure].label)}</h2>" + groups_html + inclusion
+    right = "<h2>Targets and progress</h2>" + targets_html + "<h2>Suggested partners</h2>" + partners_html
+    # The flags go under the shorter column, so the page stays one A4 sheet (a partner's row is about four lines).
+    if _lines(left) <= _lines(right):
+        left += floor_html
+    else:
+        right = floor_html + right
+    parts.append(f"<div class='columns'><div>{left}</div><div>{right}</div></div>")
     return document(f"Visit brief: {label['name']}", "".join(parts), landscape=False)

@@ -18,7 +18,7 @@ class Slide:
 
 
 def meeting_slides(phase: str, members: list[int], year_results: pd.DataFrame, va: pd.DataFrame,
-                   in_context: str | None = None) -> list[Slide]:
+                   in_context: str | None = None, group_rows: pd.DataFrame | None = None) -> list[Slide]:
     """The deck for a club: the club at a glance, each headline measure that some member has, ranked, value
     added with CIs and the funnel plot where members have a score, and trends. Slides with nothing to show
     are left out. In a year without a progress measure, `va` holds attainment in context for the measure
@@ -38,6 +38,11 @@ def meeting_slides(phase: str, members: list[int], year_results: pd.DataFrame, v
         label = MEASURES_BY_CODE[main].label
         slides += [Slide("value_added", f"{label} with confidence intervals", main),
                    Slide("funnel", f"{label}: the club against cohort size", main)]
+    if group_rows is not None:  # inclusion: the members' disadvantaged pupils, as DfE published them
+        measure = inclusion_measure(phase, group_rows, members)
+        if measure:
+            slides.append(Slide("inclusion", f"Inclusion: disadvantaged pupils' {MEASURES_BY_CODE[measure].label}",
+                                measure))
     slides.append(Slide("trends", f"Trends: {MEASURES_BY_CODE[p.main_value_added].label}", p.main_value_added))
     return slides
 
@@ -56,6 +61,29 @@ def ranked_values(year_results: pd.DataFrame, members: list[int], measure: str,
                                 bool(MEASURES_BY_CODE[measure].higher_is_better))
         rows["rank"], rows["rank_low"], rows["rank_high"] = ranked
     return rows
+
+
+INCLUSION_GROUP = "disadvantaged"
+INCLUSION_NOTE = ("Each school's disadvantaged pupils, as DfE published them, with their 95% intervals where DfE gives "
+                  "them; a school with none published is left out.")
+
+
+def inclusion_measure(phase: str, group_rows: pd.DataFrame, members: list[int]) -> str | None:
+    """The measure an inclusion slide shows: the phase's main value added, else its first headline measure,
+    whichever some member has a published figure for disadvantaged pupils on; None if neither."""
+    p = phase_named(phase)
+    for measure in (p.main_value_added, p.headline[0]):
+        if len(disadvantaged_values(group_rows, members, measure).dropna(subset=["va"])):
+            return measure
+    return None
+
+
+def disadvantaged_values(group_rows: pd.DataFrame, members: list[int], measure: str) -> pd.DataFrame:
+    """An inclusion slide's rows: each member's published figure for its disadvantaged pupils on the measure
+    (urn, va, ci_low, ci_high, n; blank where it has none), from group rows (urn, measure, grp, value, ...)."""
+    mine = group_rows[(group_rows["measure"] == measure) & (group_rows["grp"] == INCLUSION_GROUP)]
+    return pd.DataFrame({"urn": members}).merge(
+        mine[["urn", "value", "ci_low", "ci_high", "n"]].rename(columns={"value": "va"}), on="urn", how="left")
 
 
 def scores_with_intervals(va: pd.DataFrame, members: list[int], measure: str) -> pd.DataFrame:

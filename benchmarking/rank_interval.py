@@ -121,8 +121,8 @@ def rank_words(rank: int, ranked: int, low: int | None = None, high: int | None 
 
 
 def rank_cell(rank, ranked: int, low, high) -> str:
-    """A rank for a table: "2 of 21 (1 to 6)"; a dash without a rank."""
+    """A rank for a table: "2 of 21 (1–6)", the rank's 95% interval in brackets; a dash without a rank."""
     if rank is None or pd.isna(rank):
         return "–"
-    span = "" if low is None or pd.isna(low) else f" ({int(low)} to {int(high)})"
+    span = "" if low is None or pd.isna(low) else f" ({int(low)}–{int(high)})"
     return f"{int(rank)} of {int(ranked)}{span}"

@@ -12,7 +12,9 @@ from benchmarking.documents import club_pack
 from benchmarking.errors import BenchmarkingError
 from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.meeting import (
+    INCLUSION_NOTE,
     club_funnel,
+    disadvantaged_values,
     meeting_slides,
     ranked_values,
     scores_with_intervals,
@@ -32,6 +34,7 @@ require_entry()
 NEXT, PREVIOUS = "Next ▶", "◀ Previous"
 # One height for every chart, so that each slide fits a 1920 x 1080 screen in projector mode.
 SLIDE_HEIGHT = {True: 640, False: 520}
+CAPTION_ROOM = 50  # pixels a ranked slide leaves for its note on the rank intervals
 # The arrow keys (and a clicker's page keys) press Next and Previous, unless someone is typing in a box (a switch
 # just clicked keeps its focus, and must not take the keys). The listener is this frame's, and a frame is replaced
 # when the page is redrawn: a listener left by a replaced frame no longer runs, so each frame removes the last
@@ -99,7 +102,8 @@ va = data.scores_table(year, sel.phase, stand_in) if no_progress else data.va_ta
 if no_progress:
     st.info(plain(no_progress))
 members_results = data.schools_year_results(members, year)  # every kind of school's: special schools' too
-slides = meeting_slides(sel.phase, members, members_results, va, stand_in)
+group_rows = data.members_groups(members, year)
+slides = meeting_slides(sel.phase, members, members_results, va, stand_in, group_rows)
 height = SLIDE_HEIGHT[sel.projector]
 if not sel.projector:
     pack_title = "Club meeting" if sel.anonymise else (choice or f"{sel.name} and its most similar schools")
@@ -132,12 +136,17 @@ def show(slide) -> None:
         spec = MEASURES_BY_CODE[slide.measure]
         values = named(ranked_values(members_results, members, slide.measure,
                                      data.every_school_errors(year).get(slide.measure)))
-        chart(charts.ranked_bars(values, spec.label, sel.theme, bool(spec.higher_is_better), spec.digits, height),
-              f"ranked_{slide.measure}")
+        chart(charts.ranked_bars(values, spec.label, sel.theme, bool(spec.higher_is_better), spec.digits,
+                                 height - CAPTION_ROOM), f"ranked_{slide.measure}")
         st.caption(RANK_NOTE)
         missing = values[values["value"].isna()]
         if len(missing):
             st.caption("Not shown (not published or suppressed): " + ", ".join(plain(n) for n in missing["name"]))
+    elif slide.kind == "inclusion":
+        dots = named(disadvantaged_values(group_rows, members, slide.measure))
+        chart(charts.ci_dots(dots, slide.title, sel.theme, MEASURES_BY_CODE[slide.measure].label, height=height),
+              "meeting_inclusion")
+        st.caption(INCLUSION_NOTE)
     elif slide.kind == "value_added":
         dots = named(scores_with_intervals(va, members, slide.measure))
         chart(charts.ci_dots(dots, MEASURES_BY_CODE[slide.measure].label, sel.theme, height=height), "meeting_dots")

@@ -7,6 +7,9 @@ from benchmarking.attainment_context import CAVEAT
 from benchmarking.club_store import save_pairing
 from benchmarking.documents import visit_brief
 from benchmarking.errors import BenchmarkingError
+from benchmarking.inclusion import CAPTION as INCLUSION_CAPTION
+from benchmarking.inclusion import for_people as inclusion_for_people
+from benchmarking.inclusion import trend_sentence as inclusion_trend_sentence
 from benchmarking.measures import MEASURES_BY_CODE, in_sentence
 from benchmarking.phases import phase
 from benchmarking.rank_interval import rank_cell
@@ -23,6 +26,8 @@ from benchmarking.school_view import (
     value_added_sentence,
 )
 from benchmarking.similarity import FEATURE_LABELS
+from benchmarking.steadier import CAVEATS as STEADIER_CAVEATS
+from benchmarking.steadier import SHRUNKEN, THREE_YEAR, steadier_sentence
 from benchmarking.progress_gaps import next_results_year
 from benchmarking.targets import headline_target_levels, record_target, settable
 from benchmarking.value_added import BAND_LABELS, relative_to_group
@@ -117,6 +122,9 @@ else:
         else:
             col.markdown(f"95% CI **{ci_text(row['ci_low'], row['ci_high'], spec.digits)}** · {pupils_text(row['n'])} · "
                          f"**{BAND_LABELS.get(row['band'], 'no band')}**")
+            steadier = steadier_sentence(spec.digits, *data.steadier_rows(sel.urn, sel.year, sel.phase, measure))
+            if steadier:
+                col.caption(steadier, help=f"{STEADIER_CAVEATS[THREE_YEAR]} {STEADIER_CAVEATS[SHRUNKEN]}")
 
 st.header("Headline results")
 if not mainstream:
@@ -140,6 +148,17 @@ else:
         "Club median": [fmt(v, d) for v, d in zip(results["club_median"], results["digits"])],
         "Percentile in England" if national else "Percentile in the store": [fmt(v, 0) for v in results["national_percentile"]],
     }), f"headline-{sel.urn}-{sel.year}.csv", sel.projector)
+
+st.header("Inclusion")
+included = data.inclusion(viewer(), sel.urn, sel.year, sel.phase, club)
+if included.empty:
+    st.info("No figures for disadvantaged pupils or pupils with SEN or EAL this year: DfE published none for this "
+            "school and the store holds none of its pupils you may see.")
+else:
+    st.caption(INCLUSION_CAPTION)
+    table(inclusion_for_people(included), f"inclusion-{sel.urn}-{sel.year}.csv", sel.projector)
+    if over_years := inclusion_trend_sentence(data.inclusion_trend(sel.urn, main), main):
+        st.markdown(plain(over_years))
 
 left, right = st.columns(2)
 with left:

@@ -7,6 +7,8 @@ from benchmarking.access import NotAllowed
 from benchmarking.attainment_context import CAVEAT as IN_CONTEXT_CAVEAT
 from benchmarking.attainment_context import MEASURES as IN_CONTEXT
 from benchmarking.errors import BenchmarkingError
+from benchmarking.inclusion import CAPTION as INCLUSION_CAPTION
+from benchmarking.inclusion import for_people as inclusion_for_people
 from benchmarking.measures import MEASURES_BY_CODE, sentence_start
 from benchmarking.phases import phase
 from benchmarking.progress_gaps import no_progress_reason
@@ -208,6 +210,13 @@ if not published.empty:
                         "England": [fmt(v, MEASURES_BY_CODE[m].digits, sign=MEASURES_BY_CODE[m].unit == "score")
                                     for v, m in zip(published["national"], published["measure"])]}),
           f"published-groups-{sel.urn}-{sel.year}.csv", sel.projector)
+
+included = data.inclusion(me, sel.urn, sel.year, sel.phase, club)
+included = included[included["measure"] == measure]
+if not included.empty:
+    st.header("Inclusion")
+    st.caption(INCLUSION_CAPTION)
+    table(inclusion_for_people(included), f"inclusion-{sel.urn}-{sel.year}-{measure}.csv", sel.projector)
 
 st.header("Several years pooled")
 pooled_measure = phase(sel.phase).main_value_added if no_progress else measure

@@ -205,7 +205,7 @@ def test_the_club_meeting_deck_fits_the_projector_moves_by_keys_and_resumes_afte
         page.keyboard.press("ArrowRight" if slide % 2 else "PageDown")
         page.wait_for_timeout(800)
         wait_for_app(page)
-    assert len(set(titles)) == count and all(h <= 1080 for h in heights), list(zip(titles, heights))
+    assert len(set(titles)) == count and all(h <= 1080 for h in heights), str(list(zip(titles, heights)))
     assert any("absence" in t.lower() and "lower is better" in t for t in titles)
     assert "slide=1" in page.url  # round to the first again
     page.keyboard.press("ArrowLeft")

@@ -98,7 +98,7 @@ def test_a_special_school_is_ranked_among_special_schools_everywhere_with_a_funn
     headline = csv_of(page, "Rank in club (95% interval)")
     p8 = headline[headline["Measure"] == "Progress 8"].iloc[0]
     rank, of, low, high = sentence.groups()  # the one line and the table agree, the rank's interval too
-    assert p8["Rank in club (95% interval)"] == f"{rank} of {of} ({low} to {high})"
+    assert p8["Rank in club (95% interval)"] == f"{rank} of {of} ({low}–{high})"
     assert int(low) <= int(rank) <= int(high) and int(low) < int(high)
     assert pd.notna(p8["Club median"]) and p8["Value"] < -2  # a negative number a spreadsheet can sum
     assert headline["Club median"].notna().all()

@@ -235,7 +235,8 @@ def test_absence_is_a_headline_measure_against_similar_schools(current_db):
 COMMANDS = [  # every command of `python -m benchmarking --help`, as a user would run it on this store
     ("info",), ("similar", 991043, "--year", 2024), ("similar", 991038), ("partners", 991001, "--year", 2024),
     ("partners", 991043), ("groups", 991001, "--year", 2024), ("groups", 991043, "--json"),
-    ("headline", 991101), ("targets", 991001, "--year", 2025), ("targets", 991043, "--set", "top 10%"),
+    ("headline", 991101), ("inclusion", 991001, "--year", 2024), ("inclusion", 991043, "--json"),
+    ("targets", 991001, "--year", 2025), ("targets", 991043, "--set", "top 10%"),
     ("value-added",), ("value-added", "--year", 2024, "--phase", "secondary"),
     ("value-added", "--year", 2026, "--phase", "primary", "--lens", "contextual"),
     ("value-added", "--year", 2025, "--lens", "attainment-in-context"), ("concern",), ("concern", "--year", 2024),

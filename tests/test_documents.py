@@ -91,8 +91,8 @@ def test_the_brief_has_every_section_with_the_schools_own_figures(demo_db):
         text = visit_brief(store, ADMIN, urn, 2024)
         row = school_value_added_table(store, 2024, "secondary", urn).set_index("measure").loc["ks4_p8"]
         achieved = store.query("SELECT value FROM results WHERE urn = ? AND year = 2024 AND measure = 'ks4_att8'", [urn])["value"][0]
-    for heading in ("Value added", "Context against the club", "Headline results", "Pupil groups", "Floor and concern",
-                    "Targets and progress", "Suggested partners"):
+    for heading in ("Value added", "Context against the club", "Headline results", "Pupil groups: Progress 8",
+                    "Inclusion: Progress 8", "Floor and concern", "Targets and progress", "Suggested partners"):
         assert f"<h2>{heading}</h2>" in text
     assert f"<b>{number(row['va'], 2, sign=True)}</b> (95% CI {interval(row['ci_low'], row['ci_high'])}), {int(row['n'])} pupils" in text
     assert "Floor standards ended after 2019." in text

@@ -66,4 +66,4 @@ def test_attainment_8s_pupil_spread_is_ten_times_the_one_behind_progress_8s_publ
 def test_a_rank_reads_with_its_interval():
     assert rank_words(2, 21, 1, 6, "similar schools") == "2nd of 21 similar schools, could be anywhere from 1st to 6th"
     assert rank_words(1, 21, 1, 1) == "1st of 21, 1st whatever the chance in the scores"
-    assert rank_cell(2, 21, 1, 6) == "2 of 21 (1 to 6)" and rank_cell(None, 21, None, None) == "–"
+    assert rank_cell(2, 21, 1, 6) == "2 of 21 (1–6)" and rank_cell(None, 21, None, None) == "–"

@@ -118,6 +118,17 @@ def test_published_style_scores_recover_the_stored_truth(national_store):
         assert 0.92 <= share <= 0.98, (measure, share)
 
 
+@pytest.mark.slow
+def test_shrunken_value_added_is_closer_to_the_truth_than_one_year_for_small_cohorts(national_store):
+    from benchmarking.synthetic.truth_check import shrinkage
+
+    report = shrinkage(national_store, [2024, 2026])
+    small = report[(report["cohorts"] == "under 60") & (report["schools"] >= 200)]
+    assert set(small["measure"]) == {"ks2_read_progress", "ks2_writ_progress", "ks2_mat_progress"}
+    assert (small["rmse_shrunken"] < small["rmse_one_year"]).all(), small
+    assert report["coverage_shrunken"].between(0.9, 0.99).all(), report
+
+
 def test_the_demo_has_absence_for_the_years_published_so_far_higher_in_secondaries(demo):
     from benchmarking.school_view import school_headline
 

@@ -15,9 +15,15 @@ def value_added(args) -> int:
     from ..va_report import CONTEXTUAL_CAVEAT, NoProgressMeasure, capping_note, school_value_added_table
     from ..value_added import BAND_LABELS, SUBJECTS
 
+    from ..steadier import CAVEATS, LENSES as STEADIER, steadier_table
+    from ..value_added import SCHOOL_TABLE_COLUMNS
+
     with open_store(args.db) as store:
         try:
-            table = school_value_added_table(store, args.year, args.phase, args.urn, args.lens)
+            if args.lens in STEADIER:
+                table = steadier_table(store, args.year, args.phase, args.urn, args.lens)[SCHOOL_TABLE_COLUMNS]
+            else:
+                table = school_value_added_table(store, args.year, args.phase, args.urn, args.lens)
         except NoProgressMeasure as exc:
             raise BenchmarkingError(f"{exc} Attainment in context is there for every year: "
                                     "value-added --lens attainment-in-context.") from None
@@ -26,11 +32,11 @@ def value_added(args) -> int:
     if args.json:
         print(rows.to_json(orient="records"))
         return 0
-    if args.lens == "contextual":
-        print(CONTEXTUAL_CAVEAT)
-    if args.lens == LENS:
-        print(CAVEAT)
-        rows = rows.drop(columns=["band"])  # not a progress measure: no band
+    caveats = {"contextual": CONTEXTUAL_CAVEAT, LENS: CAVEAT, **CAVEATS}
+    if args.lens in caveats:
+        print(caveats[args.lens])
+    if args.lens == LENS or args.lens in STEADIER:
+        rows = rows.drop(columns=["band"])  # not a progress measure, or not DfE's figure: no band
     else:
         rows["band"] = rows["band"].map(BAND_LABELS)
     print(rows.to_string(index=False))
@@ -62,16 +68,23 @@ def floor(args) -> int:
 
 
 def truth(args) -> int:
-    from ..synthetic.truth_check import recovery
+    from ..synthetic.truth_check import recovery, shrinkage
 
     with open_store(args.db) as store:
         years = args.years or [y for y in store.query_file("result_years")["year"].tolist() if y <= 2024]
         report = recovery(store, years)
-    if not args.json:
-        print("How well each score recovers the synthetic truth: its correlation with each school's own true effect, "
-              "and with what it estimates (official: the true value added; attainment in context: the school's own "
-              "effect relative to schools with a similar intake), and how often its 95% CI covers that.")
-    print_table(report.round(3), args.json)
+        steadier = shrinkage(store, args.years or store.query_file("result_years")["year"].tolist())
+    if args.json:
+        print_json({"recovery": report.round(4).to_dict(orient="records"),
+                    "shrinkage": steadier.round(4).to_dict(orient="records")})
+        return 0
+    print("How well each score recovers the synthetic truth: its correlation with each school's own true effect, "
+          "and with what it estimates (official: the true value added; attainment in context: the school's own "
+          "effect relative to schools with a similar intake), and how often its 95% CI covers that.")
+    print_table(report.round(3), False)
+    print("\nThe shrunken score against the one-year score: root mean square error from the true value added, and "
+          "how often the shrunken 95% interval covers it.")
+    print_table(steadier.round(3), False)
     return 0
 
 
@@ -155,8 +168,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     command.add_argument("--year", type=year)
     command.add_argument("--phase", choices=list(PHASES))
     command.add_argument("--urn", type=urn)
-    command.add_argument("--lens", choices=["official", "contextual", "attainment-in-context"], default="official",
-                         help="attainment-in-context: results against schools with a similar intake (not a progress measure)")
+    command.add_argument("--lens", choices=["official", "contextual", "attainment-in-context", "three-year", "shrunken"],
+                         default="official",
+                         help="attainment-in-context: results against schools with a similar intake (not a progress "
+                              "measure); three-year: the last three years held, cohort-weighted; shrunken: pulled "
+                              "towards similar schools by as much as the cohort's size warrants")
     command.add_argument("--json", action="store_true")
     command.set_defaults(run=value_added)
 

@@ -208,6 +208,23 @@ def headline(args) -> int:
     return 0
 
 
+def inclusion(args) -> int:
+    from ..access import ADMIN
+    from ..inclusion import inclusion_of_school
+
+    with open_store(args.db) as store:
+        table = inclusion_of_school(store, ADMIN, args.urn, args.year)
+    if not args.json:
+        print(f"Inclusion at URN {args.urn}, {table.attrs['year']} ({table.attrs['phase']}): each pupil group beside the "
+              "same group in its similar schools (median) and England, and its gap to the school's other pupils "
+              "beside the same gap in the similar schools.")
+        if table.empty:
+            print("No group figures for this school this year: DfE published none and the store holds none of its pupils.")
+            return 0
+    print_table(table, args.json)
+    return 0
+
+
 def add_commands(commands: argparse._SubParsersAction) -> None:
     command = commands.add_parser("similar", help="a school's most similar schools, from every LA")
     command.add_argument("urn", type=urn)
@@ -273,12 +290,16 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     rename.add_argument("new_name")
     command.set_defaults(run=clubs, json=False)
 
-    command = commands.add_parser("headline", help="a school's headline results as My school shows them: rank among "
-                                                   "similar schools, their median and the national percentile")
-    command.add_argument("urn", type=urn)
-    command.add_argument("--year", type=year, help="default: the school's latest year with results")
-    command.add_argument("--json", action="store_true", help="one JSON row per measure")
-    command.set_defaults(run=headline)
+    for name, run, help_text, rows in (
+            ("headline", headline, "a school's headline results as My school shows them: rank among similar schools "
+                                   "with its interval, their median and the national percentile", "measure"),
+            ("inclusion", inclusion, "disadvantaged pupils and pupils with SEN or EAL against the same pupils in "
+                                     "similar schools and nationally, with the gaps", "group and measure")):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("urn", type=urn)
+        command.add_argument("--year", type=year, help="default: the school's latest year with results")
+        command.add_argument("--json", action="store_true", help=f"one JSON row per {rows}")
+        command.set_defaults(run=run)
 
     command = commands.add_parser("targets", help="targets from similar schools' median, upper quartile and top 10%%")
     command.add_argument("urn", type=urn)

@@ -15,6 +15,14 @@ TRUTH = {"ks4_att8": ("ks4_p8", 10.0), "ks2_read_average": ("ks2_read_progress",
          "ks2_mat_average": ("ks2_mat_progress", 1.0)}
 
 
+def synthetic_truth(store: Store) -> pd.DataFrame:
+    """The demo's known truth (urn, year, measure, true_va, true_school_effect), or a clear error elsewhere."""
+    truth = store.query("SELECT urn, year, measure, true_va, true_school_effect FROM synthetic_truth")
+    if truth.empty:
+        raise BenchmarkingError("The store holds no synthetic truth: this check runs on the demo store only.")
+    return truth
+
+
 def recovery(store: Store, years: list[int]) -> pd.DataFrame:
     """On the synthetic store, how well each score recovers the truth, year by year: its correlation with
     schools' true own effects, and with and how often its 95% CI covers what the score estimates. Official
@@ -23,9 +31,7 @@ def recovery(store: Store, years: list[int]) -> pd.DataFrame:
     effectiveness that goes with its intake cannot be told apart from the intake)."""
     import statsmodels.api as sm
 
-    truth = store.query("SELECT urn, year, measure, true_va, true_school_effect FROM synthetic_truth")
-    if truth.empty:
-        raise BenchmarkingError("The store holds no synthetic truth: this check runs on the demo store only.")
+    truth = synthetic_truth(store)
     rows = []
     for year in years:
         for phase in PHASES:
@@ -58,3 +64,36 @@ def _recovery_row(year: int, measure: str, lens: str, estimand: str, score: pd.S
     return {"year": year, "measure": measure, "lens": lens, "schools": len(known),
             "correlation_with_own_effect": float(score.corr(own)), "estimand": estimand,
             "correlation_with_estimand": float(score.corr(target)), "ci_coverage": float(covered.mean())}
+
+
+SMALL_COHORT = 60  # pupils: where one year's score is noisiest
+
+
+def shrinkage(store: Store, years: list[int]) -> pd.DataFrame:
+    """On the synthetic store, whether the shrunken score is closer to each school's true value added than the
+    one-year score: the root mean square error of both, for cohorts under SMALL_COHORT pupils and for all, and
+    how often the shrunken 95% interval covers the truth (year, phase, measure, cohorts, schools, rmse_one_year,
+    rmse_shrunken, coverage_shrunken)."""
+    from ..steadier import shrunken_table
+
+    truth = synthetic_truth(store)
+    rows = []
+    for year in years:
+        for phase in PHASES:
+            try:
+                table = shrunken_table(store, year, phase)
+            except BenchmarkingError:  # a year without the phase's progress measure
+                continue
+            known = table.merge(truth, on=["urn", "year", "measure"]).dropna(subset=["va", "one_year"])
+            for (measure, cohorts), part in pd.concat([known.assign(cohorts=f"under {SMALL_COHORT}")[known["n"] < SMALL_COHORT],
+                                                      known.assign(cohorts="all")]).groupby(["measure", "cohorts"]):
+                covered = (part["ci_low"] <= part["true_va"]) & (part["true_va"] <= part["ci_high"])
+                rows.append({"year": year, "phase": phase, "measure": measure, "cohorts": cohorts,
+                             "schools": len(part), "rmse_one_year": _rmse(part["one_year"], part["true_va"]),
+                             "rmse_shrunken": _rmse(part["va"], part["true_va"]),
+                             "coverage_shrunken": float(covered.mean())})
+    return pd.DataFrame(rows)
+
+
+def _rmse(estimate: pd.Series, truth: pd.Series) -> float:
+    return float(((estimate - truth) ** 2).mean() ** 0.5)

@@ -75,3 +75,42 @@ def published_groups(urn: int, year: int, club: list[int]) -> pd.DataFrame:
 
     rows, national = _published_group_rows(data_key(), year)
     return groups_beside_club(pd.concat([rows.rows(u) for u in [urn, *club]], ignore_index=True), urn, club, national)
+
+
+def members_groups(members: list[int], year: int) -> pd.DataFrame:
+    """The published pupil-group figures of a club's members (urn, measure, grouping, grp, value, ci_low,
+    ci_high, n): slices of every school's, read once a year."""
+    rows, _ = _published_group_rows(data_key(), year)
+    return pd.concat([rows.rows(u) for u in members], ignore_index=True)
+
+
+def inclusion(viewer: Viewer, urn: int, year: int, phase: str, club: list[int]) -> pd.DataFrame:
+    """The school's inclusion rows (benchmarking.inclusion): published group figures, read once a year, then
+    from its pupils where the viewer may see them, from the year's cached pupil scores and group sums."""
+    from benchmarking.errors import BenchmarkingError
+    from benchmarking.inclusion import may_see_pupils, measures_of, published_part, pupil_part, school_inclusion
+    from benchmarking.progress_gaps import no_progress_reason
+
+    key = data_key()
+    rows, national = _published_group_rows(key, year)
+    measures = measures_of(phase)
+    published = published_part(pd.concat([rows.rows(u) for u in [urn, *club]], ignore_index=True), national, measures)
+    parts = []
+    for measure in measures:
+        subject = SUBJECTS.get(measure)
+        if subject is None or not _has_pupils(key, year, measure) or no_progress_reason(subject.key_stage, year):
+            continue
+        try:
+            va = _pupil_va(key, year, measure, "official")
+        except BenchmarkingError:  # pupils without prior attainment
+            continue
+        if may_see_pupils(store(), viewer, urn, va):
+            parts.append(pupil_part(va, urn, club, _group_sums(key, year, measure), _national_groups(key, year, measure)))
+    return school_inclusion(published, urn, club, parts)
+
+
+def inclusion_trend(urn: int, measure: str) -> pd.DataFrame:
+    """The school's disadvantaged pupils' published figure and gap in every year held (inclusion.group_trend)."""
+    from benchmarking.inclusion import group_trend
+
+    return group_trend(store(), urn, measure)

@@ -45,6 +45,36 @@ def school_va(urn: int, year: int, phase: str, lens: str = "official") -> pd.Dat
     return _va_rows(data_key(), year, phase, lens).rows(urn)
 
 
+@shared(show_spinner="Working out steadier scores...", max_entries=YEARS)
+def _steadier(key: str, year: int, phase: str, lens: str) -> RowsByUrn | None:
+    from benchmarking.errors import BenchmarkingError
+    from benchmarking.steadier import steadier_table
+
+    try:
+        return RowsByUrn.of(steadier_table(store(), year, phase, None, lens))
+    except BenchmarkingError:  # a year without a progress measure
+        return None
+
+
+def school_steadier(urn: int, year: int, phase: str, lens: str) -> pd.DataFrame:
+    """One school's three-year or shrunken value added (benchmarking.steadier), worked out once a year for every
+    school; empty in a year without a progress measure."""
+    rows = _steadier(data_key(), year, phase, lens)
+    return rows.rows(urn) if rows is not None else pd.DataFrame()
+
+
+def steadier_rows(urn: int, year: int, phase: str, measure: str) -> tuple[dict | None, dict | None]:
+    """The school's three-year and shrunken value added on one measure (None where there is none)."""
+    from benchmarking.steadier import SHRUNKEN, THREE_YEAR
+
+    found = []
+    for lens in (THREE_YEAR, SHRUNKEN):
+        rows = school_steadier(urn, year, phase, lens)
+        rows = rows[rows["measure"] == measure] if len(rows) else rows
+        found.append(rows.iloc[0].to_dict() if len(rows) else None)
+    return found[0], found[1]
+
+
 def in_context(year: int, phase: str) -> pd.DataFrame:
     """Every school's attainment in context (not a progress measure) for a year and phase."""
     return va_table(year, phase, ATTAINMENT_LENS)

@@ -1,0 +1,209 @@
+"""Inclusion, as Ofsted's report cards ask about it: how disadvantaged pupils, pupils with SEN support or an EHC
+plan, and pupils with EAL do in the school, beside the same pupils in its similar schools and nationally, and
+the gap to the school's other pupils beside the same gap in the similar schools.
+
+DfE's published group figures come first; where DfE published none for a group and measure, the school's
+pupils give it, for a viewer who may see them. A similar-schools figure is a median over at least
+MIN_CLUB_SCHOOLS members (group_report's rule), so it is never one school's figure."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .access import NotAllowed, Viewer
+from .measures import MEASURES_BY_CODE
+from .numbers import interval, number
+from .group_report import MIN_CLUB_SCHOOLS
+from .pupil_views import Suppressed, pupils_of_school, school
+from .phases import phase as phase_named
+from .progress_gaps import no_progress_reason
+from .va_report import national_groups, pupil_value_added, pupils_exist, school_group_sums
+from .value_added import MIN_PUPILS, SUBJECTS, GroupSums, group_scores
+
+# (grouping, the group, the school's other pupils it is set against)
+GROUPS = (("disadvantaged", "disadvantaged", "not disadvantaged"), ("sen", "SEN support", "no SEN"),
+          ("sen", "EHC plan", "no SEN"), ("eal", "EAL", "not EAL"))
+COLUMNS = ["group", "measure", "value", "ci_low", "ci_high", "n", "similar_median", "national", "gap", "similar_gap",
+           "source"]
+ROWS = ["urn", "measure", "grouping", "group", "value", "ci_low", "ci_high", "n"]
+
+
+def inclusion_table(rows: pd.DataFrame, urn: int, club: list[int], national: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The inclusion rows of one source. rows: every group figure of the school and its club (ROWS); national:
+    England's (measure, grouping, group, value). Groups under MIN_PUPILS pupils show no value."""
+    out = []
+    small = pd.to_numeric(rows["n"], errors="coerce").astype(float) < MIN_PUPILS  # an unknown count is not small
+    rows = rows.assign(value=rows["value"].where(~small))
+    england = national.drop_duplicates(["measure", "group"]).set_index(["measure", "group"])["value"]
+    for measure, of_measure in rows.groupby("measure", sort=False):
+        values = of_measure.drop_duplicates(["urn", "group"]).set_index(["urn", "group"])["value"]
+        for _, group, others in GROUPS:
+            if (urn, group) not in values.index:
+                continue
+            own = of_measure[(of_measure["urn"] == urn) & (of_measure["group"] == group)].iloc[0]
+            members = values.reindex([(u, group) for u in club]).dropna()
+            gaps = values.reindex([(u, group) for u in [urn, *club]]).to_numpy() - \
+                values.reindex([(u, others) for u in [urn, *club]]).to_numpy()
+            member_gaps = gaps[1:][~np.isnan(gaps[1:])]
+            out.append({
+                "group": group, "measure": measure, "value": own["value"], "ci_low": own["ci_low"],
+                "ci_high": own["ci_high"], "n": own["n"],
+                "similar_median": members.median() if len(members) >= MIN_CLUB_SCHOOLS else np.nan,
+                "national": england.get((measure, group), np.nan), "gap": gaps[0],
+                "similar_gap": float(np.median(member_gaps)) if len(member_gaps) >= MIN_CLUB_SCHOOLS else np.nan,
+                "source": source})
+    return pd.DataFrame(out, columns=COLUMNS)
+
+
+def published_part(rows: pd.DataFrame, national: pd.DataFrame, measures: tuple[str, ...] | None = None):
+    """Published group rows (as group_results stores them) and England's, as school_inclusion takes them."""
+    rows = rows.rename(columns={"grp": "group"})
+    rows = rows[rows["measure"].isin(measures)] if measures is not None else rows
+    return rows[ROWS], national.rename(columns={"grp": "group"})
+
+
+def pupil_rows(measure: str, sums: GroupSums, national_sd: float, schools: list[int]) -> pd.DataFrame:
+    """Each school's group value added from its pupils' sums (ROWS), suppressed under MIN_PUPILS pupils."""
+    frames = []
+    for urn in schools:
+        n, total = sums.totals([urn])
+        scores = group_scores(n, total, national_sd)
+        frames.append(sums.groups.assign(urn=urn, measure=measure, value=scores["va"], ci_low=scores["ci_low"],
+                                         ci_high=scores["ci_high"], n=n.astype(int)))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ROWS)
+    return out[out["n"] > 0][ROWS]
+
+
+def school_inclusion(published: tuple[pd.DataFrame, pd.DataFrame], urn: int, club: list[int],
+                     from_pupils: list[tuple[pd.DataFrame, pd.DataFrame]] = ()) -> pd.DataFrame:
+    """Every inclusion row for the school: published figures first, then those from pupils for groups and
+    measures DfE published none for. from_pupils: (pupil_rows, national groups) for each measure the viewer may
+    see the school's pupils in."""
+    parts = [inclusion_table(published[0], urn, club, published[1], "published")]
+    for rows, national in from_pupils:
+        parts.append(inclusion_table(rows, urn, club, national, "pupils"))
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=COLUMNS)
+    out = pd.concat(parts, ignore_index=True).drop_duplicates(["group", "measure"], keep="first")
+    order = {g: i for i, (_, g, _) in enumerate(GROUPS)}
+    return out.assign(_g=out["group"].map(order)).sort_values(["_g", "source"], kind="stable").drop(
+        columns="_g").reset_index(drop=True)
+
+
+def measures_of(phase: str) -> tuple[str, ...]:
+    """The measures an inclusion view shows: the phase's value added, and its first headline measure."""
+    p = phase_named(phase)
+    return tuple(dict.fromkeys((*p.value_added, p.headline[0])))
+
+
+def pupil_part(va, urn: int, club: list[int], sums: GroupSums | None = None,
+               england: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(pupil_rows, England's groups) of one measure's pupils' value added (va_report.PupilValueAdded); `sums`
+    and `england` where already worked out (every school's group sums; national_groups)."""
+    sums = sums if sums is not None else school_group_sums(va, [urn, *club])
+    england = (england if england is not None else national_groups(va)).rename(columns={"va": "value"})
+    return (pupil_rows(va.measure, sums, va.national_sd, [urn, *club]),
+            england.assign(measure=va.measure)[["measure", "grouping", "group", "value"]])
+
+
+def inclusion_of_school(store, viewer: Viewer, urn: int, year: int | None = None) -> pd.DataFrame:
+    """school_inclusion for a school of the store, in its pool and with its club as My school forms them
+    (its latest year by default); attrs: urn, year, phase."""
+    from .directory import school_pool
+    from .errors import BenchmarkingError
+    from .similarity import similar_schools
+
+    phase, year, _ = school_pool(store, urn, year)
+    try:
+        club = similar_schools(store, urn, year, k=phase_named(phase).default_k).neighbours["urn"].astype(int).tolist()
+    except BenchmarkingError:
+        club = []
+    out = inclusion_in_club(store, viewer, urn, year, phase, club)
+    out.attrs.update(urn=urn, year=year, phase=phase)
+    return out
+
+
+def inclusion_in_club(store, viewer: Viewer, urn: int, year: int, phase: str, club: list[int]) -> pd.DataFrame:
+    """school_inclusion for a school whose pool and club are known (the brief has them)."""
+    from .errors import BenchmarkingError
+
+    measures = measures_of(phase)
+    published = published_part(store.query_file("group_results_for_schools", [year, [urn, *club]]),
+                               store.query_file("national_groups", [year]), measures)
+    parts = []
+    for measure in measures:
+        subject = SUBJECTS.get(measure)
+        if subject is None or not pupils_exist(store, year, subject.key_stage) or no_progress_reason(subject.key_stage, year):
+            continue
+        try:
+            va = pupil_value_added(store, year, measure, with_ids=False)
+        except BenchmarkingError:  # pupils without prior attainment
+            continue
+        if may_see_pupils(store, viewer, urn, va):
+            parts.append(pupil_part(va, urn, club))
+    return school_inclusion(published, urn, club, parts)
+
+
+def may_see_pupils(store, viewer: Viewer, urn: int, va) -> bool:
+    """Whether the viewer may see the school's pupils in this measure (and it has more than a handful)."""
+    try:
+        return not pupils_of_school(viewer, school(store, urn), va).empty
+    except (NotAllowed, Suppressed):
+        return False
+
+
+CAPTION = ("Disadvantaged pupils, pupils with SEN support or an EHC plan, and pupils with EAL, beside the same pupils "
+           "in the similar schools (the median school, where at least 3 have a figure) and in England. The gap is to "
+           "the school's other pupils (not disadvantaged, no SEN, not EAL), beside the same gap in the similar schools.")
+
+
+def for_people(table: pd.DataFrame) -> pd.DataFrame:
+    """The inclusion rows as a table for people: each figure in its measure's digits, its CI and pupils, and
+    where it comes from; a dash where there is no figure (fewer than 6 pupils, or none published)."""
+    digits = [MEASURES_BY_CODE[m].digits for m in table["measure"]]
+    signed = [MEASURES_BY_CODE[m].unit == "score" for m in table["measure"]]
+    return pd.DataFrame({
+        "Pupils' group": table["group"], "Measure": [MEASURES_BY_CODE[m].label for m in table["measure"]],
+        "School": [number(v, d, sign=s) for v, d, s in zip(table["value"], digits, signed)],
+        "95% CI": [interval(lo, hi, d) for lo, hi, d in zip(table["ci_low"], table["ci_high"], digits)],
+        "Pupils": [number(n, 0) for n in table["n"]],
+        "Similar schools": [number(v, d, sign=s) for v, d, s in zip(table["similar_median"], digits, signed)],
+        "England": [number(v, d, sign=s) for v, d, s in zip(table["national"], digits, signed)],
+        "Gap to other pupils": [number(v, d, sign=True) for v, d in zip(table["gap"], digits)],
+        "Similar schools' gap": [number(v, d, sign=True) for v, d in zip(table["similar_gap"], digits)],
+        "From": table["source"].map({"published": "DfE, published", "pupils": "the school's pupils"})})
+
+
+def group_trend(store, urn: int, measure: str, group: str = "disadvantaged") -> pd.DataFrame:
+    """A group's published figure and its gap to the school's other pupils in every year held (year, value,
+    gap): whether the gap is closing."""
+    others = next(o for _, g, o in GROUPS if g == group)
+    rows = store.query_file("school_group_trend", [urn, measure, group, others])
+    wide = rows.pivot_table(index="year", columns="grp", values="value", aggfunc="first").reindex(columns=[group, others])
+    return pd.DataFrame({"year": wide.index.astype(int), "value": wide[group].to_numpy(),
+                         "gap": (wide[group] - wide[others]).to_numpy()}).dropna(subset=["value"])
+
+
+def trend_sentence(trend: pd.DataFrame, measure: str, group: str = "disadvantaged") -> str | None:
+    """The trend in words: "Disadvantaged pupils' KS2 maths progress over the years: 2017 −1.2 (gap −0.4);
+    2018 ...". None with fewer than two years."""
+    if len(trend) < 2:
+        return None
+    spec = MEASURES_BY_CODE[measure]
+    signed = spec.unit == "score"
+    years = "; ".join(f"{int(r.year)} {number(r.value, spec.digits, sign=signed)} (gap {number(r.gap, spec.digits, sign=True)})"
+                      for r in trend.itertuples())
+    return f"{group[:1].upper()}{group[1:]} pupils' {spec.label} over the years: {years}."
+
+
+def row_sentence(row) -> str:
+    """One inclusion row in words, with its interval and pupils: "Disadvantaged pupils (38): −1.23 (−1.69 to
+    −0.77); similar schools −0.51; England −0.32; gap to other pupils −0.77 (similar schools −0.41)." """
+    spec = MEASURES_BY_CODE[row["measure"]]
+    d, signed = spec.digits, spec.unit == "score"
+    who = f"{row['group'][:1].upper()}{row['group'][1:]} pupils" + ("" if pd.isna(row["n"]) else f" ({number(row['n'], 0)})")
+    ci = "" if pd.isna(row["ci_low"]) else f" ({interval(row['ci_low'], row['ci_high'], d)})"
+    return (f"{who}: {number(row['value'], d, sign=signed)}{ci}; similar schools "
+            f"{number(row['similar_median'], d, sign=signed)}; England {number(row['national'], d, sign=signed)}; gap to "
+            f"other pupils {number(row['gap'], d, sign=True)} (similar schools {number(row['similar_gap'], d, sign=True)}).")

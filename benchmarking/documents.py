@@ -44,6 +44,8 @@ th, td { border-bottom: 1px solid #ddd; padding: 1.5pt 5pt; text-align: left; }
 .slide { page-break-after: always; break-after: page; }
 .slide:last-child { page-break-after: auto; break-after: auto; }
 .columns { display: flex; gap: 10pt; } .columns > div { flex: 1; min-width: 0; }
+.flow { column-count: 2; column-gap: 10pt; } .flow > section { break-inside: avoid; }
+.flow > section > h2:first-child { margin-top: 0; } .flow > section + section { margin-top: 6pt; }
 """
 
 
@@ -109,13 +111,6 @@ def year_scores(store: Store, year: int, phase: str) -> Scores:
         measure = phase_named(phase).stand_in
         table = attainment_in_context(store, year, phase)
         return Scores(table[table["measure"] == measure], measure, str(exc))
-
-
-def _lines(html: str) -> int:
-    """About how many lines a column of the brief takes: a heading or paragraph two, a table row one, a
-    partner's row (its "why similar" wraps) four, an inclusion sentence three."""
-    return (2 * html.count("<h2>") + html.count("<tr>") + 3 * html.count("<p>")
-            + 3 * html.count("closest on "))
 
 
 def inclusion_html(store: Store, viewer: Viewer, urn: int, year: int, phase: str, club: list[int], measure: str) -> str:
@@ -366,13 +361,9 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
                              "Difference": number(r.difference, digits, sign=True),
                              "Why similar": "closest on " + " and ".join(in_sentence(FEATURE_LABELS[f]) for f in closest)})
             partners_html = table_html(pd.DataFrame(rows))
-    floor_html = "<h2>Floor and concern</h2><ul>" + "".join(f"<li>{esc(f)}</li>" for f in flags) + "</ul>"
-    left = f"<h2>Pupil groups: {esc(MEASURES_BY_CODE[group_measure].label)}</h2>" + groups_html + inclusion
-    right = "<h2>Targets and progress</h2>" + targets_html + "<h2>Suggested partners</h2>" + partners_html
-    # The flags go under the shorter column, so the page stays one A4 sheet (a partner's row is about four lines).
-    if _lines(left) <= _lines(right):
-        left += floor_html
-    else:
-        right = floor_html + right
-    parts.append(f"<div class='columns'><div>{left}</div><div>{right}</div></div>")
+    sections = [f"<h2>Pupil groups: {esc(MEASURES_BY_CODE[group_measure].label)}</h2>" + groups_html, inclusion,
+                "<h2>Floor and concern</h2><ul>" + "".join(f"<li>{esc(f)}</li>" for f in flags) + "</ul>",
+                "<h2>Targets and progress</h2>" + targets_html, "<h2>Suggested partners</h2>" + partners_html]
+    # Two balanced columns, each section whole: the browser evens them out, so the brief stays one A4 sheet.
+    parts.append("<div class='flow'>" + "".join(f"<section>{s}</section>" for s in sections if s) + "</div>")
     return document(f"Visit brief: {label['name']}", "".join(parts), landscape=False)

@@ -1,5 +1,6 @@
-"""The measures catalogue: every school-level figure the store can hold, with how to read it and the
-values it can plausibly take (a file with a value outside them is refused)."""
+"""The measures catalogue: every school-level figure the store can hold, with how to read it (label, direction,
+digits), the values it can plausibly take (a file with a value outside them is refused), and where the rest of a
+measure's behaviour lives: its published band, how it is worked out from pupils, and its stand-in."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,6 +31,26 @@ class Measure:
         """Whether the measure is worked out from pupils' progress (a progress score, or its band): DfE publishes
         none for a cohort without results at the start of the key stage."""
         return self.kind == "result" and self.unit in ("score", "band")
+
+    @property
+    def published_band(self) -> str | None:
+        """The measure holding DfE's published band of this one (Progress 8's, KS2 progress's), or None."""
+        return PUBLISHED_BANDS.get(self.code)
+
+    @property
+    def progress(self):
+        """How the measure is worked out from pupils (value_added.Subject: outcome, scale, cap), or None."""
+        from .value_added import SUBJECTS
+
+        return SUBJECTS.get(self.code)
+
+    @property
+    def stand_in(self) -> str | None:
+        """The measure that stands for this one in a year DfE published none (phases.Phase.stand_in), where this
+        is a phase's main value added."""
+        from .phases import PHASES
+
+        return next((p.stand_in for p in PHASES.values() if p.main_value_added == self.code), None)
 
     @property
     def plausible(self) -> tuple[float | None, float | None, bool]:

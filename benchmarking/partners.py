@@ -17,13 +17,16 @@ ALPHA = 0.025  # one-sided: the chance of calling a school better when it is not
 
 
 def holm(p_values, alpha: float = ALPHA) -> np.ndarray:
-    """Holm's step-down test (statsmodels' multipletests): which of m hypotheses to reject so that the chance of
-    any false rejection stays under alpha. The k-th smallest p-value is compared with alpha / (m - k + 1),
-    stopping at the first that fails."""
-    from statsmodels.stats.multitest import multipletests
-
+    """Holm's step-down test: which of m hypotheses to reject so that the chance of any false rejection stays
+    under alpha. The k-th smallest p-value is compared with alpha / (m - k + 1), stopping at the first that
+    fails. The same decisions as statsmodels' multipletests(method="holm") (tested), without its 40 ms a call:
+    the LA overview runs it once for every school."""
     p = np.asarray(p_values, dtype=float)
-    return multipletests(p, alpha=alpha, method="holm")[0] if len(p) else np.zeros(0, dtype=bool)
+    order = np.argsort(p, kind="stable")
+    passed = p[order] <= alpha / (len(p) - np.arange(len(p)))
+    rejected = np.zeros(len(p), dtype=bool)
+    rejected[order[:len(p) if passed.all() else int(np.argmin(passed))]] = True
+    return rejected
 
 
 def significantly_higher(school: pd.Series, others: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .numbers import ordinal
+from .numbers import number, ordinal
 from .value_added import Z95, recover_national_sd
 
 RANK_NOTE = ("Each rank is followed by its 95% interval: where the school could plausibly rank, given the "
@@ -54,10 +54,10 @@ def national_pupil_sd(measure: str, national: dict[str, pd.DataFrame]) -> float:
     the median on 1 / cohort (within_variance_from_residuals), which errs wide. NaN with too few schools."""
     counterpart, scale = COUNTERPARTS.get(measure, (None, 1.0))
     if counterpart in national:
-        rows = national[counterpart]
-        sd = recover_national_sd(rows["ci_low"], rows["ci_high"], rows["n"])
-        if np.isfinite(sd):
-            return scale * sd
+        rows = national[counterpart][["ci_low", "ci_high", "n"]].apply(pd.to_numeric, errors="coerce").dropna()
+        rows = rows[rows["n"] > 0]
+        if len(rows):  # none in a year the counterpart was not published (Progress 8 in 2025)
+            return scale * recover_national_sd(rows["ci_low"], rows["ci_high"], rows["n"])
     frame = national.get(measure, pd.DataFrame(columns=["value", "n"]))[["value", "n"]]
     frame = frame.apply(pd.to_numeric, errors="coerce").dropna()
     frame = frame[frame["n"] > 0]
@@ -126,3 +126,11 @@ def rank_cell(rank, ranked: int, low, high) -> str:
         return "–"
     span = "" if low is None or pd.isna(low) else f" ({int(low)}–{int(high)})"
     return f"{int(rank)} of {int(ranked)}{span}"
+
+
+def percentile_cell(value, low, high) -> str:
+    """A percentile for a table: "62 (48–75)", its 95% interval in brackets; a dash without one."""
+    if value is None or pd.isna(value):
+        return "–"
+    span = "" if low is None or pd.isna(low) else f" ({number(low, 0)}–{number(high, 0)})"
+    return f"{number(value, 0)}{span}"

@@ -13,6 +13,7 @@ from .phases import VALUE_ADDED
 from .phases import phase as phase_named
 from .progress_gaps import no_progress_reason
 from .rank_interval import error_from_interval, rank_interval, rank_words
+from .value_added import Z95
 from .reference import ALL_ENGLAND_LAS, MISSING_CODES
 from .store import Store
 
@@ -38,6 +39,17 @@ def national_percentile(values: pd.Series, value: float, higher_is_better: bool)
         return None
     beaten = (values <= value) if higher_is_better else (values >= value)
     return float(100 * beaten.mean())
+
+
+def percentile_interval(values: pd.Series, value: float, error: float, higher_is_better: bool) -> tuple[float, float]:
+    """The percentile's 95% interval: where the ends of the school's own 95% interval (value ± 1.96 × its
+    standard error) fall among the schools' values; (NaN, NaN) without a value or an error."""
+    if value is None or error is None or np.isnan(value) or np.isnan(error):
+        return np.nan, np.nan
+    ends = [national_percentile(values, value + side * Z95 * error, higher_is_better) for side in (-1, 1)]
+    if None in ends:
+        return np.nan, np.nan
+    return min(ends), max(ends)
 
 
 def percentile_among(schools: int, las: int) -> str:
@@ -121,10 +133,12 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
         # Without a club there is nothing to rank against: no rank, rather than "1 of 1".
         rank, ranked = rank_among(value, members, bool(spec.higher_is_better)) if club else (None, 0)
         low = high = None
+        errors = (club_errors or {}).get(measure, pd.Series(dtype=float))
+        own_error = float(errors.get(urn, np.nan))
         if rank is not None and club_errors is not None:
-            errors = club_errors.get(measure, pd.Series(dtype=float))
-            low, high = rank_interval(value, errors.get(urn, np.nan), members,
-                                      errors.reindex(club).to_numpy(dtype=float), bool(spec.higher_is_better))
+            low, high = rank_interval(value, own_error, members, errors.reindex(club).to_numpy(dtype=float),
+                                      bool(spec.higher_is_better))
+        ends = percentile_interval(data, value, own_error, bool(spec.higher_is_better)) if mainstream else (np.nan, np.nan)
         rows.append({
             "measure": measure, "label": spec.label, "digits": spec.digits, "value": value,
             "ci_low": row["ci_low"] if row is not None else np.nan, "ci_high": row["ci_high"] if row is not None else np.nan,
@@ -133,6 +147,7 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
             "club_rank": rank, "club_size": ranked, "club_rank_low": low, "club_rank_high": high,
             "club_median": float(np.nanmedian(members)) if club and not np.isnan(members).all() else np.nan,
             "national_percentile": national_percentile(data, value, bool(spec.higher_is_better)) if mainstream else None,
+            "percentile_low": ends[0], "percentile_high": ends[1],
             "percentile_among": percentile_among(*(coverage or {}).get(measure, (len(data), 0))) if mainstream else None,
         })
     return pd.DataFrame(rows)
@@ -140,7 +155,8 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
 
 HEADLINE_COLUMNS = ["measure", "label", "value", "ci_low", "ci_high", "n", "rank", "rank_low", "rank_high", "of",
                     "similar_median",
-                    "national_percentile", "percentile_among", "lower_is_better", "reason"]
+                    "national_percentile", "percentile_low", "percentile_high", "percentile_among", "lower_is_better",
+                    "reason"]
 
 
 def school_headline(store: Store, urn: int, year: int | None = None) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from .derived import school_value_added_query
 from .phases import phase as phase_named
 from .store import Store, sql_text
 from .attainment_context import LENS as ATTAINMENT_LENS, attainment_in_context
-from .measures import MEASURES_BY_CODE, PUBLISHED_BANDS
+from .measures import MEASURES_BY_CODE
 from .phases import PHASES
 from .progress_gaps import no_progress_reason, progress_years
 from .reference import KS2_PROGRESS_CUTOFFS
@@ -103,9 +103,10 @@ def band_cutoffs(store: Store, year: int, measure: str, rows: pd.DataFrame) -> C
 def published_bands(store: Store, year: int, measure: str) -> pd.Series | None:
     """The band DfE published for each school (by URN; <NA> where it published none, as for SUPP), or None
     where the year's files carried no bands for the measure."""
-    if measure not in PUBLISHED_BANDS:
+    band = MEASURES_BY_CODE[measure].published_band
+    if band is None:
         return None
-    rows = store.query_file("results_for_measure", [year, PUBLISHED_BANDS[measure]])
+    rows = store.query_file("results_for_measure", [year, band])
     if rows.empty:
         return None
     return rows.set_index("urn")["value"].astype("Int64")

@@ -12,7 +12,7 @@ from benchmarking.inclusion import for_people as inclusion_for_people
 from benchmarking.inclusion import trend_sentence as inclusion_trend_sentence
 from benchmarking.measures import MEASURES_BY_CODE, in_sentence
 from benchmarking.phases import phase
-from benchmarking.rank_interval import rank_cell
+from benchmarking.rank_interval import percentile_cell, rank_cell
 from benchmarking.school_view import (
     attainment_sentence,
     headline_results,
@@ -146,7 +146,9 @@ else:
         "Rank in club (95% interval)": [rank_cell(r, n, lo, hi) for r, n, lo, hi in zip(
             results["club_rank"], results["club_size"], results["club_rank_low"], results["club_rank_high"])],
         "Club median": [fmt(v, d) for v, d in zip(results["club_median"], results["digits"])],
-        "Percentile in England" if national else "Percentile in the store": [fmt(v, 0) for v in results["national_percentile"]],
+        ("Percentile in England" if national else "Percentile in the store") + " (95% interval)": [
+            percentile_cell(v, lo, hi) for v, lo, hi in
+            zip(results["national_percentile"], results["percentile_low"], results["percentile_high"])],
     }), f"headline-{sel.urn}-{sel.year}.csv", sel.projector)
 
 st.header("Inclusion")

@@ -2,6 +2,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from benchmarking.bench import brute_force_groups
 from benchmarking.similarity import SimilarityIndex, load_features
@@ -21,6 +22,7 @@ def test_the_brute_force_baseline_finds_the_same_groups(small_demo_path):
         assert np.array_equal(urns[brute[row]], ours)
 
 
+@pytest.mark.slow  # the bench's own run: a minute of the default suite's ten
 def test_bench_small_json_has_every_figure_well_formed_and_about_the_store_it_built():
     result = run("bench", "--scale", "small", "--repeats", 1, "--pages", "my_school,value_added", "--json")
     assert result.returncode == 0, result.stderr
@@ -87,6 +89,7 @@ def test_the_load_summary_names_each_page_and_phase():
     assert figures["30 visitors: my_school, primary, p50"] == 300 and figures["30 visitors: value_added, secondary, p95"] == 100
 
 
+@pytest.mark.slow
 def test_a_server_warms_every_year_before_it_listens(small_demo_path, monkeypatch):
     """ui.serve opens the visitors' pages for a school of each phase in every year: each year's pools of similar
     schools are then in the shared caches before anyone arrives."""

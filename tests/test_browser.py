@@ -41,7 +41,7 @@ def server(server_db):
     dashboard.stop()
 
 
-@pytest.mark.parametrize("projector", [False, True], ids=["normal", "projector"])
+@pytest.mark.parametrize("projector", [False, pytest.param(True, marks=pytest.mark.slow)], ids=["normal", "projector"])
 def test_every_page_opens_without_an_error_in_a_real_browser(server, browser, projector):
     shots = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "tests" / "screenshots"))
     shots.mkdir(parents=True, exist_ok=True)

@@ -112,6 +112,16 @@ def test_holm_rejects_in_order_until_the_first_p_value_over_its_limit():
     assert holm([0.010, 0.040, 0.016, 0.030], alpha=0.05).tolist() == [True, False, True, False]
     assert holm([0.013, 0.001], alpha=0.05).tolist() == [True, True]
     assert holm([0.03, 0.03], alpha=0.05).tolist() == [False, False]
+    assert holm([]).tolist() == []
+
+
+def test_holm_decides_as_statsmodels_does():
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(5)
+    for _ in range(30):
+        p = rng.uniform(0, 0.1, rng.integers(1, 25)) ** rng.uniform(0.5, 2)
+        assert holm(p, 0.025).tolist() == multipletests(p, alpha=0.025, method="holm")[0].tolist()
 
 
 def test_partners_are_similar_schools_with_significantly_higher_progress_8(small_demo_path):

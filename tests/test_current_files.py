@@ -200,7 +200,8 @@ def test_absence_is_a_headline_measure_against_similar_schools(current_db):
     assert list(table) == ["ks4_att8", "ks4_p8", "ks4_basics_94", "ks4_basics_95", "ks4_ebacc_aps", "absence_overall",
                            "absence_persistent"]
     assert set(json.loads(out)[0]) == {"measure", "label", "value", "ci_low", "ci_high", "n", "rank", "rank_low",
-                                       "rank_high", "of", "similar_median", "national_percentile", "percentile_among", "lower_is_better",
+                                       "rank_high", "of", "similar_median", "national_percentile", "percentile_low",
+                                       "percentile_high", "percentile_among", "lower_is_better",
                                        "reason"}
     _, similar, _ = run("--db", current_db, "similar", 991001, "--year", 2025, "--json")
     club = [n["urn"] for n in json.loads(similar)["neighbours"]]

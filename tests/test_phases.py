@@ -28,6 +28,9 @@ def test_in_a_year_without_value_added_one_measure_of_the_same_outcome_stands_in
     assert p.in_context[0] == p.stand_in  # the measure the pages open on is the one impact and partners use
     assert all(MEASURES_BY_CODE[m].key_stage == p.key_stage and MEASURES_BY_CODE[m].kind == "result" for m in p.in_context)
     assert PUPIL_OUTCOME[p.stand_in] == SUBJECTS[p.main_value_added].outcome
+    main = MEASURES_BY_CODE[p.main_value_added]  # the measure answers for itself
+    assert main.stand_in == p.stand_in and main.progress is SUBJECTS[main.code] and main.published_band.endswith("_published")
+    assert MEASURES_BY_CODE[p.stand_in].stand_in is None and MEASURES_BY_CODE[p.stand_in].progress is None
 
 
 def test_an_unknown_phase_is_a_clear_error():

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-pytestmark = pytest.mark.browser  # a real server stack (nginx from Debian, two Streamlit processes)
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # a real server stack (nginx from Debian, two Streamlit processes)
 
 
 @pytest.fixture(scope="module")

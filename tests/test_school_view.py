@@ -128,3 +128,12 @@ def test_words_for_a_school_without_a_score_and_the_line_under_its_name():
     assert "suppressed" in unscored_sentence("Attainment 8", None, "SUPP").lower()
     assert school_description("Camden", "secondary", False, True, 2019) == "Camden · special school, KS4 results · 2019"
     assert school_description("Greenwich", "secondary", True, False, 2019) == "Greenwich · secondary · 2019 · closed"
+
+
+def test_a_percentile_carries_the_interval_of_the_schools_own_figure():
+    from benchmarking.school_view import percentile_interval
+
+    values = pd.Series(np.arange(1.0, 101.0))  # 100 schools scoring 1 to 100
+    assert percentile_interval(values, 50.0, 5.0, True) == pytest.approx((40.0, 59.0))  # 50 ± 9.8
+    assert percentile_interval(values, 50.0, 5.0, False) == pytest.approx((41.0, 60.0))  # lower is better
+    assert np.isnan(percentile_interval(values, 50.0, np.nan, True)[0])  # no error known: no interval

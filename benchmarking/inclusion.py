@@ -185,6 +185,19 @@ def group_trend(store, urn: int, measure: str, group: str = "disadvantaged") -> 
                          "gap": (wide[group] - wide[others]).to_numpy()}).dropna(subset=["value"])
 
 
+def pupil_group_trend(years: list[tuple[int, GroupSums]], urn: int, measure: str,
+                      group: str = "disadvantaged") -> pd.DataFrame:
+    """group_trend from the school's pupils (for a viewer who may see them), from each year's group sums:
+    (year, value, gap), years where the group has fewer than MIN_PUPILS pupils left out."""
+    others = next(o for _, g, o in GROUPS if g == group)
+    rows = []
+    for year, sums in years:
+        frame = pupil_rows(measure, sums, 1.0, [urn]).set_index("group")["value"]  # the SD only widens the CI
+        if pd.notna(frame.get(group, np.nan)):
+            rows.append({"year": year, "value": frame[group], "gap": frame[group] - frame.get(others, np.nan)})
+    return pd.DataFrame(rows, columns=["year", "value", "gap"])
+
+
 def trend_sentence(trend: pd.DataFrame, measure: str, group: str = "disadvantaged") -> str | None:
     """The trend in words: "Disadvantaged pupils' KS2 maths progress over the years: 2017 −1.2 (gap −0.4);
     2018 ...". None with fewer than two years."""

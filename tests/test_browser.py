@@ -316,7 +316,9 @@ def test_a_first_visit_by_deep_link_to_any_page_runs_it_inside_the_whole_app(ser
             assert nav == ["Schools", "My school", "Similar schools", "Value added", "Advisers and clubs", "LA overview",
                            "Club meeting", "Club impact", "About", "Data", "Methodology", "Users"], (spec.slug, nav)
             sidebar = page.locator('[data-testid="stSidebarUserContent"]').inner_text()
-            assert "Find a school" in sidebar, spec.slug  # the entry script ran: its sidebar is there
+            # The entry script ran: its sidebar is there (a meeting opens anonymised, its school picker locked).
+            assert "Your school" in sidebar and "Projector mode" in sidebar, spec.slug
+            assert ("Anonymised mode is on" in sidebar) == (spec.slug == "club_meeting"), spec.slug
             assert spec.slug in page.url or spec.key == "my_school", (spec.slug, page.url)
             assert page.locator('[data-testid="stException"]').count() == 0, spec.slug
             page.close()

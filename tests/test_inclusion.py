@@ -116,3 +116,39 @@ def test_the_disadvantaged_gap_is_followed_over_every_year_held(real_la_db):
     sentence = trend_sentence(trend, "ks2_mat_progress")
     assert sentence.startswith("Disadvantaged pupils' KS2 maths progress over the years: 2017 ") and "2019" in sentence
     assert trend_sentence(trend.tail(1), "ks2_mat_progress") is None  # one year is not a trend
+
+
+def test_on_the_demo_the_trend_comes_from_pupils_and_matches_each_years_inclusion_row(small_demo_path):
+    from benchmarking.inclusion import pupil_group_trend
+    from benchmarking.va_report import pupil_value_added, school_group_sums
+
+    with open_store(small_demo_path) as store:
+        urn = int(store.query("SELECT urn FROM results WHERE year = 2024 AND measure = 'ks4_p8' AND n > 60 "
+                              "ORDER BY urn LIMIT 1")["urn"][0])
+        years = [(y, school_group_sums(pupil_value_added(store, y, "ks4_p8", with_ids=False), [urn]))
+                 for y in (2022, 2023, 2024)]
+        trend = pupil_group_trend(years, urn, "ks4_p8")
+        rows = {y: inclusion_of_school(store, ADMIN, urn, y).set_index("group").loc["disadvantaged"]
+                for y in (2022, 2023, 2024)}
+    assert trend["year"].tolist() == [2022, 2023, 2024]
+    for r in trend.itertuples():
+        assert r.value == pytest.approx(rows[r.year]["value"]) and r.gap == pytest.approx(rows[r.year]["gap"])
+
+
+def test_my_school_shows_the_inclusion_table_and_the_trend_on_the_real_files(real_la_db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("BENCHMARKING_DB", str(real_la_db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params["urn"], at.query_params["year"] = "115851", "2019"
+    at.switch_page("pages/my_school.py").run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Pupils' group" in d.value.columns)
+    row = table[(table["Pupils' group"] == "disadvantaged") & (table["Measure"] == "KS2 maths progress")].iloc[0]
+    assert (row["School"], row["95% CI"], row["Gap to other pupils"]) == ("\u22121.9", "\u22124.4 to +0.6", "+1.0")
+    assert any(m.value.replace("\\", "").startswith("Disadvantaged pupils' KS2 maths progress over the years: 2017")
+               for m in at.markdown)
+    headline = next(d.value for d in at.dataframe if "Rank in club (95% interval)" in d.value.columns)
+    assert headline["Rank in club (95% interval)"].str.match(r"\d+ of 21 \(\d+–\d+\)$").all()

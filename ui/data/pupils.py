@@ -84,33 +84,43 @@ def members_groups(members: list[int], year: int) -> pd.DataFrame:
     return pd.concat([rows.rows(u) for u in members], ignore_index=True)
 
 
+def _visible_pupils(viewer: Viewer, urn: int, year: int, measure: str) -> bool:
+    """Whether the store has the year's pupils with a score on the measure and the viewer may see the school's."""
+    from benchmarking.errors import BenchmarkingError
+    from benchmarking.inclusion import may_see_pupils
+    from benchmarking.progress_gaps import no_progress_reason
+
+    key, subject = data_key(), SUBJECTS.get(measure)
+    if subject is None or not _has_pupils(key, year, measure) or no_progress_reason(subject.key_stage, year):
+        return False
+    try:
+        return may_see_pupils(store(), viewer, urn, _pupil_va(key, year, measure, "official"))
+    except BenchmarkingError:  # pupils without prior attainment
+        return False
+
+
 def inclusion(viewer: Viewer, urn: int, year: int, phase: str, club: list[int]) -> pd.DataFrame:
     """The school's inclusion rows (benchmarking.inclusion): published group figures, read once a year, then
     from its pupils where the viewer may see them, from the year's cached pupil scores and group sums."""
-    from benchmarking.errors import BenchmarkingError
-    from benchmarking.inclusion import may_see_pupils, measures_of, published_part, pupil_part, school_inclusion
-    from benchmarking.progress_gaps import no_progress_reason
+    from benchmarking.inclusion import measures_of, published_part, pupil_part, school_inclusion
 
     key = data_key()
     rows, national = _published_group_rows(key, year)
     measures = measures_of(phase)
     published = published_part(pd.concat([rows.rows(u) for u in [urn, *club]], ignore_index=True), national, measures)
-    parts = []
-    for measure in measures:
-        subject = SUBJECTS.get(measure)
-        if subject is None or not _has_pupils(key, year, measure) or no_progress_reason(subject.key_stage, year):
-            continue
-        try:
-            va = _pupil_va(key, year, measure, "official")
-        except BenchmarkingError:  # pupils without prior attainment
-            continue
-        if may_see_pupils(store(), viewer, urn, va):
-            parts.append(pupil_part(va, urn, club, _group_sums(key, year, measure), _national_groups(key, year, measure)))
+    parts = [pupil_part(_pupil_va(key, year, m, "official"), urn, club, _group_sums(key, year, m),
+                        _national_groups(key, year, m)) for m in measures if _visible_pupils(viewer, urn, year, m)]
     return school_inclusion(published, urn, club, parts)
 
 
-def inclusion_trend(urn: int, measure: str) -> pd.DataFrame:
-    """The school's disadvantaged pupils' published figure and gap in every year held (inclusion.group_trend)."""
-    from benchmarking.inclusion import group_trend
+def inclusion_trend(viewer: Viewer, urn: int, measure: str, years: list[int]) -> pd.DataFrame:
+    """The school's disadvantaged pupils' figure and gap in every year held (inclusion.group_trend): as DfE
+    published them, or where DfE published none, from the school's pupils for a viewer who may see them."""
+    from benchmarking.inclusion import group_trend, pupil_group_trend
 
-    return group_trend(store(), urn, measure)
+    published = group_trend(store(), urn, measure)
+    if len(published) > 1:
+        return published
+    key = data_key()
+    sums = [(y, _group_sums(key, y, measure)) for y in years if _visible_pupils(viewer, urn, y, measure)]
+    return pupil_group_trend(sums, urn, measure) if sums else published

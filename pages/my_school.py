@@ -159,7 +159,7 @@ if included.empty:
 else:
     st.caption(INCLUSION_CAPTION)
     table(inclusion_for_people(included), f"inclusion-{sel.urn}-{sel.year}.csv", sel.projector)
-    if over_years := inclusion_trend_sentence(data.inclusion_trend(viewer(), sel.urn, main, sel.years), main):
+    if over_years := inclusion_trend_sentence(data.inclusion_trend(sel.urn, main), main):
         st.markdown(plain(over_years))
 
 left, right = st.columns(2)

@@ -107,3 +107,24 @@ def test_a_server_without_a_store_starts_without_warming(tmp_path, monkeypatch):
 
     monkeypatch.setenv("BENCHMARKING_DB", str(tmp_path / "none.duckdb"))
     assert serve.warm_up() == "no store yet: the first visit builds the demo store"
+
+
+def test_a_view_that_reruns_once_is_logged_once_with_the_cpu_of_both_runs(tmp_path, monkeypatch):
+    import time
+
+    from ui import cpu_log
+
+    class RerunException(Exception):  # what st.rerun raises, by name
+        pass
+
+    monkeypatch.setattr(cpu_log, "LOG", str(tmp_path / "cpu.log"))
+    with pytest.raises(RerunException):
+        with cpu_log.page_view_cpu("500001"):
+            started = time.process_time()
+            while time.process_time() - started < 0.05:  # 50 ms of CPU in the run that asks for a rerun
+                pass
+            raise RerunException()
+    with cpu_log.page_view_cpu("500001"):
+        pass
+    lines = (tmp_path / "cpu.log").read_text().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("500001\t") and float(lines[0].split("\t")[1]) >= 50

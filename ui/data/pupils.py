@@ -5,10 +5,11 @@ import pandas as pd
 
 from benchmarking import pupil_views
 from benchmarking.access import Viewer
+from benchmarking.errors import BenchmarkingError
 from benchmarking.school_view import RowsByUrn
 from benchmarking.va_report import SUBJECTS, national_groups, pupil_value_added, pupils_exist
 
-from .cache import YEARS, data_key, shared, store
+from .cache import SCHOOLS, YEARS, data_key, shared, store
 from .schools import school_ref
 
 @shared(show_spinner="Working out pupils' value added...", max_entries=8)
@@ -85,42 +86,53 @@ def members_groups(members: list[int], year: int) -> pd.DataFrame:
 
 
 def _visible_pupils(viewer: Viewer, urn: int, year: int, measure: str) -> bool:
-    """Whether the store has the year's pupils with a score on the measure and the viewer may see the school's."""
-    from benchmarking.errors import BenchmarkingError
-    from benchmarking.inclusion import may_see_pupils
+    """Whether the store has the year's pupils with a score on the measure, the viewer may see the school's, and
+    it has more than a handful: from the year's group sums, not a pass over the nation's pupils."""
     from benchmarking.progress_gaps import no_progress_reason
+    from benchmarking.value_added import MIN_PUPILS
 
     key, subject = data_key(), SUBJECTS.get(measure)
     if subject is None or not _has_pupils(key, year, measure) or no_progress_reason(subject.key_stage, year):
         return False
+    place = school_ref(urn)
+    if not viewer.may_see_pupils(place.urn, place.la_code):
+        return False
     try:
-        return may_see_pupils(store(), viewer, urn, _pupil_va(key, year, measure, "official"))
+        sums = _group_sums(key, year, measure)
     except BenchmarkingError:  # pupils without prior attainment
         return False
+    n, _ = sums.totals([urn])
+    first = (sums.groups["grouping"] == sums.groups["grouping"].iloc[0]).to_numpy() if len(sums.groups) else []
+    return bool(len(first)) and n[first].sum() >= MIN_PUPILS  # every pupil is in one group of each grouping
+
+
+@shared(max_entries=SCHOOLS)
+def _inclusion(key: str, urn: int, year: int, phase: str, club: tuple[int, ...], with_pupils: bool) -> pd.DataFrame:
+    from benchmarking.inclusion import measures_of, published_part, pupil_part, school_inclusion
+    from benchmarking.phases import phase as phase_named
+
+    rows, national = _published_group_rows(key, year)
+    published = published_part(pd.concat([rows.rows(u) for u in [urn, *club]], ignore_index=True), national,
+                               measures_of(phase))
+    main = phase_named(phase).main_value_added
+    parts = [pupil_part(_pupil_va(key, year, main, "official"), urn, list(club), _group_sums(key, year, main),
+                        _national_groups(key, year, main))] if with_pupils else []
+    return school_inclusion(published, urn, list(club), parts)
 
 
 def inclusion(viewer: Viewer, urn: int, year: int, phase: str, club: list[int]) -> pd.DataFrame:
     """The school's inclusion rows (benchmarking.inclusion): published group figures, read once a year, then
-    from its pupils where the viewer may see them, from the year's cached pupil scores and group sums."""
-    from benchmarking.inclusion import measures_of, published_part, pupil_part, school_inclusion
+    from its pupils where the viewer may see them (the phase's main value added), from the year's cached pupil
+    scores and group sums; worked out once per school and year for everyone who may see the same."""
+    from benchmarking.phases import phase as phase_named
 
-    key = data_key()
-    rows, national = _published_group_rows(key, year)
-    measures = measures_of(phase)
-    published = published_part(pd.concat([rows.rows(u) for u in [urn, *club]], ignore_index=True), national, measures)
-    parts = [pupil_part(_pupil_va(key, year, m, "official"), urn, club, _group_sums(key, year, m),
-                        _national_groups(key, year, m)) for m in measures if _visible_pupils(viewer, urn, year, m)]
-    return school_inclusion(published, urn, club, parts)
+    with_pupils = _visible_pupils(viewer, urn, year, phase_named(phase).main_value_added)
+    return _inclusion(data_key(), urn, year, phase, tuple(club), with_pupils)
 
 
-def inclusion_trend(viewer: Viewer, urn: int, measure: str, years: list[int]) -> pd.DataFrame:
-    """The school's disadvantaged pupils' figure and gap in every year held (inclusion.group_trend): as DfE
-    published them, or where DfE published none, from the school's pupils for a viewer who may see them."""
-    from benchmarking.inclusion import group_trend, pupil_group_trend
+def inclusion_trend(urn: int, measure: str) -> pd.DataFrame:
+    """The school's disadvantaged pupils' published figure and gap in every year held (inclusion.group_trend).
+    (From pupils, inclusion.pupil_group_trend, it would hold every year's pupils in memory: not on a page.)"""
+    from benchmarking.inclusion import group_trend
 
-    published = group_trend(store(), urn, measure)
-    if len(published) > 1:
-        return published
-    key = data_key()
-    sums = [(y, _group_sums(key, y, measure)) for y in years if _visible_pupils(viewer, urn, y, measure)]
-    return pupil_group_trend(sums, urn, measure) if sums else published
+    return group_trend(store(), urn, measure)

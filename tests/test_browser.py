@@ -315,9 +315,13 @@ def test_a_first_visit_by_deep_link_to_any_page_runs_it_inside_the_whole_app(ser
             nav = [line for line in page.locator('[data-testid="stSidebarNav"]').inner_text().splitlines() if line.strip()]
             assert nav == ["Schools", "My school", "Similar schools", "Value added", "Advisers and clubs", "LA overview",
                            "Club meeting", "Club impact", "About", "Data", "Methodology", "Users"], (spec.slug, nav)
-            sidebar = page.locator('[data-testid="stSidebarUserContent"]').inner_text()
             # The entry script ran: its sidebar is there (a meeting opens anonymised, its school picker locked).
-            assert "Your school" in sidebar and "Projector mode" in sidebar, spec.slug
+            # A cold server may still be drawing the sidebar's last widgets: wait for them, then read it whole.
+            sidebar_holds = ("(t) => (document.querySelector('[data-testid=\"stSidebarUserContent\"]')"
+                             " || {innerText: ''}).innerText.includes(t)")
+            for text in ("Your school", "Projector mode"):
+                page.wait_for_function(sidebar_holds, arg=text, timeout=60_000)
+            sidebar = page.locator('[data-testid="stSidebarUserContent"]').inner_text()
             assert ("Anonymised mode is on" in sidebar) == (spec.slug == "club_meeting"), spec.slug
             assert spec.slug in page.url or spec.key == "my_school", (spec.slug, page.url)
             assert page.locator('[data-testid="stException"]').count() == 0, spec.slug

@@ -7,6 +7,8 @@ pupils give it, for a viewer who may see them. A similar-schools figure is a med
 MIN_CLUB_SCHOOLS members (group_report's rule), so it is never one school's figure."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -28,67 +30,130 @@ COLUMNS = ["group", "measure", "value", "ci_low", "ci_high", "n", "similar_media
 ROWS = ["urn", "measure", "grouping", "group", "value", "ci_low", "ci_high", "n"]
 
 
+INCLUDED = tuple(dict.fromkeys(g for _, group, others in GROUPS for g in (group, others)))  # the groups it reads
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """One measure's inclusion groups from one source for many schools, as arrays: a row per school (sorted by
+    URN), a column per INCLUDED group. A school's inclusion rows are its row beside its club's rows, so a year's
+    figures, built once, serve every school's view."""
+    measure: str
+    source: str
+    urns: np.ndarray
+    value: np.ndarray  # blank under MIN_PUPILS pupils (an unknown count is not small)
+    ci_low: np.ndarray
+    ci_high: np.ndarray
+    n: np.ndarray  # NaN where not published
+    held: np.ndarray  # whether the school has a row for the group at all
+    england: dict
+
+    @classmethod
+    def of_rows(cls, rows: pd.DataFrame, national: pd.DataFrame, source: str) -> list["GroupFigures"]:
+        """One per measure of `rows` (ROWS: urn, measure, grouping, group, value, ci_low, ci_high, n; the first
+        row of a school's group counts), with England's (measure, grouping, group, value)."""
+        rows = rows[rows["group"].isin(INCLUDED)].drop_duplicates(["measure", "urn", "group"])
+        england = national.drop_duplicates(["measure", "group"])
+        out = []
+        for measure, of_measure in rows.groupby("measure", sort=False):
+            urns = np.unique(of_measure["urn"].to_numpy(dtype=np.int64))
+            at = (np.searchsorted(urns, of_measure["urn"].to_numpy(dtype=np.int64)),
+                  of_measure["group"].map(INCLUDED.index).to_numpy())
+            arrays = {}
+            for column in ("value", "ci_low", "ci_high", "n"):
+                arrays[column] = np.full((len(urns), len(INCLUDED)), np.nan)
+                arrays[column][at] = pd.to_numeric(of_measure[column], errors="coerce").to_numpy(dtype=float)
+            held = np.zeros((len(urns), len(INCLUDED)), dtype=bool)
+            held[at] = True
+            of_england = england[england["measure"] == measure]
+            out.append(cls(measure, source, urns, np.where(arrays["n"] < MIN_PUPILS, np.nan, arrays["value"]),
+                           arrays["ci_low"], arrays["ci_high"], arrays["n"], held,
+                           dict(zip(of_england["group"], of_england["value"]))))
+        return out
+
+    @classmethod
+    def of_sums(cls, measure: str, sums: GroupSums, national_sd: float, england: pd.DataFrame,
+                urns=None) -> "GroupFigures":
+        """Each school's groups from its pupils' sums (every school of `sums`, or `urns`), suppressed under
+        MIN_PUPILS pupils; `england`: national_groups (grouping, group, va)."""
+        urns = np.unique(sums.urn if urns is None else np.asarray(urns, dtype=np.int64))
+        n, total = sums.each(urns)
+        scores = group_scores(n, total, national_sd)
+        arrays = {}
+        keep = [i for i, g in enumerate(sums.groups["group"]) if g in INCLUDED]
+        columns = [INCLUDED.index(sums.groups["group"].iloc[i]) for i in keep]
+        for name, values in (("value", scores["va"]), ("ci_low", scores["ci_low"]), ("ci_high", scores["ci_high"]),
+                             ("n", n)):
+            arrays[name] = np.full((len(urns), len(INCLUDED)), np.nan)
+            arrays[name][:, columns] = values[:, keep]
+        held = arrays["n"] > 0
+        return cls(measure, "pupils", urns, arrays["value"], arrays["ci_low"], arrays["ci_high"],
+                   np.where(held, arrays["n"], np.nan), held, dict(zip(england["group"], england["va"])))
+
+    def rows(self, urn: int, club: list[int]) -> list[dict]:
+        """The school's inclusion rows (COLUMNS) beside its club: a similar-schools median needs
+        MIN_CLUB_SCHOOLS members with a figure."""
+        schools = np.asarray([urn, *club], dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.urns, schools), max(len(self.urns) - 1, 0))
+        found = (self.urns[at] == schools) if len(self.urns) else np.zeros(len(schools), dtype=bool)
+        if not found[0]:
+            return []
+        value = np.where(found[:, None], self.value[at], np.nan)
+        out = []
+        for _, group, others in GROUPS:
+            g, o = INCLUDED.index(group), INCLUDED.index(others)
+            if not self.held[at[0], g]:
+                continue
+            gaps = value[:, g] - value[:, o]
+            members, member_gaps = value[1:, g][~np.isnan(value[1:, g])], gaps[1:][~np.isnan(gaps[1:])]
+            out.append({
+                "group": group, "measure": self.measure, "value": value[0, g], "ci_low": self.ci_low[at[0], g],
+                "ci_high": self.ci_high[at[0], g], "n": self.n[at[0], g],
+                "similar_median": float(np.median(members)) if len(members) >= MIN_CLUB_SCHOOLS else np.nan,
+                "national": self.england.get(group, np.nan), "gap": gaps[0],
+                "similar_gap": float(np.median(member_gaps)) if len(member_gaps) >= MIN_CLUB_SCHOOLS else np.nan,
+                "source": self.source})
+        return out
+
+
 def inclusion_table(rows: pd.DataFrame, urn: int, club: list[int], national: pd.DataFrame, source: str) -> pd.DataFrame:
     """The inclusion rows of one source. rows: every group figure of the school and its club (ROWS); national:
     England's (measure, grouping, group, value). Groups under MIN_PUPILS pupils show no value."""
-    out = []
-    small = pd.to_numeric(rows["n"], errors="coerce").astype(float) < MIN_PUPILS  # an unknown count is not small
-    rows = rows.assign(value=rows["value"].where(~small))
-    england = national.drop_duplicates(["measure", "group"]).set_index(["measure", "group"])["value"]
-    for measure, of_measure in rows.groupby("measure", sort=False):
-        values = of_measure.drop_duplicates(["urn", "group"]).set_index(["urn", "group"])["value"]
-        for _, group, others in GROUPS:
-            if (urn, group) not in values.index:
-                continue
-            own = of_measure[(of_measure["urn"] == urn) & (of_measure["group"] == group)].iloc[0]
-            members = values.reindex([(u, group) for u in club]).dropna()
-            gaps = values.reindex([(u, group) for u in [urn, *club]]).to_numpy() - \
-                values.reindex([(u, others) for u in [urn, *club]]).to_numpy()
-            member_gaps = gaps[1:][~np.isnan(gaps[1:])]
-            out.append({
-                "group": group, "measure": measure, "value": own["value"], "ci_low": own["ci_low"],
-                "ci_high": own["ci_high"], "n": own["n"],
-                "similar_median": members.median() if len(members) >= MIN_CLUB_SCHOOLS else np.nan,
-                "national": england.get((measure, group), np.nan), "gap": gaps[0],
-                "similar_gap": float(np.median(member_gaps)) if len(member_gaps) >= MIN_CLUB_SCHOOLS else np.nan,
-                "source": source})
-    return pd.DataFrame(out, columns=COLUMNS)
+    return pd.DataFrame([r for f in GroupFigures.of_rows(rows, national, source) for r in f.rows(urn, club)],
+                        columns=COLUMNS)
 
 
-def published_part(rows: pd.DataFrame, national: pd.DataFrame, measures: tuple[str, ...] | None = None):
+def published_part(rows: pd.DataFrame, national: pd.DataFrame,
+                   measures: tuple[str, ...] | None = None) -> list[GroupFigures]:
     """Published group rows (as group_results stores them) and England's, as school_inclusion takes them."""
     rows = rows.rename(columns={"grp": "group"})
     rows = rows[rows["measure"].isin(measures)] if measures is not None else rows
-    return rows[ROWS], national.rename(columns={"grp": "group"})
+    return GroupFigures.of_rows(rows[ROWS], national.rename(columns={"grp": "group"}), "published")
 
 
 def pupil_rows(measure: str, sums: GroupSums, national_sd: float, schools: list[int]) -> pd.DataFrame:
     """Each school's group value added from its pupils' sums (ROWS), suppressed under MIN_PUPILS pupils."""
-    frames = []
-    for urn in schools:
-        n, total = sums.totals([urn])
-        scores = group_scores(n, total, national_sd)
-        frames.append(sums.groups.assign(urn=urn, measure=measure, value=scores["va"], ci_low=scores["ci_low"],
-                                         ci_high=scores["ci_high"], n=n.astype(int)))
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ROWS)
-    return out[out["n"] > 0][ROWS]
+    n, total = sums.each(schools)
+    scores = group_scores(n.ravel(), total.ravel(), national_sd)
+    groups = len(sums.groups)
+    out = pd.DataFrame({"urn": np.repeat(np.asarray(schools, dtype=int), groups), "measure": measure,
+                        "grouping": np.tile(sums.groups["grouping"].to_numpy(), len(schools)),
+                        "group": np.tile(sums.groups["group"].to_numpy(), len(schools)),
+                        "value": scores["va"], "ci_low": scores["ci_low"], "ci_high": scores["ci_high"],
+                        "n": n.ravel().astype(int)}, columns=ROWS)
+    return out[out["n"] > 0].reset_index(drop=True)
 
 
-def school_inclusion(published: tuple[pd.DataFrame, pd.DataFrame], urn: int, club: list[int],
-                     from_pupils: list[tuple[pd.DataFrame, pd.DataFrame]] = ()) -> pd.DataFrame:
-    """Every inclusion row for the school: published figures first, then those from pupils for groups and
-    measures DfE published none for. from_pupils: (pupil_rows, national groups) for each measure the viewer may
-    see the school's pupils in."""
-    parts = [inclusion_table(published[0], urn, club, published[1], "published")]
-    for rows, national in from_pupils:
-        parts.append(inclusion_table(rows, urn, club, national, "pupils"))
-    parts = [p for p in parts if not p.empty]
-    if not parts:
+def school_inclusion(figures: list[GroupFigures], urn: int, club: list[int]) -> pd.DataFrame:
+    """Every inclusion row for the school from `figures` in the order given (published first, then those from
+    pupils for the measures the viewer may see them in): the first figure for a group and measure counts."""
+    rows = [r for f in figures for r in f.rows(urn, club)]
+    if not rows:
         return pd.DataFrame(columns=COLUMNS)
-    out = pd.concat(parts, ignore_index=True).drop_duplicates(["group", "measure"], keep="first")
-    order = {g: i for i, (_, g, _) in enumerate(GROUPS)}
-    return out.assign(_g=out["group"].map(order)).sort_values(["_g", "source"], kind="stable").drop(
-        columns="_g").reset_index(drop=True)
+    out = pd.DataFrame(rows, columns=COLUMNS).drop_duplicates(["group", "measure"], keep="first")
+    order, measures = {g: i for i, (_, g, _) in enumerate(GROUPS)}, {m: i for i, m in enumerate(MEASURES_BY_CODE)}
+    return out.assign(_g=out["group"].map(order), _m=out["measure"].map(measures)).sort_values(
+        ["_g", "source", "_m"], kind="stable").drop(columns=["_g", "_m"]).reset_index(drop=True)
 
 
 def measures_of(phase: str) -> tuple[str, ...]:
@@ -98,13 +163,12 @@ def measures_of(phase: str) -> tuple[str, ...]:
 
 
 def pupil_part(va, urn: int, club: list[int], sums: GroupSums | None = None,
-               england: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(pupil_rows, England's groups) of one measure's pupils' value added (va_report.PupilValueAdded); `sums`
-    and `england` where already worked out (every school's group sums; national_groups)."""
+               england: pd.DataFrame | None = None) -> GroupFigures:
+    """GroupFigures of one measure's pupils' value added (va_report.PupilValueAdded) for the school and its club;
+    `sums` and `england` where already worked out (every school's group sums; national_groups)."""
     sums = sums if sums is not None else school_group_sums(va, [urn, *club])
-    england = (england if england is not None else national_groups(va)).rename(columns={"va": "value"})
-    return (pupil_rows(va.measure, sums, va.national_sd, [urn, *club]),
-            england.assign(measure=va.measure)[["measure", "grouping", "group", "value"]])
+    england = england if england is not None else national_groups(va)
+    return GroupFigures.of_sums(va.measure, sums, va.national_sd, england, [urn, *club])
 
 
 def inclusion_of_school(store, viewer: Viewer, urn: int, year: int | None = None) -> pd.DataFrame:
@@ -142,7 +206,7 @@ def inclusion_in_club(store, viewer: Viewer, urn: int, year: int, phase: str, cl
             continue
         if may_see_pupils(store, viewer, urn, va):
             parts.append(pupil_part(va, urn, club))
-    return school_inclusion(published, urn, club, parts)
+    return school_inclusion([*published, *parts], urn, club)
 
 
 def may_see_pupils(store, viewer: Viewer, urn: int, va) -> bool:
@@ -179,10 +243,14 @@ def group_trend(store, urn: int, measure: str, group: str = "disadvantaged") -> 
     """A group's published figure and its gap to the school's other pupils in every year held (year, value,
     gap): whether the gap is closing."""
     others = next(o for _, g, o in GROUPS if g == group)
-    rows = store.query_file("school_group_trend", [urn, measure, group, others])
-    wide = rows.pivot_table(index="year", columns="grp", values="value", aggfunc="first").reindex(columns=[group, others])
-    return pd.DataFrame({"year": wide.index.astype(int), "value": wide[group].to_numpy(),
-                         "gap": (wide[group] - wide[others]).to_numpy()}).dropna(subset=["value"])
+    by_year: dict[int, dict] = {}
+    for year, grp, value in store.query_file("school_group_trend", [urn, measure, group, others])[
+            ["year", "grp", "value"]].itertuples(index=False):  # a few rows: the school's, one per year and group
+        if not pd.isna(value):  # the first figure published counts
+            by_year.setdefault(int(year), {}).setdefault(grp, float(value))
+    rows = [(year, got[group], got[group] - got.get(others, np.nan)) for year, got in sorted(by_year.items())
+            if not np.isnan(got.get(group, np.nan))]
+    return pd.DataFrame(rows, columns=["year", "value", "gap"]).astype({"year": int, "value": float, "gap": float})
 
 
 def pupil_group_trend(years: list[tuple[int, GroupSums]], urn: int, measure: str,

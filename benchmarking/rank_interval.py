@@ -3,6 +3,8 @@ member's score and its standard error (Goldstein and Spiegelhalter 1996). A rank
 intervals overlap may plausibly be anywhere from 1st to 9th; the interval says so."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -13,6 +15,7 @@ RANK_NOTE = ("Each rank is followed by its 95% interval: where the school could 
              "chance in every school's score (simulated from their confidence intervals or cohort sizes).")
 DRAWS = 4000  # simulated rankings: the interval's ends move by at most one place between seeds
 SEED = 20260101  # fixed, so a page, the brief and the command line show the same interval
+CACHED_SIZES = 64  # clubs of up to this many schools reuse their draws (64 x 2 MB at most)
 # Percentages of pupils (each pupil in or out): a binomial standard error from the cohort. Overall absence is a
 # share of sessions, not of pupils, so it is an average like the others.
 PUPIL_SHARES = frozenset({"ks4_basics_94", "ks4_basics_95", "ks4_5em_94", "ks4_ebacc_entry", "ks4_ebacc_94",
@@ -90,11 +93,30 @@ def rank_intervals(values, errors, higher_is_better: bool, draws: int = DRAWS,
     sign = 1.0 if higher_is_better else -1.0
     value, error = sign * values[scored], errors[scored]
     observed = (value[None, :] > value[:, None]).sum(axis=1) + 1
-    simulated = value[None, :] + error[None, :] * np.random.default_rng(seed).standard_normal((draws, value.size))
+    simulated = _simulated(value, error, draws, seed)
     drawn = (-simulated).argsort(axis=1, kind="stable").argsort(axis=1, kind="stable") + 1  # 1 = highest that draw
     low, high = np.quantile(drawn, [0.025, 0.975], axis=0, method="inverted_cdf")
     ranks[scored], lows[scored], highs[scored] = observed, np.minimum(low, observed), np.maximum(high, observed)
     return ranks, lows, highs
+
+
+def _simulated(value: np.ndarray, error: np.ndarray, draws: int, seed: int) -> np.ndarray:
+    """`draws` rows of every score plus normal noise of its standard error (the same draws for the same seed)."""
+    return value[None, :] + error[None, :] * _noise(draws, value.size, seed)
+
+
+def _noise(draws: int, size: int, seed: int) -> np.ndarray:
+    """Standard normal draws, (draws, size): the same for the same seed, so a club's size is drawn once."""
+    if size > CACHED_SIZES:
+        return np.random.default_rng(seed).standard_normal((draws, size))
+    return _cached_noise(draws, size, seed)
+
+
+@lru_cache(maxsize=CACHED_SIZES)
+def _cached_noise(draws: int, size: int, seed: int) -> np.ndarray:
+    noise = np.random.default_rng(seed).standard_normal((draws, size))
+    noise.flags.writeable = False
+    return noise
 
 
 def rank_interval(value: float, error: float, others, others_errors, higher_is_better: bool) -> tuple[int | None, int | None]:
@@ -105,8 +127,15 @@ def rank_interval(value: float, error: float, others, others_errors, higher_is_b
     others = np.asarray(others, dtype=float)
     others_errors = np.broadcast_to(np.asarray(others_errors, dtype=float), others.shape)
     keep = ~np.isnan(others)
-    _, low, high = rank_intervals(np.r_[value, others[keep]], np.r_[error, others_errors[keep]], higher_is_better)
-    return int(low[0]), int(high[0])
+    sign = 1.0 if higher_is_better else -1.0
+    values = sign * np.r_[value, others[keep]]
+    simulated = _simulated(values, np.nan_to_num(np.r_[error, others_errors[keep]]), DRAWS, SEED)
+    # The school comes first, so in rank_intervals' stable order it ranks above those level with it: its rank
+    # in a draw is one more than the schools above it, with no sort of every draw.
+    drawn = (simulated[:, 1:] > simulated[:, :1]).sum(axis=1) + 1
+    observed = int((values[1:] > values[0]).sum()) + 1
+    low, high = np.quantile(drawn, [0.025, 0.975], method="inverted_cdf")
+    return int(min(low, observed)), int(max(high, observed))
 
 
 def rank_words(rank: int, ranked: int, low: int | None = None, high: int | None = None, among: str = "") -> str:

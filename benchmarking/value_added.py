@@ -387,6 +387,16 @@ class GroupSums:
         size = len(self.groups)
         return (np.bincount(self.key[rows], self.n[rows], size), np.bincount(self.key[rows], self.total[rows], size))
 
+    def each(self, urns: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """totals for each school on its own: (n, total), one row per school in `urns`, one column per group."""
+        starts, ends = np.searchsorted(self.urn, urns, "left"), np.searchsorted(self.urn, urns, "right")
+        rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)] or [np.empty(0, dtype=int)])
+        school = np.repeat(np.arange(len(urns)), ends - starts)
+        cell, size = school * len(self.groups) + self.key[rows], len(urns) * len(self.groups)
+        shape = (len(urns), len(self.groups))
+        return (np.bincount(cell, self.n[rows], size).reshape(shape),
+                np.bincount(cell, self.total[rows], size).reshape(shape))
+
 
 def group_scores(n: np.ndarray, total: np.ndarray, national_sd: float, z: float = Z95) -> dict[str, np.ndarray]:
     """Each group's n, value added and CI from its sums, as groups_from_sums gives them: groups under

@@ -106,18 +106,27 @@ def _visible_pupils(viewer: Viewer, urn: int, year: int, measure: str) -> bool:
     return bool(len(first)) and n[first].sum() >= MIN_PUPILS  # every pupil is in one group of each grouping
 
 
-@shared(max_entries=SCHOOLS)
-def _inclusion(key: str, urn: int, year: int, phase: str, club: tuple[int, ...], with_pupils: bool) -> pd.DataFrame:
-    from benchmarking.inclusion import measures_of, published_part, pupil_part, school_inclusion
+@shared(max_entries=YEARS)
+def _inclusion_figures(key: str, year: int, phase: str, with_pupils: bool) -> list:
+    """Every school's inclusion figures for the year (published, then from pupils in the phase's main value
+    added): arrays that each school's view slices."""
+    from benchmarking.inclusion import GroupFigures, measures_of, published_part
     from benchmarking.phases import phase as phase_named
 
     rows, national = _published_group_rows(key, year)
-    published = published_part(pd.concat([rows.rows(u) for u in [urn, *club]], ignore_index=True), national,
-                               measures_of(phase))
-    main = phase_named(phase).main_value_added
-    parts = [pupil_part(_pupil_va(key, year, main, "official"), urn, list(club), _group_sums(key, year, main),
-                        _national_groups(key, year, main))] if with_pupils else []
-    return school_inclusion(published, urn, list(club), parts)
+    figures = published_part(rows.frame, national, measures_of(phase))
+    if with_pupils:
+        main = phase_named(phase).main_value_added
+        figures.append(GroupFigures.of_sums(main, _group_sums(key, year, main), _pupil_va(key, year, main, "official").national_sd,
+                                            _national_groups(key, year, main)))
+    return figures
+
+
+@shared(max_entries=SCHOOLS)
+def _inclusion(key: str, urn: int, year: int, phase: str, club: tuple[int, ...], with_pupils: bool) -> pd.DataFrame:
+    from benchmarking.inclusion import school_inclusion
+
+    return school_inclusion(_inclusion_figures(key, year, phase, with_pupils), urn, list(club))
 
 
 def inclusion(viewer: Viewer, urn: int, year: int, phase: str, club: list[int]) -> pd.DataFrame:

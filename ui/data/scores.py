@@ -69,9 +69,8 @@ def steadier_rows(urn: int, year: int, phase: str, measure: str) -> tuple[dict |
 
     found = []
     for lens in (THREE_YEAR, SHRUNKEN):
-        rows = school_steadier(urn, year, phase, lens)
-        rows = rows[rows["measure"] == measure] if len(rows) else rows
-        found.append(rows.iloc[0].to_dict() if len(rows) else None)
+        records = school_steadier(urn, year, phase, lens).to_dict("records")
+        found.append(next((r for r in records if r["measure"] == measure), None))
     return found[0], found[1]
 
 

@@ -243,14 +243,19 @@ def group_trend(store, urn: int, measure: str, group: str = "disadvantaged") -> 
     """A group's published figure and its gap to the school's other pupils in every year held (year, value,
     gap): whether the gap is closing."""
     others = next(o for _, g, o in GROUPS if g == group)
+    return trend_of_rows(store.query_file("school_group_trend", [urn, measure, group, others]), group)
+
+
+def trend_of_rows(rows: pd.DataFrame, group: str = "disadvantaged") -> pd.DataFrame:
+    """group_trend from one school's published rows of the group and its other pupils (year, grp, value)."""
+    others = next(o for _, g, o in GROUPS if g == group)
     by_year: dict[int, dict] = {}
-    for year, grp, value in store.query_file("school_group_trend", [urn, measure, group, others])[
-            ["year", "grp", "value"]].itertuples(index=False):  # a few rows: the school's, one per year and group
+    for year, grp, value in rows[["year", "grp", "value"]].itertuples(index=False):  # a few rows, one a year and group
         if not pd.isna(value):  # the first figure published counts
             by_year.setdefault(int(year), {}).setdefault(grp, float(value))
-    rows = [(year, got[group], got[group] - got.get(others, np.nan)) for year, got in sorted(by_year.items())
-            if not np.isnan(got.get(group, np.nan))]
-    return pd.DataFrame(rows, columns=["year", "value", "gap"]).astype({"year": int, "value": float, "gap": float})
+    found = [(year, got[group], got[group] - got.get(others, np.nan)) for year, got in sorted(by_year.items())
+             if not np.isnan(got.get(group, np.nan))]
+    return pd.DataFrame(found, columns=["year", "value", "gap"]).astype({"year": int, "value": float, "gap": float})
 
 
 def pupil_group_trend(years: list[tuple[int, GroupSums]], urn: int, measure: str,

@@ -3,6 +3,7 @@ trend, and the directory to find it. Pure functions over the store's tables."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,17 @@ def rank_among(value: float, others, higher_is_better: bool) -> tuple[int | None
         return None, len(others)
     better = others > value if higher_is_better else others < value
     return int(better.sum()) + 1, len(others) + 1
+
+
+def at_urns(values: pd.Series, urns) -> np.ndarray:
+    """The values of `urns` (NaN for a school without one) from a Series indexed by URN: a hash look-up, where a
+    reindex would build a new Series on every page view."""
+    if not values.index.is_unique:
+        return values.reindex(urns).to_numpy(dtype=float)
+    at = values.index.get_indexer(urns)
+    out = values.to_numpy(dtype=float)[at] if len(values) else np.full(len(at), np.nan)
+    out[at < 0] = np.nan
+    return out
 
 
 def national_percentile(values: pd.Series, value: float, higher_is_better: bool) -> float | None:
@@ -113,7 +125,7 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
     every school's standard errors (errors_by_measure), from which each rank's 95% interval is simulated.
     `measures`: some of the phase's headline measures only (absence on Similar schools)."""
     rows = []
-    mine = own.set_index("measure")
+    mine = {r["measure"]: r for r in own.to_dict("records")}  # one row per measure
     # A whole-school measure (absence) is compared among schools of the same phase: those with its key stage's
     # results that year.
     same_phase = national.get(phase_named(phase).headline[0], pd.Series(dtype=float)).index
@@ -123,22 +135,22 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
         data = national.get(measure, pd.Series(dtype=float))
         if MEASURES_BY_CODE[measure].key_stage == "school":
             data = data[data.index.isin(same_phase)]
-        if measure not in mine.index and data.empty:
+        if measure not in mine and data.empty:
             continue
         spec = MEASURES_BY_CODE[measure]
-        row = mine.loc[measure] if measure in mine.index else None
+        row = mine.get(measure)
         value = float(row["value"]) if row is not None and pd.notna(row["value"]) else np.nan
-        members = (data if club_values is None else club_values.get(measure, pd.Series(dtype=float))).reindex(club)
-        members = members.to_numpy(dtype=float)
+        members = at_urns(data if club_values is None else club_values.get(measure, pd.Series(dtype=float)), club)
         # Without a club there is nothing to rank against: no rank, rather than "1 of 1".
         rank, ranked = rank_among(value, members, bool(spec.higher_is_better)) if club else (None, 0)
         low = high = None
         errors = (club_errors or {}).get(measure, pd.Series(dtype=float))
-        own_error = float(errors.get(urn, np.nan))
+        own_error = float(at_urns(errors, [urn])[0])
         if rank is not None and club_errors is not None:
-            low, high = rank_interval(value, own_error, members, errors.reindex(club).to_numpy(dtype=float),
-                                      bool(spec.higher_is_better))
-        ends = percentile_interval(data, value, own_error, bool(spec.higher_is_better)) if mainstream else (np.nan, np.nan)
+            low, high = rank_interval(value, own_error, members, at_urns(errors, club), bool(spec.higher_is_better))
+        scored = data.to_numpy(dtype=float)
+        scored = scored[~np.isnan(scored)]  # the national values, filtered once for the three percentiles
+        ends = percentile_interval(scored, value, own_error, bool(spec.higher_is_better)) if mainstream else (np.nan, np.nan)
         rows.append({
             "measure": measure, "label": spec.label, "digits": spec.digits, "value": value,
             "ci_low": row["ci_low"] if row is not None else np.nan, "ci_high": row["ci_high"] if row is not None else np.nan,
@@ -146,7 +158,7 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
             "reason": (row["reason"] if row is not None else "NOT_PUBLISHED") if np.isnan(value) else None,
             "club_rank": rank, "club_size": ranked, "club_rank_low": low, "club_rank_high": high,
             "club_median": float(np.nanmedian(members)) if club and not np.isnan(members).all() else np.nan,
-            "national_percentile": national_percentile(data, value, bool(spec.higher_is_better)) if mainstream else None,
+            "national_percentile": national_percentile(scored, value, bool(spec.higher_is_better)) if mainstream else None,
             "percentile_low": ends[0], "percentile_high": ends[1],
             "percentile_among": percentile_among(*(coverage or {}).get(measure, (len(data), 0))) if mainstream else None,
         })
@@ -307,6 +319,15 @@ class RowsByUrn:
     def rows(self, urn: int) -> pd.DataFrame:
         start, end = np.searchsorted(self.urns, urn, side="left"), np.searchsorted(self.urns, urn, side="right")
         return self.frame.iloc[start:end].reset_index(drop=True)
+
+    def records(self, urn: int) -> list[dict]:
+        """The school's rows as dicts, from the frame's columns held as arrays: no frame built per look-up."""
+        start, end = np.searchsorted(self.urns, urn, side="left"), np.searchsorted(self.urns, urn, side="right")
+        return [{column: values[i] for column, values in self._columns.items()} for i in range(start, end)]
+
+    @cached_property
+    def _columns(self) -> dict[str, np.ndarray]:
+        return {column: self.frame[column].to_numpy() for column in self.frame.columns}
 
 
 def school_trend(store: Store, urn: int, measure: str, years: list[int] | None = None) -> pd.DataFrame:

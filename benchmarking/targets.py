@@ -31,11 +31,13 @@ def headline_target_levels(values: dict[str, pd.Series], club: list[int], measur
     """For each headline measure the club has results on, the levels a head can pick as a target: the club's
     median, upper quartile and top 10%. values: each measure's results by URN (school_view.values_by_measure)."""
     from .measures import MEASURES_BY_CODE
+    from .school_view import at_urns
 
     rows = []
     for measure in measures:
-        found = values.get(measure, pd.Series(dtype=float)).reindex(club).dropna()
-        if found.empty:
+        found = at_urns(values.get(measure, pd.Series(dtype=float)), club)
+        found = found[~np.isnan(found)]
+        if not len(found):
             continue
         levels = challenge_levels(found, bool(MEASURES_BY_CODE[measure].higher_is_better))
         rows += [{"measure": measure, "level": level, "target": value, "schools": len(found)}

@@ -139,9 +139,16 @@ def inclusion(viewer: Viewer, urn: int, year: int, phase: str, club: list[int]) 
     return _inclusion(data_key(), urn, year, phase, tuple(club), with_pupils)
 
 
-def inclusion_trend(urn: int, measure: str) -> pd.DataFrame:
-    """The school's disadvantaged pupils' published figure and gap in every year held (inclusion.group_trend).
-    (From pupils, inclusion.pupil_group_trend, it would hold every year's pupils in memory: not on a page.)"""
-    from benchmarking.inclusion import group_trend
+@shared(max_entries=YEARS)
+def _group_trend_rows(key: str, measure: str, group: str, others: str) -> RowsByUrn:
+    return RowsByUrn.of(store().query_file("group_trend_every_school", [measure, group, others]))
 
-    return group_trend(store(), urn, measure)
+
+def inclusion_trend(urn: int, measure: str, group: str = "disadvantaged") -> pd.DataFrame:
+    """The school's disadvantaged pupils' published figure and gap in every year held (inclusion.group_trend),
+    from every school's read once. (From pupils, inclusion.pupil_group_trend, it would hold every year's pupils
+    in memory: not on a page.)"""
+    from benchmarking.inclusion import GROUPS, trend_of_rows
+
+    others = next(o for _, g, o in GROUPS if g == group)
+    return trend_of_rows(_group_trend_rows(data_key(), measure, group, others).rows(urn), group)

@@ -69,7 +69,8 @@ def steadier_rows(urn: int, year: int, phase: str, measure: str) -> tuple[dict |
 
     found = []
     for lens in (THREE_YEAR, SHRUNKEN):
-        records = school_steadier(urn, year, phase, lens).to_dict("records")
+        rows = _steadier(data_key(), year, phase, lens)
+        records = rows.records(urn) if rows is not None else []
         found.append(next((r for r in records if r["measure"] == measure), None))
     return found[0], found[1]
 

@@ -78,7 +78,7 @@ if no_progress:
     st.info(no_progress)
 elif main in mine.index and pd.notna(mine.loc[main, "va"]):
     own = mine.loc[main]
-    scores = data.scores_table(sel.year, sel.phase, main)
+    scores = data.scores_of(sel.year, sel.phase, main, [sel.urn, *club])  # the school's and its club's
     rank, ranked, low, high = rank_in_club(sel.urn, scores, club)
     relative = relative_to_group(own["va"], own["ci_low"], own["ci_high"], scores[scores["urn"].isin(club)]) if club else None
     spec = MEASURES_BY_CODE[main]

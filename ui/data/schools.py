@@ -200,6 +200,11 @@ def measure_results(year: int, measure: str) -> pd.DataFrame:
     return _measure_rows(data_key(), year, measure).frame
 
 
+def club_results(year: int, measure: str, urns) -> pd.DataFrame:
+    """measure_results' rows of the schools in `urns` (a school and its club): slices, not a scan."""
+    return _measure_rows(data_key(), year, measure).many(urns)
+
+
 @shared(max_entries=YEARS)
 def _reach(key: str, year: int) -> dict:
     return school_view.measure_reach(store(), year)

@@ -100,6 +100,16 @@ def scores_table(year: int, phase: str, measure: str, lens: str = "official") ->
 
 
 @shared(max_entries=YEARS)
+def _scores_rows(key: str, year: int, phase: str, measure: str, lens: str) -> RowsByUrn:
+    return RowsByUrn.of(scores_table(year, phase, measure, lens))
+
+
+def scores_of(year: int, phase: str, measure: str, urns, lens: str = "official") -> pd.DataFrame:
+    """scores_table's rows of the schools in `urns` (a school and its club): slices, not a scan of every school's."""
+    return _scores_rows(data_key(), year, phase, measure, lens).many(urns)
+
+
+@shared(max_entries=YEARS)
 def _kind_scores(key: str, year: int, phase: str, measure: str, mainstream: bool) -> pd.DataFrame:
     names = school_names()
     return scores_table(year, phase, measure).merge(

@@ -12,8 +12,8 @@ from benchmarking.phases import phase as phase_named
 from benchmarking.similarity import FEATURES, SimilarGroup, SimilarityIndex, check_weights, load_features
 
 from .cache import SCHOOLS, YEARS, data_key, revision, shared, store
-from .schools import measure_results
-from .scores import measures_for, scores_table
+from .schools import club_results
+from .scores import measures_for, scores_of, scores_table
 
 @shared(show_spinner="Loading the pool of schools...", max_entries=16)
 def _index(key: str, year: int, phase: str, weights: tuple, mainstream: bool) -> SimilarityIndex:
@@ -47,9 +47,10 @@ def club_group(year: int, phase: str, urn: int, mainstream: bool = True, k: int 
 @shared(max_entries=SCHOOLS)
 def _partners(key: str, urn: int, year: int, phase: str, k: int, mainstream: bool) -> pd.DataFrame:
     group = club_group(year, phase, urn, mainstream, k)
+    members = [group.urn, *group.neighbours["urn"].astype(int)]
     if measures_for(year, phase)[1]:  # a year without progress: the phase's stand-in in context
-        return partners_this_year(store(), group, scores_table(year, phase, phase_named(phase).stand_in))
-    return partners_this_year(store(), group, results=measure_results(year, phase_named(phase).main_value_added))
+        return partners_this_year(store(), group, scores_of(year, phase, phase_named(phase).stand_in, members))
+    return partners_this_year(store(), group, results=club_results(year, phase_named(phase).main_value_added, members))
 
 
 def partners(urn: int, year: int, phase: str, k: int, mainstream: bool = True) -> pd.DataFrame:

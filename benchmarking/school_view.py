@@ -37,7 +37,8 @@ def at_urns(values: pd.Series, urns) -> np.ndarray:
     reindex would build a new Series on every page view."""
     if not values.index.is_unique:
         return values.reindex(urns).to_numpy(dtype=float)
-    at = values.index.get_indexer(urns)
+    wanted = np.asarray(urns, dtype=values.index.dtype) if values.index.dtype.kind in "iu" else urns
+    at = values.index.get_indexer(wanted)  # in the index's own dtype, so its hash table serves without a cast
     out = values.to_numpy(dtype=float)[at] if len(values) else np.full(len(at), np.nan)
     out[at < 0] = np.nan
     return out

@@ -37,6 +37,17 @@ class Measure:
         """The measure holding DfE's published band of this one (Progress 8's, KS2 progress's), or None."""
         return PUBLISHED_BANDS.get(self.code)
 
+    def band_cutoffs(self, year: int):
+        """Where DfE's "well above" and "well below" begin on this measure in `year` (value_added.Cutoffs): +0.5 and
+        -0.51 for Progress 8, the year's national cut-offs for KS2 progress; None where DfE's are not known."""
+        from .reference import KS2_PROGRESS_CUTOFFS
+        from .value_added import P8_CUTOFFS, Cutoffs
+
+        if self.code == "ks4_p8":
+            return P8_CUTOFFS
+        known = KS2_PROGRESS_CUTOFFS.get(year, {}).get(self.code)
+        return Cutoffs(known[0], known[1], 1, f"DfE's published KS2 bands for {year}") if known else None
+
     @property
     def progress(self):
         """How the measure is worked out from pupils (value_added.Subject: outcome, scale, cap), or None."""

@@ -35,11 +35,17 @@ def significantly_higher(school: pd.Series, others: pd.DataFrame, alpha: float =
     once, Holm's correction keeps the chance of naming any partner that is not really better under `alpha`.
     Standard errors come from each 95% CI; rows without one are dropped."""
     own_se = standard_error(school["ci_low"], school["ci_high"])
-    frame = others.dropna(subset=["value", "ci_low", "ci_high"]).copy()
-    frame["difference"] = frame["value"] - school["value"]
-    frame["z"] = frame["difference"] / np.sqrt(standard_error(frame["ci_low"], frame["ci_high"]) ** 2 + own_se ** 2)
-    frame["p_value"] = norm.sf(frame["z"].to_numpy(dtype=float))
-    frame = frame[holm(frame["p_value"], alpha)]
+    value, low, high = (pd.to_numeric(others[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+                        for c in ("value", "ci_low", "ci_high"))
+    scored = ~(np.isnan(value) | np.isnan(low) | np.isnan(high))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        difference = value - float(school["value"])
+        z = difference / np.sqrt(standard_error(low, high) ** 2 + own_se ** 2)
+    p_value = np.full(len(others), np.nan)
+    p_value[scored] = norm.sf(z[scored])
+    chosen = np.zeros(len(others), dtype=bool)
+    chosen[np.flatnonzero(scored)[holm(p_value[scored], alpha)]] = True
+    frame = others[chosen].assign(difference=difference[chosen], z=z[chosen], p_value=p_value[chosen])
     return frame.sort_values(["difference", "urn"], ascending=[False, True]).reset_index(drop=True)
 
 
@@ -49,13 +55,15 @@ PARTNER_COLUMNS = ["urn", "name", "la_name", "distance", "value", "ci_low", "ci_
 def partners_among(group: SimilarGroup, scores: pd.DataFrame) -> pd.DataFrame:
     """The group's schools whose score (`scores`: urn, value, ci_low, ci_high, n) is significantly higher than
     the group's school's, best first, with their distance. Empty when the school's own score is missing."""
-    urns = group.neighbours["urn"].to_numpy()
-    scores = scores[scores["urn"].isin(np.append(urns, group.urn))].set_index("urn")  # the group's only, first
-    if group.urn not in scores.index or pd.isna(scores.loc[group.urn, "value"]):
+    by_urn = scores.set_index("urn")
+    own = by_urn.index.get_indexer([group.urn])[0]
+    if own < 0 or pd.isna(by_urn["value"].iloc[own]):
         return pd.DataFrame(columns=PARTNER_COLUMNS)
-    others = group.neighbours[["urn", "name", "la_name", "distance"]].merge(
-        scores.drop(index=group.urn), left_on="urn", right_index=True)
-    return significantly_higher(scores.loc[group.urn], others)[PARTNER_COLUMNS]
+    neighbours = group.neighbours[["urn", "name", "la_name", "distance"]]
+    at = by_urn.index.get_indexer(neighbours["urn"].to_numpy(dtype=by_urn.index.dtype))
+    others = neighbours[at >= 0].reset_index(drop=True)  # the neighbours with a score, nearest first
+    others = others.assign(**{column: by_urn[column].array.take(at[at >= 0]) for column in by_urn.columns})
+    return significantly_higher(by_urn.iloc[own], others)[PARTNER_COLUMNS]
 
 
 def partner_candidates(store: Store, group: SimilarGroup, measure: str | None = None,

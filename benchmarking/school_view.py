@@ -314,7 +314,9 @@ class RowsByUrn:
 
     @classmethod
     def of(cls, frame: pd.DataFrame) -> "RowsByUrn":
-        frame = frame.sort_values("urn", kind="stable", ignore_index=True)
+        # A frame already in URN order is shared, not copied (pandas copies on write): it is often a cached table.
+        frame = frame.reset_index(drop=True) if frame["urn"].is_monotonic_increasing else frame.sort_values(
+            "urn", kind="stable", ignore_index=True)
         return cls(frame, frame["urn"].to_numpy())
 
     def rows(self, urn: int) -> pd.DataFrame:

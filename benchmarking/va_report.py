@@ -20,8 +20,7 @@ from .attainment_context import LENS as ATTAINMENT_LENS, attainment_in_context
 from .measures import MEASURES_BY_CODE
 from .phases import PHASES
 from .progress_gaps import no_progress_reason, progress_years
-from .reference import KS2_PROGRESS_CUTOFFS
-from .value_added import (KS4_GROUPS, P8_CUTOFFS, SUBJECTS, Cutoffs, Subject, bands, confidence_interval, contextual_fit,
+from .value_added import (KS4_GROUPS, SUBJECTS, Cutoffs, Subject, bands, confidence_interval, contextual_fit,
                           GroupSums, decile_cutoffs, funnel_limits, group_scores, group_sums, group_value_added, pooled_value_added, pupil_context_design,
                           pupil_group_labels, pupil_scores, recover_national_sd, school_table, school_value_added,
                           pupil_weighted_mean, suppress_small,
@@ -90,11 +89,9 @@ def band_cutoffs(store: Store, year: int, measure: str, rows: pd.DataFrame) -> C
     """Where "well above" and "well below" begin: ±0.5 for Progress 8; for KS2, DfE's national cut-offs for
     the year (reference.KS2_PROGRESS_CUTOFFS), or on the synthetic demo its whole fictional England's top and
     bottom 10% of schools. None where DfE's are not known: never the deciles of whatever schools are in the store."""
-    if measure == "ks4_p8":
-        return P8_CUTOFFS
-    known = KS2_PROGRESS_CUTOFFS.get(year, {}).get(measure)
-    if known:
-        return Cutoffs(known[0], known[1], 1, f"DfE's published KS2 bands for {year}")
+    known = MEASURES_BY_CODE[measure].band_cutoffs(year)
+    if known is not None:
+        return known
     if is_synthetic(store):
         return decile_cutoffs(rows["va"], 1, "the fictional England's top and bottom 10% of schools")
     return None

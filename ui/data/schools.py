@@ -112,13 +112,10 @@ def school_ref(urn: int) -> pupil_views.School:
     return pupil_views.School(int(urn), row["name"], None if pd.isna(row["la_code"]) else int(row["la_code"]))
 
 
-@shared(max_entries=YEARS)
-def _year_results(key: str, year: int) -> pd.DataFrame:
-    return store().query_file("year_results", [year])
-
-
 def year_results(year: int) -> pd.DataFrame:
-    return _year_results(data_key(), year)
+    """A year's results of state-funded mainstream schools: read only to build the year's cached values and
+    errors, so not itself held (it would be 40 MB a year at national scale)."""
+    return store().query_file("year_results", [year])
 
 
 @shared(max_entries=YEARS)

@@ -147,13 +147,12 @@ def pupil_rows(measure: str, sums: GroupSums, national_sd: float, schools: list[
 def school_inclusion(figures: list[GroupFigures], urn: int, club: list[int]) -> pd.DataFrame:
     """Every inclusion row for the school from `figures` in the order given (published first, then those from
     pupils for the measures the viewer may see them in): the first figure for a group and measure counts."""
-    rows = [r for f in figures for r in f.rows(urn, club)]
-    if not rows:
-        return pd.DataFrame(columns=COLUMNS)
-    out = pd.DataFrame(rows, columns=COLUMNS).drop_duplicates(["group", "measure"], keep="first")
+    first: dict[tuple[str, str], dict] = {}
+    for row in (r for f in figures for r in f.rows(urn, club)):
+        first.setdefault((row["group"], row["measure"]), row)
     order, measures = {g: i for i, (_, g, _) in enumerate(GROUPS)}, {m: i for i, m in enumerate(MEASURES_BY_CODE)}
-    return out.assign(_g=out["group"].map(order), _m=out["measure"].map(measures)).sort_values(
-        ["_g", "source", "_m"], kind="stable").drop(columns=["_g", "_m"]).reset_index(drop=True)
+    rows = sorted(first.values(), key=lambda r: (order[r["group"]], r["source"], measures.get(r["measure"], len(measures))))
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def measures_of(phase: str) -> tuple[str, ...]:

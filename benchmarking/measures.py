@@ -20,6 +20,9 @@ class Measure:
     low: float | None = None  # plausible values, where the unit does not say (UNIT_RANGES)
     high: float | None = None
     decimals: int | None = None  # how many to show, where the unit does not say (UNIT_DECIMALS)
+    pupil_share: bool = False  # a percentage of pupils (each in or out): its sampling error is binomial
+    spread_of: str | None = None  # an average whose pupils' spread within a school is this progress measure's...
+    spread_scale: float = 1.0  # ...on this scale (rank_interval.national_pupil_sd)
 
     @property
     def digits(self) -> int:
@@ -47,6 +50,12 @@ class Measure:
             return P8_CUTOFFS
         known = KS2_PROGRESS_CUTOFFS.get(year, {}).get(self.code)
         return Cutoffs(known[0], known[1], 1, f"DfE's published KS2 bands for {year}") if known else None
+
+    @property
+    def scores_in(self) -> str:
+        """What a school's expected and actual outcomes on this measure are in, for a chart's axes: a progress
+        measure's pupil outcome (Attainment 8, scaled score), else the measure itself (attainment in context)."""
+        return self.progress.outcome_label if self.progress is not None else self.label
 
     @property
     def progress(self):
@@ -108,7 +117,7 @@ MEASURES: tuple[Measure, ...] = (
     Measure("ks4_cohort_pct_sen_support", "% of KS4 cohort with SEN support", "KS4", "context", "%", None),
     Measure("ks4_cohort_pct_ehcp", "% of KS4 cohort with an EHC plan", "KS4", "context", "%", None),
     # KS4 results.
-    Measure("ks4_att8", "Attainment 8", "KS4", "result", "points", True, 0, 90),
+    Measure("ks4_att8", "Attainment 8", "KS4", "result", "points", True, 0, 90, spread_of="ks4_p8", spread_scale=10.0),
     Measure("ks4_p8", "Progress 8", "KS4", "result", "score", True, -5, 5, decimals=2),
     Measure("ks4_p8_uncapped", "Progress 8 before extreme scores were capped", "KS4", "result", "score", True, -5, 5,
             decimals=2),
@@ -117,13 +126,15 @@ MEASURES: tuple[Measure, ...] = (
     Measure("ks4_att8_english", "Attainment 8 English element", "KS4", "result", "points", True, 0, 18),
     Measure("ks4_att8_maths", "Attainment 8 maths element", "KS4", "result", "points", True, 0, 18),
     Measure("ks4_p8_band_published", "Progress 8 band as published (1 well above .. 5 well below)", "KS4", "result", "band", False),
-    Measure("ks4_basics_94", "% grade 4+ in English and maths", "KS4", "result", "%", True),
-    Measure("ks4_basics_95", "% grade 5+ in English and maths", "KS4", "result", "%", True),
-    Measure("ks4_5em_94", "% with 5 GCSEs at grade 4+ (A*-C) including English and maths", "KS4", "result", "%", True),
-    Measure("ks4_ebacc_aps", "EBacc average point score", "KS4", "result", "points", True, 0, 9, decimals=2),
-    Measure("ks4_ebacc_entry", "% entering the EBacc", "KS4", "result", "%", True),
-    Measure("ks4_ebacc_94", "% achieving the EBacc at grade 4+", "KS4", "result", "%", True),
-    Measure("ks4_ebacc_95", "% achieving the EBacc at grade 5+", "KS4", "result", "%", True),
+    Measure("ks4_basics_94", "% grade 4+ in English and maths", "KS4", "result", "%", True, pupil_share=True),
+    Measure("ks4_basics_95", "% grade 5+ in English and maths", "KS4", "result", "%", True, pupil_share=True),
+    Measure("ks4_5em_94", "% with 5 GCSEs at grade 4+ (A*-C) including English and maths", "KS4", "result",
+            "%", True, pupil_share=True),
+    Measure("ks4_ebacc_aps", "EBacc average point score", "KS4", "result", "points", True, 0, 9, decimals=2,
+            spread_of="ks4_p8", spread_scale=1.0),
+    Measure("ks4_ebacc_entry", "% entering the EBacc", "KS4", "result", "%", True, pupil_share=True),
+    Measure("ks4_ebacc_94", "% achieving the EBacc at grade 4+", "KS4", "result", "%", True, pupil_share=True),
+    Measure("ks4_ebacc_95", "% achieving the EBacc at grade 5+", "KS4", "result", "%", True, pupil_share=True),
     # KS2 cohort context.
     Measure("ks2_cohort", "KS2 cohort (eligible pupils)", "KS2", "context", "pupils", None),
     Measure("ks2_prior_attainment", "KS2 cohort prior attainment (KS1 average point score)", "KS2", "context", "points", None, 0, 30),
@@ -132,8 +143,10 @@ MEASURES: tuple[Measure, ...] = (
     Measure("ks2_cohort_pct_sen_support", "% of KS2 cohort with SEN support", "KS2", "context", "%", None),
     Measure("ks2_cohort_pct_ehcp", "% of KS2 cohort with an EHC plan", "KS2", "context", "%", None),
     # KS2 results.
-    Measure("ks2_rwm_expected", "% at the expected standard in reading, writing and maths", "KS2", "result", "%", True),
-    Measure("ks2_rwm_higher", "% at the higher standard in reading, writing and maths", "KS2", "result", "%", True),
+    Measure("ks2_rwm_expected", "% at the expected standard in reading, writing and maths", "KS2", "result",
+            "%", True, pupil_share=True),
+    Measure("ks2_rwm_higher", "% at the higher standard in reading, writing and maths", "KS2", "result", "%",
+            True, pupil_share=True),
     Measure("ks2_read_progress", "KS2 reading progress", "KS2", "result", "score", True, -20, 20),
     Measure("ks2_writ_progress", "KS2 writing progress", "KS2", "result", "score", True, -20, 20),
     Measure("ks2_mat_progress", "KS2 maths progress", "KS2", "result", "score", True, -20, 20),
@@ -143,12 +156,14 @@ MEASURES: tuple[Measure, ...] = (
             "KS2", "result", "band", False),
     Measure("ks2_mat_band_published", "KS2 maths progress band as published (1 well above .. 5 well below)",
             "KS2", "result", "band", False),
-    Measure("ks2_read_average", "KS2 reading average scaled score", "KS2", "result", "points", True, 80, 120),
-    Measure("ks2_mat_average", "KS2 maths average scaled score", "KS2", "result", "points", True, 80, 120),
+    Measure("ks2_read_average", "KS2 reading average scaled score", "KS2", "result", "points", True, 80, 120,
+            spread_of="ks2_read_progress", spread_scale=1.0),
+    Measure("ks2_mat_average", "KS2 maths average scaled score", "KS2", "result", "points", True, 80, 120,
+            spread_of="ks2_mat_progress", spread_scale=1.0),
     # Whole-school absence (the school's pupils of compulsory school age, a full academic year).
     Measure("absence_overall", "Overall absence (% of sessions missed)", "school", "result", "%", False),
     Measure("absence_persistent", "Persistent absence (% of pupils missing 10% or more)", "school", "result", "%",
-            False),
+            False, pupil_share=True),
 )
 
 MEASURES_BY_CODE = {m.code: m for m in MEASURES}

@@ -8,6 +8,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from .measures import MEASURES_BY_CODE
 from .numbers import number, ordinal
 from .value_added import Z95, recover_national_sd
 
@@ -16,15 +17,6 @@ RANK_NOTE = ("Each rank is followed by its 95% interval: where the school could 
 DRAWS = 4000  # simulated rankings: the interval's ends move by at most one place between seeds
 SEED = 20260101  # fixed, so a page, the brief and the command line show the same interval
 CACHED_SIZES = 64  # clubs of up to this many schools reuse their draws (64 x 2 MB at most)
-# Percentages of pupils (each pupil in or out): a binomial standard error from the cohort. Overall absence is a
-# share of sessions, not of pupils, so it is an average like the others.
-PUPIL_SHARES = frozenset({"ks4_basics_94", "ks4_basics_95", "ks4_5em_94", "ks4_ebacc_entry", "ks4_ebacc_94",
-                          "ks4_ebacc_95", "ks2_rwm_expected", "ks2_rwm_higher", "absence_persistent"})
-# Averages whose pupils' spread within a school is taken as a progress measure's, on the average's scale:
-# Attainment 8 is ten slots of grades, Progress 8 and the EBacc average point score a grade a slot or pillar;
-# KS2 progress is on the scaled score's own scale.
-COUNTERPARTS = {"ks4_att8": ("ks4_p8", 10.0), "ks4_ebacc_aps": ("ks4_p8", 1.0),
-                "ks2_read_average": ("ks2_read_progress", 1.0), "ks2_mat_average": ("ks2_mat_progress", 1.0)}
 MIN_SCHOOLS = 30  # fewer schools cannot support the regression
 
 
@@ -35,7 +27,7 @@ def standard_errors(measure: str, rows: pd.DataFrame, pupil_sd: float = np.nan) 
     value, n = (pd.to_numeric(rows[c], errors="coerce").astype(float) for c in ("value", "n"))
     from_ci = pd.Series(error_from_interval(rows), index=rows.index)
     with np.errstate(invalid="ignore", divide="ignore"):
-        if measure in PUPIL_SHARES:  # Agresti-Coull: two more pupils in and two out, so 0% and 100% are not exact
+        if getattr(MEASURES_BY_CODE.get(measure), "pupil_share", False):  # Agresti-Coull: 2 more pupils in, 2 out
             p = ((value / 100).clip(0, 1) * n + 2) / (n + 4)
             sampling = 100 * np.sqrt(p * (1 - p) / (n + 4))
         else:
@@ -51,11 +43,12 @@ def error_from_interval(rows: pd.DataFrame) -> np.ndarray:
 
 def national_pupil_sd(measure: str, national: dict[str, pd.DataFrame]) -> float:
     """The within-school pupil SD of an average, from national rows (`national`: each measure's rows for every
-    state-funded mainstream school that year). An average with a progress counterpart (COUNTERPARTS) takes the
+    state-funded mainstream school that year). An average with a progress counterpart (Measure.spread_of) takes the
     SD behind the counterpart's published CIs, on its own scale: the same pupils' scores, less what their prior
     attainment predicts, which is what varies among schools with a similar intake. Any other average: the between-school regression of squared distances from
     the median on 1 / cohort (within_variance_from_residuals), which errs wide. NaN with too few schools."""
-    counterpart, scale = COUNTERPARTS.get(measure, (None, 1.0))
+    spec = MEASURES_BY_CODE.get(measure)
+    counterpart, scale = (spec.spread_of, spec.spread_scale) if spec is not None else (None, 1.0)
     if counterpart in national:
         rows = national[counterpart][["ci_low", "ci_high", "n"]].apply(pd.to_numeric, errors="coerce").dropna()
         rows = rows[rows["n"] > 0]

@@ -36,10 +36,11 @@ class Subject:
     outcome: str  # pupil column
     scale: float  # pupil score = (actual - expected) / scale
     cap: bool  # extreme negative scores are capped (Progress 8 since 2018, KS2 progress since 2018)
+    outcome_label: str = "scaled score"  # what a pupil's expected and actual outcomes are, on charts
 
 
 SUBJECTS = {
-    "ks4_p8": Subject("ks4_p8", "KS4", "attainment8", 10.0, True),
+    "ks4_p8": Subject("ks4_p8", "KS4", "attainment8", 10.0, True, "Attainment 8"),
     "ks2_read_progress": Subject("ks2_read_progress", "KS2", "ks2_read", 1.0, True),
     "ks2_writ_progress": Subject("ks2_writ_progress", "KS2", "ks2_writ", 1.0, True),
     "ks2_mat_progress": Subject("ks2_mat_progress", "KS2", "ks2_mat", 1.0, True),

@@ -44,7 +44,7 @@ measure = st.selectbox("Measure", IN_CONTEXT[sel.phase] if no_progress else phas
                        format_func=lambda m: MEASURES_BY_CODE[m].label)
 spec = MEASURES_BY_CODE[measure]
 digits = spec.digits
-unit = {"ks4_p8": "Attainment 8", "ks4_att8": "Attainment 8"}.get(measure, spec.label if no_progress else "scaled score")
+unit = spec.scores_in
 
 official = data.scores_table(sel.year, sel.phase, measure)
 contextual = data.scores_table(sel.year, sel.phase, measure, "contextual") if not no_progress else official.iloc[0:0]

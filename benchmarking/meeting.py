@@ -72,10 +72,9 @@ def inclusion_measure(phase: str, group_rows: pd.DataFrame, members: list[int]) 
     """The measure an inclusion slide shows: the phase's main value added, else its first headline measure,
     whichever some member has a published figure for disadvantaged pupils on; None if neither."""
     p = phase_named(phase)
-    for measure in (p.main_value_added, p.headline[0]):
-        if len(disadvantaged_values(group_rows, members, measure).dropna(subset=["va"])):
-            return measure
-    return None
+    published = set(group_rows.loc[(group_rows["grp"] == INCLUSION_GROUP) & group_rows["urn"].isin(members)
+                                   & group_rows["value"].notna(), "measure"])
+    return next((m for m in (p.main_value_added, p.headline[0]) if m in published), None)
 
 
 def disadvantaged_values(group_rows: pd.DataFrame, members: list[int], measure: str) -> pd.DataFrame:

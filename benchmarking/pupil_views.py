@@ -37,10 +37,16 @@ def school(store: Store, urn: int) -> School:
     return School(int(urn), row["name"], None if pd.isna(row["la_code"]) else int(row["la_code"]))
 
 
+def too_few_to_show(pupils: int) -> bool:
+    """Whether a school's pupils are too few to be shown one by one or in groups of their own: 1 to 5 of them
+    (none is not too few: there is nothing to show)."""
+    return 0 < pupils < MIN_PUPILS
+
+
 def _allowed_rows(viewer: Viewer, place: School, va: PupilValueAdded) -> pd.DataFrame:
     viewer.require_pupils(place.urn, place.la_code, place.name)
     rows = va.for_school(place.urn)
-    if 0 < len(rows) < MIN_PUPILS:
+    if too_few_to_show(len(rows)):
         raise Suppressed(f"{place.name} has {len(rows)} pupils in this measure: pupil-level figures for 5 or fewer "
                          "pupils are not shown.")
     return rows

@@ -337,7 +337,27 @@ def cpu_per_view(servers: Servers, log: Path, schools: list[School], latest: int
     return figures
 
 
+def reference_ms(repeats: int = 7) -> float:
+    """A fixed piece of the kind of work a page view does (small pandas frames, numpy arrays), timed here, median of
+    `repeats`: how fast the machine is at the time, so that a run on a busy or slower host is told from slower
+    code when runs of different hours are compared."""
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"urn": np.arange(20_000), "value": rng.normal(size=20_000)})
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        for i in range(200):
+            part = frame.iloc[i * 50:(i + 1) * 50]
+            part.assign(double=part["value"] * 2)[part["value"] > 0].reset_index(drop=True)
+            np.sort(rng.normal(size=2_000))
+        times.append(time.perf_counter() - started)
+    return 1000 * float(np.median(times))
+
+
 def run(db: Path, sessions: list[int], processes: int, cold: int, distinct: int) -> list[dict]:
+    before = reference_ms()
     schools, latest = visitor_schools(db)
     share = sum(s.phase == "primary" for s in schools) / len(schools)
     plural = f"{processes} process{'es' if processes > 1 else ''}"
@@ -369,6 +389,9 @@ def run(db: Path, sessions: list[int], processes: int, cold: int, distinct: int)
     finally:
         servers.stop()
         shutil.rmtree(log.parent, ignore_errors=True)
+    after = reference_ms()
+    figures.append({"name": "reference workload before and after (the machine's speed: lower is faster), mean",
+                    "value": (before + after) / 2, "unit": "ms"})
     return figures
 
 

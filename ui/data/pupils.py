@@ -89,7 +89,6 @@ def _visible_pupils(viewer: Viewer, urn: int, year: int, measure: str) -> bool:
     """Whether the store has the year's pupils with a score on the measure, the viewer may see the school's, and
     it has more than a handful: from the year's group sums, not a pass over the nation's pupils."""
     from benchmarking.progress_gaps import no_progress_reason
-    from benchmarking.value_added import MIN_PUPILS
 
     key, subject = data_key(), SUBJECTS.get(measure)
     if subject is None or not _has_pupils(key, year, measure) or no_progress_reason(subject.key_stage, year):
@@ -103,7 +102,8 @@ def _visible_pupils(viewer: Viewer, urn: int, year: int, measure: str) -> bool:
         return False
     n, _ = sums.totals([urn])
     first = (sums.groups["grouping"] == sums.groups["grouping"].iloc[0]).to_numpy() if len(sums.groups) else []
-    return bool(len(first)) and n[first].sum() >= MIN_PUPILS  # every pupil is in one group of each grouping
+    pupils = int(n[first].sum()) if len(first) else 0  # every pupil is in one group of each grouping
+    return pupils > 0 and not pupil_views.too_few_to_show(pupils)
 
 
 @shared(max_entries=YEARS)

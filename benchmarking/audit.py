@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import sqlite3
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -28,22 +29,35 @@ def audit_path(store_path: Path) -> Path:
     return Path(store_path).with_name(Path(store_path).name + ".audit.sqlite")
 
 
-def _connect(store_path: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(audit_path(store_path), timeout=10)
+def _connect(store_path: Path, check_same_thread: bool = True) -> sqlite3.Connection:
+    con = sqlite3.connect(audit_path(store_path), timeout=10, check_same_thread=check_same_thread)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute(SCHEMA)
     return con
 
 
+# One open connection per audit file in each process, used under a lock: an append is then one committed insert,
+# not a connect, a schema check and a checkpoint of the log on close (several ms of every view of pupils).
+_APPENDERS: dict[Path, tuple[sqlite3.Connection, threading.Lock]] = {}
+_APPENDERS_LOCK = threading.Lock()
+
+
+def _appender(store_path: Path) -> tuple[sqlite3.Connection, threading.Lock]:
+    path = audit_path(store_path).resolve()
+    with _APPENDERS_LOCK:
+        if path not in _APPENDERS or not path.exists():  # a log removed since (a new store): open it again
+            if path in _APPENDERS:
+                _APPENDERS[path][0].close()
+            _APPENDERS[path] = (_connect(store_path, check_same_thread=False), threading.Lock())
+        return _APPENDERS[path]
+
+
 def record(store_path: Path, email: str, action: str, urn: int, year: int | None = None, detail: str = "") -> None:
-    """Append one entry (safe from many processes at once)."""
+    """Append one entry, committed before it returns (safe from many processes and threads at once)."""
     at = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    con = _connect(store_path)
-    try:
-        with con:
-            con.execute("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?)", [at, email, action, int(urn), year, detail])
-    finally:
-        con.close()
+    con, lock = _appender(store_path)
+    with lock, con:
+        con.execute("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?)", [at, email, action, int(urn), year, detail])
 
 
 def entries(store_path: Path) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import BenchmarkingError
+from .value_added import SUBJECTS
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,12 @@ class Phase:
     meeting_size: int = 12  # the host and its most similar schools, at a club meeting
 
 
+def progress_measures(key_stage: str) -> tuple[str, ...]:
+    """The measures worked out from pupils' progress at a key stage, in the order value_added.SUBJECTS lists them
+    (the one list of them)."""
+    return tuple(code for code, subject in SUBJECTS.items() if subject.key_stage == key_stage)
+
+
 # Whole-school absence: a headline of every phase (attendance is one of the areas Ofsted's report cards grade).
 ABSENCE = ("absence_overall", "absence_persistent")
 
@@ -32,13 +39,13 @@ PHASES = {
     "secondary": Phase("secondary", "KS4", "ks4_prior_attainment",
                        headline=("ks4_att8", "ks4_p8", "ks4_basics_94", "ks4_basics_95", "ks4_ebacc_aps",
                                  *ABSENCE),
-                       value_added=("ks4_p8",), main_value_added="ks4_p8",
+                       value_added=progress_measures("KS4"), main_value_added="ks4_p8",
                        in_context=("ks4_att8", "ks4_basics_94"), stand_in="ks4_att8",
                        floor_rules=("ks4-2016", "ks4-2011")),
     "primary": Phase("primary", "KS2", "ks2_prior_attainment",
                      headline=("ks2_rwm_expected", "ks2_rwm_higher", "ks2_read_progress", "ks2_writ_progress",
                                "ks2_mat_progress", *ABSENCE),
-                     value_added=("ks2_read_progress", "ks2_writ_progress", "ks2_mat_progress"),
+                     value_added=progress_measures("KS2"),
                      main_value_added="ks2_mat_progress",
                      in_context=("ks2_mat_average", "ks2_read_average", "ks2_rwm_expected"), stand_in="ks2_mat_average",
                      floor_rules=("ks2-2016", "ks2-2011")),

@@ -36,3 +36,23 @@ def test_in_a_year_without_value_added_one_measure_of_the_same_outcome_stands_in
 def test_an_unknown_phase_is_a_clear_error():
     with pytest.raises(BenchmarkingError, match="Phase must be one of secondary, primary, not 'nursery'"):
         phase("nursery")
+
+
+def test_the_progress_measures_and_the_phases_are_written_out_in_one_place_each():
+    """No page, command or module keeps its own list of the progress measures (value_added.SUBJECTS holds it;
+    phases and measures ask it) or of the phases (phases.PHASES)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    progress = re.compile(r'"(ks4_p8|ks2_(read|writ|mat)_progress)",\s*"(ks4_p8|ks2_(read|writ|mat)_progress)"')
+    phases = re.compile(r"[\"'](primary|secondary)[\"'],\s*[\"'](primary|secondary)[\"']")
+    # Where they may be written: the lists themselves, a phase's headline measures, and DfE's reference figures
+    # and files (what a file or a year published, not a list the code chooses from).
+    allowed = {"benchmarking/value_added.py", "benchmarking/phases.py", "benchmarking/reference.py"}
+    sources = [p for p in [root / "dashboard.py", *root.glob("benchmarking/**/*.py"), *root.glob("ui/**/*.py"),
+                           *root.glob("pages/*.py")] if "importers" not in p.parts and "synthetic" not in p.parts]
+    found = [f"{p.relative_to(root)}:{n}" for p in sources if str(p.relative_to(root)) not in allowed
+             for n, line in enumerate(p.read_text().splitlines(), 1) if progress.search(line) or phases.search(line)]
+    assert len(sources) > 60 and found == []
+    assert [m for p in PHASES.values() for m in p.value_added] == list(SUBJECTS)

@@ -4,15 +4,17 @@ embedded, so it opens offline and can be emailed):
 - the club-meeting pack: the meeting's slides, one per page, anonymised as the meeting chooses;
 - the adviser's visit brief: one page about one school.
 
-Every name from a file is escaped: a school called "<img src=...>" is shown as written, never as markup.
+Every name from a file is escaped: a school called "<img src=...>" is shown as written, never as markup. The
+HTML is built with markupsafe's Markup, which escapes whatever is put into it unless it is itself Markup, so
+escaping is the default rather than a call each value needs.
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.io as pio
+from markupsafe import Markup
 
 from . import charts
 from .access import Viewer
@@ -49,17 +51,26 @@ th, td { border-bottom: 1px solid #ddd; padding: 1.5pt 5pt; text-align: left; }
 """
 
 
-def esc(text) -> str:
-    return html.escape(str(text), quote=True)
+NOTHING = Markup("")
 
 
-def table_html(frame: pd.DataFrame) -> str:
+def joined(parts) -> Markup:
+    """Pieces of HTML one after another (plain text among them escaped)."""
+    return NOTHING.join(parts)
+
+
+def note(text) -> Markup:
+    return Markup("<p class='note'>{}</p>").format(text)
+
+
+def table_html(frame: pd.DataFrame) -> Markup:
     """A small table, every cell escaped."""
     if frame.empty:
-        return "<p class='note'>None.</p>"
-    head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>" for row in frame.itertuples(index=False))
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        return note("None.")
+    head = joined(Markup("<th>{}</th>").format(c) for c in frame.columns)
+    body = joined(Markup("<tr>{}</tr>").format(joined(Markup("<td>{}</td>").format(v) for v in row))
+                  for row in frame.itertuples(index=False))
+    return Markup("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(head, body)
 
 
 # The printable width of an A4 page with 12 mm margins, in CSS pixels (96 per inch).
@@ -74,19 +85,19 @@ class Figures:
         self.first = True
         self.width = width
 
-    def __call__(self, figure, height: int) -> str:
+    def __call__(self, figure, height: int) -> Markup:
         figure.update_layout(height=height, width=self.width, margin={"l": 10, "r": 10, "t": 36, "b": 10})
         out = pio.to_html(figure, full_html=False, include_plotlyjs="inline" if self.first else False,
                           config={"staticPlot": True, "displayModeBar": False}, default_width=f"{self.width}px",
                           default_height=f"{height}px")
         self.first = False
-        return out
+        return Markup(out)  # plotly's own HTML and script
 
 
-def document(title: str, body: str, landscape: bool) -> str:
-    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{esc(title)}</title>"
-            f"<style>{STYLE % {'orientation': 'landscape' if landscape else 'portrait'}}</style></head>"
-            f"<body>{body}</body></html>")
+def document(title: str, body: Markup, landscape: bool) -> str:
+    return str(Markup("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{}</title>"
+                      "<style>{}</style></head><body>{}</body></html>").format(
+        title, Markup(STYLE % {"orientation": "landscape" if landscape else "portrait"}), body))
 
 
 @dataclass
@@ -113,7 +124,7 @@ def year_scores(store: Store, year: int, phase: str) -> Scores:
         return Scores(table[table["measure"] == measure], measure, str(exc))
 
 
-def inclusion_html(store: Store, viewer: Viewer, urn: int, year: int, phase: str, club: list[int], measure: str) -> str:
+def inclusion_html(store: Store, viewer: Viewer, urn: int, year: int, phase: str, club: list[int], measure: str) -> Markup:
     """The brief's inclusion lines: the main measure's disadvantaged, SEN and EAL pupils against similar schools
     and England, with the gaps (inclusion.inclusion_in_club); nothing where there are no figures."""
     from .inclusion import inclusion_in_club, row_sentence
@@ -121,11 +132,11 @@ def inclusion_html(store: Store, viewer: Viewer, urn: int, year: int, phase: str
     rows = inclusion_in_club(store, viewer, urn, year, phase, club)
     rows = rows[(rows["measure"] == measure) & rows["value"].notna()]
     if rows.empty:
-        return ""
-    return (f"<h2>Inclusion: {esc(MEASURES_BY_CODE[measure].label)}</h2>"
-            + "".join(f"<p>{esc(row_sentence(row))}</p>" for row in rows.to_dict("records"))
-            + "<p class='note'>With its 95% interval; the gap is to the school's other pupils (not disadvantaged, no "
-            "SEN, not EAL); the similar schools' figures are their median.</p>")
+        return NOTHING
+    return (Markup("<h2>Inclusion: {}</h2>").format(MEASURES_BY_CODE[measure].label)
+            + joined(Markup("<p>{}</p>").format(row_sentence(row)) for row in rows.to_dict("records"))
+            + note("With its 95% interval; the gap is to the school's other pupils (not disadvantaged, no SEN, not "
+                   "EAL); the similar schools' figures are their median."))
 
 
 # -- the club-meeting pack ------------------------------------------------------------------------
@@ -154,24 +165,25 @@ def club_pack(store: Store, members: list[int], host: int, year: int, phase: str
     slides = meeting_slides(phase, members, year_results, scores.table, scores.measure if scores.gap else None,
                             group_rows)
     figure = Figures(PAGE_WIDTH["landscape"])
-    pages = [f"<div class='slide'><h1>{esc(title)}</h1><p>{esc(phase.capitalize())} schools, {year}: "
-             f"{len(members)} schools{' (anonymised: every school but the host is shown by a letter)' if anonymise else ''}."
-             "</p>" + (f"<p class='note'>{esc(scores.gap)} {esc(IN_CONTEXT_CAVEAT)}</p>" if scores.gap else "") +
-             _glance(store, year, phase, members, roster, named, anon) + "</div>"]
+    pages = [Markup("<div class='slide'><h1>{}</h1><p>{} schools, {}: {} schools{}.</p>{}{}</div>").format(
+        title, phase.capitalize(), year, len(members),
+        " (anonymised: every school but the host is shown by a letter)" if anonymise else "",
+        note(f"{scores.gap} {IN_CONTEXT_CAVEAT}") if scores.gap else NOTHING,
+        _glance(store, year, phase, members, roster, named, anon))]
     for slide in slides[1:]:
-        body = ""
+        body = NOTHING
         if slide.kind == "ranked":
             spec = MEASURES_BY_CODE[slide.measure]
             values = ranked_values(year_results, members, slide.measure, errors.get(slide.measure))
             body = figure(charts.ranked_bars(with_names(values), spec.label, PRINT, bool(spec.higher_is_better),
-                                             spec.digits), 560) + f"<p class='note'>{esc(RANK_NOTE)}</p>"
+                                             spec.digits), 560) + note(RANK_NOTE)
         elif slide.kind == "value_added":
             dots = scores_with_intervals(scores.table, members, slide.measure)
             body = figure(charts.ci_dots(with_names(dots), scores.label, PRINT), 560)
         elif slide.kind == "inclusion":
             dots = disadvantaged_values(group_rows, members, slide.measure)
             body = figure(charts.ci_dots(with_names(dots), slide.title, PRINT, MEASURES_BY_CODE[slide.measure].label),
-                          560) + f"<p class='note'>{esc(INCLUSION_NOTE)}</p>"
+                          560) + note(INCLUSION_NOTE)
         elif slide.kind == "funnel":
             points, limits = club_funnel(scores.table, members, host, slide.measure)
             points = with_names(points)
@@ -183,10 +195,11 @@ def club_pack(store: Store, members: list[int], host: int, year: int, phase: str
             by_year = group_trend(store, members, slide.measure)
             body += table_html(pd.DataFrame({"Year": by_year["year"], "Club mean score": [number(v, 2, sign=True) for v in by_year["mean_va"]],
                                              "Schools with a score": by_year["schools"]}))
-        pages.append(f"<div class='slide'><h2>{esc(slide.title)}</h2>{body}</div>")
+        pages.append(Markup("<div class='slide'><h2>{}</h2>{}</div>").format(slide.title, body))
     if club:
-        pages.append(f"<div class='slide'><h2>Does the club work?</h2>{_impact_section(store, club, figure)}</div>")
-    return document(title, "".join(pages), landscape=True)
+        pages.append(Markup("<div class='slide'><h2>Does the club work?</h2>{}</div>").format(
+            _impact_section(store, club, figure)))
+    return document(title, joined(pages), landscape=True)
 
 
 def stored_club_pack(store: Store, name: str, anonymise: bool = False, host: int | None = None,
@@ -207,7 +220,7 @@ def stored_club_pack(store: Store, name: str, anonymise: bool = False, host: int
     return club_pack(store, urns, host, year or store.latest_year(), record["phase"], title, anonymise, club=name)
 
 
-def _glance(store, year, phase, members, roster, named, anon) -> str:
+def _glance(store, year, phase, members, roster, named, anon) -> Markup:
     context = pd.concat([load_features(store, year, phase, mainstream) for mainstream in (True, False)])  # either pool
     rows = context[context["urn"].isin(members)][["urn", "la_name", "pct_disadvantaged", "pct_eal", "pct_sen_support",
                                                    "pupils_on_roll"]]
@@ -221,17 +234,17 @@ def _glance(store, year, phase, members, roster, named, anon) -> str:
         "Pupils on roll": [number(v, 0) for v in rows["pupils_on_roll"]]}))
 
 
-def _impact_section(store: Store, club: str, figure: Figures) -> str:
+def _impact_section(store: Store, club: str, figure: Figures) -> Markup:
     from .impact import club_impact
 
     try:
         impact = club_impact(store, club)
     except BenchmarkingError as exc:
-        return f"<p>{esc(exc)}</p>"
-    text = (f"<p><b>{esc(impact.verdict)}</b></p><p>{esc(impact.measure)}: difference in differences "
-            f"{number(impact.estimate, 2, sign=True)} (95% CI {interval(impact.ci_low, impact.ci_high, 2)}), "
-            f"{impact.n_members} members against {impact.n_comparison} matched comparison schools; "
-            f"{impact.years_before} years before joining and {impact.years_after} after.</p>")
+        return Markup("<p>{}</p>").format(exc)
+    text = Markup("<p><b>{}</b></p><p>{}</p>").format(
+        impact.verdict, f"{impact.measure}: difference in differences {number(impact.estimate, 2, sign=True)} (95% CI "
+        f"{interval(impact.ci_low, impact.ci_high, 2)}), {impact.n_members} members against {impact.n_comparison} "
+        f"matched comparison schools; {impact.years_before} years before joining and {impact.years_after} after.")
     if not impact.event_study.empty:
         text += figure(charts.event_study(impact.event_study, "Members against their comparison schools, by year",
                                           PRINT), 380)
@@ -261,42 +274,44 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
         group, club = None, []
         club_note = str(exc)
     compared = f"compared with its {len(club)} most similar schools" if club else "no similar schools to compare with"
-    parts = [f"<h1>{esc(label['name'])}</h1><p>{esc(label['la_name'])} · {esc(phase)} · {year} · URN {urn}. "
-             f"Prepared for an adviser's visit; {compared}.</p>"]
+    parts = [Markup("<h1>{}</h1><p>{}</p>").format(
+        label["name"], f"{label['la_name']} · {phase} · {year} · URN {urn}. Prepared for an adviser's visit; {compared}.")]
     # Value added, or attainment in context in a year without, with its CI and trend.
     scores = year_scores(store, year, phase)
     mine = scores.table[scores.table["urn"] == urn]
     digits = MEASURES_BY_CODE[scores.measure].digits
     if mine.empty or pd.isna(mine["va"].iloc[0]):
-        score_text = f"No {scores.label} for this school this year."
+        score_text = Markup("No {} for this school this year.").format(scores.label)
     else:
         row = mine.iloc[0]
         band = BAND_LABELS.get(row["band"], "no band") if not scores.gap else "not a progress measure"
-        score_text = (f"{scores.label}: <b>{number(row['va'], digits, sign=True)}</b> (95% CI {interval(row['ci_low'], row['ci_high'], digits)}), {pupils_text(row['n'])}, {esc(band)}.")
+        score_text = Markup("{}: <b>{}</b> (95% CI {}), {}, {}.").format(
+            scores.label, number(row["va"], digits, sign=True), interval(row["ci_low"], row["ci_high"], digits),
+            pupils_text(row["n"]), band)
     years = sorted(int(y) for y in store.query_file("result_years")["year"])
     trend = school_trend(store, urn, p.main_value_added, years)
-    left = f"<h2>Value added</h2><p>{score_text}</p>" + (f"<p class='note'>{esc(scores.gap)}</p>" if scores.gap else "")
-    trend_html = ""
+    left = Markup("<h2>Value added</h2><p>{}</p>").format(score_text) + (note(scores.gap) if scores.gap else NOTHING)
+    trend_html = NOTHING
     if trend["va"].notna().sum() >= 2:
         trend_html = figure(charts.trend(trend, f"{MEASURES_BY_CODE[p.main_value_added].label} over the years", PRINT), 150)
     # Context against the club.
     if group is not None:
         comparison = group.comparison()
-        right = "<h2>Context against the club</h2>" + table_html(pd.DataFrame({
+        right = Markup("<h2>Context against the club</h2>") + table_html(pd.DataFrame({
             "Feature": comparison["label"], "School": [number(v, d) for v, d in zip(comparison["school"], comparison["digits"])],
             "Club median": [number(v, d) for v, d in zip(comparison["group_median"], comparison["digits"])]}))
     else:
-        right = f"<h2>Context against the club</h2><p>{esc(club_note)}</p>"
+        right = Markup("<h2>Context against the club</h2><p>{}</p>").format(club_note)
     results = headline_results(school_year_results(store, urn, year), year_values(store, year), urn, club, phase,
                                club_values=year_values(store, year, every_school=True),
                                club_errors=year_errors(store, year))
-    right += "<h2>Headline results</h2>" + table_html(pd.DataFrame({
+    right += Markup("<h2>Headline results</h2>") + table_html(pd.DataFrame({
         "Measure": results["label"], "School": [number(v, d) if pd.notna(v) else missing_reason(r) for v, r, d in
                                                 zip(results["value"], results["reason"], results["digits"])],
         "Rank in club (95% interval)": [rank_cell(r, n, lo, hi).replace(" ", "\u00a0") for r, n, lo, hi in zip(
             results["club_rank"], results["club_size"], results["club_rank_low"], results["club_rank_high"])],
-        "Club median": [number(v, d) for v, d in zip(results["club_median"], results["digits"])]})) if len(results) else ""
-    parts.append(f"<div class='columns'><div>{left}</div><div>{right}</div></div>{trend_html}")
+        "Club median": [number(v, d) for v, d in zip(results["club_median"], results["digits"])]})) if len(results) else NOTHING
+    parts.append(Markup("<div class='columns'><div>{}</div><div>{}</div></div>{}").format(left, right, trend_html))
     # Pupil groups: the main measure's, published or from the school's pupils where the viewer may see them.
     group_measure = p.main_value_added
     try:
@@ -309,16 +324,16 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
         covered = {g for _, group, others in INCLUSION_GROUPS for g in (group, others)}
         main_groups = main_groups[~main_groups["group"].isin(covered)].head(6)
         gdigits = [MEASURES_BY_CODE[m].digits for m in main_groups["measure"]]
-        groups_html = "<p class='note'>No pupil group figures for this school this year.</p>" if main_groups.empty \
+        groups_html = note("No pupil group figures for this school this year.") if main_groups.empty \
             else table_html(pd.DataFrame({
             "Group": main_groups["group"],
             "School": [number(v, d) for v, d in zip(main_groups["value"], gdigits)],
             "Club median": [number(v, d) for v, d in zip(main_groups["club_median"], gdigits)],
             "Source": main_groups["source"]}))
         if groups.attrs.get("pupils_note"):
-            groups_html += f"<p class='note'>{esc(groups.attrs['pupils_note'])}</p>"
+            groups_html += note(groups.attrs["pupils_note"])
     except BenchmarkingError as exc:
-        groups_html = f"<p class='note'>{esc(exc)}</p>"
+        groups_html = note(exc)
     inclusion = inclusion_html(store, viewer, urn, year, phase, club, group_measure)
     # Floor and concern flags.
     flags = []
@@ -346,9 +361,9 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
         "Year": targets["year"], "Measure": targets["measure"].map(lambda m: MEASURES_BY_CODE[m].label),
         "Level": targets["level"], "Target": [number(v, 2) for v in targets["target"]],
         "Achieved": [number(v, 2) for v in targets["achieved"]], "Gap": [number(v, 2, sign=True) for v in targets["gap"]]})
-        .head(6)) if len(targets) else "<p class='note'>No targets recorded.</p>"
+        .head(6)) if len(targets) else note("No targets recorded.")
     # Suggested partners, with why.
-    partners_html = "<p class='note'>No similar school does significantly better this year.</p>"
+    partners_html = note("No similar school does significantly better this year.")
     if group is not None:
         better = partners_this_year(store, group, scores.table if scores.gap else None)
         if len(better):
@@ -361,9 +376,11 @@ def visit_brief(store: Store, viewer: Viewer, urn: int, year: int | None = None)
                              "Difference": number(r.difference, digits, sign=True),
                              "Why similar": "closest on " + " and ".join(in_sentence(FEATURE_LABELS[f]) for f in closest)})
             partners_html = table_html(pd.DataFrame(rows))
-    sections = [f"<h2>Pupil groups: {esc(MEASURES_BY_CODE[group_measure].label)}</h2>" + groups_html, inclusion,
-                "<h2>Floor and concern</h2><ul>" + "".join(f"<li>{esc(f)}</li>" for f in flags) + "</ul>",
-                "<h2>Targets and progress</h2>" + targets_html, "<h2>Suggested partners</h2>" + partners_html]
+    sections = [Markup("<h2>Pupil groups: {}</h2>").format(MEASURES_BY_CODE[group_measure].label) + groups_html,
+                inclusion,
+                Markup("<h2>Floor and concern</h2><ul>{}</ul>").format(joined(Markup("<li>{}</li>").format(f) for f in flags)),
+                Markup("<h2>Targets and progress</h2>") + targets_html, Markup("<h2>Suggested partners</h2>") + partners_html]
     # Two balanced columns, each section whole: the browser evens them out, so the brief stays one A4 sheet.
-    parts.append("<div class='flow'>" + "".join(f"<section>{s}</section>" for s in sections if s) + "</div>")
-    return document(f"Visit brief: {label['name']}", "".join(parts), landscape=False)
+    parts.append(Markup("<div class='flow'>{}</div>").format(
+        joined(Markup("<section>{}</section>").format(s) for s in sections if s)))
+    return document(f"Visit brief: {label['name']}", joined(parts), landscape=False)

@@ -32,7 +32,7 @@ from .school_view import (group_trend, headline_results, missing_reason, pupils_
 from .similarity import FEATURE_LABELS, load_features
 from .store import Store
 from .va_report import NoProgressMeasure, school_value_added_table
-from .value_added import BAND_LABELS
+from .bands import BAND_LABELS
 
 PRINT = charts.Theme(font_size=11, marker_size=7, line_width=1.2, height=300,
                      host="#d62728", others="#1f77b4", muted="#9aa8b6", limit="#555555")

@@ -41,10 +41,10 @@ class Measure:
         return PUBLISHED_BANDS.get(self.code)
 
     def band_cutoffs(self, year: int):
-        """Where DfE's "well above" and "well below" begin on this measure in `year` (value_added.Cutoffs): +0.5 and
+        """Where DfE's "well above" and "well below" begin on this measure in `year` (bands.Cutoffs): +0.5 and
         -0.51 for Progress 8, the year's national cut-offs for KS2 progress; None where DfE's are not known."""
         from .reference import KS2_PROGRESS_CUTOFFS
-        from .value_added import P8_CUTOFFS, Cutoffs
+        from .bands import P8_CUTOFFS, Cutoffs
 
         if self.code == "ks4_p8":
             return P8_CUTOFFS

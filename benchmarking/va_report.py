@@ -20,8 +20,9 @@ from .attainment_context import LENS as ATTAINMENT_LENS, attainment_in_context
 from .measures import MEASURES_BY_CODE
 from .phases import PHASES
 from .progress_gaps import no_progress_reason, progress_years
-from .value_added import (KS4_GROUPS, SUBJECTS, Cutoffs, Subject, bands, confidence_interval, contextual_fit,
-                          GroupSums, decile_cutoffs, funnel_limits, group_scores, group_sums, group_value_added, pooled_value_added, pupil_context_design,
+from .bands import Cutoffs, bands, decile_cutoffs
+from .value_added import (KS4_GROUPS, SUBJECTS, Subject, confidence_interval, contextual_fit,
+                          GroupSums, funnel_limits, group_scores, group_sums, group_value_added, pooled_value_added, pupil_context_design,
                           pupil_group_labels, pupil_scores, recover_national_sd, school_table, school_value_added,
                           pupil_weighted_mean, suppress_small,
                           uncapped_groups)

@@ -10,7 +10,7 @@ from benchmarking.la_view import AGAINST_CLUB_FILTERS, MANY_SCHOOLS, against_clu
 from benchmarking.measures import MEASURES_BY_CODE
 from benchmarking.numbers import rounded
 from benchmarking.phases import phase
-from benchmarking.value_added import BAND_LABELS
+from benchmarking.bands import BAND_LABELS
 from ui import data
 from ui.access import viewer
 from ui.app import require_entry

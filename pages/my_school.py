@@ -30,7 +30,8 @@ from benchmarking.steadier import CAVEATS as STEADIER_CAVEATS
 from benchmarking.steadier import SHRUNKEN, THREE_YEAR, steadier_sentence
 from benchmarking.progress_gaps import next_results_year
 from benchmarking.targets import headline_target_levels, record_target, settable
-from benchmarking.value_added import BAND_LABELS, relative_to_group
+from benchmarking.bands import BAND_LABELS
+from benchmarking.value_added import relative_to_group
 from benchmarking.writer import writing
 from ui import data
 from ui.access import viewer

@@ -14,7 +14,7 @@ from benchmarking.school_view import (
     neighbours_with_results,
 )
 from benchmarking.similarity import DEFAULT_WEIGHTS, FEATURE_LABELS, FEATURES, stability
-from benchmarking.value_added import BAND_LABELS
+from benchmarking.bands import BAND_LABELS
 from benchmarking.writer import writing
 from ui import data
 from ui.access import viewer

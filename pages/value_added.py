@@ -15,8 +15,8 @@ from benchmarking.progress_gaps import no_progress_reason
 from benchmarking.pupil_views import Suppressed
 from benchmarking.school_view import no_score_text, pooled_years_label, pupils_text
 from benchmarking.va_report import CONTEXTUAL_CAVEAT
+from benchmarking.bands import BAND_LABELS
 from benchmarking.value_added import (
-    BAND_LABELS,
     GROUPING_LABELS,
     pupil_group_labels,
     relative_to_group,

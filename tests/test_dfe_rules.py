@@ -15,7 +15,7 @@ from benchmarking.reference import KS2_PROGRESS_CUTOFFS
 from benchmarking.similarity import STANDIN_LABEL, load_features, similar_schools
 from benchmarking.store import open_store
 from benchmarking.va_report import school_value_added_table
-from benchmarking.value_added import Cutoffs, bands
+from benchmarking.bands import Cutoffs, bands
 from tests.conftest import run_cli as run
 
 JUBILEE = 139948  # Jubilee High School, Surrey: a mainstream secondary with every group published in 2018-19

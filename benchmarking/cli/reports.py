@@ -13,7 +13,8 @@ from ..phases import PHASES
 def value_added(args) -> int:
     from ..attainment_context import CAVEAT, LENS
     from ..va_report import CONTEXTUAL_CAVEAT, NoProgressMeasure, capping_note, school_value_added_table
-    from ..value_added import BAND_LABELS, SUBJECTS
+    from ..bands import BAND_LABELS
+    from ..value_added import SUBJECTS
 
     from ..steadier import CAVEATS, LENSES as STEADIER, steadier_table
     from ..value_added import SCHOOL_TABLE_COLUMNS

@@ -187,6 +187,7 @@ def test_a_partner_opens_at_the_top_of_its_page_and_a_reload_stays_on_it(server,
     page.close()
 
 
+@pytest.mark.slow  # the meeting deck's keys, pressed through every switch: among the heaviest
 def test_the_club_meeting_deck_fits_the_projector_moves_by_keys_and_resumes_after_a_reload(server, browser, server_db):
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     page.goto(f"{server}/club_meeting?urn={server_db['secondary']}&year=2024&projector=1&anonymise=1")
@@ -218,6 +219,7 @@ def test_the_club_meeting_deck_fits_the_projector_moves_by_keys_and_resumes_afte
     page.close()
 
 
+@pytest.mark.slow  # the meeting deck's keys, pressed through every switch: among the heaviest
 def test_a_meeting_opens_anonymised_with_las_hidden_and_context_rounded_and_its_keys_survive_every_switch(
         server, browser, server_db):
     import io

@@ -30,6 +30,11 @@ COLUMNS = ["group", "measure", "value", "ci_low", "ci_high", "n", "similar_media
 ROWS = ["urn", "measure", "grouping", "group", "value", "ci_low", "ci_high", "n"]
 
 
+def others_of(group: str) -> str:
+    """The school's other pupils a group is set against (not disadvantaged, no SEN, not EAL)."""
+    return next(o for _, g, o in GROUPS if g == group)
+
+
 INCLUDED = tuple(dict.fromkeys(g for _, group, others in GROUPS for g in (group, others)))  # the groups it reads
 
 
@@ -241,13 +246,13 @@ def for_people(table: pd.DataFrame) -> pd.DataFrame:
 def group_trend(store, urn: int, measure: str, group: str = "disadvantaged") -> pd.DataFrame:
     """A group's published figure and its gap to the school's other pupils in every year held (year, value,
     gap): whether the gap is closing."""
-    others = next(o for _, g, o in GROUPS if g == group)
+    others = others_of(group)
     return trend_of_rows(store.query_file("school_group_trend", [urn, measure, group, others]), group)
 
 
 def trend_of_rows(rows: pd.DataFrame, group: str = "disadvantaged") -> pd.DataFrame:
     """group_trend from one school's published rows of the group and its other pupils (year, grp, value)."""
-    others = next(o for _, g, o in GROUPS if g == group)
+    others = others_of(group)
     by_year: dict[int, dict] = {}
     for year, grp, value in rows[["year", "grp", "value"]].itertuples(index=False):  # a few rows, one a year and group
         if not pd.isna(value):  # the first figure published counts
@@ -261,7 +266,7 @@ def pupil_group_trend(years: list[tuple[int, GroupSums]], urn: int, measure: str
                       group: str = "disadvantaged") -> pd.DataFrame:
     """group_trend from the school's pupils (for a viewer who may see them), from each year's group sums:
     (year, value, gap), years where the group has fewer than MIN_PUPILS pupils left out."""
-    others = next(o for _, g, o in GROUPS if g == group)
+    others = others_of(group)
     rows = []
     for year, sums in years:
         frame = pupil_rows(measure, sums, 1.0, [urn]).set_index("group")["value"]  # the SD only widens the CI

@@ -14,7 +14,7 @@ from .phases import VALUE_ADDED
 from .phases import phase as phase_named
 from .progress_gaps import no_progress_reason
 from .rank_interval import error_from_interval, rank_interval, rank_words
-from .value_added import Z95
+from .value_added import Z95, sorted_rows
 from .reference import ALL_ENGLAND_LAS, MISSING_CODES
 from .store import Store
 
@@ -325,9 +325,7 @@ class RowsByUrn:
 
     def many(self, urns) -> pd.DataFrame:
         """The rows of every school in `urns`, in URN order: slices found by binary search, not a scan."""
-        wanted = np.unique(np.asarray(urns, dtype=self.urns.dtype if len(self.urns) else np.int64))
-        starts, ends = np.searchsorted(self.urns, wanted, "left"), np.searchsorted(self.urns, wanted, "right")
-        at = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)] or [np.empty(0, dtype=int)])
+        at, _ = sorted_rows(self.urns, np.unique(np.asarray(urns, dtype=self.urns.dtype if len(self.urns) else np.int64)))
         return self.frame.iloc[at].reset_index(drop=True)
 
     def records(self, urn: int) -> list[dict]:

@@ -322,6 +322,13 @@ def groups_from_sums(sums: pd.DataFrame, key_columns: list[str], national_sd: fl
     return out
 
 
+def sorted_rows(keys: np.ndarray, wanted) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of every row whose key is in `wanted` (`keys` sorted), key by key in `wanted`'s order, and
+    how many rows each key has: binary searches, not a scan."""
+    starts, ends = np.searchsorted(keys, wanted, "left"), np.searchsorted(keys, wanted, "right")
+    return np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)] or [np.empty(0, dtype=int)]), ends - starts
+
+
 @dataclass(frozen=True)
 class GroupSums:
     """Every school's group_sums rows as arrays sorted by URN: one school's groups, or a club's, are a few
@@ -343,16 +350,14 @@ class GroupSums:
 
     def totals(self, urns: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """Pupils with a score (n) and their scores' sum in each group, over the given schools."""
-        starts, ends = np.searchsorted(self.urn, urns, "left"), np.searchsorted(self.urn, urns, "right")
-        rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)] or [np.empty(0, dtype=int)])
+        rows, _ = sorted_rows(self.urn, urns)
         size = len(self.groups)
         return (np.bincount(self.key[rows], self.n[rows], size), np.bincount(self.key[rows], self.total[rows], size))
 
     def each(self, urns: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """totals for each school on its own: (n, total), one row per school in `urns`, one column per group."""
-        starts, ends = np.searchsorted(self.urn, urns, "left"), np.searchsorted(self.urn, urns, "right")
-        rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)] or [np.empty(0, dtype=int)])
-        school = np.repeat(np.arange(len(urns)), ends - starts)
+        rows, counts = sorted_rows(self.urn, urns)
+        school = np.repeat(np.arange(len(urns)), counts)
         cell, size = school * len(self.groups) + self.key[rows], len(urns) * len(self.groups)
         shape = (len(urns), len(self.groups))
         return (np.bincount(cell, self.n[rows], size).reshape(shape),

@@ -148,7 +148,6 @@ def inclusion_trend(urn: int, measure: str, group: str = "disadvantaged") -> pd.
     """The school's disadvantaged pupils' published figure and gap in every year held (inclusion.group_trend),
     from every school's read once. (From pupils, inclusion.pupil_group_trend, it would hold every year's pupils
     in memory: not on a page.)"""
-    from benchmarking.inclusion import GROUPS, trend_of_rows
+    from benchmarking.inclusion import others_of, trend_of_rows
 
-    others = next(o for _, g, o in GROUPS if g == group)
-    return trend_of_rows(_group_trend_rows(data_key(), measure, group, others).rows(urn), group)
+    return trend_of_rows(_group_trend_rows(data_key(), measure, group, others_of(group)).rows(urn), group)

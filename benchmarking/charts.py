@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .numbers import number, ordinal
+from .rank_interval import UNKNOWN_INTERVAL, interval_known
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,9 @@ def ranked_bars(frame: pd.DataFrame, measure_label: str, t: Theme, higher_is_bet
     data = frame.dropna(subset=["value"]).sort_values("value", ascending=not higher_is_better)
     labels = [number(v, digits) for v in data["value"]]
     if "rank_low" in data:
-        labels = [f"{label}  ·  {ordinal(int(r))} ({int(lo)} to {int(hi)})" for label, r, lo, hi in
-                  zip(labels, data["rank"], data["rank_low"], data["rank_high"])]
+        labels = [f"{label}  ·  {ordinal(int(r))} ("
+                  + (f"{int(lo)} to {int(hi)}" if interval_known(lo, hi) else UNKNOWN_INTERVAL) + ")"
+                  for label, r, lo, hi in zip(labels, data["rank"], data["rank_low"], data["rank_high"])]
     trace = {"type": "bar", "x": data["value"].to_numpy(), "y": text(data["name"]), "orientation": "h",
              "marker": {"color": _colours(data, t)}, "text": np.array(labels, dtype=object),
              "textposition": "outside", "cliponaxis": False, "textfont": {"size": t.font_size},

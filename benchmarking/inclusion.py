@@ -56,11 +56,14 @@ class GroupFigures:
     @classmethod
     def of_rows(cls, rows: pd.DataFrame, national: pd.DataFrame, source: str) -> list["GroupFigures"]:
         """One per measure of `rows` (ROWS: urn, measure, grouping, group, value, ci_low, ci_high, n; the first
-        row of a school's group counts), with England's (measure, grouping, group, value)."""
+        row of a school's group counts), with England's (measure, grouping, group, value). A measure with no
+        value for any school (Progress 8 in 2025, `z` everywhere) has none: it was published for no one."""
         rows = rows[rows["group"].isin(INCLUDED)].drop_duplicates(["measure", "urn", "group"])
         england = national.drop_duplicates(["measure", "group"])
         out = []
         for measure, of_measure in rows.groupby("measure", sort=False):
+            if pd.to_numeric(of_measure["value"], errors="coerce").isna().all():
+                continue
             urns = np.unique(of_measure["urn"].to_numpy(dtype=np.int64))
             at = (np.searchsorted(urns, of_measure["urn"].to_numpy(dtype=np.int64)),
                   of_measure["group"].map(INCLUDED.index).to_numpy())

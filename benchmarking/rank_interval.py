@@ -41,43 +41,94 @@ def error_from_interval(rows: pd.DataFrame) -> np.ndarray:
     return (high - low) / (2 * Z95)
 
 
-def national_pupil_sd(measure: str, national: dict[str, pd.DataFrame]) -> float:
+def national_pupil_sd(measure: str, national: dict[str, pd.DataFrame], spreads: dict[str, float] | None = None) -> float:
     """The within-school pupil SD of an average, from national rows (`national`: each measure's rows for every
     state-funded mainstream school that year). An average with a progress counterpart (Measure.spread_of) takes the
     SD behind the counterpart's published CIs, on its own scale: the same pupils' scores, less what their prior
-    attainment predicts, which is what varies among schools with a similar intake. Any other average: the between-school regression of squared distances from
-    the median on 1 / cohort (within_variance_from_residuals), which errs wide. NaN with too few schools."""
+    attainment predicts, which is what varies among schools with a similar intake; in a year the counterpart was not
+    published (Progress 8 in 2025), its SD in the nearest year that has it (`spreads`: year_spreads). A measure with
+    a spread of its own in `spreads` (overall absence: absence_pupil_sd) takes it. Any other average: the
+    between-school regression of squared distances from the median on 1 / cohort (within_variance_from_residuals).
+    NaN where none of these can be told (too few schools, or no sign of sampling noise among them)."""
     spec = MEASURES_BY_CODE.get(measure)
+    spreads = spreads or {}
     counterpart, scale = (spec.spread_of, spec.spread_scale) if spec is not None else (None, 1.0)
     if counterpart in national:
         rows = national[counterpart][["ci_low", "ci_high", "n"]].apply(pd.to_numeric, errors="coerce").dropna()
         rows = rows[rows["n"] > 0]
         if len(rows):  # none in a year the counterpart was not published (Progress 8 in 2025)
             return scale * recover_national_sd(rows["ci_low"], rows["ci_high"], rows["n"])
+    if counterpart in spreads:
+        return scale * spreads[counterpart]
+    if measure in spreads:
+        return spreads[measure]
     frame = national.get(measure, pd.DataFrame(columns=["value", "n"]))[["value", "n"]]
     frame = frame.apply(pd.to_numeric, errors="coerce").dropna()
     frame = frame[frame["n"] > 0]
     if len(frame) < MIN_SCHOOLS:
         return np.nan
-    return float(np.sqrt(within_variance_from_residuals(frame["value"] - frame["value"].median(), frame["n"])))
+    return float(np.sqrt(within_variance_from_residuals(frame["value"] - frame["value"].median(), frame["n"],
+                                                        clear_only=True)))
 
 
-def within_variance_from_residuals(residuals, n) -> float:
+def within_variance_from_residuals(residuals, n, clear_only: bool = False) -> float:
     """The within-school pupil variance implied by schools' residuals alone: a residual's variance is
-    tau² + sigma² / n (between schools, plus sampling), so regressing squared residuals on 1 / n gives sigma²."""
+    tau² + sigma² / n (between schools, plus sampling), so regressing squared residuals on 1 / n gives sigma².
+    A slope that is not positive gives a floor of 1e-6; with `clear_only`, NaN unless the slope is clearly
+    positive (its 95% interval above 0), as a rank's interval needs: schools that show no sampling noise to
+    measure are no evidence that there is none (a zero would make every rank look certain)."""
     import statsmodels.api as sm
 
     e2, inverse = np.asarray(residuals, dtype=float) ** 2, 1.0 / np.asarray(n, dtype=float)
     fit = sm.OLS(e2, sm.add_constant(inverse)).fit()
+    if clear_only:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return float(fit.params[1]) if fit.conf_int()[1][0] > 0 else np.nan
     return float(max(fit.params[1], 1e-6))
+
+
+def nearest_year_spreads(intervals: pd.DataFrame, year: int) -> dict[str, float]:
+    """Each progress measure's national pupil SD (recover_national_sd) in `year`, or where the store has none
+    that year, in the nearest year it has (the earlier of two as near). intervals: year, measure, ci_low,
+    ci_high, n, every school's published interval (sql/progress_intervals_every_year)."""
+    spreads = {}
+    for measure, rows in intervals.groupby("measure", sort=False):
+        years = np.array(sorted(rows["year"].unique()))
+        nearest = int(years[np.lexsort((years, np.abs(years - year)))[0]])
+        chosen = rows[rows["year"] == nearest]
+        spreads[measure] = recover_national_sd(chosen["ci_low"], chosen["ci_high"], chosen["n"])
+    return spreads
+
+
+def absence_pupil_sd(overall: float, persistent: float) -> float:
+    """How widely pupils' own absence rates spread (their SD, in percentage points), from England's overall
+    absence and the share of its pupils persistently absent (10% or more of sessions missed): pupils' rates taken
+    as a Beta distribution with that mean, of the least concentration that puts that share at 10% or more
+    (absence is skewed: most pupils miss little, a few miss much; the least concentration errs wide). England
+    2023-24 (6.9%, 18%): about 15 points. NaN without both figures."""
+    from scipy.special import betainc
+
+    mean, share = overall / 100, persistent / 100
+    if not (0 < mean < 1 and 0 < share < 1):
+        return np.nan
+    concentration = np.logspace(-1.5, 3, 600)
+    above = 1 - betainc(mean * concentration, (1 - mean) * concentration, PERSISTENT_THRESHOLD)
+    reached = np.flatnonzero(above >= share)
+    chosen = concentration[reached[0] if len(reached) else int(np.argmax(above))]
+    return float(100 * np.sqrt(mean * (1 - mean) / (chosen + 1)))
+
+
+PERSISTENT_THRESHOLD = 0.10  # DfE: a pupil missing 10% or more of their possible sessions is persistently absent
 
 
 def rank_intervals(values, errors, higher_is_better: bool, draws: int = DRAWS,
                    seed: int = SEED) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every school's rank among `values` (1 is best; ties share the better rank) and its 95% interval (best,
-    worst), simulating each score as its value plus normal noise of its standard error (a missing error taken
-    as exact). A school without a value has no rank (0). Each interval holds the observed rank."""
+    worst), simulating each score as its value plus normal noise of its standard error. A school without a value
+    has no rank (0); one whose error is not known has its rank but no interval (0, 0), and is taken as exact in
+    the others' draws. Each interval holds the observed rank."""
     values = np.asarray(values, dtype=float)
+    unknown = np.isnan(np.broadcast_to(np.asarray(errors, dtype=float), values.shape))
     errors = np.nan_to_num(np.broadcast_to(np.asarray(errors, dtype=float), values.shape))
     ranks, lows, highs = (np.zeros(values.shape, dtype=int) for _ in range(3))
     scored = ~np.isnan(values)
@@ -90,6 +141,7 @@ def rank_intervals(values, errors, higher_is_better: bool, draws: int = DRAWS,
     drawn = (-simulated).argsort(axis=1, kind="stable").argsort(axis=1, kind="stable") + 1  # 1 = highest that draw
     low, high = np.quantile(drawn, [0.025, 0.975], axis=0, method="inverted_cdf")
     ranks[scored], lows[scored], highs[scored] = observed, np.minimum(low, observed), np.maximum(high, observed)
+    lows[unknown], highs[unknown] = 0, 0
     return ranks, lows, highs
 
 
@@ -114,8 +166,9 @@ def _cached_noise(draws: int, size: int, seed: int) -> np.ndarray:
 
 def rank_interval(value: float, error: float, others, others_errors, higher_is_better: bool) -> tuple[int | None, int | None]:
     """The 95% interval (best, worst) of one school's rank among `others` (rank_intervals); others without a
-    value are left out, as in the rank. (None, None) without a value."""
-    if value is None or np.isnan(value):
+    value are left out, as in the rank, and others whose error is not known are taken as exact. (None, None)
+    without a value or without the school's own error (no interval can be told)."""
+    if value is None or np.isnan(value) or error is None or np.isnan(error):
         return None, None
     others = np.asarray(others, dtype=float)
     others_errors = np.broadcast_to(np.asarray(others_errors, dtype=float), others.shape)
@@ -135,8 +188,8 @@ def rank_words(rank: int, ranked: int, low: int | None = None, high: int | None 
     """A rank as a head reads it: "2nd of 21 similar schools, could be anywhere from 1st to 6th" (`among`:
     "similar schools"), or "... and 1st whatever the chance in the scores" where the interval is the rank alone."""
     said = f"{ordinal(rank)} of {ranked}" + (f" {among}" if among else "")
-    if low is None or high is None or pd.isna(low) or pd.isna(high):
-        return said
+    if not interval_known(low, high):
+        return f"{said} ({UNKNOWN_INTERVAL})"
     if low == high:
         return f"{said}, {ordinal(rank)} whatever the chance in the scores"
     return f"{said}, could be anywhere from {ordinal(int(low))} to {ordinal(int(high))}"
@@ -146,8 +199,16 @@ def rank_cell(rank, ranked: int, low, high) -> str:
     """A rank for a table: "2 of 21 (1–6)", the rank's 95% interval in brackets; a dash without a rank."""
     if rank is None or pd.isna(rank):
         return "–"
-    span = "" if low is None or pd.isna(low) else f" ({int(low)}–{int(high)})"
-    return f"{int(rank)} of {int(ranked)}{span}"
+    span = f"{int(low)}–{int(high)}" if interval_known(low, high) else UNKNOWN_INTERVAL
+    return f"{int(rank)} of {int(ranked)} ({span})"
+
+
+UNKNOWN_INTERVAL = "interval not known"  # no standard error for the figure: its rank is shown, never as certain
+
+
+def interval_known(low, high) -> bool:
+    """Whether a rank's interval was told (rank_interval gives None, rank_intervals 0, where it cannot be)."""
+    return not (low is None or high is None or pd.isna(low) or pd.isna(high) or low == 0)
 
 
 def percentile_cell(value, low, high) -> str:

@@ -89,20 +89,36 @@ def year_values(store: Store, year: int, every_school: bool = False) -> dict[str
     return values_by_measure(store.query_file("year_results_every_school" if every_school else "year_results", [year]))
 
 
-def errors_by_measure(every_school: pd.DataFrame, national: pd.DataFrame) -> dict[str, pd.Series]:
+def errors_by_measure(every_school: pd.DataFrame, national: pd.DataFrame,
+                      spreads: dict[str, float] | None = None) -> dict[str, pd.Series]:
     """Each measure's standard errors for every school (rank_interval.standard_errors), indexed by URN: an
-    average's pupil variance estimated from `national` (state-funded mainstream schools' rows of the year)."""
+    average's pupil variance estimated from `national` (state-funded mainstream schools' rows of the year), or
+    taken from `spreads` (year_spreads) where the year does not tell it."""
     from .rank_interval import national_pupil_sd, standard_errors
 
     by_measure = {measure: rows for measure, rows in national.groupby("measure", sort=False)}
-    return {measure: standard_errors(measure, rows.set_index("urn"), national_pupil_sd(measure, by_measure))
+    return {measure: standard_errors(measure, rows.set_index("urn"), national_pupil_sd(measure, by_measure, spreads))
             for measure, rows in every_school.groupby("measure", sort=False)}
+
+
+def year_spreads(store: Store, year: int) -> dict[str, float]:
+    """The pupil-level SDs a year's averages take where the year's own results do not tell them: each progress
+    measure's in the nearest year the store has it (Attainment 8 in 2025 takes 2024's Progress 8 spread), and
+    overall absence's from England's absence that year (rank_interval.absence_pupil_sd)."""
+    from .rank_interval import absence_pupil_sd, nearest_year_spreads
+
+    progress = sorted({m.spread_of for m in MEASURES_BY_CODE.values() if m.spread_of})
+    spreads = nearest_year_spreads(store.query_file("progress_intervals_every_year", [progress]), year)
+    england = dict(store.query_file("england_absence", [year]).itertuples(index=False))
+    if {"absence_overall", "absence_persistent"} <= england.keys():
+        spreads["absence_overall"] = absence_pupil_sd(england["absence_overall"], england["absence_persistent"])
+    return spreads
 
 
 def year_errors(store: Store, year: int) -> dict[str, pd.Series]:
     """errors_by_measure for a year of the store."""
     return errors_by_measure(store.query_file("year_results_every_school", [year]),
-                             store.query_file("year_results", [year]))
+                             store.query_file("year_results", [year]), year_spreads(store, year))
 
 
 def school_description(la_name: str, phase: str, mainstream: bool, is_open: bool, year: int) -> str:
@@ -152,6 +168,10 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
         scored = data.to_numpy(dtype=float)
         scored = scored[~np.isnan(scored)]  # the national values, filtered once for the three percentiles
         ends = percentile_interval(scored, value, own_error, bool(spec.higher_is_better)) if mainstream else (np.nan, np.nan)
+        percentile = national_percentile(scored, value, bool(spec.higher_is_better)) if mainstream else None
+        among = None  # what the percentile is among: the schools it was worked out from, in so many LAs
+        if percentile is not None and not np.isnan(percentile):
+            among = percentile_among(len(scored), (coverage or {}).get(measure, (0, 0))[1])
         rows.append({
             "measure": measure, "label": spec.label, "digits": spec.digits, "value": value,
             "ci_low": row["ci_low"] if row is not None else np.nan, "ci_high": row["ci_high"] if row is not None else np.nan,
@@ -159,9 +179,8 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
             "reason": (row["reason"] if row is not None else "NOT_PUBLISHED") if np.isnan(value) else None,
             "club_rank": rank, "club_size": ranked, "club_rank_low": low, "club_rank_high": high,
             "club_median": float(np.nanmedian(members)) if club and not np.isnan(members).all() else np.nan,
-            "national_percentile": national_percentile(scored, value, bool(spec.higher_is_better)) if mainstream else None,
-            "percentile_low": ends[0], "percentile_high": ends[1],
-            "percentile_among": percentile_among(*(coverage or {}).get(measure, (len(data), 0))) if mainstream else None,
+            "national_percentile": percentile, "percentile_low": ends[0], "percentile_high": ends[1],
+            "percentile_among": among,
         })
     return pd.DataFrame(rows)
 

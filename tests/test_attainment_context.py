@@ -125,8 +125,10 @@ def test_the_truth_command_runs_on_the_demo_only(small_demo_path, real_england_d
 
 
 def test_sentences_for_heads():
+    assert attainment_sentence("Attainment 8", 1, 45.2, 6, 21, 43.1, interval=(2, 11)) == \
+        "Attainment 8 45.2: 6th of 21 similar schools, could be anywhere from 2nd to 11th; 2.1 above their median."
     assert attainment_sentence("Attainment 8", 1, 45.2, 6, 21, 43.1) == \
-        "Attainment 8 45.2: 6th of 21 similar schools, 2.1 above their median."
+        "Attainment 8 45.2: 6th of 21 similar schools (interval not known), 2.1 above their median."
     assert attainment_sentence("Attainment 8", 1, 41.0, 15, 21, 43.1).endswith("2.1 below their median.")
     assert in_context_sentence("Attainment 8", 1, 2.3, 0.4, 4.2) == (
         "Attainment 8 2.3 above what schools with a similar intake achieved (95% CI +0.4 to +4.2: significantly "

@@ -217,12 +217,19 @@ def test_absence_is_a_headline_measure_against_similar_schools(current_db):
         assert (r["rank"] is None) == (r["rank_low"] is None) == (r["rank_high"] is None)
         assert r["rank"] is None or 1 <= r["rank_low"] <= r["rank"] <= r["rank_high"] <= r["of"]
     assert any(r["rank_low"] is not None and r["rank_low"] < r["rank_high"] for r in table.values())
+    # 2025 has no Progress 8: Attainment 8's and EBacc's chance takes the pupil spread behind 2024's Progress 8
+    # intervals, and overall absence's is England's (absence_pupil_sd), so neither reads as certain (it read
+    # "13th to 14th" and "9th to 11th" when worked out from a few LAs' schools).
+    for measure in ("ks4_att8", "ks4_ebacc_aps", "absence_overall"):
+        assert table[measure]["rank_high"] - table[measure]["rank_low"] >= 3, table[measure]
     assert row["similar_median"] == pytest.approx(float(np.median(values.reindex(club))))
     # The percentile is among schools of the same phase: a secondary's absence is never set against primaries'.
     secondaries = query(current_db, "SELECT r.urn, r.value FROM results r JOIN results k ON k.urn = r.urn AND k.year = 2025 "
                                     "AND k.measure = 'ks4_att8' JOIN state_funded_mainstream f "
                                     "ON f.urn = r.urn WHERE r.year = 2025 AND r.measure = 'absence_overall'")["value"]
     assert row["national_percentile"] == pytest.approx(100 * (secondaries >= own).mean())
+    assert row["percentile_among"].startswith(f"the store's {secondaries.notna().sum()} schools")  # what it is among
+    assert table["ks4_p8"]["percentile_among"] is None  # no Progress 8, no percentile, no base
     # A store of a few LAs says so: its percentiles are among its own schools, not England's.
     las = query(current_db, "SELECT count(DISTINCT s.la_code) AS n FROM results r JOIN schools s USING (urn) "
                             "JOIN state_funded_mainstream f USING (urn) WHERE r.year = 2025 AND r.measure = 'ks4_att8' "

@@ -33,6 +33,17 @@ def test_a_group_is_set_beside_the_club_median_england_and_the_clubs_own_gaps():
     assert row["similar_gap"] == pytest.approx(np.median([-0.4, -0.4, -0.2, -0.5]))  # each member's own gap
 
 
+def test_a_measure_published_for_no_school_that_year_gives_no_row_of_dashes():
+    # Progress 8 in 2025: every school's group rows are there, each `z` (no value); Attainment 8's are published.
+    figures = {(u, g): (np.nan, 30) for u in (1, 2, 3, 4) for g in ("disadvantaged", "not disadvantaged")}
+    none_published = rows_of(figures)
+    published = none_published.assign(measure="ks4_att8", value=[30.0, 40.0] * 4)
+    national = pd.DataFrame(columns=["measure", "grouping", "group", "value"])
+    assert inclusion_table(none_published, 1, [2, 3, 4], national, "published").empty
+    out = inclusion_table(pd.concat([none_published, published]), 1, [2, 3, 4], national, "published")
+    assert out["measure"].tolist() == ["ks4_att8"] and out["gap"].iloc[0] == -10.0
+
+
 def test_small_groups_are_suppressed_and_a_club_of_fewer_than_three_gives_no_median():
     figures = {(1, "disadvantaged"): (-0.5, 4), (1, "not disadvantaged"): (0.1, 80),
                (2, "disadvantaged"): (-0.2, 30), (3, "disadvantaged"): (0.3, 30)}

@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from benchmarking.rank_interval import (national_pupil_sd, rank_cell, rank_interval, rank_intervals, rank_words,
+from benchmarking.rank_interval import (PERSISTENT_THRESHOLD, absence_pupil_sd, national_pupil_sd,
+                                        nearest_year_spreads, rank_cell, rank_interval, rank_intervals, rank_words,
                                         standard_errors)
 from benchmarking.value_added import Z95
 
@@ -67,3 +68,42 @@ def test_a_rank_reads_with_its_interval():
     assert rank_words(2, 21, 1, 6, "similar schools") == "2nd of 21 similar schools, could be anywhere from 1st to 6th"
     assert rank_words(1, 21, 1, 1) == "1st of 21, 1st whatever the chance in the scores"
     assert rank_cell(2, 21, 1, 6) == "2 of 21 (1–6)" and rank_cell(None, 21, None, None) == "–"
+
+
+def test_a_year_without_progress_8_takes_the_pupil_spread_of_the_nearest_year_that_has_it():
+    n = np.array([50, 120, 200, 80] * 10)
+    rows = [pd.DataFrame({"year": year, "measure": "ks4_p8", "ci_low": -Z95 * sd / np.sqrt(n), "ci_high": Z95 * sd / np.sqrt(n),
+                          "n": n}) for year, sd in ((2022, 1.4), (2024, 1.2), (2026, 1.0))]
+    intervals = pd.concat(rows, ignore_index=True)
+    assert nearest_year_spreads(intervals, 2024)["ks4_p8"] == pytest.approx(1.2)  # the year itself
+    assert nearest_year_spreads(intervals, 2025)["ks4_p8"] == pytest.approx(1.2)  # as near as 2026: the earlier
+    assert nearest_year_spreads(intervals, 2019)["ks4_p8"] == pytest.approx(1.4)
+    no_p8 = {"ks4_p8": pd.DataFrame({"value": np.nan, "ci_low": [np.nan], "ci_high": [np.nan], "n": [np.nan]})}
+    assert national_pupil_sd("ks4_att8", no_p8, {"ks4_p8": 1.2}) == pytest.approx(12.0)
+
+
+def test_without_a_spread_to_go_on_an_averages_error_is_unknown_not_zero():
+    # 40 schools whose values do not spread more for smaller cohorts: no evidence of the sampling noise, which is
+    # no evidence that there is none. Before, this gave a spread of 0.001 and every rank looked certain.
+    flat = pd.DataFrame({"value": np.tile([50.0, 51.0], 20), "n": np.repeat([20, 400], 20)})
+    assert np.isnan(national_pupil_sd("ks4_att8", {"ks4_att8": flat}))
+    assert rank_interval(50.0, np.nan, [49.0, 51.0], [1.0, 1.0], True) == (None, None)
+    ranks, low, high = rank_intervals([50.0, 49.0, 51.0], [np.nan, 1.0, 1.0], True)
+    assert ranks[0] == 2 and (low[0], high[0]) == (0, 0) and low[1] > 0
+    assert rank_words(2, 3, None, None, "similar schools") == "2nd of 3 similar schools (interval not known)"
+    assert rank_cell(2, 3, 0, 0) == "2 of 3 (interval not known)"
+
+
+def test_pupils_absence_spread_follows_englands_overall_and_persistent_absence():
+    from scipy.stats import beta
+
+    sd = absence_pupil_sd(6.9, 18.0)  # England, all pupils, 2023-24
+    assert 12 < sd < 18
+    mean = 0.069  # the Beta with that SD and mean puts 18% of pupils at 10% or more, as England does
+    concentration = mean * (1 - mean) / (sd / 100) ** 2 - 1
+    assert beta(mean * concentration, (1 - mean) * concentration).sf(PERSISTENT_THRESHOLD) == pytest.approx(0.18, abs=0.01)
+    assert absence_pupil_sd(8.7, 23.9) > absence_pupil_sd(5.1, 13.5)  # secondaries spread more than primaries
+    assert np.isnan(absence_pupil_sd(np.nan, 18.0))
+    rows = pd.DataFrame({"value": [7.0], "ci_low": [np.nan], "ci_high": [np.nan], "n": [400]})
+    assert national_pupil_sd("absence_overall", {}, {"absence_overall": sd}) == sd
+    assert standard_errors("absence_overall", rows, sd)[0] == pytest.approx(sd / 20)

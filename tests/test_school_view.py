@@ -42,11 +42,12 @@ def test_the_one_line_answer_a_head_reads_first():
     from benchmarking.school_view import missing_reason, pooled_years_label, value_added_sentence
 
     same = {"difference": -0.1, "ci_low": -0.3, "ci_high": 0.1}
-    assert value_added_sentence("Progress 8", 2, -0.2, -0.453, 0.06, 16, 21, same) == (
-        "Progress 8 \u22120.20 (\u22120.45 to +0.06): 16th of 21 similar schools; not significantly different from the club.")
+    assert value_added_sentence("Progress 8", 2, -0.2, -0.453, 0.06, 16, 21, same, (9, 20)) == (
+        "Progress 8 \u22120.20 (\u22120.45 to +0.06): 16th of 21 similar schools, could be anywhere from 9th to 20th; "
+        "not significantly different from the club.")
     above = {"difference": 0.4, "ci_low": 0.1, "ci_high": 0.7}
     assert value_added_sentence("KS2 maths progress", 1, 2.04, 0.5, 3.6, 1, 12, above).endswith(
-        "1st of 12 similar schools; significantly above the club.")
+        "1st of 12 similar schools (interval not known); significantly above the club.")  # never as if certain
     assert value_added_sentence("Progress 8", 2, -0.001, -0.3, 0.3, None, 0, None) == (
         "Progress 8 0.00 (\u22120.30 to +0.30): no similar schools to compare with.")
     assert pooled_years_label(2019, 2019) == "2019 only" and pooled_years_label(2022, 2024) == "2022 to 2024"

@@ -75,7 +75,8 @@ def info(args) -> int:
               f"{cov['with_context']:,} with census context ({cov['context_via_urn_change']} through a URN change)")
     print(f"Measures: {len(summary['measures'])}; missing values by reason: "
           + (", ".join(f"{k} {v:,}" for k, v in summary["missing_by_reason"].items()) or "none"))
-    print(f"Imports: {summary['imports']['stored']} files stored")
+    stored = summary["imports"]["stored"]
+    print(f"Imports: {stored:,} file{'s' if stored != 1 else ''} stored")
     return 0
 
 

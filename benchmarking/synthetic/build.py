@@ -46,7 +46,9 @@ def generate(scale: str = "national", seed: int = 2024, progress: Progress = qui
     results = pd.concat(results + [absence_results(schools, seed)], ignore_index=True)
     return {"schools": school_table, "area_deprivation": areas, "context": pd.concat(context, ignore_index=True),
             "results": results, "pupils": pupils, "synthetic_truth": pd.concat(truth, ignore_index=True),
-            "national_figures": england_medians(results[~results["measure"].isin(ABSENCE)]), "demo_clubs": club_members[["club", "urn"]],
+            "national_figures": pd.concat([england_medians(results[~results["measure"].isin(ABSENCE)]),
+                                           england_absence(results[results["measure"].isin(ABSENCE)])], ignore_index=True),
+            "demo_clubs": club_members[["club", "urn"]],
             "synthetic_club_truth": club_truth}
 
 
@@ -57,6 +59,16 @@ def england_medians(results: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"year": medians["year"], "measure": medians["measure"], "grouping": "all", "grp": "all",
                          "statistic": "median", "value": medians["median"], "ci_low": np.nan, "ci_high": np.nan,
                          "n": medians["size"], "source": "the synthetic England"})
+
+
+def england_absence(absence: pd.DataFrame) -> pd.DataFrame:
+    """The fictional England's absence for all its pupils, as DfE's absence file gives it in its national row:
+    each year's rates over every school, weighted by pupils."""
+    weighted = absence.assign(weight=absence["value"] * absence["n"]).groupby(["year", "measure"])[["weight", "n"]].sum()
+    return pd.DataFrame({"year": weighted.index.get_level_values("year"), "measure": weighted.index.get_level_values("measure"),
+                         "grouping": "all", "grp": "all", "statistic": "average",
+                         "value": (weighted["weight"] / weighted["n"]).round(1).to_numpy(), "ci_low": np.nan,
+                         "ci_high": np.nan, "n": weighted["n"].to_numpy(), "source": "the synthetic England"})
 
 
 SYNTHETIC_IDS = """

@@ -183,7 +183,7 @@ def every_school_values(year: int) -> dict:
 
 @shared(max_entries=YEARS)
 def _every_school_errors(key: str, year: int) -> dict:
-    return errors_by_measure(_year_rows(key, year).frame, year_results(year))
+    return errors_by_measure(_year_rows(key, year).frame, year_results(year), school_view.year_spreads(store(), year))
 
 
 def every_school_errors(year: int) -> dict:

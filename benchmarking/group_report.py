@@ -57,7 +57,16 @@ def groups_beside_club(rows: pd.DataFrame, urn: int, club: list[int], national: 
     # A measure DfE published for no one this year (Progress 8 in 2025) is not a group figure to show.
     out = out[out[["value", "club_median", "national"]].notna().any(axis=1)]
     out["club_schools"] = out["club_schools"].fillna(0).astype(int)
-    return out.rename(columns={"grp": "group"}).assign(source="published")[COLUMNS]
+    return in_reading_order(out.rename(columns={"grp": "group"}).assign(source="published")[COLUMNS])
+
+
+def in_reading_order(groups: pd.DataFrame) -> pd.DataFrame:
+    """Group rows as a reader looks for them: published before from pupils, measures in the catalogue's order,
+    then each grouping's groups in GROUP_ORDER (disadvantaged before the others, low before high)."""
+    keys = groups.assign(_s=groups["source"] != "published",
+                         _m=groups["measure"].map({m: i for i, m in enumerate(MEASURES_BY_CODE)}),
+                         _g=groups["group"].map(GROUP_ORDER).fillna(99))
+    return keys.sort_values(["_s", "_m", "grouping", "_g"], kind="stable").drop(columns=["_s", "_m", "_g"]).reset_index(drop=True)
 
 
 def pupil_groups(store: Store, viewer: Viewer, urn: int, year: int, club: list[int]) -> pd.DataFrame:
@@ -107,10 +116,7 @@ def school_groups(store: Store, viewer: Viewer, urn: int, year: int, club: list[
                                 "(pupil groups are value added, which needs it).")
     out = pd.concat(parts, ignore_index=True)
     out["n"] = out["n"].astype("Int64")
-    order = out["group"].map(GROUP_ORDER).fillna(99)
-    measure_order = out["measure"].map({m: i for i, m in enumerate(MEASURES_BY_CODE)})
-    out = out.assign(_s=out["source"] != "published", _m=measure_order, _g=order).sort_values(
-        ["_s", "_m", "grouping", "_g"]).drop(columns=["_s", "_m", "_g"]).reset_index(drop=True)
+    out = in_reading_order(out)
     out.attrs["pupils_note"] = note
     return out
 

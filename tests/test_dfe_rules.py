@@ -97,6 +97,19 @@ def test_the_groups_command_prints_published_groups_with_the_clubs_median(real_l
     assert text.startswith(f"Pupil groups of URN {JUBILEE}, 2019, against the same groups in its 20 similar schools")
 
 
+def test_the_value_added_pages_published_groups_read_in_the_catalogues_order(real_la_db):
+    from benchmarking.group_report import GROUP_ORDER, published_groups
+    from benchmarking.measures import MEASURES_BY_CODE
+
+    with open_store(real_la_db) as store:
+        club = similar_schools(store, JUBILEE, 2019).neighbours["urn"].tolist()
+        table = published_groups(store, JUBILEE, 2019, club)
+    measures = list(dict.fromkeys(table["measure"]))
+    assert len(measures) > 3 and measures == sorted(measures, key=list(MEASURES_BY_CODE).index)
+    for _, rows in table.groupby(["measure", "grouping"]):
+        assert rows["group"].map(GROUP_ORDER).is_monotonic_increasing, rows["group"].tolist()
+
+
 def test_a_school_with_pupils_gets_groups_from_them_too(demo_db):
     with open_store(demo_db) as store:
         urn = int(store.query("SELECT min(urn) AS urn FROM schools WHERE phase = 'secondary'")["urn"][0])

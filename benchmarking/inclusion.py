@@ -169,6 +169,17 @@ def measures_of(phase: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*p.value_added, p.headline[0])))
 
 
+def nothing_to_show(phase: str, year: int) -> str:
+    """Why a school's inclusion view is empty, in words: DfE published no group figures for it, and its pupils
+    give none, because the store holds none the viewer may see or, in a year without a progress measure,
+    because pupils' progress cannot be worked out at all."""
+    said = "No figures for disadvantaged pupils or pupils with SEN or EAL this year: DfE published none for this school"
+    why = no_progress_reason(phase_named(phase).key_stage, year)
+    if why:
+        return f"{said}, and its pupils give none, as there is no progress to measure this year. {why}"
+    return f"{said}, and the store holds none of its pupils you may see."
+
+
 def pupil_part(va, urn: int, club: list[int], sums: GroupSums | None = None,
                england: pd.DataFrame | None = None) -> GroupFigures:
     """GroupFigures of one measure's pupils' value added (va_report.PupilValueAdded) for the school and its club;

@@ -80,6 +80,7 @@ if choice is None:
     try:
         group = data.club_group(sel.year, sel.phase, sel.urn, sel.mainstream, p.meeting_size - 1)
     except BenchmarkingError as exc:
+        st.header("No meeting for this school this year")
         st.info(f"{plain(exc)} Choose a saved club instead, or another school.")
         st.stop()
     members, year = [sel.urn] + group.neighbours["urn"].astype(int).tolist(), sel.year
@@ -88,6 +89,7 @@ else:
     member_frame = current_members(member_frame)
     members, year = member_frame["urn"].astype(int).tolist(), int(info["year"])
     if not members:
+        st.header("No meeting for this club")
         st.info("Every member has left this club. Choose another club.")
         st.stop()
 host = sel.urn if sel.urn in members else members[0]

@@ -10,6 +10,7 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.inclusion import CAPTION as INCLUSION_CAPTION
 from benchmarking.inclusion import for_people as inclusion_for_people
 from benchmarking.inclusion import trend_sentence as inclusion_trend_sentence
+from benchmarking.inclusion import nothing_to_show as inclusion_nothing_to_show
 from benchmarking.measures import MEASURES_BY_CODE, in_sentence
 from benchmarking.phases import phase
 from benchmarking.rank_interval import percentile_cell, rank_cell
@@ -155,8 +156,7 @@ else:
 st.header("Inclusion")
 included = data.inclusion(viewer(), sel.urn, sel.year, sel.phase, club)
 if included.empty:
-    st.info("No figures for disadvantaged pupils or pupils with SEN or EAL this year: DfE published none for this "
-            "school and the store holds none of its pupils you may see.")
+    st.info(inclusion_nothing_to_show(sel.phase, sel.year))
 else:
     st.caption(INCLUSION_CAPTION)
     table(inclusion_for_people(included), f"inclusion-{sel.urn}-{sel.year}.csv", sel.projector)

@@ -96,6 +96,18 @@ def test_on_the_demo_groups_come_from_pupils_only_for_a_viewer_who_may_see_them(
     assert row["ci_low"] < row["value"] < row["ci_high"] and row["n"] >= 6 and not np.isnan(row["similar_median"])
 
 
+def test_an_empty_inclusion_view_says_why_in_a_year_without_progress_as_in_others(small_demo_path):
+    from benchmarking.inclusion import nothing_to_show
+
+    with open_store(small_demo_path) as store:
+        urn = int(store.query("SELECT min(urn) AS urn FROM schools WHERE phase = 'secondary'")["urn"][0])
+        assert inclusion_of_school(store, ADMIN, urn, 2026).empty  # the demo's pupils have no KS2 results in 2026
+    done = run_cli("--db", small_demo_path, "inclusion", urn, "--year", 2026)
+    assert done.returncode == 0 and "no progress to measure this year" in done.stdout
+    assert "DfE published no Progress 8 for 2026" in done.stdout and "holds none of its pupils" not in done.stdout
+    assert nothing_to_show("secondary", 2024).endswith("the store holds none of its pupils you may see.")
+
+
 def test_a_club_meeting_shows_its_members_disadvantaged_pupils_on_the_real_files(real_la_db, tmp_path):
     from benchmarking.meeting import disadvantaged_values, meeting_slides
 

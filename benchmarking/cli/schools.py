@@ -210,7 +210,7 @@ def headline(args) -> int:
 
 def inclusion(args) -> int:
     from ..access import ADMIN
-    from ..inclusion import inclusion_of_school
+    from ..inclusion import inclusion_of_school, nothing_to_show
 
     with open_store(args.db) as store:
         table = inclusion_of_school(store, ADMIN, args.urn, args.year)
@@ -219,7 +219,7 @@ def inclusion(args) -> int:
               "same group in its similar schools (median) and England, and its gap to the school's other pupils "
               "beside the same gap in the similar schools.")
         if table.empty:
-            print("No group figures for this school this year: DfE published none and the store holds none of its pupils.")
+            print(nothing_to_show(table.attrs["phase"], table.attrs["year"]))
             return 0
     print_table(table, args.json)
     return 0

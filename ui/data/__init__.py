@@ -8,7 +8,7 @@ from .schools import (directory, directory_by_urn, imported_pupils_present, meas
                       schools_year_results, summary, synthetic, viewer_for_email, year_results, year_values,
                       every_school_values, every_school_errors, measure_reach)
 from .scores import (concern, floor, funnel, funnel_backdrop, in_context, kind_scores, measures_for, pooled,
-                     school_steadier, school_va, scores_of, scores_table, steadier_rows, va_table)
+                     school_va, scores_of, scores_table, steadier_rows, va_table)
 from .similar import (against_clubs, club_group, club_impact, clubs, context_backdrop, partners, similar_las,
                       similarity_index, weights_key)
 from .pupils import capping_note, inclusion, inclusion_trend, members_groups, published_groups, pupil_groups, school_pupils

@@ -56,13 +56,6 @@ def _steadier(key: str, year: int, phase: str, lens: str) -> RowsByUrn | None:
         return None
 
 
-def school_steadier(urn: int, year: int, phase: str, lens: str) -> pd.DataFrame:
-    """One school's three-year or shrunken value added (benchmarking.steadier), worked out once a year for every
-    school; empty in a year without a progress measure."""
-    rows = _steadier(data_key(), year, phase, lens)
-    return rows.rows(urn) if rows is not None else pd.DataFrame()
-
-
 def steadier_rows(urn: int, year: int, phase: str, measure: str) -> tuple[dict | None, dict | None]:
     """The school's three-year and shrunken value added on one measure (None where there is none)."""
     from benchmarking.steadier import SHRUNKEN, THREE_YEAR

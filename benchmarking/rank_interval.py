@@ -93,8 +93,7 @@ def nearest_year_spreads(intervals: pd.DataFrame, year: int) -> dict[str, float]
     ci_high, n, every school's published interval (sql/progress_intervals_every_year)."""
     spreads = {}
     for measure, rows in intervals.groupby("measure", sort=False):
-        years = np.array(sorted(rows["year"].unique()))
-        nearest = int(years[np.lexsort((years, np.abs(years - year)))[0]])
+        nearest = min(rows["year"].unique(), key=lambda held: (abs(held - year), held))
         chosen = rows[rows["year"] == nearest]
         spreads[measure] = recover_national_sd(chosen["ci_low"], chosen["ci_high"], chosen["n"])
     return spreads
@@ -128,8 +127,8 @@ def rank_intervals(values, errors, higher_is_better: bool, draws: int = DRAWS,
     has no rank (0); one whose error is not known has its rank but no interval (0, 0), and is taken as exact in
     the others' draws. Each interval holds the observed rank."""
     values = np.asarray(values, dtype=float)
-    unknown = np.isnan(np.broadcast_to(np.asarray(errors, dtype=float), values.shape))
-    errors = np.nan_to_num(np.broadcast_to(np.asarray(errors, dtype=float), values.shape))
+    given = np.broadcast_to(np.asarray(errors, dtype=float), values.shape)
+    unknown, errors = np.isnan(given), np.nan_to_num(given)
     ranks, lows, highs = (np.zeros(values.shape, dtype=int) for _ in range(3))
     scored = ~np.isnan(values)
     if not scored.any():

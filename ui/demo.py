@@ -2,6 +2,7 @@
 store from an older version of the tool upgraded (both through the one writer)."""
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from pathlib import Path
@@ -12,6 +13,8 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.store import SCHEMA_VERSION, default_db_path, file_version, open_store
 from benchmarking.synthetic import build_demo_store
 from benchmarking.writer import clean_leftovers, writing
+
+from .data.memo import Memo
 
 
 def demo_scale() -> str:
@@ -40,18 +43,18 @@ class DemoBuild:
         self.fraction, self.message = fraction, message
 
 
-@st.cache_resource
+@Memo
 def _demo_build(path: str, scale: str) -> DemoBuild:
     return DemoBuild(Path(path), scale)
 
 
-@st.cache_resource
+@Memo
 def _clean_once(path: str) -> int:
     """Once per server process: remove what a killed demo build or import left behind."""
     return clean_leftovers(Path(path)) if Path(path).parent.exists() else 0
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@functools.partial(Memo, max_entries=8)
 def _schema_checked(path: str, version: str) -> int | None:
     """The schema version of one version of the store's file: checked once, not on every page run."""
     return _schema_version(Path(path))

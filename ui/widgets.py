@@ -7,6 +7,7 @@ import streamlit as st
 from benchmarking.csv_export import csv_bytes
 
 from . import data
+from .data.memo import Memo
 
 # Streamlit sizes text in rem, so scaling the root scales everything together, headings included.
 PROJECTOR_CSS = """
@@ -47,15 +48,13 @@ def table(frame: pd.DataFrame, file_name: str, projector: bool = False, empty: s
     return event
 
 
-@st.cache_resource(show_spinner=False, max_entries=400, ttl=3600)
-def _cached_figure(key: tuple, _build):
-    return _build()
+_FIGURES = Memo(max_entries=400, ttl=3600)
 
 
 def figure(key: tuple, build, anonymised: bool):
     """A chart built once per set of inputs (`key` must name them all): plotly spends far longer building
     a figure than sending it. Anonymised charts are built each time, as their letters belong to one session."""
-    return build() if anonymised else _cached_figure((data.data_key(),) + key, build)
+    return build() if anonymised else _FIGURES.get((data.data_key(),) + key, build)
 
 
 def chart(fig, key: str, on_select: str = "ignore"):

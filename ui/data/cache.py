@@ -11,11 +11,15 @@ import functools
 import threading
 import time
 import weakref
+from contextlib import nullcontext
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from benchmarking.store import Store, StoreReader, default_db_path
 from benchmarking.store import file_version as file_version_of
+
+from .memo import Memo
 
 HOUR = 3600
 # Every object a shared cache has handed out and that is still alive (for the test that none changes): held
@@ -23,9 +27,13 @@ HOUR = 3600
 _SHARED: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 
 
-def shared(**cache_args):
-    """st.cache_resource, bounded, whose values all sessions share (never copied): pages must treat them as
-    read-only, and tests/test_pages.py checks that no page changes one."""
+def shared(show_spinner: str | bool = False, max_entries: int | None = None, ttl: float = HOUR):
+    """A bounded, expiring cache (memo.Memo) whose values all sessions share (never copied): pages must treat
+    them as read-only, and tests/test_pages.py checks that no page changes one. `show_spinner`: the words a
+    page shows while a value is worked out."""
+    def while_computing():
+        return st.spinner(show_spinner) if isinstance(show_spinner, str) and get_script_run_ctx() else nullcontext()
+
     def wrap(fn):
         @functools.wraps(fn)
         def recorded(*args, **kwargs):
@@ -35,7 +43,7 @@ def shared(**cache_args):
             except TypeError:  # bools and other values that cannot be changed anyway
                 pass
             return value
-        return st.cache_resource(**{"show_spinner": False, "ttl": HOUR} | cache_args)(recorded)
+        return functools.wraps(fn)(Memo(recorded, max_entries=max_entries, ttl=ttl, while_computing=while_computing))
     return wrap
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
 from benchmarking import pupil_views, school_view
 from benchmarking.access import Viewer
@@ -12,9 +11,9 @@ from benchmarking.summary import store_summary
 from benchmarking.targets import TARGET_COLUMNS, progress_against_targets
 from benchmarking.users import imported_pupils, viewer_for
 
-from .cache import HOUR, YEARS, data_key, revision, shared, store
+from .cache import YEARS, data_key, revision, shared, store
 
-@st.cache_data(show_spinner=False, max_entries=256, ttl=300)
+@shared(max_entries=256, ttl=300)
 def _viewer(key: str, email: str | None) -> Viewer:
     return viewer_for(store(), email)
 
@@ -24,7 +23,7 @@ def viewer_for_email(email: str | None) -> Viewer:
     return _viewer(revision("access"), email)
 
 
-@st.cache_data(show_spinner=False, max_entries=4, ttl=HOUR)
+@shared(max_entries=4)
 def _flags(key: str) -> tuple[bool, bool]:
     return imported_pupils(store()), bool(store().query_file("is_synthetic")["synthetic"][0])
 
@@ -41,7 +40,7 @@ def synthetic() -> bool:
 
 # -- whole-store tables ---------------------------------------------------------------------------
 
-@st.cache_data(show_spinner=False, max_entries=4, ttl=HOUR)
+@shared(max_entries=4)
 def _summary(key: str) -> dict:
     return store_summary(store())
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.special import ndtr
 
 from .similarity import SimilarGroup
 from .store import Store
@@ -29,22 +29,33 @@ def holm(p_values, alpha: float = ALPHA) -> np.ndarray:
     return rejected
 
 
+def _beating(own_value: float, own_se: float, value, low, high, alpha: float) -> tuple[np.ndarray, ...]:
+    """Which values beat `own_value` by more than chance (Holm over those with a value and CI), with each
+    difference, z and one-sided p-value (NaN where a school has no score)."""
+    value, low, high = (np.asarray(a, dtype=float) for a in (value, low, high))
+    scored = ~(np.isnan(value) | np.isnan(low) | np.isnan(high))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        difference = value - own_value
+        z = difference / np.sqrt(standard_error(low, high) ** 2 + own_se ** 2)
+    p_value = np.full(len(value), np.nan)
+    p_value[scored] = ndtr(-z[scored])  # the normal's upper tail: norm.sf without its overhead
+    chosen = np.zeros(len(value), dtype=bool)
+    chosen[np.flatnonzero(scored)[holm(p_value[scored], alpha)]] = True
+    return chosen, difference, z, p_value
+
+
+def _numbers(column) -> np.ndarray:
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
 def significantly_higher(school: pd.Series, others: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
     """Schools whose value added beats `school`'s by more than chance. Each difference over its standard
     error √(se1² + se2²) gives a one-sided p-value; as the school is tested against every other school at
     once, Holm's correction keeps the chance of naming any partner that is not really better under `alpha`.
     Standard errors come from each 95% CI; rows without one are dropped."""
     own_se = standard_error(school["ci_low"], school["ci_high"])
-    value, low, high = (pd.to_numeric(others[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-                        for c in ("value", "ci_low", "ci_high"))
-    scored = ~(np.isnan(value) | np.isnan(low) | np.isnan(high))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        difference = value - float(school["value"])
-        z = difference / np.sqrt(standard_error(low, high) ** 2 + own_se ** 2)
-    p_value = np.full(len(others), np.nan)
-    p_value[scored] = norm.sf(z[scored])
-    chosen = np.zeros(len(others), dtype=bool)
-    chosen[np.flatnonzero(scored)[holm(p_value[scored], alpha)]] = True
+    chosen, difference, z, p_value = _beating(float(school["value"]), own_se, *(_numbers(others[c]) for c in
+                                                                                 ("value", "ci_low", "ci_high")), alpha)
     frame = others[chosen].assign(difference=difference[chosen], z=z[chosen], p_value=p_value[chosen])
     return frame.sort_values(["difference", "urn"], ascending=[False, True]).reset_index(drop=True)
 
@@ -52,18 +63,28 @@ def significantly_higher(school: pd.Series, others: pd.DataFrame, alpha: float =
 PARTNER_COLUMNS = ["urn", "name", "la_name", "distance", "value", "ci_low", "ci_high", "n", "difference", "z", "p_value"]
 
 
-def partners_among(group: SimilarGroup, scores: pd.DataFrame) -> pd.DataFrame:
+def partners_among(group: SimilarGroup, scores: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
     """The group's schools whose score (`scores`: urn, value, ci_low, ci_high, n) is significantly higher than
-    the group's school's, best first, with their distance. Empty when the school's own score is missing."""
-    by_urn = scores.set_index("urn")
-    own = by_urn.index.get_indexer([group.urn])[0]
-    if own < 0 or pd.isna(by_urn["value"].iloc[own]):
+    the group's school's (as significantly_higher), best first, with their distance. Empty when the school's own
+    score is missing. Worked on the club's arrays, one frame built at the end: a page asks for every school."""
+    position = {int(u): i for i, u in enumerate(scores["urn"].to_numpy())}
+    value, low, high = (_numbers(scores[c]) for c in ("value", "ci_low", "ci_high"))
+    own = position.get(int(group.urn))
+    if own is None or np.isnan(value[own]):
         return pd.DataFrame(columns=PARTNER_COLUMNS)
-    neighbours = group.neighbours[["urn", "name", "la_name", "distance"]]
-    at = by_urn.index.get_indexer(neighbours["urn"].to_numpy(dtype=by_urn.index.dtype))
-    others = neighbours[at >= 0].reset_index(drop=True)  # the neighbours with a score, nearest first
-    others = others.assign(**{column: by_urn[column].array.take(at[at >= 0]) for column in by_urn.columns})
-    return significantly_higher(by_urn.iloc[own], others)[PARTNER_COLUMNS]
+    neighbours = group.neighbours
+    at = np.array([position.get(int(u), -1) for u in neighbours["urn"].to_numpy()], dtype=np.intp)
+    with_score = np.flatnonzero(at >= 0)  # the neighbours with a score, nearest first
+    at = at[with_score]
+    chosen, difference, z, p_value = _beating(value[own], standard_error(low[own], high[own]),
+                                              value[at], low[at], high[at], alpha)
+    rows, at = with_score[chosen], at[chosen]
+    urns = neighbours["urn"].to_numpy()[rows]
+    order = np.lexsort((urns, -difference[chosen]))  # the largest difference first; then by URN
+    columns = {c: neighbours[c].array.take(rows[order]) for c in ("urn", "name", "la_name", "distance")}
+    columns |= {c: scores[c].array.take(at[order]) for c in ("value", "ci_low", "ci_high", "n")}
+    columns |= {"difference": difference[chosen][order], "z": z[chosen][order], "p_value": p_value[chosen][order]}
+    return pd.DataFrame(columns)[PARTNER_COLUMNS]
 
 
 def partner_candidates(store: Store, group: SimilarGroup, measure: str | None = None,

@@ -128,6 +128,9 @@ def school_description(la_name: str, phase: str, mainstream: bool, is_open: bool
     return " · ".join([la_name, kind, str(year)] + ([] if is_open else ["closed"]))
 
 
+_NONE = pd.Series(dtype=float)  # a measure no school has (never changed: read only)
+
+
 def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int, club: list[int], phase: str,
                      mainstream: bool = True, measures: tuple[str, ...] | None = None,
                      club_values: dict[str, pd.Series] | None = None,
@@ -142,14 +145,15 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
     every school's standard errors (errors_by_measure), from which each rank's 95% interval is simulated.
     `measures`: some of the phase's headline measures only (absence on Similar schools)."""
     rows = []
-    mine = {r["measure"]: r for r in own.to_dict("records")}  # one row per measure
+    columns = {c: own[c].tolist() for c in own.columns}  # a few rows: lists, not to_dict's per-value work
+    mine = {m: {c: values[i] for c, values in columns.items()} for i, m in enumerate(columns.get("measure", []))}
     # A whole-school measure (absence) is compared among schools of the same phase: those with its key stage's
     # results that year.
-    same_phase = national.get(phase_named(phase).headline[0], pd.Series(dtype=float)).index
+    same_phase = national.get(phase_named(phase).headline[0], _NONE).index
     for measure in phase_named(phase).headline:
         if measures is not None and measure not in measures:
             continue
-        data = national.get(measure, pd.Series(dtype=float))
+        data = national.get(measure, _NONE)
         if MEASURES_BY_CODE[measure].key_stage == "school":
             data = data[data.index.isin(same_phase)]
         if measure not in mine and data.empty:
@@ -157,11 +161,11 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
         spec = MEASURES_BY_CODE[measure]
         row = mine.get(measure)
         value = float(row["value"]) if row is not None and pd.notna(row["value"]) else np.nan
-        members = at_urns(data if club_values is None else club_values.get(measure, pd.Series(dtype=float)), club)
+        members = at_urns(data if club_values is None else club_values.get(measure, _NONE), club)
         # Without a club there is nothing to rank against: no rank, rather than "1 of 1".
         rank, ranked = rank_among(value, members, bool(spec.higher_is_better)) if club else (None, 0)
         low = high = None
-        errors = (club_errors or {}).get(measure, pd.Series(dtype=float))
+        errors = (club_errors or {}).get(measure, _NONE)
         own_error = float(at_urns(errors, [urn])[0])
         if rank is not None and club_errors is not None:
             low, high = rank_interval(value, own_error, members, at_urns(errors, club), bool(spec.higher_is_better))
@@ -225,8 +229,8 @@ def pooled_years_label(first: int, last: int) -> str:
 
 def missing_reason(reason: str | None) -> str:
     """Why a figure is missing, as a sentence a head can read (from DfE's codes)."""
-    if reason in (None, "NOT_PUBLISHED"):
-        return "Not published for this school this year."
+    if reason is None or reason == "NOT_PUBLISHED" or (not isinstance(reason, str) and pd.isna(reason)):
+        return "Not published for this school this year."  # a year without the school's row, too
     text = MISSING_CODES.get(str(reason).upper(), "not available")
     return text[0].upper() + text[1:] + "."
 
@@ -366,11 +370,15 @@ def school_trend(store: Store, urn: int, measure: str, years: list[int] | None =
 
 def trend_from_years(urn: int, measure: str, years: dict[int, RowsByUrn]) -> pd.DataFrame:
     """school_trend from each year's results of the measure for every school (`years`: year -> RowsByUrn of
-    results_for_measure), as the dashboard holds them: the same rows, gaps and notes."""
-    columns = ["year", "value", "ci_low", "ci_high", "n", "reason"]
-    rows = [part.assign(year=year) for year, by_urn in sorted(years.items()) if len(part := by_urn.rows(urn))]
-    frame = pd.concat(rows, ignore_index=True)[columns] if rows else pd.DataFrame(columns=columns)
-    return with_gaps(frame.rename(columns={"value": "va"}), measure, list(years))
+    results_for_measure), as the dashboard holds them: the same rows, gaps and notes, from each year's arrays
+    (a page draws the trend for every school it opens)."""
+    rows = []
+    for year, by_urn in sorted(years.items()):
+        for found in by_urn.records(urn) or [{}]:  # a year without the school's row is a gap
+            rows.append({"year": year, "va": found.get("value", np.nan), "ci_low": found.get("ci_low", np.nan),
+                         "ci_high": found.get("ci_high", np.nan), "n": found.get("n"), "reason": found.get("reason")})
+    frame = pd.DataFrame(rows, columns=["year", "va", "ci_low", "ci_high", "n", "reason"])
+    return with_gaps(frame.astype({"va": float, "ci_low": float, "ci_high": float}), measure, None)
 
 
 def with_gaps(frame: pd.DataFrame, measure: str, years: list[int] | None) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import pytest
 
 from benchmarking import club_store, clubs
 from benchmarking.errors import BenchmarkingError
-from benchmarking.partners import holm, partner_candidates, significantly_higher
+from benchmarking.partners import holm, partner_candidates, partners_among, significantly_higher
 from benchmarking.similarity import SimilarityIndex, load_features, similar_schools
 from benchmarking.store import open_store
 from benchmarking.writer import writing
@@ -135,6 +135,28 @@ def test_partners_are_similar_schools_with_significantly_higher_progress_8(small
     assert set(partners["urn"]) <= set(group.neighbours["urn"])
     assert (partners["value"] > p8["value"][0]).all() and (partners["z"] > 1.96).all()
     assert partners["difference"].is_monotonic_decreasing
+
+
+def test_partners_from_the_club_s_arrays_are_significantly_higher_s_choice_nearest_first_in_distance(small_demo_path):
+    """partners_among works on the club's arrays; each school's choice and order must be what testing its club's
+    scored schools with significantly_higher gives, with each partner's distance from the group."""
+    with open_store(small_demo_path) as store:
+        scores = store.query("SELECT urn, value, ci_low, ci_high, n FROM results WHERE year = 2024 AND measure = 'ks4_p8'")
+        index = SimilarityIndex(load_features(store, 2024, "secondary"))
+    named = 0
+    for urn in scores.dropna(subset=["value"]).sort_values("value")["urn"].head(25):
+        group = index.neighbours(int(urn), 20)
+        found = partners_among(group, scores)
+        club = group.neighbours[["urn", "distance"]].merge(scores, on="urn")
+        expected = significantly_higher(scores.set_index("urn").loc[int(urn)], club)
+        assert found["urn"].tolist() == expected["urn"].tolist()
+        assert found["difference"].to_numpy() == pytest.approx(expected["difference"].to_numpy())
+        assert found["p_value"].to_numpy() == pytest.approx(expected["p_value"].to_numpy())
+        assert found["distance"].to_numpy() == pytest.approx(expected["distance"].to_numpy())
+        named += len(found)
+    assert named > 10  # the weakest schools of the demo do have partners
+    no_score = group.neighbours["urn"].iloc[0]
+    assert partners_among(index.neighbours(int(no_score), 20), scores.assign(value=np.nan)).empty
 
 
 def test_clubs_commands_form_list_show_and_edit(small_demo_path, tmp_path):

@@ -53,6 +53,7 @@ def test_the_one_line_answer_a_head_reads_first():
     assert pooled_years_label(2019, 2019) == "2019 only" and pooled_years_label(2022, 2024) == "2022 to 2024"
     assert missing_reason("LOWCOV") == "Low coverage: under half the pupils included."
     assert missing_reason(None) == "Not published for this school this year."
+    assert missing_reason(float("nan")) == missing_reason(None)  # a year the school has no row: a gap, not "not available"
 
 
 def test_the_directory_lists_every_school_with_results_by_label(small_demo_path):

@@ -266,14 +266,21 @@ def group_trend(store, urn: int, measure: str, group: str = "disadvantaged") -> 
 
 def trend_of_rows(rows: pd.DataFrame, group: str = "disadvantaged") -> pd.DataFrame:
     """group_trend from one school's published rows of the group and its other pupils (year, grp, value)."""
+    return trend_of_figures(rows[["year", "grp", "value"]].itertuples(index=False), group)
+
+
+def trend_of_figures(figures, group: str = "disadvantaged") -> pd.DataFrame:
+    """trend_of_rows from (year, grp, value) triples: a page takes them from the school's records."""
     others = others_of(group)
     by_year: dict[int, dict] = {}
-    for year, grp, value in rows[["year", "grp", "value"]].itertuples(index=False):  # a few rows, one a year and group
+    for year, grp, value in figures:  # a few, one a year and group
         if not pd.isna(value):  # the first figure published counts
             by_year.setdefault(int(year), {}).setdefault(grp, float(value))
     found = [(year, got[group], got[group] - got.get(others, np.nan)) for year, got in sorted(by_year.items())
              if not np.isnan(got.get(group, np.nan))]
-    return pd.DataFrame(found, columns=["year", "value", "gap"]).astype({"year": int, "value": float, "gap": float})
+    return pd.DataFrame({"year": np.array([f[0] for f in found], dtype=int),
+                         "value": np.array([f[1] for f in found], dtype=float),
+                         "gap": np.array([f[2] for f in found], dtype=float)})
 
 
 def pupil_group_trend(years: list[tuple[int, GroupSums]], urn: int, measure: str,

@@ -263,15 +263,16 @@ def rank_in_club(urn: int, scores: pd.DataFrame, club: list[int]) -> tuple[int |
     """A school's rank on a value-added measure among itself and its club (scores: urn, va, ci_low, ci_high;
     1 is the highest score), how many were ranked, and the rank's 95% interval simulated from the CIs. No rank
     without a club or a score."""
-    own = scores[scores["urn"] == urn]
-    members = scores[scores["urn"].isin(club) & (scores["urn"] != urn)].dropna(subset=["va"])
-    if not club or own.empty or pd.isna(own["va"].iloc[0]):
-        return None, len(members) + 1, None, None
-    value = float(own["va"].iloc[0])
-    rank, ranked = rank_among(value, members["va"], True)
-    low, high = rank_interval(value, float(error_from_interval(own)[0]), members["va"].to_numpy(dtype=float),
-                              error_from_interval(members), True)
-    return rank, ranked, low, high
+    urns = scores["urn"].to_numpy()
+    va = pd.to_numeric(scores["va"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    own = np.flatnonzero(urns == urn)
+    members = np.isin(urns, np.asarray(club, dtype=urns.dtype)) & (urns != urn) & ~np.isnan(va)
+    if not club or not len(own) or np.isnan(va[own[0]]):
+        return None, int(members.sum()) + 1, None, None
+    value, errors = float(va[own[0]]), error_from_interval(scores)
+    rank, ranked = rank_among(value, va[members], True)
+    low_rank, high_rank = rank_interval(value, float(errors[own[0]]), va[members], errors[members], True)
+    return rank, ranked, low_rank, high_rank
 
 
 def value_added_sentence(label: str, digits: int, va: float, ci_low: float, ci_high: float, rank: int | None,

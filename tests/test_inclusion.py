@@ -141,6 +141,22 @@ def test_the_disadvantaged_gap_is_followed_over_every_year_held(real_la_db):
     assert trend_sentence(trend.tail(1), "ks2_mat_progress") is None  # one year is not a trend
 
 
+def test_the_trend_a_page_takes_from_every_school_s_rows_is_each_school_s_own_query(real_la_db):
+    from benchmarking.inclusion import group_trend, others_of, trend_of_figures
+    from benchmarking.school_view import RowsByUrn
+
+    with open_store(real_la_db) as store:
+        every = RowsByUrn.of(store.query_file("group_trend_every_school",
+                                              ["ks2_mat_progress", "disadvantaged", others_of("disadvantaged")]))
+        urns = store.query("SELECT DISTINCT urn FROM group_results WHERE measure = 'ks2_mat_progress' "
+                           "ORDER BY urn LIMIT 40")["urn"].astype(int).tolist()
+        trends = {urn: group_trend(store, urn, "ks2_mat_progress") for urn in urns + [100003]}  # and one with none
+    for urn, theirs in trends.items():
+        mine = trend_of_figures((r["year"], r["grp"], r["value"]) for r in every.records(urn))
+        pd.testing.assert_frame_equal(mine, theirs)
+    assert sum(len(t) == 3 for t in trends.values()) > 15 and trends[100003].empty
+
+
 def test_on_the_demo_the_trend_comes_from_pupils_and_matches_each_years_inclusion_row(small_demo_path):
     from benchmarking.inclusion import pupil_group_trend
     from benchmarking.va_report import pupil_value_added, school_group_sums

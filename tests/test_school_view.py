@@ -56,6 +56,21 @@ def test_the_one_line_answer_a_head_reads_first():
     assert missing_reason(float("nan")) == missing_reason(None)  # a year the school has no row: a gap, not "not available"
 
 
+def test_a_school_s_rank_in_its_club_counts_only_club_members_with_a_score_and_carries_its_interval():
+    from benchmarking.rank_interval import rank_interval
+    from benchmarking.school_view import rank_in_club
+
+    scores = pd.DataFrame({"urn": [10, 11, 12, 13, 14, 99], "va": [0.10, 0.50, np.nan, -0.20, 0.30, 9.0],
+                           "ci_low": [-0.1, 0.3, np.nan, -0.4, 0.1, 8.8], "ci_high": [0.3, 0.7, np.nan, 0.0, 0.5, 9.2]})
+    rank, ranked, low, high = rank_in_club(10, scores, [11, 12, 13, 14])  # 99 is not in the club; 12 has no score
+    assert (rank, ranked) == (3, 4)  # behind 11 and 14
+    se = 0.2 / 1.959964  # every CI here is 0.4 wide
+    assert (low, high) == rank_interval(0.10, se, np.array([0.50, -0.20, 0.30]), np.full(3, se), True)
+    assert 1 <= low <= 3 <= high <= 4
+    assert rank_in_club(12, scores, [10, 11]) == (None, 3, None, None)  # no score of its own: no rank
+    assert rank_in_club(10, scores, [])[0] is None  # no club: nothing to rank against
+
+
 def test_the_directory_lists_every_school_with_results_by_label(small_demo_path):
     with open_store(small_demo_path) as store:
         directory = school_directory(store)

@@ -148,6 +148,7 @@ def inclusion_trend(urn: int, measure: str, group: str = "disadvantaged") -> pd.
     """The school's disadvantaged pupils' published figure and gap in every year held (inclusion.group_trend),
     from every school's read once. (From pupils, inclusion.pupil_group_trend, it would hold every year's pupils
     in memory: not on a page.)"""
-    from benchmarking.inclusion import others_of, trend_of_rows
+    from benchmarking.inclusion import others_of, trend_of_figures
 
-    return trend_of_rows(_group_trend_rows(data_key(), measure, group, others_of(group)).rows(urn), group)
+    records = _group_trend_rows(data_key(), measure, group, others_of(group)).records(urn)
+    return trend_of_figures(((r["year"], r["grp"], r["value"]) for r in records), group)

@@ -1,7 +1,7 @@
 """A bounded, expiring cache of one function's values, shared by every thread of the process.
 
-It does what st.cache_resource did for the dashboard's shared tables at about a fiftieth of the cost of a hit
-(2 µs against 110 µs): a page view asks some forty times, so the hits alone were 4-5 ms of a view's CPU.
+It does what st.cache_resource did for the dashboard's shared tables at about a hundredth of the cost of a hit
+(1 µs against 110 µs or more): a page view asks some forty times, so the hits alone were 4-5 ms of a view's CPU.
 Arguments must be hashable (the caches' keys are strings, numbers and tuples). A value is worked out once
 however many threads ask for it at the same moment; an exception is passed on, not kept.
 """

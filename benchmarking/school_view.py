@@ -18,7 +18,7 @@ from .value_added import Z95, sorted_rows
 from .reference import ALL_ENGLAND_LAS, MISSING_CODES
 from .store import Store
 
-
+_NONE = pd.Series(dtype=float)  # a measure no school has (never changed: read only)
 
 
 def rank_among(value: float, others, higher_is_better: bool) -> tuple[int | None, int]:
@@ -126,9 +126,6 @@ def school_description(la_name: str, phase: str, mainstream: bool, is_open: bool
     with "closed" where GIAS says the school has closed."""
     kind = phase if mainstream else f"special school, {phase_named(phase).key_stage} results"
     return " · ".join([la_name, kind, str(year)] + ([] if is_open else ["closed"]))
-
-
-_NONE = pd.Series(dtype=float)  # a measure no school has (never changed: read only)
 
 
 def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int, club: list[int], phase: str,
@@ -371,8 +368,7 @@ def school_trend(store: Store, urn: int, measure: str, years: list[int] | None =
 
 def trend_from_years(urn: int, measure: str, years: dict[int, RowsByUrn]) -> pd.DataFrame:
     """school_trend from each year's results of the measure for every school (`years`: year -> RowsByUrn of
-    results_for_measure), as the dashboard holds them: the same rows, gaps and notes, from each year's arrays
-    (a page draws the trend for every school it opens)."""
+    results_for_measure), as the dashboard holds them: the same rows, gaps and notes, from each year's records."""
     rows = []
     for year, by_urn in sorted(years.items()):
         for found in by_urn.records(urn) or [{}]:  # a year without the school's row is a gap

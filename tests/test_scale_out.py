@@ -36,3 +36,12 @@ def test_sessions_through_nginx_spread_over_both_processes_without_errors(stack)
     assert len(views.seconds) == 8 * 4 and views.errors == 0
     assert {phase for _, phase, _ in views.records} <= {"primary", "secondary"}
     assert all(after[pid] - before[pid] > 0.2 for pid in servers.pids)  # both processes served pages
+
+
+def test_each_process_serves_with_at_most_two_malloc_arenas(stack):
+    """ui.serve starts again with MALLOC_ARENA_MAX=2 (glibc reads it only at start): the same process, the
+    setting in its environment."""
+    servers, _ = stack
+    for pid in servers.pids:
+        environment = open(f"/proc/{pid}/environ", "rb").read().split(b"\0")
+        assert b"MALLOC_ARENA_MAX=2" in environment

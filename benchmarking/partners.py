@@ -9,7 +9,7 @@ from .similarity import SimilarGroup
 from .store import Store
 from .errors import BenchmarkingError
 from .phases import phase
-from .value_added import SUBJECTS, standard_error
+from .value_added import SUBJECTS, floats, standard_error
 
 
 
@@ -44,17 +44,13 @@ def _beating(own_value: float, own_se: float, value, low, high, alpha: float) ->
     return chosen, difference, z, p_value
 
 
-def _numbers(column) -> np.ndarray:
-    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-
 def significantly_higher(school: pd.Series, others: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
     """Schools whose value added beats `school`'s by more than chance. Each difference over its standard
     error √(se1² + se2²) gives a one-sided p-value; as the school is tested against every other school at
     once, Holm's correction keeps the chance of naming any partner that is not really better under `alpha`.
     Standard errors come from each 95% CI; rows without one are dropped."""
     own_se = standard_error(school["ci_low"], school["ci_high"])
-    chosen, difference, z, p_value = _beating(float(school["value"]), own_se, *(_numbers(others[c]) for c in
+    chosen, difference, z, p_value = _beating(float(school["value"]), own_se, *(floats(others[c]) for c in
                                                                                  ("value", "ci_low", "ci_high")), alpha)
     frame = others[chosen].assign(difference=difference[chosen], z=z[chosen], p_value=p_value[chosen])
     return frame.sort_values(["difference", "urn"], ascending=[False, True]).reset_index(drop=True)
@@ -68,7 +64,7 @@ def partners_among(group: SimilarGroup, scores: pd.DataFrame, alpha: float = ALP
     the group's school's (as significantly_higher), best first, with their distance. Empty when the school's own
     score is missing. Worked on the club's arrays, one frame built at the end: a page asks for every school."""
     position = {int(u): i for i, u in enumerate(scores["urn"].to_numpy())}
-    value, low, high = (_numbers(scores[c]) for c in ("value", "ci_low", "ci_high"))
+    value, low, high = (floats(scores[c]) for c in ("value", "ci_low", "ci_high"))
     own = position.get(int(group.urn))
     if own is None or np.isnan(value[own]):
         return pd.DataFrame(columns=PARTNER_COLUMNS)

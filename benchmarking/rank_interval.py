@@ -10,7 +10,7 @@ import pandas as pd
 
 from .measures import MEASURES_BY_CODE
 from .numbers import number, ordinal
-from .value_added import Z95, recover_national_sd
+from .value_added import floats, recover_national_sd, standard_error
 
 RANK_NOTE = ("Each rank is followed by its 95% interval: where the school could plausibly rank, given the "
              "chance in every school's score (simulated from their confidence intervals or cohort sizes).")
@@ -37,8 +37,7 @@ def standard_errors(measure: str, rows: pd.DataFrame, pupil_sd: float = np.nan) 
 
 def error_from_interval(rows: pd.DataFrame) -> np.ndarray:
     """Standard errors from 95% confidence intervals (rows: ci_low, ci_high): half the width over 1.96."""
-    low, high = (pd.to_numeric(rows[c], errors="coerce").to_numpy(dtype=float) for c in ("ci_low", "ci_high"))
-    return (high - low) / (2 * Z95)
+    return standard_error(floats(rows["ci_low"]), floats(rows["ci_high"]))
 
 
 def national_pupil_sd(measure: str, national: dict[str, pd.DataFrame], spreads: dict[str, float] | None = None) -> float:

@@ -14,7 +14,7 @@ from .phases import VALUE_ADDED
 from .phases import phase as phase_named
 from .progress_gaps import no_progress_reason
 from .rank_interval import error_from_interval, rank_interval, rank_words
-from .value_added import Z95, sorted_rows
+from .value_added import Z95, floats, sorted_rows
 from .reference import ALL_ENGLAND_LAS, MISSING_CODES
 from .store import Store
 
@@ -261,7 +261,7 @@ def rank_in_club(urn: int, scores: pd.DataFrame, club: list[int]) -> tuple[int |
     1 is the highest score), how many were ranked, and the rank's 95% interval simulated from the CIs. No rank
     without a club or a score."""
     urns = scores["urn"].to_numpy()
-    va = pd.to_numeric(scores["va"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    va = floats(scores["va"])
     own = np.flatnonzero(urns == urn)
     members = np.isin(urns, np.asarray(club, dtype=urns.dtype)) & (urns != urn) & ~np.isnan(va)
     if not club or not len(own) or np.isnan(va[own[0]]):

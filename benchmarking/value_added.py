@@ -142,6 +142,11 @@ def confidence_interval(va, n, national_sd: float, z: float = Z95) -> tuple[np.n
     return va - half, va + half
 
 
+def floats(column: pd.Series) -> np.ndarray:
+    """A column's values as floats: NaN where one is missing or not a number (pd.NA, a code left in a file)."""
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
 def standard_error(ci_low, ci_high, z: float = Z95):
     """The standard error behind a symmetric confidence interval."""
     return (np.asarray(ci_high, dtype=float) - np.asarray(ci_low, dtype=float)) / (2 * z)

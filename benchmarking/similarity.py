@@ -7,6 +7,7 @@ so a head can say "they are like us because...".
 from __future__ import annotations
 
 import math
+from functools import cached_property
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -170,7 +171,12 @@ class SimilarGroup:
 
     def comparison(self) -> pd.DataFrame:
         """The school's own values beside the group's median, feature by feature, with the decimals to show
-        (a count of pupils has none)."""
+        (a count of pupils has none). Worked out once per group (a group is shared by every page and visitor
+        of its school): read it, never change it."""
+        return self._comparison
+
+    @cached_property
+    def _comparison(self) -> pd.DataFrame:
         shown = {f: DISPLAY_COLUMNS.get(f, f) for f in FEATURES if f in self.features or f in self.matched_without}
         rows = [{"feature": f, "label": feature_label(f, self.prior_source), "school": self.school[column],
                  "group_median": self.neighbours[column].median(), "digits": 0 if column == "pupils_on_roll" else 1}

@@ -8,6 +8,7 @@ band computed here, and the contextual figure is a regression across schools.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -50,7 +51,33 @@ class PupilValueAdded:
     estimates_source: str
 
     def for_school(self, urn: int) -> pd.DataFrame:
-        return self.pupils[self.pupils["urn"] == urn].reset_index(drop=True)
+        """The school's pupils, in the order they are held: a slice found by binary search, not a pass over
+        every pupil of the year (half a million primary pupils)."""
+        start, end = self._span(urn)
+        rows = self.pupils.iloc[start:end] if self._order is None else self.pupils.take(self._order[start:end])
+        return rows.reset_index(drop=True)
+
+    def has_school(self, urn: int) -> bool:
+        start, end = self._span(urn)
+        return end > start
+
+    def _span(self, urn: int) -> tuple[int, int]:
+        urns, _ = self._by_urn
+        return int(np.searchsorted(urns, urn, "left")), int(np.searchsorted(urns, urn, "right"))
+
+    @property
+    def _order(self) -> np.ndarray | None:
+        return self._by_urn[1]
+
+    @cached_property
+    def _by_urn(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """The pupils' URNs sorted, and the rows' order that sorts them (None when they are held in URN order):
+        a stable sort, so a school's pupils keep the order they are held in."""
+        urns = self.pupils["urn"].to_numpy()
+        if len(urns) == 0 or bool((urns[1:] >= urns[:-1]).all()):
+            return urns, None
+        order = np.argsort(urns, kind="stable")
+        return urns[order], order
 
 
 def _published_sd(store: Store, year: int, measure: str) -> float | None:
@@ -275,22 +302,35 @@ def school_group_sums(va: PupilValueAdded, urns: list[int] | None = None) -> Gro
     return GroupSums.of(group_sums(pupils[["urn"]], pupil_group_labels(pupils), pupils))
 
 
+def same_groups(figures: pd.DataFrame, groups: pd.DataFrame, stats: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """`figures`' stats (one row per grouping and group) for each of `groups`' rows, NaN for a group it lacks:
+    a look-up of a few dozen groups, where a MultiIndex reindex costs a page view a millisecond."""
+    at = {key: i for i, key in enumerate(zip(figures["grouping"], figures["group"]))}
+    rows = np.array([at.get(key, -1) for key in zip(groups["grouping"], groups["group"])], dtype=int)
+    found = rows >= 0
+    out = {}
+    for stat in stats:
+        values = np.full(len(rows), np.nan)
+        values[found] = figures[stat].to_numpy(dtype=float)[rows[found]]
+        out[stat] = values
+    return out
+
+
 def group_comparison(va: PupilValueAdded, urn: int, club: list[int] | None = None,
                      national: pd.DataFrame | None = None, sums: GroupSums | None = None) -> pd.DataFrame:
     """pupil_group_comparison on pupil scores already worked out (the dashboard caches them, the national
     groups, which are the same for every school, and every school's group sums). One row for each group
     the school has pupils in, with the school's, the nation's and the club's n, value added and CI."""
     national = national_groups(va) if national is None else national
-    if not (va.pupils["urn"] == urn).any():
+    if not va.has_school(urn):
         raise BenchmarkingError(f"The store has no {SUBJECTS[va.measure].key_stage} pupils of URN {urn} for {va.year}.")
     club = list(club or [])
     sums = school_group_sums(va, [urn] + club) if sums is None else sums
     n, total = sums.totals([urn])
     mine = n > 0
     out = sums.groups[mine].reset_index(drop=True)
-    nationally = national.set_index(["grouping", "group"]).reindex(pd.MultiIndex.from_frame(out))
     scopes = {"school": group_scores(n[mine], total[mine], va.national_sd),
-              "national": {stat: nationally[stat].to_numpy(dtype=float) for stat in ("n", "va", "ci_low", "ci_high")},
+              "national": same_groups(national, out, ("n", "va", "ci_low", "ci_high")),
               "club": group_scores(*(part[mine] for part in sums.totals(club)), va.national_sd)}
     for scope, stats in scopes.items():  # the same columns with or without a club (blank without one)
         for stat, values in stats.items():

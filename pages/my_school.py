@@ -16,7 +16,6 @@ from benchmarking.phases import phase
 from benchmarking.rank_interval import percentile_cell, rank_cell
 from benchmarking.school_view import (
     attainment_sentence,
-    headline_results,
     in_context_sentence,
     missing_reason,
     no_score_text,
@@ -30,7 +29,7 @@ from benchmarking.similarity import FEATURE_LABELS
 from benchmarking.steadier import CAVEATS as STEADIER_CAVEATS
 from benchmarking.steadier import SHRUNKEN, THREE_YEAR, steadier_sentence
 from benchmarking.progress_gaps import next_results_year
-from benchmarking.targets import headline_target_levels, record_target, settable
+from benchmarking.targets import record_target
 from benchmarking.bands import BAND_LABELS
 from benchmarking.value_added import relative_to_group
 from benchmarking.writer import writing
@@ -67,9 +66,7 @@ mine = data.school_va(sel.urn, sel.year, sel.phase).set_index("measure")
 main = p.main_value_added
 own_results = data.school_year_results(sel.urn, sel.year)
 mainstream = bool(sel.mainstream)
-results = headline_results(own_results, data.year_values(sel.year), sel.urn, club, sel.phase, mainstream,
-                           club_values=data.every_school_values(sel.year), coverage=data.measure_reach(sel.year),
-                           club_errors=data.every_school_errors(sel.year))
+results = data.headline(sel.urn, sel.year, sel.phase, mainstream, club)
 if no_progress:
     # No progress measure this year: the head's question answered with attainment against similar schools.
     first = results.iloc[0] if len(results) else None
@@ -247,7 +244,7 @@ if club:
                "that year's results are in.")
 else:
     st.caption(f"No similar schools this year to set targets for {target_year} from.")
-levels, unsettable = settable(headline_target_levels(data.every_school_values(sel.year), club, p.headline), target_year)
+levels, unsettable = data.target_levels(sel.year, club, p.headline, target_year)
 for reason in unsettable:
     st.caption(f"{reason} No target for it.")
 if may_act and not levels.empty and not sel.projector and sel.is_open:

@@ -9,7 +9,6 @@ from benchmarking.measures import MEASURES_BY_CODE, in_sentence
 from benchmarking.phases import ABSENCE, K_RANGE, phase
 from benchmarking.rank_interval import rank_cell
 from benchmarking.school_view import (
-    headline_results,
     missing_reason,
     neighbours_with_results,
 )
@@ -130,9 +129,7 @@ with right:
     else:
         st.info("No earlier year in the store to compare the group with.")
 
-absence = headline_results(data.school_year_results(sel.urn, sel.year), data.year_values(sel.year), sel.urn,
-                           members["urn"].astype(int).tolist(), sel.phase, bool(sel.mainstream), ABSENCE,
-                           club_values=data.every_school_values(sel.year), club_errors=data.every_school_errors(sel.year))
+absence = data.headline(sel.urn, sel.year, sel.phase, sel.mainstream, members["urn"].astype(int).tolist(), ABSENCE)
 if not absence.empty:
     st.header("Absence against the group (lower is better)")
     table(pd.DataFrame({

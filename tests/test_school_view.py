@@ -154,3 +154,27 @@ def test_a_percentile_carries_the_interval_of_the_schools_own_figure():
     assert percentile_interval(values, 50.0, 5.0, True) == pytest.approx((40.0, 59.0))  # 50 ± 9.8
     assert percentile_interval(values, 50.0, 5.0, False) == pytest.approx((41.0, 60.0))  # lower is better
     assert np.isnan(percentile_interval(values, 50.0, np.nan, True)[0])  # no error known: no interval
+
+
+def test_a_school_s_headline_and_target_levels_are_worked_out_once_for_every_visitor(small_demo_path, monkeypatch):
+    """The dashboard's shared per-school figures are the library's, and a second visitor to the school gets the
+    same table rather than working it out again."""
+    from benchmarking.similarity import similar_schools
+    from benchmarking.targets import headline_target_levels, settable
+    from ui import data
+
+    monkeypatch.setenv("BENCHMARKING_DB", str(small_demo_path))
+    with open_store(small_demo_path) as store:
+        urn = int(store.query("SELECT urn FROM results JOIN schools USING (urn) WHERE year = 2026 AND phase = 'primary' "
+                              "AND measure = 'ks2_rwm_expected' ORDER BY urn LIMIT 1")["urn"][0])
+        club = similar_schools(store, urn, 2026).neighbours["urn"].astype(int).tolist()
+        expected = headline_results(data.school_year_results(urn, 2026), data.year_values(2026), urn, club, "primary",
+                                    club_values=data.every_school_values(2026), coverage=data.measure_reach(2026),
+                                    club_errors=data.every_school_errors(2026))
+    first = data.headline(urn, 2026, "primary", True, club)
+    pd.testing.assert_frame_equal(first, expected)
+    assert first["club_rank"].notna().any() and data.headline(urn, 2026, "primary", True, list(club)) is first
+    levels, unsettable = data.target_levels(2026, club, ("ks2_rwm_expected",), 2027)
+    pd.testing.assert_frame_equal(levels, settable(headline_target_levels(data.every_school_values(2026), club,
+                                                                          ("ks2_rwm_expected",)), 2027)[0])
+    assert len(levels) == 3 and data.target_levels(2026, club, ("ks2_rwm_expected",), 2027)[0] is levels

@@ -143,6 +143,32 @@ def test_a_club_s_pupil_groups_from_every_school_s_sums_are_the_groups_of_its_pu
                 assert np.isnan(row[f"{scope}_va"]) and np.isnan(row[f"{scope}_ci_low"])
 
 
+def test_a_school_s_pupils_are_its_rows_in_the_order_held_whether_or_not_the_year_is_in_urn_order(small_demo_path):
+    from dataclasses import replace
+
+    with open_store(small_demo_path) as store:
+        va = pupil_value_added(store, 2024, "ks4_p8")
+    shuffled = replace(va, pupils=va.pupils.sample(frac=1.0, random_state=3).reset_index(drop=True))
+    for held in (va, shuffled):
+        for urn in sorted(held.pupils["urn"].unique())[::7]:
+            expected = held.pupils[held.pupils["urn"] == urn].reset_index(drop=True)
+            assert len(expected) > 0
+            pd.testing.assert_frame_equal(held.for_school(int(urn)), expected)
+            assert held.has_school(int(urn))
+    assert shuffled.for_school(1).empty and not shuffled.has_school(1)
+
+
+def test_the_nations_groups_are_read_beside_the_school_s_by_grouping_and_group():
+    from benchmarking.va_report import same_groups
+
+    national = pd.DataFrame({"grouping": ["sex", "sex", "eal"], "group": ["boys", "girls", "EAL"],
+                             "n": [10.0, 12.0, 3.0], "va": [-0.2, 0.3, 0.5]})
+    school = pd.DataFrame({"grouping": ["eal", "sex", "sen"], "group": ["EAL", "girls", "EHCP"]})
+    found = same_groups(national, school, ("n", "va"))
+    np.testing.assert_array_equal(found["n"], [3.0, 12.0, np.nan])
+    np.testing.assert_array_equal(found["va"], [0.5, 0.3, np.nan])
+
+
 def test_pooled_value_added_covers_every_year(small_demo_path):
     with open_store(small_demo_path) as store:
         urn = int(store.query("SELECT min(urn) AS u FROM schools WHERE phase = 'secondary'")["u"][0])

@@ -3,9 +3,9 @@ cache (the store and cache keys), schools (directory and results), scores (value
 context), similar (pools, clubs, LAs) and pupils."""
 # ruff: noqa: F401  (every name here is re-exported for the pages)
 from .cache import data_key, file_version, revision, shared_values, store, store_exists
-from .schools import (directory, directory_by_urn, imported_pupils_present, measure_results, phase_directory,
+from .schools import (directory, directory_by_urn, headline, imported_pupils_present, measure_results, phase_directory,
                       recorded_targets, school_labels, school_names, school_ref, school_trend, school_year_results,
-                      schools_year_results, summary, synthetic, viewer_for_email, year_results, year_values,
+                      schools_year_results, summary, synthetic, target_levels, viewer_for_email, year_results, year_values,
                       every_school_values, every_school_errors, measure_reach)
 from .scores import (concern, floor, funnel, funnel_backdrop, in_context, kind_scores, measures_for, pooled,
                      school_va, scores_of, scores_table, steadier_rows, va_table)

@@ -11,7 +11,7 @@ from benchmarking.summary import store_summary
 from benchmarking.targets import TARGET_COLUMNS, progress_against_targets
 from benchmarking.users import imported_pupils, viewer_for
 
-from .cache import YEARS, data_key, revision, shared, store
+from .cache import SCHOOLS, YEARS, data_key, revision, shared, store
 
 @shared(max_entries=256, ttl=300)
 def _viewer(key: str, email: str | None) -> Viewer:
@@ -209,3 +209,33 @@ def _reach(key: str, year: int) -> dict:
 def measure_reach(year: int) -> dict:
     """Each measure's (schools, LAs) with a value that year: what a percentile is among."""
     return _reach(data_key(), year)
+
+
+@shared(max_entries=SCHOOLS)
+def _headline(key: str, urn: int, year: int, phase: str, mainstream: bool, club: tuple[int, ...],
+              measures: tuple[str, ...] | None) -> pd.DataFrame:
+    return school_view.headline_results(school_year_results(urn, year), year_values(year), urn, list(club), phase,
+                                        mainstream, measures, club_values=every_school_values(year),
+                                        coverage=measure_reach(year), club_errors=every_school_errors(year))
+
+
+def headline(urn: int, year: int, phase: str, mainstream: bool, club: list[int],
+             measures: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The school's headline results ranked in its club and nationally (school_view.headline_results), worked
+    out once per school, year and club for everyone who opens it (a club meeting's heads open the same school).
+    Shared: read it, never change it."""
+    return _headline(data_key(), urn, year, phase, bool(mainstream), tuple(int(u) for u in club), measures)
+
+
+@shared(max_entries=SCHOOLS)
+def _target_levels(key: str, year: int, club: tuple[int, ...], measures: tuple[str, ...], target_year: int):
+    from benchmarking.targets import headline_target_levels, settable
+
+    return settable(headline_target_levels(every_school_values(year), list(club), measures), target_year)
+
+
+def target_levels(year: int, club: list[int], measures: tuple[str, ...], target_year: int) -> tuple[pd.DataFrame, list[str]]:
+    """The target levels a head can record for `target_year` from the club's results in `year`, and why any
+    measure has none (targets.settable of targets.headline_target_levels): worked out once per club. Shared:
+    read them, never change them."""
+    return _target_levels(data_key(), year, tuple(int(u) for u in club), tuple(measures), target_year)

@@ -43,26 +43,29 @@ def too_few_to_show(pupils: int) -> bool:
     return 0 < pupils < MIN_PUPILS
 
 
-def _allowed_rows(viewer: Viewer, place: School, va: PupilValueAdded) -> pd.DataFrame:
+def _allowed_pupils(viewer: Viewer, place: School, va: PupilValueAdded) -> int:
+    """How many pupils the school has in the measure, for a viewer who may see them: NotAllowed outside the
+    viewer's scope, Suppressed for 1 to 5 pupils."""
     viewer.require_pupils(place.urn, place.la_code, place.name)
-    rows = va.for_school(place.urn)
-    if too_few_to_show(len(rows)):
-        raise Suppressed(f"{place.name} has {len(rows)} pupils in this measure: pupil-level figures for 5 or fewer "
+    pupils = va.pupils_of(place.urn)
+    if too_few_to_show(pupils):
+        raise Suppressed(f"{place.name} has {pupils} pupils in this measure: pupil-level figures for 5 or fewer "
                          "pupils are not shown.")
-    return rows
+    return pupils
 
 
 def pupils_of_school(viewer: Viewer, place: School, va: PupilValueAdded) -> pd.DataFrame:
     """The school's pupils with their expected and actual results and scores (empty when the store has
     none). NotAllowed outside the viewer's scope; Suppressed for 5 or fewer pupils."""
-    return _allowed_rows(viewer, place, va)
+    _allowed_pupils(viewer, place, va)
+    return va.for_school(place.urn)
 
 
 def pupil_groups_of_school(viewer: Viewer, place: School, va: PupilValueAdded, club: list[int],
                            national: pd.DataFrame | None = None, sums: GroupSums | None = None) -> pd.DataFrame:
     """The school's pupil groups beside the same groups nationally and in its club (groups under 6 pupils
     suppressed). The club's figures are group averages over many schools, never a member's pupils."""
-    if _allowed_rows(viewer, place, va).empty:
+    if not _allowed_pupils(viewer, place, va):
         return pd.DataFrame()
     return group_comparison(va, place.urn, club, national, sums)
 

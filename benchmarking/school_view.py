@@ -14,7 +14,7 @@ from .phases import VALUE_ADDED
 from .phases import phase as phase_named
 from .progress_gaps import no_progress_reason
 from .rank_interval import error_from_interval, rank_interval, rank_words
-from .value_added import Z95, floats, sorted_rows
+from .value_added import Z95, floats, keys_like, sorted_rows
 from .reference import ALL_ENGLAND_LAS, MISSING_CODES
 from .store import Store
 
@@ -341,17 +341,21 @@ class RowsByUrn:
         return cls(frame, frame["urn"].to_numpy())
 
     def rows(self, urn: int) -> pd.DataFrame:
-        start, end = np.searchsorted(self.urns, urn, side="left"), np.searchsorted(self.urns, urn, side="right")
+        start, end = self._span(urn)
         return self.frame.iloc[start:end].reset_index(drop=True)
+
+    def _span(self, urn: int) -> tuple[int, int]:
+        key = keys_like(self.urns, urn)
+        return int(np.searchsorted(self.urns, key, side="left")), int(np.searchsorted(self.urns, key, side="right"))
 
     def many(self, urns) -> pd.DataFrame:
         """The rows of every school in `urns`, in URN order: slices found by binary search, not a scan."""
-        at, _ = sorted_rows(self.urns, np.unique(np.asarray(urns, dtype=self.urns.dtype if len(self.urns) else np.int64)))
+        at, _ = sorted_rows(self.urns, np.unique(np.asarray(urns, dtype=np.int64)))
         return self.frame.iloc[at].reset_index(drop=True)
 
     def records(self, urn: int) -> list[dict]:
         """The school's rows as dicts, from the frame's columns held as arrays: no frame built per look-up."""
-        start, end = np.searchsorted(self.urns, urn, side="left"), np.searchsorted(self.urns, urn, side="right")
+        start, end = self._span(urn)
         return [{column: values[i] for column, values in self._columns.items()} for i in range(start, end)]
 
     @cached_property

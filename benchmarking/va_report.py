@@ -8,7 +8,6 @@ band computed here, and the contextual figure is a regression across schools.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -23,7 +22,7 @@ from .phases import PHASES
 from .progress_gaps import no_progress_reason, progress_years
 from .bands import Cutoffs, bands, decile_cutoffs
 from .value_added import (KS4_GROUPS, SUBJECTS, Subject, confidence_interval, contextual_fit,
-                          GroupSums, funnel_limits, group_scores, group_sums, group_value_added, pooled_value_added, pupil_context_design,
+                          GroupSums, funnel_limits, group_scores, keys_like, group_sums, group_value_added, pooled_value_added, pupil_context_design,
                           pupil_group_labels, pupil_scores, recover_national_sd, school_table, school_value_added,
                           pupil_weighted_mean, suppress_small,
                           uncapped_groups)
@@ -57,27 +56,40 @@ class PupilValueAdded:
         rows = self.pupils.iloc[start:end] if self._order is None else self.pupils.take(self._order[start:end])
         return rows.reset_index(drop=True)
 
-    def has_school(self, urn: int) -> bool:
+    def pupils_of(self, urn: int) -> int:
+        """How many of the pupils are the school's."""
         start, end = self._span(urn)
-        return end > start
+        return end - start
+
+    def has_school(self, urn: int) -> bool:
+        return self.pupils_of(urn) > 0
 
     def _span(self, urn: int) -> tuple[int, int]:
-        urns, _ = self._by_urn
-        return int(np.searchsorted(urns, urn, "left")), int(np.searchsorted(urns, urn, "right"))
+        """Where the school's pupils are among the rows in URN order: (0, 0) for a school without any."""
+        schools, starts, _ = self._by_urn()
+        at = int(np.searchsorted(schools, keys_like(schools, urn)))
+        if at == len(schools) or schools[at] != urn:
+            return 0, 0
+        return int(starts[at]), int(starts[at + 1])
 
     @property
     def _order(self) -> np.ndarray | None:
-        return self._by_urn[1]
+        return self._by_urn()[2]
 
-    @cached_property
-    def _by_urn(self) -> tuple[np.ndarray, np.ndarray | None]:
-        """The pupils' URNs sorted, and the rows' order that sorts them (None when they are held in URN order):
-        a stable sort, so a school's pupils keep the order they are held in."""
-        urns = self.pupils["urn"].to_numpy()
-        if len(urns) == 0 or bool((urns[1:] >= urns[:-1]).all()):
-            return urns, None
-        order = np.argsort(urns, kind="stable")
-        return urns[order], order
+    def _by_urn(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """The schools in URN order, where each one's pupils start among the rows in URN order, and the order
+        that sorts the rows (None when they are held in URN order): a stable sort, so a school's pupils keep the
+        order they are held in. Worked out once for the frame held (again if another is put in its place)."""
+        held = self.__dict__.get("_urn_index")
+        if held is None or held[0] is not self.pupils:
+            urns = self.pupils["urn"].to_numpy()
+            order = None
+            if len(urns) and not bool((urns[1:] >= urns[:-1]).all()):
+                order = np.argsort(urns, kind="stable").astype(np.int32 if len(urns) < 2 ** 31 else np.int64)
+                urns = urns[order]
+            schools, first = np.unique(urns, return_index=True)
+            held = self.__dict__["_urn_index"] = (self.pupils, schools, np.append(first, len(urns)), order)
+        return held[1], held[2], held[3]
 
 
 def _published_sd(store: Store, year: int, measure: str) -> float | None:

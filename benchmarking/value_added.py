@@ -327,9 +327,21 @@ def groups_from_sums(sums: pd.DataFrame, key_columns: list[str], national_sd: fl
     return out
 
 
+def keys_like(keys: np.ndarray, wanted) -> np.ndarray:
+    """`wanted` in the integer type of `keys`, for a binary search: numpy would otherwise cast every one of a
+    32-bit `keys` to 64 bits on each search (0.13 ms over a year's pupils, against 3 µs)."""
+    if keys.dtype.kind in "iu":
+        info = np.iinfo(keys.dtype)
+        wanted = np.asarray(wanted)
+        if wanted.dtype.kind in "iu" and (wanted.size == 0 or (info.min <= wanted.min() and wanted.max() <= info.max)):
+            return wanted.astype(keys.dtype, copy=False)
+    return np.asarray(wanted)
+
+
 def sorted_rows(keys: np.ndarray, wanted) -> tuple[np.ndarray, np.ndarray]:
     """The positions of every row whose key is in `wanted` (`keys` sorted), key by key in `wanted`'s order, and
     how many rows each key has: binary searches, not a scan."""
+    wanted = keys_like(keys, wanted)
     starts, ends = np.searchsorted(keys, wanted, "left"), np.searchsorted(keys, wanted, "right")
     return np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)] or [np.empty(0, dtype=int)]), ends - starts
 

@@ -46,8 +46,6 @@ spec = MEASURES_BY_CODE[measure]
 digits = spec.digits
 unit = spec.scores_in
 
-official = data.scores_table(sel.year, sel.phase, measure)
-contextual = data.scores_table(sel.year, sel.phase, measure, "contextual") if not no_progress else official.iloc[0:0]
 try:
     club = data.club_group(sel.year, sel.phase, sel.urn, sel.mainstream).neighbours["urn"]
     club = club.astype(int).tolist()
@@ -59,10 +57,10 @@ mainstream = bool(sel.mainstream)
 
 st.header("Attainment in context" if no_progress else "Official and contextual, side by side")
 left, right = st.columns(2)
-lenses = (((left, official, "Against a similar intake (not a progress measure)"),) if no_progress else
-          ((left, official, "Official (DfE method)"), (right, contextual, "Contextual (not an official measure)")))
-for column, frame, title in lenses:
-    row = frame[frame["urn"] == sel.urn]
+lenses = (((left, "official", "Against a similar intake (not a progress measure)"),) if no_progress else
+          ((left, "official", "Official (DfE method)"), (right, "contextual", "Contextual (not an official measure)")))
+for column, lens, title in lenses:
+    row = data.scores_of(sel.year, sel.phase, measure, [sel.urn], lens)
     with column:
         st.subheader(title)
         if row.empty:
@@ -85,8 +83,8 @@ if capping:
     st.caption(plain(capping))
 
 st.header("Against the club")
-members = official[official["urn"].isin(club)]
-own = official[official["urn"] == sel.urn]
+members = data.scores_of(sel.year, sel.phase, measure, club)
+own = data.scores_of(sel.year, sel.phase, measure, [sel.urn])
 if not own.empty and pd.notna(own["va"].iloc[0]) and len(members):
     relative = relative_to_group(own["va"].iloc[0], own["ci_low"].iloc[0], own["ci_high"].iloc[0], members)
     st.metric("Difference from the club's mean", fmt(relative["difference"], digits, sign=True),
@@ -102,11 +100,12 @@ if dots["va"].notna().any():
 st.header("Expected against actual, school by school")
 scope = st.radio("Schools", ["The club", "Our LA", "All schools"], horizontal=True)
 # Mainstream schools are compared with mainstream schools, special schools with special schools.
-frame = data.kind_scores(sel.year, sel.phase, measure, mainstream)
-own_la = frame.loc[frame["urn"] == sel.urn, "la_code"]
+own_la = data.kind_scores_of(sel.year, sel.phase, measure, mainstream, [sel.urn])["la_code"]
 if scope == "The club":
-    frame = frame[frame["urn"].isin(club + [sel.urn])]
-elif scope == "Our LA" and len(own_la):
+    frame = data.kind_scores_of(sel.year, sel.phase, measure, mainstream, club + [sel.urn])
+else:
+    frame = data.kind_scores(sel.year, sel.phase, measure, mainstream)
+if scope == "Our LA" and len(own_la):
     frame = frame[frame["la_code"] == own_la.iloc[0]]
 frame = frame.assign(is_host=frame["urn"] == sel.urn).reset_index(drop=True)
 if frame[["expected", "actual"]].dropna().empty:

@@ -154,8 +154,8 @@ def test_a_school_s_pupils_are_its_rows_in_the_order_held_whether_or_not_the_yea
             expected = held.pupils[held.pupils["urn"] == urn].reset_index(drop=True)
             assert len(expected) > 0
             pd.testing.assert_frame_equal(held.for_school(int(urn)), expected)
-            assert held.has_school(int(urn))
-    assert shuffled.for_school(1).empty and not shuffled.has_school(1)
+            assert held.has_school(int(urn)) and held.pupils_of(int(urn)) == len(expected)
+    assert shuffled.for_school(1).empty and not shuffled.has_school(1) and shuffled.pupils_of(1) == 0
 
 
 def test_the_nations_groups_are_read_beside_the_school_s_by_grouping_and_group():

@@ -163,3 +163,13 @@ def test_the_contextual_fit_recovers_known_coefficients():
     coefficients, predicted = contextual_fit(design, outcome)
     assert coefficients == pytest.approx([2.0, 0.95, -4.0], abs=0.1)
     assert np.corrcoef(predicted, outcome)[0, 1] > 0.99
+
+
+def test_rows_are_found_in_32_bit_keys_whatever_integers_are_asked_for():
+    from benchmarking.value_added import keys_like, sorted_rows
+
+    keys = np.array([100001, 100003, 100003, 100007], dtype=np.int32)
+    assert keys_like(keys, 100003).dtype == np.int32 and keys_like(keys, [100001, 100007]).dtype == np.int32
+    assert keys_like(keys, [2 ** 40]).dtype == np.int64  # beyond 32 bits: searched as it is, never wrapped round
+    rows, counts = sorted_rows(keys, [100003, 2 ** 40, 100001, 100002])
+    assert rows.tolist() == [1, 2, 0] and counts.tolist() == [2, 0, 1, 0]

@@ -69,13 +69,18 @@ def _published_group_rows(key: str, year: int) -> tuple[RowsByUrn, pd.DataFrame]
             store().query_file("national_groups", [year]))
 
 
-def published_groups(urn: int, year: int, club: list[int]) -> pd.DataFrame:
-    """The school's pupil groups as DfE published them, beside its club's median school (public data): slices
-    of every school's, read once a year."""
+@shared(max_entries=SCHOOLS)
+def _published_groups(key: str, urn: int, year: int, club: tuple[int, ...]) -> pd.DataFrame:
     from benchmarking.group_report import groups_beside_club
 
-    rows, national = _published_group_rows(data_key(), year)
-    return groups_beside_club(pd.concat([rows.rows(u) for u in [urn, *club]], ignore_index=True), urn, club, national)
+    rows, national = _published_group_rows(key, year)
+    return groups_beside_club(rows.many([urn, *club]), urn, list(club), national)
+
+
+def published_groups(urn: int, year: int, club: list[int]) -> pd.DataFrame:
+    """The school's pupil groups as DfE published them, beside its club's median school (public data): slices
+    of every school's, read once a year, worked out once per school and club. Shared: read it, never change it."""
+    return _published_groups(data_key(), urn, year, tuple(int(u) for u in club))
 
 
 def members_groups(members: list[int], year: int) -> pd.DataFrame:

@@ -116,6 +116,16 @@ def kind_scores(year: int, phase: str, measure: str, mainstream: bool) -> pd.Dat
 
 
 @shared(max_entries=YEARS)
+def _kind_rows(key: str, year: int, phase: str, measure: str, mainstream: bool) -> RowsByUrn:
+    return RowsByUrn.of(kind_scores(year, phase, measure, mainstream))
+
+
+def kind_scores_of(year: int, phase: str, measure: str, mainstream: bool, urns) -> pd.DataFrame:
+    """kind_scores' rows of the schools in `urns` (a school and its club): slices, not a scan of every school's."""
+    return _kind_rows(data_key(), year, phase, measure, mainstream).many(urns)
+
+
+@shared(max_entries=YEARS)
 def _funnel(key: str, year: int, phase: str, measure: str, mainstream: bool):
     from benchmarking.va_report import funnel_points
 

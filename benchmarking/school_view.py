@@ -35,12 +35,20 @@ def rank_among(value: float, others, higher_is_better: bool) -> tuple[int | None
 def at_urns(values: pd.Series, urns) -> np.ndarray:
     """The values of `urns` (NaN for a school without one) from a Series indexed by URN: a hash look-up, where a
     reindex would build a new Series on every page view."""
-    if not values.index.is_unique:
+    index = values.index
+    if not index.is_unique:
         return values.reindex(urns).to_numpy(dtype=float)
-    wanted = np.asarray(urns, dtype=values.index.dtype) if values.index.dtype.kind in "iu" else urns
-    at = values.index.get_indexer(wanted)  # in the index's own dtype, so its hash table serves without a cast
+    if index.dtype.kind in "iu" and index.is_monotonic_increasing:  # a year's tables are in URN order
+        keys = index.to_numpy()
+        wanted = keys_like(keys, np.asarray(urns, dtype=np.int64))
+        at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+        found = keys[at] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
+    else:
+        wanted = keys_like(index.to_numpy(), np.asarray(urns, dtype=np.int64)) if index.dtype.kind in "iu" else urns
+        at = index.get_indexer(wanted)  # in the index's own dtype, so its hash table serves without a cast
+        found = at >= 0
     out = values.to_numpy(dtype=float)[at] if len(values) else np.full(len(at), np.nan)
-    out[at < 0] = np.nan
+    out[~found] = np.nan
     return out
 
 

@@ -156,9 +156,10 @@ def test_a_percentile_carries_the_interval_of_the_schools_own_figure():
     assert np.isnan(percentile_interval(values, 50.0, np.nan, True)[0])  # no error known: no interval
 
 
-def test_a_school_s_headline_and_target_levels_are_worked_out_once_for_every_visitor(small_demo_path, monkeypatch):
+def test_a_school_s_headline_target_levels_and_trend_are_worked_out_once_for_every_visitor(small_demo_path, monkeypatch):
     """The dashboard's shared per-school figures are the library's, and a second visitor to the school gets the
     same table rather than working it out again."""
+    from benchmarking.school_view import school_trend
     from benchmarking.similarity import similar_schools
     from benchmarking.targets import headline_target_levels, settable
     from ui import data
@@ -178,3 +179,18 @@ def test_a_school_s_headline_and_target_levels_are_worked_out_once_for_every_vis
     pd.testing.assert_frame_equal(levels, settable(headline_target_levels(data.every_school_values(2026), club,
                                                                           ("ks2_rwm_expected",)), 2027)[0])
     assert len(levels) == 3 and data.target_levels(2026, club, ("ks2_rwm_expected",), 2027)[0] is levels
+    with open_store(small_demo_path) as store:
+        trend = school_trend(store, urn, "ks2_rwm_expected", data.summary()["years"])
+    pd.testing.assert_frame_equal(data.school_trend(urn, "ks2_rwm_expected"), trend, check_dtype=False)
+    assert data.school_trend(urn, "ks2_rwm_expected") is data.school_trend(urn, "ks2_rwm_expected")
+
+
+def test_a_club_s_values_are_read_by_urn_whether_or_not_the_year_is_in_urn_order():
+    from benchmarking.school_view import at_urns
+
+    values = pd.Series([0.5, -0.2, np.nan, 1.5], index=np.array([100001, 100004, 100007, 100009], dtype=np.int32))
+    wanted = [100009, 100002, 100001, 100007, 2 ** 40]
+    expected = [1.5, np.nan, 0.5, np.nan, np.nan]
+    for held in (values, values.iloc[[2, 0, 3, 1]]):
+        np.testing.assert_array_equal(at_urns(held, wanted), expected)
+    assert np.isnan(at_urns(pd.Series(dtype=float), [100001, 1])).all()

@@ -139,11 +139,15 @@ def _measure_rows(key: str, year: int, measure: str) -> RowsByUrn:
     return RowsByUrn.of(store().query_file("results_for_measure", [year, measure]))
 
 
+@shared(max_entries=SCHOOLS)
+def _school_trend(key: str, urn: int, measure: str) -> pd.DataFrame:
+    return trend_from_years(urn, measure, {year: _measure_rows(key, year, measure) for year in summary()["years"]})
+
+
 def school_trend(urn: int, measure: str) -> pd.DataFrame:
     """One school's scores over the store's years, gaps included (school_view.school_trend), from every
-    school's results of each year, read once a year."""
-    key = data_key()
-    return trend_from_years(urn, measure, {year: _measure_rows(key, year, measure) for year in summary()["years"]})
+    school's results of each year, read once a year; worked out once per school. Shared: read it, never change it."""
+    return _school_trend(data_key(), urn, measure)
 
 
 @shared(max_entries=4)

@@ -94,7 +94,7 @@ else:
         st.stop()
 host = sel.urn if sel.urn in members else members[0]
 anon = anonymiser(sel, host)
-names = data.school_names().set_index("urn")["name"]
+names = data.names_by_urn()["name"]
 roster = pd.DataFrame({"urn": members, "name": [names.get(u, f"School {u}") for u in members]})
 roster["is_host"] = roster["urn"] == host
 labelled = anon.frame(roster)[["name", "is_host"]].assign(urn=members)  # letters for people, URNs only for joins
@@ -105,7 +105,8 @@ if no_progress:
     st.info(plain(no_progress))
 members_results = data.schools_year_results(members, year)  # every kind of school's: special schools' too
 group_rows = data.members_groups(members, year)
-slides = meeting_slides(sel.phase, members, members_results, va, stand_in, group_rows)
+members_va = data.scores_of(year, sel.phase, stand_in, members) if no_progress else data.schools_va(members, year, sel.phase)
+slides = meeting_slides(sel.phase, members, members_results, members_va, stand_in, group_rows)
 height = SLIDE_HEIGHT[sel.projector]
 if not sel.projector:
     pack_title = "Club meeting" if sel.anonymise else (choice or f"{sel.name} and its most similar schools")
@@ -123,8 +124,8 @@ def named(frame: pd.DataFrame) -> pd.DataFrame:
 def show(slide) -> None:
     """One slide of the deck."""
     if slide.kind == "glance":
-        context = data.similarity_index(year, sel.phase, mainstream=sel.mainstream).frame
-        rows = anon.coarsen(context[context["urn"].isin(members)][
+        pool = data.similarity_index(year, sel.phase, mainstream=sel.mainstream)
+        rows = anon.coarsen(pool.frame.iloc[sorted(pool.position[u] for u in set(members) if u in pool.position)][
             ["urn", "la_name", "pct_disadvantaged", "pct_eal", "pct_sen_support", "pupils_on_roll"]],
             context_columns=["pct_disadvantaged", "pct_eal", "pct_sen_support", "pupils_on_roll"])
         glance, digits = named(rows), 0 if anon.enabled and anon.round_context else 1  # rounded: no false precision

@@ -87,7 +87,8 @@ if no_progress:
     st.caption(f"{no_progress} Schools are shown with their attainment in context instead (not a progress measure).")
 attainment = p.headline[0] if p.headline[0] != p.main_value_added else None
 va = data.scores_table(sel.year, sel.phase, main)
-rows = neighbours_with_results(group, va, data.every_school_values(sel.year).get(attainment) if attainment else None)
+rows = (data.club_with_results(sel.year, sel.phase, sel.urn, sel.mainstream, main, attainment) if settings_default else
+        neighbours_with_results(group, va, data.every_school_values(sel.year).get(attainment) if attainment else None))
 named = anon.frame(anon.coarsen(rows))
 digits = MEASURES_BY_CODE[main].digits
 shown = pd.DataFrame({"Nearness": named["rank"], "School": named["name"], "LA": named["la_name"],
@@ -121,7 +122,10 @@ with right:
     earlier = [y for y in sel.years if y < sel.year]
     if earlier:
         try:
-            last = data.similarity_index(earlier[-1], sel.phase, weights, sel.mainstream).neighbours(sel.urn, k, las=las, max_own_la=max_own)
+            # With every setting at its default, last year's group is the school's club that year, found once.
+            last = (data.club_group(earlier[-1], sel.phase, sel.urn, sel.mainstream) if settings_default else
+                    data.similarity_index(earlier[-1], sel.phase, weights, sel.mainstream).neighbours(
+                        sel.urn, k, las=las, max_own_la=max_own))
             st.metric(f"Also in the {earlier[-1]} group", f"{stability(group, last):.0%}",
                       help="Share of this year's group that was also in last year's group, with the same settings")
         except BenchmarkingError as exc:
@@ -144,20 +148,31 @@ if not absence.empty:
 st.header("Context against outcome")
 feature = st.selectbox("Context", FEATURES, format_func=FEATURE_LABELS.get, index=1)
 backdrop = data.context_backdrop(sel.year, sel.phase, sel.mainstream, feature, main, sel.theme.others)
-pool = index.frame[["urn", "name", feature]]
-if backdrop is not None:  # thousands of schools: one shaded trace, made once a year; the group and host on top
-    pool = pool[pool["urn"].isin(members["urn"]) | (pool["urn"] == sel.urn)]
-points = pool.merge(va[["urn", "va"]], on="urn")
-points["in_group"] = points["urn"].isin(members["urn"])
-points["is_host"] = points["urn"] == sel.urn
-points = anon.frame(anon.coarsen(points, context_columns=[feature]), lettered=members["urn"])  # group lettered
-if points[[feature, "va"]].dropna().empty and backdrop is None:
+
+
+def context_points() -> pd.DataFrame:
+    """The schools drawn one by one: every school of the pool, or over a backdrop of thousands (one shaded trace,
+    made once a year) the group and the host, found by position rather than by a pass over the pool."""
+    pool = index.frame[["urn", "name", feature]]
+    if backdrop is None:
+        scores = va
+    else:
+        pool = pool.iloc[sorted(index.position[u] for u in {*members["urn"].astype(int), sel.urn} if u in index.position)]
+        scores = data.scores_of(sel.year, sel.phase, main, pool["urn"])
+    points = pool.merge(scores[["urn", "va"]], on="urn")
+    points["in_group"] = points["urn"].isin(members["urn"])
+    points["is_host"] = points["urn"] == sel.urn
+    return anon.frame(anon.coarsen(points, context_columns=[feature]), lettered=members["urn"])  # group lettered
+
+
+points = context_points() if backdrop is None else None  # else only when the chart is drawn anew
+if points is not None and points[[feature, "va"]].dropna().empty:
     st.info(f"The store has no {in_sentence(FEATURE_LABELS[feature])} with {main_label} for these schools.")
 else:
     key = ("context", sel.urn, sel.year, feature, tuple(weights.items()), k, tuple(sorted(las)) if las else None,
            max_own, sel.projector)
     chart(figure(key, lambda: charts.context_scatter(
-        points, feature, "va", FEATURE_LABELS[feature], main_label,
+        context_points() if points is None else points, feature, "va", FEATURE_LABELS[feature], main_label,
         f"{FEATURE_LABELS[feature]} against {main_label}", sel.theme, backdrop,
         x_digits=0 if feature == "pupils_on_roll" else 1, y_digits=digits), sel.anonymise), "context")
 

@@ -3,12 +3,12 @@ cache (the store and cache keys), schools (directory and results), scores (value
 context), similar (pools, clubs, LAs) and pupils."""
 # ruff: noqa: F401  (every name here is re-exported for the pages)
 from .cache import data_key, file_version, revision, shared_values, store, store_exists
-from .schools import (directory, directory_by_urn, headline, imported_pupils_present, measure_results, phase_directory,
+from .schools import (directory, directory_by_urn, headline, imported_pupils_present, names_by_urn, measure_results, phase_directory,
                       recorded_targets, school_labels, school_names, school_ref, school_trend, school_year_results,
                       schools_year_results, summary, synthetic, target_levels, viewer_for_email, year_results, year_values,
                       every_school_values, every_school_errors, measure_reach)
-from .scores import (concern, floor, funnel, funnel_backdrop, in_context, kind_scores, kind_scores_of, measures_for, pooled,
+from .scores import (concern, floor, funnel, funnel_backdrop, in_context, kind_scores, kind_scores_of, schools_va, measures_for, pooled,
                      school_va, scores_of, scores_table, steadier_rows, va_table)
-from .similar import (against_clubs, club_group, club_impact, clubs, context_backdrop, partners, similar_las,
+from .similar import (against_clubs, club_group, club_with_results, club_impact, clubs, context_backdrop, partners, similar_las,
                       similarity_index, weights_key)
 from .pupils import capping_note, inclusion, inclusion_trend, members_groups, published_groups, pupil_groups, school_pupils

@@ -105,6 +105,11 @@ def _names_by_urn(key: str) -> pd.DataFrame:
     return school_names().set_index("urn")
 
 
+def names_by_urn() -> pd.DataFrame:
+    """school_names indexed by URN (built once, not on every page view). Shared: read it, never change it."""
+    return _names_by_urn(data_key())
+
+
 def school_ref(urn: int) -> pupil_views.School:
     """A school's URN, name and LA, from the cached names (no query per page)."""
     row = _names_by_urn(data_key()).loc[int(urn)]

@@ -45,6 +45,11 @@ def school_va(urn: int, year: int, phase: str, lens: str = "official") -> pd.Dat
     return _va_rows(data_key(), year, phase, lens).rows(urn)
 
 
+def schools_va(urns, year: int, phase: str, lens: str = "official") -> pd.DataFrame:
+    """va_table's rows of the schools in `urns` (a club's members): slices, not a scan of every school's."""
+    return _va_rows(data_key(), year, phase, lens).many(urns)
+
+
 @shared(show_spinner="Working out steadier scores...", max_entries=YEARS)
 def _steadier(key: str, year: int, phase: str, lens: str) -> RowsByUrn | None:
     from benchmarking.errors import BenchmarkingError

@@ -12,7 +12,7 @@ from benchmarking.phases import phase as phase_named
 from benchmarking.similarity import FEATURES, SimilarGroup, SimilarityIndex, check_weights, load_features
 
 from .cache import SCHOOLS, YEARS, data_key, revision, shared, store
-from .schools import club_results
+from .schools import club_results, every_school_values
 from .scores import measures_for, scores_of, scores_table
 
 @shared(show_spinner="Loading the pool of schools...", max_entries=16)
@@ -42,6 +42,23 @@ def club_group(year: int, phase: str, urn: int, mainstream: bool = True, k: int 
     BenchmarkingError for a school that cannot be matched."""
     group = _club_group(data_key(), year, phase, urn, mainstream)
     return group if k is None else group.nearest(k)
+
+
+@shared(max_entries=SCHOOLS)
+def _club_with_results(key: str, year: int, phase: str, urn: int, mainstream: bool, measure: str,
+                       attainment: str | None) -> pd.DataFrame:
+    from benchmarking.school_view import neighbours_with_results
+
+    return neighbours_with_results(club_group(year, phase, urn, mainstream), scores_table(year, phase, measure),
+                                   every_school_values(year).get(attainment) if attainment else None)
+
+
+def club_with_results(year: int, phase: str, urn: int, mainstream: bool, measure: str,
+                      attainment: str | None) -> pd.DataFrame:
+    """The school's club (club_group) with each member's distance, what it is made of, its score on `measure` and
+    its `attainment` (school_view.neighbours_with_results): worked out once per school. Shared: read it, never
+    change it."""
+    return _club_with_results(data_key(), year, phase, urn, bool(mainstream), measure, attainment)
 
 
 @shared(max_entries=SCHOOLS)

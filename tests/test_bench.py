@@ -89,6 +89,20 @@ def test_the_load_summary_names_each_page_and_phase():
     assert figures["30 visitors: my_school, primary, p50"] == 300 and figures["30 visitors: value_added, secondary, p95"] == 100
 
 
+def test_the_cpu_pass_reports_every_view_and_first_and_second_visits_apart():
+    from ui.cpu_log import cpu_figures
+
+    order = [("my_school", "primary", 0)] * 3 + [("my_school", "primary", 1)] * 3 + [("value_added", "secondary", 0)]
+    figures = {f["name"]: f["value"] for f in cpu_figures(order, [40.0, 50.0, 60.0, 10.0, 20.0, 30.0, 25.0])}
+    assert figures == {"CPU per page view, median: my_school, primary": 35.0,
+                       "CPU per page view, p95: my_school, primary": 57.5,
+                       "CPU per page view, median: my_school, primary, first visits": 50.0,
+                       "CPU per page view, median: my_school, primary, second visits": 20.0,
+                       "CPU per page view, median: value_added, secondary": 25.0,
+                       "CPU per page view, p95: value_added, secondary": 25.0,
+                       "CPU per page view, median: value_added, secondary, first visits": 25.0}
+
+
 @pytest.mark.slow
 def test_a_server_warms_every_year_before_it_listens(small_demo_path, monkeypatch):
     """ui.serve opens the visitors' pages for a school of each phase in every year: each year's pools of similar

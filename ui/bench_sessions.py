@@ -35,6 +35,7 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from .cpu_log import cpu_figures
 from .navigation import ROOT
 from benchmarking.phases import PHASES
 
@@ -321,20 +322,13 @@ def cpu_per_view(servers: Servers, log: Path, schools: list[School], latest: int
         of_phase = [s for s in schools if s.phase == phase]
         chosen += [Visit(s.urn, latest, phase) for s in rng.sample(of_phase, min(per_phase, len(of_phase)))]
     log.write_text("")
-    order = [(PAGE_NAMES.get(page, page), visit.phase) for visit in chosen + chosen for page in SCENARIO]
+    order = [(PAGE_NAMES.get(page, page), visit.phase, again) for again, visits in enumerate((chosen, chosen))
+             for visit in visits for page in SCENARIO]
     asyncio.run(one_at_a_time(servers.url, chosen + chosen))
     lines = [line.split("\t") for line in log.read_text().splitlines() if line.strip()]
     if len(lines) != len(order):
         raise RuntimeError(f"the servers logged {len(lines)} page views' CPU for {len(order)} views")
-    by_kind: dict[tuple[str, str], list[float]] = {}
-    for (page, phase), (_, ms) in zip(order, lines):
-        by_kind.setdefault((page, phase), []).append(float(ms))
-    figures = []
-    for (page, phase), values in sorted(by_kind.items()):
-        figures += [{"name": f"CPU per page view, median: {page}, {phase}", "value": float(np.median(values)), "unit": "ms"},
-                    {"name": f"CPU per page view, p95: {page}, {phase}", "value": float(np.percentile(values, 95)),
-                     "unit": "ms"}]
-    return figures
+    return cpu_figures(order, [float(ms) for _, ms in lines])
 
 
 def reference_ms(repeats: int = 7) -> float:

@@ -31,7 +31,7 @@ def headline_target_levels(values: dict[str, pd.Series], club: list[int], measur
     """For each headline measure the club has results on, the levels a head can pick as a target: the club's
     median, upper quartile and top 10%. values: each measure's results by URN (school_view.values_by_measure)."""
     from .measures import MEASURES_BY_CODE
-    from .school_view import at_urns
+    from .by_urn import at_urns
 
     rows = []
     for measure in measures:

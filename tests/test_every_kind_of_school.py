@@ -116,7 +116,8 @@ def test_a_school_s_year_and_trend_from_every_school_s_results_are_what_the_quer
     them: the same rows as the queries that ask for that school's."""
     import pandas as pd
 
-    from benchmarking.school_view import RowsByUrn, school_trend, school_year_results, trend_from_years
+    from benchmarking.by_urn import RowsByUrn
+    from benchmarking.school_view import school_trend, school_year_results, trend_from_years
     from benchmarking.store import open_store
 
     def same(mine: pd.DataFrame, theirs: pd.DataFrame) -> None:  # None and NaN alike mean no value

@@ -143,7 +143,7 @@ def test_the_disadvantaged_gap_is_followed_over_every_year_held(real_la_db):
 
 def test_the_trend_a_page_takes_from_every_school_s_rows_is_each_school_s_own_query(real_la_db):
     from benchmarking.inclusion import group_trend, others_of, trend_of_figures
-    from benchmarking.school_view import RowsByUrn
+    from benchmarking.by_urn import RowsByUrn
 
     with open_store(real_la_db) as store:
         every = RowsByUrn.of(store.query_file("group_trend_every_school",

@@ -186,7 +186,7 @@ def test_a_school_s_headline_target_levels_and_trend_are_worked_out_once_for_eve
 
 
 def test_a_club_s_values_are_read_by_urn_whether_or_not_the_year_is_in_urn_order():
-    from benchmarking.school_view import at_urns
+    from benchmarking.by_urn import at_urns
 
     values = pd.Series([0.5, -0.2, np.nan, 1.5], index=np.array([100001, 100004, 100007, 100009], dtype=np.int32))
     wanted = [100009, 100002, 100001, 100007, 2 ** 40]

@@ -180,7 +180,7 @@ def test_pooled_value_added_covers_every_year(small_demo_path):
 
 def test_every_school_pooled_at_once_is_each_school_pooled_alone(small_demo_path):
     """The dashboard pools every school once and reads one school's rows: the same figures as pooling it alone."""
-    from benchmarking.school_view import RowsByUrn
+    from benchmarking.by_urn import RowsByUrn
     from benchmarking.va_report import pool_rows
 
     with open_store(small_demo_path) as store:

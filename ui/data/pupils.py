@@ -6,7 +6,7 @@ import pandas as pd
 from benchmarking import pupil_views
 from benchmarking.access import Viewer
 from benchmarking.errors import BenchmarkingError
-from benchmarking.school_view import RowsByUrn
+from benchmarking.by_urn import RowsByUrn
 from benchmarking.va_report import SUBJECTS, national_groups, pupil_value_added, pupils_exist
 
 from .cache import SCHOOLS, YEARS, data_key, shared, store

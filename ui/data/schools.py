@@ -6,7 +6,8 @@ import pandas as pd
 from benchmarking import pupil_views, school_view
 from benchmarking.access import Viewer
 from benchmarking.directory import school_directory
-from benchmarking.school_view import RowsByUrn, errors_by_measure, trend_from_years, values_by_measure
+from benchmarking.by_urn import RowsByUrn
+from benchmarking.school_view import errors_by_measure, trend_from_years, values_by_measure
 from benchmarking.summary import store_summary
 from benchmarking.targets import TARGET_COLUMNS, progress_against_targets
 from benchmarking.users import imported_pupils, viewer_for

@@ -10,7 +10,7 @@ from benchmarking.attainment_context import MEASURES as IN_CONTEXT
 from benchmarking.floor import PRESETS, floor_report, schools_of_concern
 from benchmarking.phases import phase as phase_named
 from benchmarking.progress_gaps import progress_years
-from benchmarking.school_view import RowsByUrn
+from benchmarking.by_urn import RowsByUrn
 from benchmarking.va_report import NoProgressMeasure, pool_rows, school_value_added_table
 
 from .cache import YEARS, data_key, shared, store

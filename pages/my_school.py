@@ -249,10 +249,11 @@ for reason in unsettable:
     st.caption(f"{reason} No target for it.")
 if may_act and not levels.empty and not sel.projector and sel.is_open:
     with st.form("targets"):
-        picks = {}
-        for measure, options in levels.groupby("measure", sort=False):
+        picks, offered = {}, {}
+        for measure, level, value in zip(levels["measure"], levels["level"], levels["target"]):
+            offered.setdefault(measure, {})[level] = value  # each measure's levels, in the table's order
+        for measure, values in offered.items():
             spec = MEASURES_BY_CODE[measure]
-            values = dict(zip(options["level"], options["target"]))
             picks[measure] = st.selectbox(spec.label, [None] + list(values), key=f"target_{measure}",
                                           format_func=lambda lv, v=values, d=spec.digits: "No target" if lv is None
                                           else f"{lv}: {fmt(v[lv], d)}")

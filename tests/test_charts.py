@@ -133,3 +133,27 @@ def test_thousands_of_schools_are_a_density_and_the_host_and_group_stay_points()
         checked = go.Figure(fig.to_dict(), skip_invalid=False)
         assert json.loads(checked.to_json()) == json.loads(fig.to_json())
     assert len(funnel.to_json()) < 60_000  # a few kilobytes, where 4,000 named points were several hundred
+
+
+def test_a_chart_built_once_reaches_the_browser_exactly_as_its_figure_would():
+    """ui.widgets.figure holds a built chart as its plain dict (no deep copy of the figure on every view): what
+    st.plotly_chart sends for it is what it sends for the figure itself."""
+    from streamlit.testing.v1 import AppTest
+
+    def app():
+        import pandas as pd
+
+        from benchmarking import charts
+        from ui.widgets import _Built, chart
+
+        frame = pd.DataFrame({"name": ["Oak <b>Primary</b>", "Elm", "Ash"], "va": [0.4, -1.2, 2.5], "ci_low": [-0.5, -2.0, 1.1],
+                              "ci_high": [1.3, -0.4, 3.9], "n": [28, 31, 19], "is_host": [True, False, False]})
+        fig = charts.ci_dots(frame, "Reading progress", charts.theme(False))
+        chart(fig, "as_built")
+        chart(_Built(fig.to_dict()), "held")
+
+    at = AppTest.from_function(app).run()
+    assert not at.exception
+    sent = [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
+    assert len(sent) == 2 and sent[0] == sent[1]
+    assert sent[1]["data"][0]["y"] == ["Ash", "Oak &lt;b&gt;Primary&lt;/b&gt;", "Elm"]  # best first, names as text

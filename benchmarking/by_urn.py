@@ -8,7 +8,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .value_added import keys_like, sorted_rows
+from .value_added import keys_like, positions_in, sorted_rows
 
 
 def at_urns(values: pd.Series, urns) -> np.ndarray:
@@ -18,10 +18,7 @@ def at_urns(values: pd.Series, urns) -> np.ndarray:
     if not index.is_unique:
         return values.reindex(urns).to_numpy(dtype=float)
     if index.dtype.kind in "iu" and index.is_monotonic_increasing:  # a year's tables are in URN order
-        keys = index.to_numpy()
-        wanted = keys_like(keys, np.asarray(urns, dtype=np.int64))
-        at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
-        found = keys[at] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
+        at, found = positions_in(index.to_numpy(), np.asarray(urns, dtype=np.int64))
     else:
         wanted = keys_like(index.to_numpy(), np.asarray(urns, dtype=np.int64)) if index.dtype.kind in "iu" else urns
         at = index.get_indexer(wanted)  # in the index's own dtype, so its hash table serves without a cast

@@ -20,7 +20,7 @@ from .pupil_views import Suppressed, pupils_of_school, school
 from .phases import phase as phase_named
 from .progress_gaps import no_progress_reason
 from .va_report import national_groups, pupil_value_added, pupils_exist, school_group_sums
-from .value_added import keys_like
+from .value_added import positions_in
 from .value_added import MIN_PUPILS, SUBJECTS, GroupSums, group_scores
 
 # (grouping, the group, the school's other pupils it is set against)
@@ -102,9 +102,7 @@ class GroupFigures:
     def rows(self, urn: int, club: list[int]) -> list[dict]:
         """The school's inclusion rows (COLUMNS) beside its club: a similar-schools median needs
         MIN_CLUB_SCHOOLS members with a figure."""
-        schools = keys_like(self.urns, np.asarray([urn, *club], dtype=np.int64))
-        at = np.minimum(np.searchsorted(self.urns, schools), max(len(self.urns) - 1, 0))
-        found = (self.urns[at] == schools) if len(self.urns) else np.zeros(len(schools), dtype=bool)
+        at, found = positions_in(self.urns, np.asarray([urn, *club], dtype=np.int64))
         if not found[0]:
             return []
         value = np.where(found[:, None], self.value[at], np.nan)

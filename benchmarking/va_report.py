@@ -22,7 +22,7 @@ from .phases import PHASES
 from .progress_gaps import no_progress_reason, progress_years
 from .bands import Cutoffs, bands, decile_cutoffs
 from .value_added import (KS4_GROUPS, SUBJECTS, Subject, confidence_interval, contextual_fit,
-                          GroupSums, funnel_limits, group_scores, keys_like, group_sums, group_value_added, pooled_value_added, pupil_context_design,
+                          GroupSums, funnel_limits, group_scores, positions_in, group_sums, group_value_added, pooled_value_added, pupil_context_design,
                           pupil_group_labels, pupil_scores, recover_national_sd, school_table, school_value_added,
                           pupil_weighted_mean, suppress_small,
                           uncapped_groups)
@@ -67,10 +67,8 @@ class PupilValueAdded:
     def _span(self, urn: int) -> tuple[int, int]:
         """Where the school's pupils are among the rows in URN order: (0, 0) for a school without any."""
         schools, starts, _ = self._by_urn()
-        at = int(np.searchsorted(schools, keys_like(schools, urn)))
-        if at == len(schools) or schools[at] != urn:
-            return 0, 0
-        return int(starts[at]), int(starts[at + 1])
+        at, found = positions_in(schools, urn)
+        return (int(starts[at]), int(starts[at + 1])) if found else (0, 0)
 
     @property
     def _order(self) -> np.ndarray | None:

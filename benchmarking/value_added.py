@@ -338,6 +338,15 @@ def keys_like(keys: np.ndarray, wanted) -> np.ndarray:
     return np.asarray(wanted)
 
 
+def positions_in(keys: np.ndarray, wanted) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of `wanted` is among `keys` (sorted, each once), a valid position whether or not it is there, and
+    whether it is there: a binary search in the keys' own integer type."""
+    wanted = keys_like(keys, wanted)
+    at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+    found = keys[at] == wanted if len(keys) else np.zeros(np.shape(wanted), dtype=bool)
+    return at, found
+
+
 def sorted_rows(keys: np.ndarray, wanted) -> tuple[np.ndarray, np.ndarray]:
     """The positions of every row whose key is in `wanted` (`keys` sorted), key by key in `wanted`'s order, and
     how many rows each key has: binary searches, not a scan."""

@@ -166,10 +166,14 @@ def test_the_contextual_fit_recovers_known_coefficients():
 
 
 def test_rows_are_found_in_32_bit_keys_whatever_integers_are_asked_for():
-    from benchmarking.value_added import keys_like, sorted_rows
+    from benchmarking.value_added import keys_like, positions_in, sorted_rows
 
     keys = np.array([100001, 100003, 100003, 100007], dtype=np.int32)
     assert keys_like(keys, 100003).dtype == np.int32 and keys_like(keys, [100001, 100007]).dtype == np.int32
     assert keys_like(keys, [2 ** 40]).dtype == np.int64  # beyond 32 bits: searched as it is, never wrapped round
     rows, counts = sorted_rows(keys, [100003, 2 ** 40, 100001, 100002])
     assert rows.tolist() == [1, 2, 0] and counts.tolist() == [2, 0, 1, 0]
+    schools = np.unique(keys)
+    at, found = positions_in(schools, [100007, 100002, 2 ** 40, 100001])
+    assert found.tolist() == [True, False, False, True] and at[found].tolist() == [2, 0]
+    assert not positions_in(np.array([], dtype=np.int32), 100001)[1]

@@ -52,6 +52,11 @@ def shared_values() -> list:
     return list(_SHARED.values())
 
 
+def urns_key(urns) -> tuple[int, ...]:
+    """Schools (a club, in its order) as part of a cache key."""
+    return tuple(int(u) for u in urns)
+
+
 YEARS = 32  # entries for caches keyed by year, phase and measure
 SCHOOLS = 300  # entries for caches keyed by school
 

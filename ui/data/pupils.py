@@ -9,7 +9,7 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.by_urn import RowsByUrn
 from benchmarking.va_report import SUBJECTS, national_groups, pupil_value_added, pupils_exist
 
-from .cache import SCHOOLS, YEARS, data_key, shared, store
+from .cache import SCHOOLS, YEARS, data_key, shared, store, urns_key
 from .schools import school_ref
 
 @shared(show_spinner="Working out pupils' value added...", max_entries=8)
@@ -80,7 +80,7 @@ def _published_groups(key: str, urn: int, year: int, club: tuple[int, ...]) -> p
 def published_groups(urn: int, year: int, club: list[int]) -> pd.DataFrame:
     """The school's pupil groups as DfE published them, beside its club's median school (public data): slices
     of every school's, read once a year, worked out once per school and club. Shared: read it, never change it."""
-    return _published_groups(data_key(), urn, year, tuple(int(u) for u in club))
+    return _published_groups(data_key(), urn, year, urns_key(club))
 
 
 def members_groups(members: list[int], year: int) -> pd.DataFrame:
@@ -141,7 +141,7 @@ def inclusion(viewer: Viewer, urn: int, year: int, phase: str, club: list[int]) 
     from benchmarking.phases import phase as phase_named
 
     with_pupils = _visible_pupils(viewer, urn, year, phase_named(phase).main_value_added)
-    return _inclusion(data_key(), urn, year, phase, tuple(club), with_pupils)
+    return _inclusion(data_key(), urn, year, phase, urns_key(club), with_pupils)
 
 
 @shared(max_entries=YEARS)

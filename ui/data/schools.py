@@ -12,7 +12,7 @@ from benchmarking.summary import store_summary
 from benchmarking.targets import TARGET_COLUMNS, progress_against_targets
 from benchmarking.users import imported_pupils, viewer_for
 
-from .cache import SCHOOLS, YEARS, data_key, revision, shared, store
+from .cache import SCHOOLS, YEARS, data_key, revision, shared, store, urns_key
 
 @shared(max_entries=256, ttl=300)
 def _viewer(key: str, email: str | None) -> Viewer:
@@ -234,7 +234,7 @@ def headline(urn: int, year: int, phase: str, mainstream: bool, club: list[int],
     """The school's headline results ranked in its club and nationally (school_view.headline_results), worked
     out once per school, year and club for everyone who opens it (a club meeting's heads open the same school).
     Shared: read it, never change it."""
-    return _headline(data_key(), urn, year, phase, bool(mainstream), tuple(int(u) for u in club), measures)
+    return _headline(data_key(), urn, year, phase, bool(mainstream), urns_key(club), measures)
 
 
 @shared(max_entries=SCHOOLS)
@@ -248,4 +248,4 @@ def target_levels(year: int, club: list[int], measures: tuple[str, ...], target_
     """The target levels a head can record for `target_year` from the club's results in `year`, and why any
     measure has none (targets.settable of targets.headline_target_levels): worked out once per club. Shared:
     read them, never change them."""
-    return _target_levels(data_key(), year, tuple(int(u) for u in club), tuple(measures), target_year)
+    return _target_levels(data_key(), year, urns_key(club), tuple(measures), target_year)

@@ -56,8 +56,6 @@ doc.addEventListener("keydown", doc.__clubMeetingKeys);
 
 sel = school_selection()
 p = phase(sel.phase)
-if not sel.anonymise and st.session_state.get("_previous_page") != st.session_state.get("_page"):
-    request_anonymise()  # a meeting opens anonymised but for the host; switched off here, it stays off
 if sel.anonymise:
     st.caption("Anonymised but for the host school: other schools are letters, their LAs are not named and their "
                "context is rounded (the switches under Display in the sidebar change this).")

@@ -167,6 +167,24 @@ def test_the_club_meeting_opens_anonymised_stays_as_switched_and_steps_through_i
     assert title() == first
 
 
+def test_arriving_at_the_club_meeting_draws_it_once_already_anonymised(open_page, monkeypatch):
+    from ui import access
+
+    runs = []
+    account = access.account
+    monkeypatch.setattr(access, "account", lambda viewer: (runs.append(1), account(viewer))[1])  # once a run
+    at = open_page()  # My school first, as a head arrives
+    assert not at.session_state["selection"].anonymise and len(runs) == 1
+    at.switch_page("pages/club_meeting.py").run()
+    assert at.session_state["selection"].anonymise and at.query_params["anonymise"] == "1"
+    assert len(runs) == 2  # one run for the meeting, not a second to switch anonymised mode on
+    at.sidebar.toggle(key="anonymise").set_value(False).run()
+    at.switch_page("pages/my_school.py").run()
+    assert not at.session_state["selection"].anonymise  # off where it was switched off, on other pages too
+    at.switch_page("pages/club_meeting.py").run()
+    assert at.session_state["selection"].anonymise  # a meeting opened again opens anonymised again
+
+
 def test_pupil_rows_appear_only_for_the_chosen_school(open_page, small_demo_path, school_names):
     at = open_page("pages/value_added.py", urn=first_secondary(school_names), year=2024)
     urn = at.session_state["selection"].urn

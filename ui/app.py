@@ -42,13 +42,17 @@ def _frame() -> None:
     ensure_store()
     viewer = st.session_state["viewer"] = access.current_viewer()  # looked up each run: tests replace it
     sections: dict[str, list] = {}
+    made = {}
     for page in pages_for(viewer.may_manage or viewer.role == "demo"):
-        sections.setdefault(page.section, []).append(
-            st.Page(page.file, title=page.title, default=page.key == "my_school"))
+        made[page] = st.Page(page.file, title=page.title, default=page.key == "my_school")
+        sections.setdefault(page.section, []).append(made[page])
     navigation = st.navigation(sections)
-    # Which page this run draws, and which the last run drew: a page can tell a visitor's arrival from its reruns.
-    st.session_state["_previous_page"] = st.session_state.get("_page")
+    arriving = st.session_state.get("_page") != navigation.url_path  # not a rerun of the page already open
     st.session_state["_page"] = navigation.url_path
+    if arriving and any(spec.opens_anonymised and made[spec].url_path == navigation.url_path for spec in made):
+        # A club meeting opens anonymised: switched on before the sidebar draws the switch, so the first run
+        # already shows it so (no second run). Switched off there, it stays off until the visitor comes back.
+        st.session_state["_anonymise_requested"] = True
     access.account(viewer)
     st.session_state["selection"] = sidebar()
     with st.sidebar:

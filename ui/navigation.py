@@ -15,6 +15,7 @@ class PageSpec:
     title: str
     section: str
     managers_only: bool = False  # shown to admins (and in the open demo) only
+    opens_anonymised: bool = False  # arriving turns anonymised mode on (a visitor may switch it off there)
 
     @property
     def slug(self) -> str:
@@ -30,7 +31,7 @@ PAGES = (
     PageSpec("similar", "pages/similar_schools.py", "Similar schools", "Schools"),
     PageSpec("value_added", "pages/value_added.py", "Value added", "Schools"),
     PageSpec("la", "pages/la_overview.py", "LA overview", "Advisers and clubs"),
-    PageSpec("meeting", "pages/club_meeting.py", "Club meeting", "Advisers and clubs"),
+    PageSpec("meeting", "pages/club_meeting.py", "Club meeting", "Advisers and clubs", opens_anonymised=True),
     PageSpec("impact", "pages/club_impact.py", "Club impact", "Advisers and clubs"),
     PageSpec("data", "pages/data.py", "Data", "About"),
     PageSpec("methodology", "pages/methodology.py", "Methodology", "About"),

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from .directory import school_pool
 from .errors import BenchmarkingError
 from .measures import in_sentence
+from .nearest import Shortlist, tree_nearest
 from .phases import K_RANGE, PHASES
 from .phases import phase as phase_named
 from .store import Store
@@ -234,6 +234,22 @@ class SimilarityIndex:
         # Who may be anyone's neighbour at all: open, and not excluded for want of a required feature.
         self.eligible = self.open & ~np.isin(self.urns, np.fromiter(self.excluded, dtype=self.urns.dtype,
                                                                     count=len(self.excluded)))
+        self.shortlist: Shortlist | None = None  # see shortlist_groups
+
+    def _matched_together(self) -> tuple[np.ndarray, np.ndarray]:
+        """The schools whose groups come from one pool (complete on every feature, not excluded, neither single-sex
+        nor selective: those are matched with their own kind) and that pool (every complete, open school)."""
+        complete = self.present.all(axis=1) & ~np.isin(self.urns, list(self.excluded))
+        own_kind = np.isin(self.sex, ["boys", "girls"]) | (self.admissions == "selective")
+        return np.flatnonzero(complete & ~own_kind), np.flatnonzero(complete & self.eligible)
+
+    def shortlist_groups(self, k: int) -> None:
+        """Find every ordinary school's nearest candidates at once (nearest.Shortlist), so that neighbours() with
+        the default settings, for any k below k + 5, looks among a few dozen schools instead of the whole pool:
+        worth it where many schools' groups are asked for (the dashboard), not for one."""
+        rows, pool = self._matched_together()
+        width = k + 5
+        self.shortlist = Shortlist(self.scaled, rows, pool, width) if len(rows) and len(pool) > width + 1 else None
 
     def _words(self, column: str) -> np.ndarray:
         """A text column of the features ("unknown" where missing or absent), as an array to compare."""
@@ -267,19 +283,25 @@ class SimilarityIndex:
             raise BenchmarkingError(f"k must be between {K_RANGE[0]} and {K_RANGE[1]}, not {k}.")
         i = self._row(urn)
         have = self.present[i]
-        usable = self.eligible & (self.present[:, have].all(axis=1) if not have.all() else True)
-        usable[i] = False
-        candidates = np.flatnonzero(usable)
         matching = self.matching(urn, match_sex, match_admissions)
-        if matching["sex"]:
-            candidates = candidates[self.sex[candidates] == self.sex[i]]
-        if matching["admissions"]:
-            candidates = candidates[self.admissions[candidates] == self.admissions[i]]
-        if las:
-            candidates = candidates[np.isin(self.la[candidates], list(las))]
-        diff = self.scaled[candidates][:, have] - self.scaled[i, have]
-        squared = diff ** 2
-        distance = np.sqrt(squared.sum(axis=1))
+        candidates = None
+        if self.shortlist and not (las or max_own_la is not None or matching["sex"] or matching["admissions"]):
+            candidates = self.shortlist.candidates(i, k)  # the same group, found among the school's short list
+            if candidates is not None:
+                squared, distance = self._distances(i, have, candidates)
+                if not self.shortlist.holds(i, distance, k):
+                    candidates = None
+        if candidates is None:
+            usable = self.eligible & (self.present[:, have].all(axis=1) if not have.all() else True)
+            usable[i] = False
+            candidates = np.flatnonzero(usable)
+            if matching["sex"]:
+                candidates = candidates[self.sex[candidates] == self.sex[i]]
+            if matching["admissions"]:
+                candidates = candidates[self.admissions[candidates] == self.admissions[i]]
+            if las:
+                candidates = candidates[np.isin(self.la[candidates], list(las))]
+            squared, distance = self._distances(i, have, candidates)
         if max_own_la is None and len(distance) > k:
             # Only the k nearest need sorting: every candidate as near as the k-th (ties included), by distance
             # then URN, exactly as a sort of them all would order them.
@@ -312,33 +334,29 @@ class SimilarityIndex:
                             matched_without=[f for f, h in zip(self.used, have) if not h],
                             prior_source=self.prior_source, matching=matching)
 
+    def _distances(self, i: int, have: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each candidate's squared difference from school i on each feature i has, and its distance."""
+        squared = (self.scaled[candidates][:, have] - self.scaled[i, have]) ** 2
+        return squared, np.sqrt(squared.sum(axis=1))
+
     def all_groups(self, k: int = DEFAULT_K) -> pd.DataFrame:
         """Every school's k nearest neighbours at once (urn, neighbour, rank, distance), from one k-d tree.
 
-        Schools complete on every feature are matched in one tree of the open schools; the few with a missing
-        optional feature, and single-sex and selective schools, are matched one by one. SciPy's tree, queried on every
-        core, is exact and about twice as fast here as scikit-learn's (bench).
+        Schools complete on every feature are matched in one tree of the open schools (nearest.tree_nearest); the
+        few with a missing optional feature, and single-sex and selective schools, are matched one by one.
         """
-        eligible = ~np.isin(self.urns, list(self.excluded))
-        # Single-sex and selective schools are matched with their own kind, one by one (they are few).
-        own_kind = np.isin(self.sex, ["boys", "girls"]) | (self.admissions == "selective")
-        together = self.present.all(axis=1) & eligible & ~own_kind
-        complete = np.flatnonzero(together)
+        complete, pool = self._matched_together()
         rows = []
-        pool = np.flatnonzero(self.present.all(axis=1) & eligible & self.open)  # who may be a neighbour
         width = min(k, len(pool) - 1)  # a school is never its own neighbour
         if width > 0 and len(complete):
-            distance, index = cKDTree(self.scaled[pool], leafsize=32).query(self.scaled[complete], k=width + 1, workers=-1)
-            index = pool[index]
-            # Drop each school from its own list (stable, so the neighbours keep their order).
-            not_self = index != complete[:, None]
-            keep = np.argsort(~not_self, axis=1, kind="stable")[:, :width]
-            index, distance = np.take_along_axis(index, keep, 1), np.take_along_axis(distance, keep, 1)
+            distance, index = tree_nearest(self.scaled, complete, pool, width)
             rows.append(pd.DataFrame({"urn": np.repeat(self.urns[complete], width),
                                       "neighbour": self.urns[index].ravel(),
                                       "rank": np.tile(np.arange(1, width + 1), len(complete)),
                                       "distance": distance.ravel()}))
-        for i in np.flatnonzero(eligible & ~together):
+        together = np.zeros(len(self.urns), dtype=bool)
+        together[complete] = True
+        for i in np.flatnonzero(~np.isin(self.urns, list(self.excluded)) & ~together):
             group = self.neighbours(int(self.urns[i]), k)
             rows.append(pd.DataFrame({"urn": self.urns[i], "neighbour": group.neighbours["urn"].to_numpy(),
                                       "rank": group.neighbours["rank"].to_numpy(),
@@ -361,38 +379,3 @@ def stability(this_year: SimilarGroup, last_year: SimilarGroup) -> float:
     """Share of this year's group that was also in last year's group."""
     now = set(this_year.neighbours["urn"])
     return len(now & set(last_year.neighbours["urn"])) / len(now) if now else float("nan")
-
-
-def group_tightness(index: SimilarityIndex, groups: pd.DataFrame) -> pd.DataFrame:
-    """For each school, whether its group is tighter than its own LA on each feature, and the share of
-    its neighbours from other LAs.
-
-    Spread is the mean absolute difference from the school's own value, over the group's members or
-    over the other schools of its LA in the same pool. A school with fewer than 2 other schools in its
-    LA cannot be compared (comparable is False).
-    """
-    frame = index.frame.set_index("urn")
-    values = frame[index.used]
-    complete = values.notna().all(axis=1)
-    groups = groups[groups["urn"].isin(values.index)]
-    own = values.loc[groups["urn"]].to_numpy()
-    member = values.loc[groups["neighbour"]].to_numpy()
-    group_spread = pd.DataFrame(np.abs(member - own), columns=index.used).groupby(groups["urn"].to_numpy()).mean()
-    # Spread within each LA: mean absolute difference to the LA's other complete schools.
-    la_rows = []
-    for _, members in frame[complete].groupby("la_code"):
-        block = members[index.used].to_numpy()
-        diffs = np.abs(block[:, None, :] - block[None, :, :]).sum(axis=1)
-        others = len(block) - 1
-        la_rows.append(pd.DataFrame(diffs / max(others, 1), index=members.index, columns=index.used).assign(_others=others))
-    la_spread = pd.concat(la_rows).reindex(group_spread.index)
-    comparable = la_spread["_others"].fillna(0) >= 2
-    tighter = group_spread < la_spread[index.used]
-    la_of = frame["la_code"]
-    other_la = (la_of.loc[groups["neighbour"]].to_numpy() != la_of.loc[groups["urn"]].to_numpy())
-    out = pd.DataFrame({"urn": group_spread.index, "comparable": comparable.to_numpy(),
-                        "tighter_on_every_feature": tighter.all(axis=1).to_numpy()})
-    for f in index.used:
-        out[f"tighter_{f}"] = tighter[f].to_numpy()
-    out["other_la_share"] = pd.Series(other_la).groupby(groups["urn"].to_numpy()).mean().reindex(group_spread.index).to_numpy()
-    return out

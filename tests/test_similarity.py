@@ -1,6 +1,7 @@
 """Similar schools: hand-checked distances, weights, exclusions and ties; real-data quality."""
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -8,7 +9,8 @@ import pytest
 
 from benchmarking.importers.dfe import import_dfe
 from benchmarking.errors import BenchmarkingError
-from benchmarking.similarity import (FEATURES, SimilarityIndex, group_tightness, load_features, parse_weights,
+from benchmarking.tightness import group_tightness
+from benchmarking.similarity import (FEATURES, SimilarityIndex, load_features, parse_weights,
                                      similar_schools, stability)
 from benchmarking.store import open_store
 from tests.conftest import run_cli as run
@@ -105,6 +107,58 @@ def test_all_groups_at_once_match_one_school_at_a_time(small_demo_path):
     for urn in index.frame["urn"].head(25):
         one = index.neighbours(int(urn), k=10).neighbours["urn"].tolist()
         assert groups[groups["urn"] == urn].sort_values("rank")["neighbour"].tolist() == one
+
+
+def same_groups_with_and_without_short_lists(index: SimilarityIndex, ks) -> int:
+    """Every school's group for each k, found with the short lists and without: identical frames. Returns how many
+    groups came from a short list (the rest fell back to the whole pool)."""
+    listed = SimilarityIndex(index.frame.copy(), index.weights)
+    listed.frame.attrs.update(index.frame.attrs)
+    listed.shortlist_groups(20)
+    used = 0
+    for urn in index.frame["urn"]:
+        if int(urn) in index.excluded:
+            continue
+        row = index.position[int(urn)]
+        for k in ks:
+            try:
+                want = index.neighbours(int(urn), k)
+            except BenchmarkingError as exc:  # no school of its own kind: the same one-line error either way
+                with pytest.raises(BenchmarkingError, match=re.escape(str(exc))):
+                    listed.neighbours(int(urn), k)
+                continue
+            got = listed.neighbours(int(urn), k)
+            pd.testing.assert_frame_equal(got.neighbours, want.neighbours, check_exact=True)
+            assert (got.features, got.matching, got.matched_without) == (want.features, want.matching, want.matched_without)
+            candidates = listed.shortlist.candidates(row, k)
+            if candidates is not None:
+                used += listed.shortlist.holds(row, listed._distances(row, index.present[row], candidates)[1], k)
+    return used
+
+
+def test_a_school_s_group_from_its_short_list_is_the_group_from_the_whole_pool(small_demo_path):
+    with open_store(small_demo_path) as store:
+        for phase in ("primary", "secondary"):
+            index = SimilarityIndex(load_features(store, 2024, phase))
+            assert same_groups_with_and_without_short_lists(index, (5, 20, 24, 25, 60)) > len(index.frame)  # most
+    # Ties at the edge of a group (four schools alike), a closed school and two selective ones: short lists that cannot
+    # be sure fall back to the whole pool, and the groups are still the same.
+    rows = [(u, 100 + u % 3, 40 + (u % 7) * 2.5, 10 + (u % 5) * 3) for u in range(1, 60)]
+    rows += [(60 + u, 100, 52.5, 19) for u in range(4)]
+    frame = pool(rows)
+    frame["is_open"] = frame["urn"] != 7
+    frame["admissions"] = np.where(frame["urn"].isin([9, 18]), "selective", "comprehensive")
+    assert same_groups_with_and_without_short_lists(SimilarityIndex(frame), (5, 10, 20)) > 0
+    # Forty schools alike, more than a short list holds, listed highest URN first: the group takes the lowest URNs.
+    alike = pool([(1, 1, 40, 10)] + [(u, 2, 60, 30) for u in range(140, 100, -1)])
+    same_groups_with_and_without_short_lists(SimilarityIndex(alike), (20,))  # asserts each group
+
+
+def test_real_schools_groups_from_short_lists_match_the_whole_pool(real_la_db):
+    with open_store(real_la_db) as store:
+        for phase in ("primary", "secondary"):
+            index = SimilarityIndex(load_features(store, 2019, phase))
+            assert same_groups_with_and_without_short_lists(index, (20,)) > 0
 
 
 def test_all_groups_never_list_a_school_as_its_own_neighbour_in_a_tiny_pool():

@@ -17,7 +17,10 @@ from .scores import measures_for, scores_of, scores_table
 
 @shared(show_spinner="Loading the pool of schools...", max_entries=16)
 def _index(key: str, year: int, phase: str, weights: tuple, mainstream: bool) -> SimilarityIndex:
-    return SimilarityIndex(load_features(store(), year, phase, mainstream), dict(weights))
+    index = SimilarityIndex(load_features(store(), year, phase, mainstream), dict(weights))
+    if weights == weights_key(None):  # the pool every school's club comes from: its short lists found at once
+        index.shortlist_groups(phase_named(phase).default_k)
+    return index
 
 
 def weights_key(weights: dict | None) -> tuple:

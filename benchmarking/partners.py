@@ -74,6 +74,8 @@ def partners_among(group: SimilarGroup, scores: pd.DataFrame, alpha: float = ALP
     at = at[with_score]
     chosen, difference, z, p_value = _beating(value[own], standard_error(low[own], high[own]),
                                               value[at], low[at], high[at], alpha)
+    if not chosen.any():  # as for most schools: no frame of no rows to build column by column
+        return pd.DataFrame(columns=PARTNER_COLUMNS)
     rows, at = with_score[chosen], at[chosen]
     urns = neighbours["urn"].to_numpy()[rows]
     order = np.lexsort((urns, -difference[chosen]))  # the largest difference first; then by URN

@@ -161,8 +161,9 @@ class SimilarGroup:
     matching: dict[str, bool] = field(default_factory=dict)  # sex, admissions: whether neighbours share them
 
     def nearest(self, k: int) -> "SimilarGroup":
-        """The same group cut to its k most similar schools (as neighbours(urn, k) with the same settings)."""
-        return replace(self, neighbours=self.neighbours.head(k))
+        """The same group cut to its k most similar schools (as neighbours(urn, k) with the same settings): the
+        group itself where it has no more than k."""
+        return self if k >= len(self.neighbours) else replace(self, neighbours=self.neighbours.head(k))
 
     @property
     def note(self) -> str | None:

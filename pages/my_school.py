@@ -22,7 +22,6 @@ from benchmarking.school_view import (
     pupils_text,
     school_description,
     unscored_sentence,
-    rank_in_club,
     value_added_sentence,
 )
 from benchmarking.similarity import FEATURE_LABELS
@@ -31,7 +30,6 @@ from benchmarking.steadier import SHRUNKEN, THREE_YEAR, steadier_sentence
 from benchmarking.progress_gaps import next_results_year
 from benchmarking.targets import record_target
 from benchmarking.bands import BAND_LABELS
-from benchmarking.value_added import relative_to_group
 from benchmarking.writer import writing
 from ui import data
 from ui.access import viewer
@@ -77,9 +75,7 @@ if no_progress:
     st.info(no_progress)
 elif main in mine.index and pd.notna(mine.loc[main, "va"]):
     own = mine.loc[main]
-    scores = data.scores_of(sel.year, sel.phase, main, [sel.urn, *club])  # the school's and its club's
-    rank, ranked, low, high = rank_in_club(sel.urn, scores, club)
-    relative = relative_to_group(own["va"], own["ci_low"], own["ci_high"], scores[scores["urn"].isin(club)]) if club else None
+    (rank, ranked, low, high), relative = data.club_standing(sel.year, sel.phase, main, sel.urn, club)
     spec = MEASURES_BY_CODE[main]
     st.subheader(value_added_sentence(spec.label, spec.digits, own["va"], own["ci_low"], own["ci_high"], rank,
                                       ranked, relative, (low, high)))

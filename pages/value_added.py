@@ -16,11 +16,7 @@ from benchmarking.pupil_views import Suppressed
 from benchmarking.school_view import no_score_text, pooled_years_label, pupils_text
 from benchmarking.va_report import CONTEXTUAL_CAVEAT
 from benchmarking.bands import BAND_LABELS
-from benchmarking.value_added import (
-    GROUPING_LABELS,
-    pupil_group_labels,
-    relative_to_group,
-)
+from benchmarking.value_added import GROUPING_LABELS, pupil_group_labels
 from ui import data
 from ui.access import viewer
 from ui.auditing import on_download, viewed
@@ -86,7 +82,7 @@ st.header("Against the club")
 members = data.scores_of(sel.year, sel.phase, measure, club)
 own = data.scores_of(sel.year, sel.phase, measure, [sel.urn])
 if not own.empty and pd.notna(own["va"].iloc[0]) and len(members):
-    relative = relative_to_group(own["va"].iloc[0], own["ci_low"].iloc[0], own["ci_high"].iloc[0], members)
+    relative = data.club_standing(sel.year, sel.phase, measure, sel.urn, club)[1]  # against the same members
     st.metric("Difference from the club's mean", fmt(relative["difference"], digits, sign=True),
               help=f"Club mean {fmt(relative['group_mean'], digits, sign=True)} over {relative['members']} similar schools")
     st.caption(f"95% CI on the difference {ci_text(relative['ci_low'], relative['ci_high'], digits)}")

@@ -185,6 +185,29 @@ def test_a_school_s_headline_target_levels_and_trend_are_worked_out_once_for_eve
     assert data.school_trend(urn, "ks2_rwm_expected") is data.school_trend(urn, "ks2_rwm_expected")
 
 
+def test_a_school_s_rank_and_difference_from_its_club_are_worked_out_once_for_every_visitor(small_demo_path, monkeypatch):
+    """My school's and Value added's rank in the club and difference from the club's mean are the library's,
+    worked out once per school: a second visitor gets the same answer without a second simulation."""
+    from benchmarking.school_view import rank_in_club
+    from benchmarking.value_added import relative_to_group
+    from ui import data
+
+    monkeypatch.setenv("BENCHMARKING_DB", str(small_demo_path))
+    scored = data.scores_table(2024, "secondary", "ks4_p8").dropna(subset=["va"])
+    urn = int(scored["urn"].iloc[3])
+    club = data.club_group(2024, "secondary", urn).neighbours["urn"].astype(int).tolist()
+    scores = data.scores_of(2024, "secondary", "ks4_p8", [urn, *club])
+    standing, relative = data.club_standing(2024, "secondary", "ks4_p8", urn, club)
+    assert standing == rank_in_club(urn, scores, club)
+    rank, ranked, low, high = standing
+    assert ranked == len(club) + 1 and low <= rank <= high
+    own = scores[scores["urn"] == urn].iloc[0]
+    expected = relative_to_group(own["va"], own["ci_low"], own["ci_high"], data.scores_of(2024, "secondary", "ks4_p8", club))
+    assert relative == pytest.approx(expected) and relative["members"] == len(club)
+    assert data.club_standing(2024, "secondary", "ks4_p8", urn, list(club)) is data.club_standing(2024, "secondary", "ks4_p8", urn, club)
+    assert data.club_standing(2024, "secondary", "ks4_p8", urn, [])[1] is None  # no club: no difference from one
+
+
 def test_a_club_s_values_are_read_by_urn_whether_or_not_the_year_is_in_urn_order():
     from benchmarking.by_urn import at_urns
 

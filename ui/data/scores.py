@@ -11,9 +11,11 @@ from benchmarking.floor import PRESETS, floor_report, schools_of_concern
 from benchmarking.phases import phase as phase_named
 from benchmarking.progress_gaps import progress_years
 from benchmarking.by_urn import RowsByUrn
+from benchmarking.school_view import rank_in_club
+from benchmarking.value_added import relative_to_group
 from benchmarking.va_report import NoProgressMeasure, pool_rows, school_value_added_table
 
-from .cache import YEARS, data_key, shared, store
+from .cache import SCHOOLS, YEARS, data_key, shared, store, urns_key
 from .schools import school_names
 
 VA_COLUMNS = ["urn", "year", "measure", "expected", "actual", "va", "ci_low", "ci_high", "n", "band", "lens", "source"]
@@ -105,6 +107,24 @@ def _scores_rows(key: str, year: int, phase: str, measure: str, lens: str) -> Ro
 def scores_of(year: int, phase: str, measure: str, urns, lens: str = "official") -> pd.DataFrame:
     """scores_table's rows of the schools in `urns` (a school and its club): slices, not a scan of every school's."""
     return _scores_rows(data_key(), year, phase, measure, lens).many(urns)
+
+
+@shared(max_entries=SCHOOLS)
+def _club_standing(key: str, year: int, phase: str, measure: str, urn: int, club: tuple[int, ...]) -> tuple:
+    scores = scores_of(year, phase, measure, [urn, *club])
+    own = scores[scores["urn"] == urn]
+    relative = None
+    if club and len(own):
+        relative = relative_to_group(own["va"].iloc[0], own["ci_low"].iloc[0], own["ci_high"].iloc[0],
+                                     scores[scores["urn"].isin(club)])
+    return rank_in_club(urn, scores, list(club)), relative
+
+
+def club_standing(year: int, phase: str, measure: str, urn: int, club: list[int]) -> tuple[tuple, dict | None]:
+    """The school's rank on `measure` among itself and its club with the rank's 95% interval
+    (school_view.rank_in_club), and its score against the club's mean (value_added.relative_to_group; None without
+    a club or a score row): worked out once per school, not on every view. Shared: read it, never change it."""
+    return _club_standing(data_key(), year, phase, measure, urn, urns_key(club))
 
 
 @shared(max_entries=YEARS)

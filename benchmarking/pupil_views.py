@@ -61,6 +61,13 @@ def pupils_of_school(viewer: Viewer, place: School, va: PupilValueAdded) -> pd.D
     return va.for_school(place.urn)
 
 
+def pupil_labels_of_school(viewer: Viewer, place: School, va: PupilValueAdded) -> pd.DataFrame:
+    """Which like-for-like groups each of the school's pupils is in, row for row with pupils_of_school: the same
+    checks (NotAllowed outside the viewer's scope, Suppressed for 5 or fewer pupils)."""
+    _allowed_pupils(viewer, place, va)
+    return va.labels_for_school(place.urn)
+
+
 def pupil_groups_of_school(viewer: Viewer, place: School, va: PupilValueAdded, club: list[int],
                            national: pd.DataFrame | None = None, sums: GroupSums | None = None) -> pd.DataFrame:
     """The school's pupil groups beside the same groups nationally and in its club (groups under 6 pupils

@@ -56,6 +56,21 @@ class PupilValueAdded:
         rows = self.pupils.iloc[start:end] if self._order is None else self.pupils.take(self._order[start:end])
         return rows.reset_index(drop=True)
 
+    def group_labels(self) -> pd.DataFrame:
+        """Every pupil's like-for-like groups (pupil_group_labels), row for row with `pupils`: worked out once for
+        the frame held, for the nation's groups, every school's sums and each school's own pupils."""
+        held = self.__dict__.get("_labels")
+        if held is None or held[0] is not self.pupils:
+            held = self.__dict__["_labels"] = (self.pupils, pupil_group_labels(self.pupils))
+        return held[1]
+
+    def labels_for_school(self, urn: int) -> pd.DataFrame:
+        """The school's pupils' groups, row for row with for_school(urn): a slice of group_labels."""
+        start, end = self._span(urn)
+        labels = self.group_labels()
+        rows = labels.iloc[start:end] if self._order is None else labels.take(self._order[start:end])
+        return rows.reset_index(drop=True)
+
     def pupils_of(self, urn: int) -> int:
         """How many of the pupils are the school's."""
         start, end = self._span(urn)
@@ -300,15 +315,17 @@ def pupil_group_comparison(store: Store, urn: int, year: int, measure: str = "ks
 
 def national_groups(va: PupilValueAdded) -> pd.DataFrame:
     """Every pupil group's value added nationally: the yardstick every school's groups are set against."""
-    labels = pupil_group_labels(va.pupils)
-    return group_value_added(pd.DataFrame({"scope": ["national"] * len(va.pupils)}), labels, va.pupils, va.national_sd)
+    return group_value_added(pd.DataFrame({"scope": ["national"] * len(va.pupils)}), va.group_labels(), va.pupils,
+                             va.national_sd)
 
 
 def school_group_sums(va: PupilValueAdded, urns: list[int] | None = None) -> GroupSums:
     """Each school's pupil-group sums for the year, for the given schools or every school. The dashboard
     works them out once a year, so a school's and its club's groups are sums of a few rows rather than
     passes over half a million pupils."""
-    pupils = va.pupils if urns is None else va.pupils[va.pupils["urn"].isin(urns).to_numpy()]
+    if urns is None:
+        return GroupSums.of(group_sums(va.pupils[["urn"]], va.group_labels(), va.pupils))
+    pupils = va.pupils[va.pupils["urn"].isin(urns).to_numpy()]
     return GroupSums.of(group_sums(pupils[["urn"]], pupil_group_labels(pupils), pupils))
 
 

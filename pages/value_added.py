@@ -16,7 +16,7 @@ from benchmarking.pupil_views import Suppressed
 from benchmarking.school_view import no_score_text, pooled_years_label, pupils_text
 from benchmarking.va_report import CONTEXTUAL_CAVEAT
 from benchmarking.bands import BAND_LABELS
-from benchmarking.value_added import GROUPING_LABELS, pupil_group_labels
+from benchmarking.value_added import GROUPING_LABELS
 from ui import data
 from ui.access import viewer
 from ui.auditing import on_download, viewed
@@ -48,7 +48,6 @@ try:
 except BenchmarkingError as exc:  # the school's own value added stands without a club
     club = []
     st.warning(f"No club to compare with: {plain(exc)}")
-names = data.school_names()
 mainstream = bool(sel.mainstream)
 
 st.header("Attainment in context" if no_progress else "Official and contextual, side by side")
@@ -86,8 +85,7 @@ if not own.empty and pd.notna(own["va"].iloc[0]) and len(members):
     st.metric("Difference from the club's mean", fmt(relative["difference"], digits, sign=True),
               help=f"Club mean {fmt(relative['group_mean'], digits, sign=True)} over {relative['members']} similar schools")
     st.caption(f"95% CI on the difference {ci_text(relative['ci_low'], relative['ci_high'], digits)}")
-dots = pd.concat([own, members]).merge(names[["urn", "name"]], on="urn")
-dots["is_host"] = dots["urn"] == sel.urn
+dots = data.club_dots(sel.year, sel.phase, measure, sel.urn, club)
 if dots["va"].notna().any():
     chart(figure(("club_dots", sel.urn, sel.year, measure, sel.projector),
                  lambda: charts.ci_dots(anon.frame(dots), f"{spec.label}: this school and its club", sel.theme),
@@ -112,7 +110,7 @@ else:
                          lambda: charts.expected_vs_actual(shown, "Expected against actual" + (
                              "" if sel.anonymise else " (click a school to open it)"), sel.theme, unit), sel.anonymise),
                   "expected_actual", on_select="ignore" if sel.anonymise else "rerun")
-    target = picked_row(event, charts.expected_vs_actual_rows(shown))
+    target = picked_row(event, lambda: charts.expected_vs_actual_rows(shown))
     if target is not None and not sel.anonymise and int(frame.loc[target, "urn"]) != sel.urn:
         st.switch_page(page_file("my_school"), query_params={"urn": str(int(frame.loc[target, "urn"])), "year": str(sel.year)})
 
@@ -155,7 +153,7 @@ if scores is not None and scores.empty:
     st.info("The store has no pupil-level data for this school this year. An admin can import a pupil file on the Data page.")
 elif scores is not None:
     viewed(me, "viewed pupils", sel.urn, sel.year)
-    groups = pupil_group_labels(scores)
+    groups = data.school_pupil_labels(me, sel.year, measure, sel.urn)  # row for row with scores
 
     @st.fragment
     def pupil_chart() -> None:

@@ -60,6 +60,9 @@ def test_pupil_rows_come_only_within_scope_and_never_for_five_or_fewer(small_dem
         pupil_views.pupils_of_school(head, elsewhere, va)
     with pytest.raises(NotAllowed):
         pupil_views.pupil_groups_of_school(head, elsewhere, va, [])
+    assert len(pupil_views.pupil_labels_of_school(head, mine, va)) == len(rows)  # their groups: the same checks
+    with pytest.raises(NotAllowed):
+        pupil_views.pupil_labels_of_school(head, elsewhere, va)
     adviser = Viewer("adviser", "adv@la.gov.uk", las=frozenset({two_las["la"]}))
     assert len(pupil_views.pupils_of_school(adviser, mine, va)) == len(rows)
     with pytest.raises(NotAllowed):
@@ -68,6 +71,8 @@ def test_pupil_rows_come_only_within_scope_and_never_for_five_or_fewer(small_dem
     va.pupils = pd.concat([va.pupils[va.pupils["urn"] != two_las["mine"]], tiny])
     with pytest.raises(pupil_views.Suppressed, match="has 1 pupils in this measure"):
         pupil_views.pupils_of_school(ADMIN, mine, va)
+    with pytest.raises(pupil_views.Suppressed):
+        pupil_views.pupil_labels_of_school(ADMIN, mine, va)
 
 
 def test_a_one_pupil_school_gets_no_pupil_target_nor_id_on_the_command_line(demo_db, tmp_path, two_las):

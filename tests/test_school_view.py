@@ -206,6 +206,12 @@ def test_a_school_s_rank_and_difference_from_its_club_are_worked_out_once_for_ev
     assert relative == pytest.approx(expected) and relative["members"] == len(club)
     assert data.club_standing(2024, "secondary", "ks4_p8", urn, list(club)) is data.club_standing(2024, "secondary", "ks4_p8", urn, club)
     assert data.club_standing(2024, "secondary", "ks4_p8", urn, [])[1] is None  # no club: no difference from one
+    dots = data.club_dots(2024, "secondary", "ks4_p8", urn, club)  # the club's chart: the school first, then its club
+    assert dots["urn"].tolist() == [urn, *sorted(club)] and dots["is_host"].tolist() == [True] + [False] * len(club)
+    names = data.school_names().set_index("urn")["name"]
+    assert dots["name"].tolist() == names.loc[dots["urn"]].tolist()
+    assert dots["va"].tolist() == pytest.approx(scores.set_index("urn").loc[dots["urn"], "va"].tolist(), nan_ok=True)
+    assert data.club_dots(2024, "secondary", "ks4_p8", urn, list(club)) is dots
 
 
 def test_a_club_s_values_are_read_by_urn_whether_or_not_the_year_is_in_urn_order():

@@ -12,7 +12,7 @@ from benchmarking.floor import NATIONAL_MEDIAN, PRESETS, Condition, FloorRule, e
 from benchmarking.store import open_store
 from benchmarking.targets import TARGET_COLUMNS, challenge_levels, progress_against_targets, record_target, targets_for
 from benchmarking.va_report import pooled_table, pupil_group_comparison, pupil_value_added, school_value_added_table
-from benchmarking.value_added import confidence_interval, ks4_prior_group, recover_national_sd
+from benchmarking.value_added import confidence_interval, ks4_prior_group, pupil_group_labels, recover_national_sd
 from benchmarking.writer import writing
 from tests.conftest import query, run_cli as run
 
@@ -117,7 +117,6 @@ def test_pupil_groups_are_compared_like_for_like(small_demo_path):
 
 def test_a_club_s_pupil_groups_from_every_school_s_sums_are_the_groups_of_its_pupils_pooled(small_demo_path):
     from benchmarking.va_report import group_comparison, school_group_sums
-    from benchmarking.value_added import pupil_group_labels
 
     with open_store(small_demo_path) as store:
         va = pupil_value_added(store, 2024, "ks4_p8")
@@ -155,7 +154,11 @@ def test_a_school_s_pupils_are_its_rows_in_the_order_held_whether_or_not_the_yea
             assert len(expected) > 0
             pd.testing.assert_frame_equal(held.for_school(int(urn)), expected)
             assert held.has_school(int(urn)) and held.pupils_of(int(urn)) == len(expected)
+            # Their groups, sliced from the year's labels, are the groups of those rows, row for row.
+            pd.testing.assert_frame_equal(held.labels_for_school(int(urn)), pupil_group_labels(expected))
     assert shuffled.for_school(1).empty and not shuffled.has_school(1) and shuffled.pupils_of(1) == 0
+    assert shuffled.labels_for_school(1).empty
+    assert shuffled.group_labels() is shuffled.group_labels()  # worked out once for the frame held
 
 
 def test_the_nations_groups_are_read_beside_the_school_s_by_grouping_and_group():

@@ -79,10 +79,13 @@ def chart(fig, key: str, on_select: str = "ignore"):
                            config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
 
 
-def picked_row(event, rows: dict[int, list]):
-    """The frame row of the point a visitor clicked on a chart (rows: each trace's rows in order), or None."""
+def picked_row(event, rows):
+    """The frame row of the point a visitor clicked on a chart, or None. rows(): each trace's rows in order,
+    worked out only when a point was clicked (not on every view)."""
     selection = getattr(event, "selection", None) or (event.get("selection") if isinstance(event, dict) else None)
     points = (selection.get("points") if isinstance(selection, dict) else getattr(selection, "points", None)) or []
+    if points:
+        rows = rows()
     for point in points:
         curve, index = point.get("curve_number"), point.get("point_index", point.get("point_number"))
         if curve in rows and index is not None and 0 <= int(index) < len(rows[curve]):

@@ -31,6 +31,12 @@ def school_pupils(viewer: Viewer, year: int, measure: str, urn: int) -> pd.DataF
     return pupil_views.pupils_of_school(viewer, school_ref(urn), _pupil_va(key, year, measure, "official"))
 
 
+def school_pupil_labels(viewer: Viewer, year: int, measure: str, urn: int) -> pd.DataFrame:
+    """Which like-for-like groups each of school_pupils' rows is in (the year's labels, sliced), for a viewer
+    who may see them."""
+    return pupil_views.pupil_labels_of_school(viewer, school_ref(urn), _pupil_va(data_key(), year, measure, "official"))
+
+
 @shared(max_entries=YEARS)
 def _national_groups(key: str, year: int, measure: str) -> pd.DataFrame:
     return national_groups(_pupil_va(key, year, measure, "official"))

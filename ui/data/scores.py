@@ -127,6 +127,21 @@ def club_standing(year: int, phase: str, measure: str, urn: int, club: list[int]
     return _club_standing(data_key(), year, phase, measure, urn, urns_key(club))
 
 
+@shared(max_entries=SCHOOLS)
+def _club_dots(key: str, year: int, phase: str, measure: str, urn: int, club: tuple[int, ...]) -> pd.DataFrame:
+    names = school_names()
+    dots = pd.concat([scores_of(year, phase, measure, [urn]), scores_of(year, phase, measure, club)])
+    dots = dots.merge(names[["urn", "name"]], on="urn")
+    dots["is_host"] = dots["urn"] == urn
+    return dots
+
+
+def club_dots(year: int, phase: str, measure: str, urn: int, club: list[int]) -> pd.DataFrame:
+    """The school's and its club's scores on `measure` with their names, the school marked (is_host): what the
+    club's chart draws, joined once per school. Shared: read it, never change it."""
+    return _club_dots(data_key(), year, phase, measure, urn, urns_key(club))
+
+
 @shared(max_entries=YEARS)
 def _kind_scores(key: str, year: int, phase: str, measure: str, mainstream: bool) -> pd.DataFrame:
     names = school_names()

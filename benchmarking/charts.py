@@ -195,47 +195,64 @@ def funnel(points: pd.DataFrame, limits: pd.DataFrame, title: str, t: Theme, y_t
     return _figure(traces, t, title, "Pupils in the measure", y_title, height=height)
 
 
-def _as_expected_line(data: pd.DataFrame, t: Theme) -> dict:
-    """The y = x line across the expected and actual values: above it, better than expected."""
-    values = data[["expected", "actual"]].to_numpy(dtype=float)
+def _rows_with(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
+    """The positions of the rows with a value in every one of `columns` (dropna's rows, without its copies)."""
+    kept = np.ones(len(frame), dtype=bool)
+    for column in columns:
+        kept &= frame[column].notna().to_numpy()
+    return np.flatnonzero(kept)
+
+
+def _as_expected_line(frame: pd.DataFrame, rows: np.ndarray, t: Theme) -> dict:
+    """The y = x line across the expected and actual values of `rows`: above it, better than expected."""
+    values = np.concatenate([frame[c].to_numpy(dtype=float)[rows] for c in ("expected", "actual")])
     low, high = (float(np.nanmin(values)), float(np.nanmax(values))) if values.size else (0.0, 1.0)
     return {"type": "scatter", "x": [low, high], "y": [low, high], "mode": "lines", "name": "As expected (y = x)",
             "line": {"color": t.limit, "dash": "dash", "width": t.line_width}, "hoverinfo": "skip"}
 
 
-def _expected_actual_parts(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    data = frame.dropna(subset=["expected", "actual"])
-    return [("Schools", data[~data["is_host"]]), ("This school", data[data["is_host"]])]
+def _expected_actual_parts(frame: pd.DataFrame) -> list[tuple[str, np.ndarray]]:
+    """The other schools' and the host's rows (positions) with both an expected and an actual result."""
+    kept = _rows_with(frame, ("expected", "actual"))
+    host = frame["is_host"].to_numpy(dtype=bool)[kept]
+    return [("Schools", kept[~host]), ("This school", kept[host])]
+
+
+def _points(frame: pd.DataFrame, rows: np.ndarray, label: str) -> dict:
+    """A scatter trace's expected (x), actual (y) and hover text (`label`'s values) at `rows`."""
+    return {"type": "scatter", "x": frame["expected"].to_numpy()[rows], "y": frame["actual"].to_numpy()[rows],
+            "mode": "markers", "text": text(frame[label].to_numpy()[rows])}
 
 
 def expected_vs_actual(frame: pd.DataFrame, title: str, t: Theme, unit: str = "Attainment 8") -> go.Figure:
     """Schools' expected against actual results with the y = x line. frame: name, expected, actual, is_host.
     A click is traced back to its school by `expected_vs_actual_rows`, so no URN is sent with the points."""
-    traces = [_as_expected_line(frame.dropna(subset=["expected", "actual"]), t)]
-    for name, part in _expected_actual_parts(frame):
+    parts = _expected_actual_parts(frame)
+    traces = [_as_expected_line(frame, np.concatenate([rows for _, rows in parts]), t)]
+    for name, rows in parts:
         is_host = name == "This school"
-        traces.append({"type": "scatter", "x": part["expected"].to_numpy(), "y": part["actual"].to_numpy(), "mode": "markers",
-                       "name": name, "text": text(part["name"]),
-                       "marker": {"size": t.marker_size * (1.6 if is_host else 1), "color": t.host if is_host else t.others},
-                       "hovertemplate": "%{text}<br>expected %{x:.1f}, actual %{y:.1f}<extra></extra>"})
+        traces.append(_points(frame, rows, "name") | {
+            "name": name, "marker": {"size": t.marker_size * (1.6 if is_host else 1), "color": t.host if is_host else t.others},
+            "hovertemplate": "%{text}<br>expected %{x:.1f}, actual %{y:.1f}<extra></extra>"})
     return _figure(traces, t, title, f"Expected {unit}", f"Actual {unit}")
 
 
 def expected_vs_actual_rows(frame: pd.DataFrame) -> dict[int, list]:
     """For each trace of `expected_vs_actual(frame)`, the frame's index of each point, in order (trace 0 is
     the y = x line): how a clicked point is traced back to its row."""
-    return {curve: list(part.index) for curve, (_, part) in enumerate(_expected_actual_parts(frame), start=1)}
+    return {curve: list(frame.index[rows]) for curve, (_, rows) in enumerate(_expected_actual_parts(frame), start=1)}
 
 
 def pupil_scatter(frame: pd.DataFrame, colour_by: str, title: str, t: Theme, unit: str = "Attainment 8") -> go.Figure:
     """One school's pupils, expected against actual, coloured by a group. Hovers show the pseudonymous id only."""
-    data = frame.dropna(subset=["expected", "actual"])
-    traces = [_as_expected_line(data, t)]
-    for i, (group, part) in enumerate(data.groupby(colour_by, sort=True, observed=True)):
-        traces.append({"type": "scatter", "x": part["expected"].to_numpy(), "y": part["actual"].to_numpy(), "mode": "markers",
-                       "name": str(group), "text": text(part["pupil_id"]),
-                       "marker": {"size": t.marker_size, "color": GROUP_COLOURS[i % len(GROUP_COLOURS)], "opacity": 0.8},
-                       "hovertemplate": "Pupil %{text}<br>expected %{x:.1f}, actual %{y:.1f}<extra></extra>"})
+    kept = _rows_with(frame, ("expected", "actual"))
+    traces = [_as_expected_line(frame, kept, t)]
+    # The groups as groupby(sort=True, observed=True) gives them: in order, those with pupils, rows as held.
+    codes, groups = pd.factorize(frame[colour_by].iloc[kept], sort=True)
+    for i, group in enumerate(groups):
+        traces.append(_points(frame, kept[codes == i], "pupil_id") | {
+            "name": str(group), "marker": {"size": t.marker_size, "color": GROUP_COLOURS[i % len(GROUP_COLOURS)], "opacity": 0.8},
+            "hovertemplate": "Pupil %{text}<br>expected %{x:.1f}, actual %{y:.1f}<extra></extra>"})
     return _figure(traces, t, title, f"Expected {unit}", f"Actual {unit}")
 
 

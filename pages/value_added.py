@@ -122,10 +122,9 @@ st.caption(f"Every {kind} school's score against its number of pupils: scores ou
 
 
 def funnel_chart():
-    points, limits = data.funnel(sel.urn, sel.year, sel.phase, measure, mainstream)
     backdrop = data.funnel_backdrop(sel.year, sel.phase, measure, mainstream, sel.theme.others)
-    if backdrop is not None:  # thousands of schools: one shaded trace, made once a year, and this school on top
-        points = points[points["is_host"].to_numpy()]
+    # Thousands of schools: one shaded trace, made once a year, and this school on top.
+    points, limits = data.funnel(sel.urn, sel.year, sel.phase, measure, mainstream, host_only=backdrop is not None)
     return charts.funnel(anon.frame(points, lettered=club), limits, f"Scores against cohort size, all {kind} schools",
                          sel.theme, backdrop=backdrop)
 

@@ -212,6 +212,10 @@ def test_a_school_s_rank_and_difference_from_its_club_are_worked_out_once_for_ev
     assert dots["name"].tolist() == names.loc[dots["urn"]].tolist()
     assert dots["va"].tolist() == pytest.approx(scores.set_index("urn").loc[dots["urn"], "va"].tolist(), nan_ok=True)
     assert data.club_dots(2024, "secondary", "ks4_p8", urn, list(club)) is dots
+    every, limits = data.funnel(urn, 2024, "secondary", "ks4_p8", True)
+    host, same = data.funnel(urn, 2024, "secondary", "ks4_p8", True, host_only=True)
+    pd.testing.assert_frame_equal(host, every[every["is_host"]])
+    assert len(host) == 1 and len(every) > 50 and same is limits
 
 
 def test_a_club_s_values_are_read_by_urn_whether_or_not_the_year_is_in_urn_order():

@@ -16,7 +16,7 @@ from benchmarking.value_added import relative_to_group
 from benchmarking.va_report import NoProgressMeasure, pool_rows, school_value_added_table
 
 from .cache import SCHOOLS, YEARS, data_key, shared, store, urns_key
-from .schools import school_names
+from .schools import names_by_urn, school_names
 
 VA_COLUMNS = ["urn", "year", "measure", "expected", "actual", "va", "ci_low", "ci_high", "n", "band", "lens", "source"]
 
@@ -129,9 +129,11 @@ def club_standing(year: int, phase: str, measure: str, urn: int, club: list[int]
 
 @shared(max_entries=SCHOOLS)
 def _club_dots(key: str, year: int, phase: str, measure: str, urn: int, club: tuple[int, ...]) -> pd.DataFrame:
-    names = school_names()
+    names = names_by_urn()["name"]
     dots = pd.concat([scores_of(year, phase, measure, [urn]), scores_of(year, phase, measure, club)])
-    dots = dots.merge(names[["urn", "name"]], on="urn")
+    at = names.index.get_indexer(dots["urn"])  # as an inner join with the names, by look-up: rows keep their order
+    dots = dots[at >= 0].reset_index(drop=True)
+    dots["name"] = names.array.take(at[at >= 0])
     dots["is_host"] = dots["urn"] == urn
     return dots
 
@@ -174,10 +176,14 @@ def _funnel(key: str, year: int, phase: str, measure: str, mainstream: bool):
     return funnel_points(table[table["urn"].isin(same_kind)], names, measure, host=None, centre_on_schools=not mainstream)
 
 
-def funnel(urn: int, year: int, phase: str, measure: str, mainstream: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+def funnel(urn: int, year: int, phase: str, measure: str, mainstream: bool,
+           host_only: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The funnel plot of every school of the kind (mainstream or special) and its limits, with `urn` as
-    the host: the points and limits are worked out once a year, the host marked per view."""
+    the host: the points and limits are worked out once a year, the host marked per view. host_only: the host's
+    point alone (where funnel_backdrop draws every school), not a copy of every school's marked."""
     points, limits = _funnel(data_key(), year, phase, measure, mainstream)
+    if host_only:
+        points = points[points["urn"].to_numpy() == urn]
     return points.assign(is_host=(points["urn"] == urn).to_numpy()), limits
 
 

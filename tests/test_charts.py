@@ -64,6 +64,19 @@ def test_pupil_hovers_show_the_pseudonymous_id_only():
     assert "Pupil %{text}" in fig.data[1].hovertemplate
 
 
+def test_pupils_are_coloured_group_by_group_in_the_groups_order_leaving_out_groups_and_pupils_without_points():
+    sen = pd.Categorical(["EHC plan", "no SEN", None, "EHC plan", "no SEN", "no SEN"],
+                         categories=["no SEN", "SEN support", "EHC plan"])
+    pupils = pd.DataFrame({"pupil_id": [f"SYN{i}" for i in range(6)], "expected": [40.0, 41, 42, 43, np.nan, 45],
+                           "actual": [50.0, 51, 52, 53, 54, 55], "sen": sen}, index=[9, 3, 7, 1, 5, 8])
+    fig = charts.pupil_scatter(pupils, "sen", "Pupils", charts.NORMAL)
+    # The groups in the category's order, only those with pupils; no group for a pupil without one, no point for
+    # a pupil without an expected result; each group's pupils in the order held.
+    assert [(t.name, list(t.text)) for t in fig.data[1:]] == [("no SEN", ["SYN1", "SYN5"]), ("EHC plan", ["SYN0", "SYN3"])]
+    assert list(fig.data[0].x) == [40.0, 55.0]  # y = x over every pupil with a point, grouped or not
+    assert fig.data[1].marker.color != fig.data[2].marker.color
+
+
 def test_trend_draws_the_interval_band_and_the_score():
     frame = pd.DataFrame({"year": [2022, 2023, 2024], "va": [0.1, 0.2, np.nan], "ci_low": [0, 0.1, np.nan],
                           "ci_high": [0.2, 0.3, np.nan]})

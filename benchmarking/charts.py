@@ -290,18 +290,19 @@ def context_scatter(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: 
     """Every school of a pool on a context feature against an outcome, its similar schools highlighted.
     frame: name, x, y, in_group, is_host. Thousands of other schools are drawn as a shaded density; `backdrop`:
     the whole pool's, made once for every school (schools_density), with `frame` the group and host alone."""
-    data = frame.dropna(subset=[x, y])
+    kept = _rows_with(frame, (x, y))
+    host, group = (frame[c].to_numpy(dtype=bool)[kept] for c in ("is_host", "in_group"))
+    xs, ys = frame[x].to_numpy(), frame[y].to_numpy()
     traces = []
-    for key, name, colour, size in (("rest", "Other schools", t.muted, 0.6), ("group", "Similar schools", t.others, 1.0),
-                                    ("host", "This school", t.host, 1.6)):
-        part = data[data["is_host"]] if key == "host" else data[data["in_group"] & ~data["is_host"]] if key == "group" \
-            else data[~data["in_group"] & ~data["is_host"]]
-        if key == "rest" and (backdrop is not None or len(part) > DENSITY_ABOVE):
+    for rows, name, colour, size in ((kept[~group & ~host], "Other schools", t.muted, 0.6),
+                                     (kept[group & ~host], "Similar schools", t.others, 1.0),
+                                     (kept[host], "This school", t.host, 1.6)):
+        if name == "Other schools" and (backdrop is not None or len(rows) > DENSITY_ABOVE):
             # a national pool: a density, the group and host on top
-            traces.append(backdrop or schools_density(part[x], part[y], t.others, "Other schools"))
+            traces.append(backdrop or schools_density(xs[rows], ys[rows], t.others, "Other schools"))
             continue
-        traces.append({"type": "scattergl", "x": part[x].to_numpy(), "y": part[y].to_numpy(), "mode": "markers", "name": name,
-                       "text": text(part["name"]), "marker": {"size": t.marker_size * size, "color": colour},
+        traces.append({"type": "scattergl", "x": xs[rows], "y": ys[rows], "mode": "markers", "name": name,
+                       "text": text(frame["name"].to_numpy()[rows]), "marker": {"size": t.marker_size * size, "color": colour},
                        "hovertemplate": f"%{{text}}<br>%{{x:,.{x_digits}f}}, %{{y:.{y_digits}f}}<extra></extra>"})
     return _figure(traces, t, title, x_title, y_title)
 

@@ -32,9 +32,9 @@ class Shortlist:
         self.width = width
         self.slot = np.full(len(scaled), -1, dtype=np.intp)  # each row's line in the list, -1 where none
         self.slot[rows] = np.arange(len(rows))
-        reach, self.rows = tree_nearest(scaled, rows, pool, width)
+        reach, listed = tree_nearest(scaled, rows, pool, width)
         self.reach = reach[:, -1]  # the farthest listed candidate's distance
-        self.rows = self.rows.astype(np.int32)
+        self.rows = listed.astype(np.int32)
 
     def candidates(self, row: int, k: int) -> np.ndarray | None:
         """The row's short list (None when it has none, or too short a one for k schools and a margin)."""

@@ -232,15 +232,16 @@ class SimilarityIndex:
         self.sex = self._words("sex_of_entry")
         self.admissions = self._words("admissions")
         self.open = self.frame.get("is_open", pd.Series(True, index=self.frame.index)).fillna(True).to_numpy(dtype=bool)
-        # Who may be anyone's neighbour at all: open, and not excluded for want of a required feature.
-        self.eligible = self.open & ~np.isin(self.urns, np.fromiter(self.excluded, dtype=self.urns.dtype,
-                                                                    count=len(self.excluded)))
+        # Who can be matched at all (not excluded for want of a required feature), and who may be anyone's
+        # neighbour (those of them that are open).
+        self.matchable = ~np.isin(self.urns, np.fromiter(self.excluded, dtype=self.urns.dtype, count=len(self.excluded)))
+        self.eligible = self.open & self.matchable
         self.shortlist: Shortlist | None = None  # see shortlist_groups
 
     def _matched_together(self) -> tuple[np.ndarray, np.ndarray]:
         """The schools whose groups come from one pool (complete on every feature, not excluded, neither single-sex
         nor selective: those are matched with their own kind) and that pool (every complete, open school)."""
-        complete = self.present.all(axis=1) & ~np.isin(self.urns, list(self.excluded))
+        complete = self.present.all(axis=1) & self.matchable
         own_kind = np.isin(self.sex, ["boys", "girls"]) | (self.admissions == "selective")
         return np.flatnonzero(complete & ~own_kind), np.flatnonzero(complete & self.eligible)
 
@@ -355,9 +356,7 @@ class SimilarityIndex:
                                       "neighbour": self.urns[index].ravel(),
                                       "rank": np.tile(np.arange(1, width + 1), len(complete)),
                                       "distance": distance.ravel()}))
-        together = np.zeros(len(self.urns), dtype=bool)
-        together[complete] = True
-        for i in np.flatnonzero(~np.isin(self.urns, list(self.excluded)) & ~together):
+        for i in np.setdiff1d(np.flatnonzero(self.matchable), complete):
             group = self.neighbours(int(self.urns[i]), k)
             rows.append(pd.DataFrame({"urn": self.urns[i], "neighbour": group.neighbours["urn"].to_numpy(),
                                       "rank": group.neighbours["rank"].to_numpy(),

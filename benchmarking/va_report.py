@@ -52,24 +52,29 @@ class PupilValueAdded:
     def for_school(self, urn: int) -> pd.DataFrame:
         """The school's pupils, in the order they are held: a slice found by binary search, not a pass over
         every pupil of the year (half a million primary pupils)."""
-        start, end = self._span(urn)
-        rows = self.pupils.iloc[start:end] if self._order is None else self.pupils.take(self._order[start:end])
-        return rows.reset_index(drop=True)
+        return self._school_rows(self.pupils, urn)
 
     def group_labels(self) -> pd.DataFrame:
         """Every pupil's like-for-like groups (pupil_group_labels), row for row with `pupils`: worked out once for
         the frame held, for the nation's groups, every school's sums and each school's own pupils."""
-        held = self.__dict__.get("_labels")
-        if held is None or held[0] is not self.pupils:
-            held = self.__dict__["_labels"] = (self.pupils, pupil_group_labels(self.pupils))
-        return held[1]
+        return self._for_frame("_held_labels", lambda: pupil_group_labels(self.pupils))
 
     def labels_for_school(self, urn: int) -> pd.DataFrame:
         """The school's pupils' groups, row for row with for_school(urn): a slice of group_labels."""
+        return self._school_rows(self.group_labels(), urn)
+
+    def _school_rows(self, table: pd.DataFrame, urn: int) -> pd.DataFrame:
+        """The school's rows of a table held row for row with `pupils`, in the order they are held."""
         start, end = self._span(urn)
-        labels = self.group_labels()
-        rows = labels.iloc[start:end] if self._order is None else labels.take(self._order[start:end])
+        rows = table.iloc[start:end] if self._order is None else table.take(self._order[start:end])
         return rows.reset_index(drop=True)
+
+    def _for_frame(self, name: str, make):
+        """make()'s answer, worked out once for the pupils frame held (again if another is put in its place)."""
+        held = self.__dict__.get(name)
+        if held is None or held[0] is not self.pupils:
+            held = self.__dict__[name] = (self.pupils, make())
+        return held[1]
 
     def pupils_of(self, urn: int) -> int:
         """How many of the pupils are the school's."""
@@ -93,16 +98,16 @@ class PupilValueAdded:
         """The schools in URN order, where each one's pupils start among the rows in URN order, and the order
         that sorts the rows (None when they are held in URN order): a stable sort, so a school's pupils keep the
         order they are held in. Worked out once for the frame held (again if another is put in its place)."""
-        held = self.__dict__.get("_urn_index")
-        if held is None or held[0] is not self.pupils:
-            urns = self.pupils["urn"].to_numpy()
-            order = None
-            if len(urns) and not bool((urns[1:] >= urns[:-1]).all()):
-                order = np.argsort(urns, kind="stable").astype(np.int32 if len(urns) < 2 ** 31 else np.int64)
-                urns = urns[order]
-            schools, first = np.unique(urns, return_index=True)
-            held = self.__dict__["_urn_index"] = (self.pupils, schools, np.append(first, len(urns)), order)
-        return held[1], held[2], held[3]
+        return self._for_frame("_held_urn_index", self._urn_index)
+
+    def _urn_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        urns = self.pupils["urn"].to_numpy()
+        order = None
+        if len(urns) and not bool((urns[1:] >= urns[:-1]).all()):
+            order = np.argsort(urns, kind="stable").astype(np.int32 if len(urns) < 2 ** 31 else np.int64)
+            urns = urns[order]
+        schools, first = np.unique(urns, return_index=True)
+        return schools, np.append(first, len(urns)), order
 
 
 def _published_sd(store: Store, year: int, measure: str) -> float | None:

@@ -352,13 +352,31 @@ def group_trend(store: Store, urns: list[int], measure: str) -> pd.DataFrame:
 
 def neighbours_with_results(group, scores: pd.DataFrame, attainment: pd.Series | None) -> pd.DataFrame:
     """A school's similar schools with their distance, each feature's share of it (%), and their headline
-    results: the main score (`scores`: every school's, urn, va, ci_low, ci_high, band, n) and the main attainment
-    measure (`attainment`: every school's value, by URN)."""
-    shares = pd.DataFrame(list(group.neighbours["contributions"])).reindex(columns=group.features).fillna(0) * 100
-    frame = pd.concat([group.neighbours[["urn", "name", "la_name", "rank", "distance"]].reset_index(drop=True),
-                       shares.add_prefix("share_")], axis=1)
-    members = scores[scores["urn"].isin(frame["urn"])][["urn", "va", "ci_low", "ci_high", "band", "n"]]
-    frame = frame.merge(members, on="urn", how="left")
+    results: the main score (`scores`: every school's, or at least the group's: urn, va, ci_low, ci_high, band, n)
+    and the main attainment measure (`attainment`: every school's value, by URN)."""
+    near = group.neighbours
+    columns = {c: near[c].array for c in ("urn", "name", "la_name", "rank", "distance")}
+    contributions = list(near["contributions"])
+    for f in group.features:  # a feature missing from a school's contributions is 0% of its distance
+        shares = np.array([c.get(f, np.nan) for c in contributions], dtype=float)
+        columns[f"share_{f}"] = np.where(np.isnan(shares), 0.0, shares) * 100
+    wanted = ["va", "ci_low", "ci_high", "band", "n"]
+    at = _rows_of(scores["urn"].to_numpy(), near["urn"].to_numpy())
+    if at is None:  # a member without a score row, or a school with two: a join says what that means
+        frame = pd.DataFrame(columns).merge(scores[scores["urn"].isin(near["urn"])][["urn", *wanted]], on="urn",
+                                            how="left")
+    else:  # every member has one row: taken by position
+        frame = pd.DataFrame(columns | {c: scores[c].array.take(at) for c in wanted})
     if attainment is not None:
         frame["attainment"] = attainment.reindex(frame["urn"]).to_numpy()
     return frame
+
+
+def _rows_of(keys: np.ndarray, urns: np.ndarray) -> np.ndarray | None:
+    """The position in `keys` of each of `urns`, or None unless each is there exactly once."""
+    order = np.argsort(keys, kind="stable")
+    held = keys[order]
+    left, right = np.searchsorted(held, urns, side="left"), np.searchsorted(held, urns, side="right")
+    if not ((right - left) == 1).all():
+        return None
+    return order[left]

@@ -52,8 +52,9 @@ def _club_with_results(key: str, year: int, phase: str, urn: int, mainstream: bo
                        attainment: str | None) -> pd.DataFrame:
     from benchmarking.school_view import neighbours_with_results
 
-    return neighbours_with_results(club_group(year, phase, urn, mainstream), scores_table(year, phase, measure),
-                                   every_school_values(year).get(attainment) if attainment else None)
+    group = club_group(year, phase, urn, mainstream)
+    members = scores_of(year, phase, measure, group.neighbours["urn"].astype(int))  # the club's rows, not the year's
+    return neighbours_with_results(group, members, every_school_values(year).get(attainment) if attainment else None)
 
 
 def club_with_results(year: int, phase: str, urn: int, mainstream: bool, measure: str,

@@ -69,12 +69,15 @@ def pupil_labels_of_school(viewer: Viewer, place: School, va: PupilValueAdded) -
 
 
 def pupil_groups_of_school(viewer: Viewer, place: School, va: PupilValueAdded, club: list[int],
-                           national: pd.DataFrame | None = None, sums: GroupSums | None = None) -> pd.DataFrame:
+                           national: pd.DataFrame | None = None, sums: GroupSums | None = None,
+                           compare=None) -> pd.DataFrame:
     """The school's pupil groups beside the same groups nationally and in its club (groups under 6 pupils
-    suppressed). The club's figures are group averages over many schools, never a member's pupils."""
+    suppressed). The club's figures are group averages over many schools, never a member's pupils. `compare()`:
+    the same comparison from a cache (the dashboard's, worked out once per school), asked only once the viewer
+    is allowed."""
     if not _allowed_pupils(viewer, place, va):
         return pd.DataFrame()
-    return group_comparison(va, place.urn, club, national, sums)
+    return compare() if compare is not None else group_comparison(va, place.urn, club, national, sums)
 
 
 def pupil_targets(viewer: Viewer, place: School, scores: pd.DataFrame, per_pupil: pd.DataFrame) -> pd.DataFrame:

@@ -36,7 +36,7 @@ from ui.access import viewer
 from ui.app import require_entry
 from ui.format import ci_text, fmt, plain
 from ui.selection import anonymiser, open_school, school_selection, scroll_to_top
-from ui.widgets import chart, document_download, figure, table
+from ui.widgets import chart, context_table, document_download, figure, held_table, table
 
 require_entry()
 
@@ -132,7 +132,7 @@ else:
     if bases and not national:
         st.caption("Percentiles are among " + "; ".join(b for b in bases if b != "England") + ", not all of England: "
                    "the store holds no file covering all of England for every measure.")
-    table(pd.DataFrame({
+    table(held_table(results, lambda: pd.DataFrame({
         "Measure": results["label"],
         "Value": [fmt(v, d) if pd.notna(v) else missing_reason(r) for v, r, d in
                   zip(results["value"], results["reason"], results["digits"])],
@@ -144,7 +144,7 @@ else:
         ("Percentile in England" if national else "Percentile in the store") + " (95% interval)": [
             percentile_cell(v, lo, hi) for v, lo, hi in
             zip(results["national_percentile"], results["percentile_low"], results["percentile_high"])],
-    }), f"headline-{sel.urn}-{sel.year}.csv", sel.projector)
+    })), f"headline-{sel.urn}-{sel.year}.csv", sel.projector)
 
 st.header("Inclusion")
 included = data.inclusion(viewer(), sel.urn, sel.year, sel.phase, club)
@@ -152,7 +152,8 @@ if included.empty:
     st.info(inclusion_nothing_to_show(sel.phase, sel.year))
 else:
     st.caption(INCLUSION_CAPTION)
-    table(inclusion_for_people(included), f"inclusion-{sel.urn}-{sel.year}.csv", sel.projector)
+    table(held_table(included, lambda: inclusion_for_people(included)), f"inclusion-{sel.urn}-{sel.year}.csv",
+          sel.projector)
     if over_years := inclusion_trend_sentence(data.inclusion_trend(sel.urn, main), main):
         st.markdown(plain(over_years))
 
@@ -162,10 +163,8 @@ with left:
     if group is None:
         st.info("No club: the school cannot be matched with similar schools this year.")
     else:
-        comparison = group.comparison()
-        table(pd.DataFrame({"Feature": comparison["label"], "This school": [fmt(v, d) for v, d in zip(comparison["school"], comparison["digits"])],
-                            "Club median": [fmt(v, d) for v, d in zip(comparison["group_median"], comparison["digits"])]}),
-              f"context-{sel.urn}-{sel.year}.csv", sel.projector)
+        table(held_table(group, lambda: context_table(group, "Club median")), f"context-{sel.urn}-{sel.year}.csv",
+              sel.projector)
         if group.matched_without:
             st.warning("Matched without " + ", ".join(in_sentence(FEATURE_LABELS[f]) for f in group.matched_without)
                        + " (missing for this school).")

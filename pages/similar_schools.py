@@ -21,7 +21,7 @@ from ui.app import require_entry
 from ui.format import ci_text, fmt, plain
 from ui.navigation import page_file
 from ui.selection import anonymiser, school_selection
-from ui.widgets import chart, figure, table
+from ui.widgets import chart, context_table, figure, held_table, table
 
 require_entry()
 
@@ -89,18 +89,27 @@ attainment = p.headline[0] if p.headline[0] != p.main_value_added else None
 va = data.scores_table(sel.year, sel.phase, main)
 rows = (data.club_with_results(sel.year, sel.phase, sel.urn, sel.mainstream, main, attainment) if settings_default else
         neighbours_with_results(group, va, data.every_school_values(sel.year).get(attainment) if attainment else None))
-named = anon.frame(anon.coarsen(rows))
 digits = MEASURES_BY_CODE[main].digits
-shown = pd.DataFrame({"Nearness": named["rank"], "School": named["name"], "LA": named["la_name"],
-                      "Distance": [fmt(d, 2) for d in named["distance"]],
-                      main_label: [fmt(v, digits, sign=True) for v in named["va"]],
-                      "95% CI": [ci_text(a, b, digits) for a, b in zip(named["ci_low"], named["ci_high"])],
-                      "Band": named["band"].map(BAND_LABELS).fillna("–")})
-if attainment:
-    shown[MEASURES_BY_CODE[attainment].label] = [fmt(v, MEASURES_BY_CODE[attainment].digits) for v in named["attainment"]]
-if not sel.projector:  # on the projector the table must fit the screen: why they are alike is the next table
-    for f in group.features:
-        shown[f"{FEATURE_LABELS[f]} (% of distance)"] = [fmt(v, 0) for v in named[f"share_{f}"]]
+
+
+def group_table() -> pd.DataFrame:
+    """The group as the table shows it: names (or letters), distances, scores and what makes each school near."""
+    named = anon.frame(anon.coarsen(rows))
+    shown = pd.DataFrame({"Nearness": named["rank"], "School": named["name"], "LA": named["la_name"],
+                          "Distance": [fmt(d, 2) for d in named["distance"]],
+                          main_label: [fmt(v, digits, sign=True) for v in named["va"]],
+                          "95% CI": [ci_text(a, b, digits) for a, b in zip(named["ci_low"], named["ci_high"])],
+                          "Band": named["band"].map(BAND_LABELS).fillna("–")})
+    if attainment:
+        shown[MEASURES_BY_CODE[attainment].label] = [fmt(v, MEASURES_BY_CODE[attainment].digits) for v in named["attainment"]]
+    if not sel.projector:  # on the projector the table must fit the screen: why they are alike is the next table
+        for f in group.features:
+            shown[f"{FEATURE_LABELS[f]} (% of distance)"] = [fmt(v, 0) for v in named[f"share_{f}"]]
+    return shown
+
+
+# Built once per club for every visitor (with default settings, unanonymised: the rows are the shared club's).
+shown = held_table(rows, group_table, sel.projector) if settings_default and not sel.anonymise else group_table()
 
 left, right = st.columns([3, 2])
 with left:
@@ -115,10 +124,7 @@ with left:
                                                              "year": str(sel.year)})
 with right:
     st.header("Why they are alike")
-    comparison = group.comparison()
-    table(pd.DataFrame({"Feature": comparison["label"], "This school": [fmt(v, d) for v, d in zip(comparison["school"], comparison["digits"])],
-                        "Group median": [fmt(v, d) for v, d in zip(comparison["group_median"], comparison["digits"])]}),
-          f"similar-why-{sel.urn}.csv", sel.projector)
+    table(held_table(group, lambda: context_table(group, "Group median")), f"similar-why-{sel.urn}.csv", sel.projector)
     earlier = [y for y in sel.years if y < sel.year]
     if earlier:
         try:
@@ -136,14 +142,14 @@ with right:
 absence = data.headline(sel.urn, sel.year, sel.phase, sel.mainstream, members["urn"].astype(int).tolist(), ABSENCE)
 if not absence.empty:
     st.header("Absence against the group (lower is better)")
-    table(pd.DataFrame({
+    table(held_table(absence, lambda: pd.DataFrame({
         "Measure": absence["label"],
         "This school": [fmt(v, d) if pd.notna(v) else missing_reason(r)
                         for v, r, d in zip(absence["value"], absence["reason"], absence["digits"])],
         "Rank in group (95% interval)": [rank_cell(r, n, lo, hi) for r, n, lo, hi in zip(
             absence["club_rank"], absence["club_size"], absence["club_rank_low"], absence["club_rank_high"])],
         "Group median": [fmt(v, d) for v, d in zip(absence["club_median"], absence["digits"])],
-    }), f"similar-absence-{sel.urn}-{sel.year}.csv", sel.projector)
+    })), f"similar-absence-{sel.urn}-{sel.year}.csv", sel.projector)
 
 st.header("Context against outcome")
 feature = st.selectbox("Context", FEATURES, format_func=FEATURE_LABELS.get, index=1)

@@ -24,7 +24,7 @@ from ui.app import require_entry
 from ui.format import ci_text, fmt, plain
 from ui.navigation import page_file
 from ui.selection import anonymiser, school_selection
-from ui.widgets import chart, figure, picked_row, table
+from ui.widgets import chart, figure, held_table, picked_row, table
 
 require_entry()
 
@@ -166,18 +166,19 @@ elif scores is not None:
     pupil_chart()
     st.subheader("Pupil groups, like for like")
     comparison = data.pupil_groups(me, sel.urn, sel.year, measure, club)
-    table(pd.DataFrame({"Grouping": comparison["grouping"].map(GROUPING_LABELS), "Group": comparison["group"],
+    table(held_table(comparison, lambda: pd.DataFrame({
+                        "Grouping": comparison["grouping"].map(GROUPING_LABELS), "Group": comparison["group"],
                         "Pupils": [fmt(n, 0) for n in comparison["school_n"]],
                         "This school": [fmt(v, digits, sign=True) for v in comparison["school_va"]],
                         "95% CI": [ci_text(a, b, digits) for a, b in zip(comparison["school_ci_low"], comparison["school_ci_high"])],
                         "Same group nationally": [fmt(v, digits, sign=True) for v in comparison["national_va"]],
-                        "Same group in the club": [fmt(v, digits, sign=True) for v in comparison["club_va"]]}),
+                        "Same group in the club": [fmt(v, digits, sign=True) for v in comparison["club_va"]]})),
           f"pupil-groups-{sel.urn}-{sel.year}.csv", sel.projector,
           on_download=on_download(me, "downloaded pupil groups", sel.urn, sel.year))
     st.caption("Groups of fewer than 6 pupils are suppressed (shown as a dash).")
 
-published = data.published_groups(sel.urn, sel.year, club)
-published = published[published["measure"].map(lambda m: MEASURES_BY_CODE[m].key_stage) == spec.key_stage]
+every_published = data.published_groups(sel.urn, sel.year, club)
+published = every_published[every_published["measure"].map(lambda m: MEASURES_BY_CODE[m].key_stage) == spec.key_stage]
 if not published.empty:
     st.subheader("Pupil groups as DfE published them")
     st.caption("From the performance tables or Explore Education Statistics. DfE publishes a CI for progress scores "
@@ -188,7 +189,8 @@ if not published.empty:
     if len(first):
         from benchmarking.group_report import group_sentence
         st.markdown(plain(group_sentence(first.iloc[0], len(club))))
-    table(pd.DataFrame({"Measure": published["measure"].map(lambda m: MEASURES_BY_CODE[m].label),
+    table(held_table(every_published, lambda: pd.DataFrame({
+                        "Measure": published["measure"].map(lambda m: MEASURES_BY_CODE[m].label),
                         "Group": published["group"],
                         "This school": [fmt(v, MEASURES_BY_CODE[m].digits, sign=MEASURES_BY_CODE[m].unit == "score")
                                         for v, m in zip(published["value"], published["measure"])],
@@ -200,15 +202,16 @@ if not published.empty:
                         "Club median": [fmt(v, MEASURES_BY_CODE[m].digits, sign=MEASURES_BY_CODE[m].unit == "score")
                                         for v, m in zip(published["club_median"], published["measure"])],
                         "England": [fmt(v, MEASURES_BY_CODE[m].digits, sign=MEASURES_BY_CODE[m].unit == "score")
-                                    for v, m in zip(published["national"], published["measure"])]}),
+                                    for v, m in zip(published["national"], published["measure"])]}), spec.key_stage),
           f"published-groups-{sel.urn}-{sel.year}.csv", sel.projector)
 
-included = data.inclusion(me, sel.urn, sel.year, sel.phase, club)
-included = included[included["measure"] == measure]
+every_included = data.inclusion(me, sel.urn, sel.year, sel.phase, club)
+included = every_included[every_included["measure"] == measure]
 if not included.empty:
     st.header("Inclusion")
     st.caption(INCLUSION_CAPTION)
-    table(inclusion_for_people(included), f"inclusion-{sel.urn}-{sel.year}-{measure}.csv", sel.projector)
+    table(held_table(every_included, lambda: inclusion_for_people(included), measure),
+          f"inclusion-{sel.urn}-{sel.year}-{measure}.csv", sel.projector)
 
 st.header("Several years pooled")
 pooled_measure = phase(sel.phase).main_value_added if no_progress else measure
@@ -216,10 +219,16 @@ skipped = [y for y in sel.years if no_progress_reason(spec.key_stage, y)]
 st.caption(f"{MEASURES_BY_CODE[pooled_measure].label}, cohort-weighted over the years with a progress measure"
            + (f"; {', '.join(map(str, skipped))} skipped, as DfE published none." if skipped else "."))
 pooled_digits = MEASURES_BY_CODE[pooled_measure].digits
-pooled_rows = data.pooled(sel.urn, sel.phase, sel.years)
-pooled_rows = pooled_rows[pooled_rows["measure"] == pooled_measure] if not pooled_rows.empty else pooled_rows
-table(pd.DataFrame({"Years": [pooled_years_label(a, b) for a, b in zip(pooled_rows["first_year"], pooled_rows["last_year"])],
-                    "Years with results": pooled_rows["years"], "Pupils": [fmt(n, 0) for n in pooled_rows["n"]],
-                    "Pooled score": [fmt(v, pooled_digits, sign=True) for v in pooled_rows["va"]],
-                    "95% CI": [ci_text(a, b, pooled_digits) for a, b in zip(pooled_rows["ci_low"], pooled_rows["ci_high"])]})
-      if not pooled_rows.empty else pooled_rows, f"pooled-{sel.urn}.csv", sel.projector, "No years to pool.")
+every_pooled = data.pooled(sel.urn, sel.phase, sel.years)
+
+
+def pooled_table() -> pd.DataFrame:
+    rows = every_pooled[every_pooled["measure"] == pooled_measure] if not every_pooled.empty else every_pooled
+    return pd.DataFrame({
+        "Years": [pooled_years_label(a, b) for a, b in zip(rows["first_year"], rows["last_year"])],
+        "Years with results": rows["years"], "Pupils": [fmt(n, 0) for n in rows["n"]],
+        "Pooled score": [fmt(v, pooled_digits, sign=True) for v in rows["va"]],
+        "95% CI": [ci_text(a, b, pooled_digits) for a, b in zip(rows["ci_low"], rows["ci_high"])]}) if len(rows) else rows
+
+
+table(held_table(every_pooled, pooled_table, pooled_measure), f"pooled-{sel.urn}.csv", sel.projector, "No years to pool.")

@@ -20,11 +20,34 @@ html { font-size: 22px; }
 """
 
 
-def table(frame: pd.DataFrame, file_name: str, projector: bool = False, empty: str = "Nothing to show.",
+class _Held:
+    """A table as a page shows it, built once: the frame (for its CSV and the projector) and its Arrow table for
+    st.dataframe (what Streamlit would make of the frame on every view: about half of what a table costs)."""
+
+    def __init__(self, source, frame: pd.DataFrame):
+        from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
+
+        self.source, self.frame = source, frame  # the source held too: while this is, no other value takes its id
+        self.arrow = None if frame is None or frame.empty else convert_pandas_df_to_arrow_table(frame)
+
+
+_TABLES = Memo(max_entries=600, ttl=3600)
+
+
+def held_table(source, build, *key) -> _Held:
+    """The table `build()` makes of `source`, a value a shared cache of ui.data handed out (never changed), built
+    once per source and `key` (anything else the table depends on) for every session that shows it."""
+    return _TABLES.get((id(source),) + key, lambda: _Held(source, build()))
+
+
+def table(frame: pd.DataFrame | _Held, file_name: str, projector: bool = False, empty: str = "Nothing to show.",
           key: str | None = None, column_config: dict | None = None, on_download=None, on_select=None):
     """A table with a CSV download of exactly what is shown (safe to open in Excel); a clear message when
     there is nothing. on_download: called when the file is made for a download (the audit log); on_select: rows can
-    be picked (the table's selection event is returned)."""
+    be picked (the table's selection event is returned). `frame` may be a held_table."""
+    shown = frame
+    if isinstance(frame, _Held):
+        frame, shown = frame.frame, frame.arrow
     if frame is None or frame.empty:
         st.info(empty)
         return None
@@ -32,10 +55,10 @@ def table(frame: pd.DataFrame, file_name: str, projector: bool = False, empty: s
     if projector:
         st.table(frame.style.format(lambda v: f"{v:,.6g}" if isinstance(v, float) else v, na_rep="–"))
     elif on_select:
-        event = st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config, key=f"{key or file_name}_rows",
+        event = st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config, key=f"{key or file_name}_rows",
                              on_select="rerun", selection_mode="single-row")
     else:
-        st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config)
     if not projector:  # on the projector a table is for showing; downloads are for the desk
         def contents() -> bytes:  # made, and any download recorded, only when the button is clicked
             if on_download:
@@ -47,6 +70,16 @@ def table(frame: pd.DataFrame, file_name: str, projector: bool = False, empty: s
         st.download_button("Download CSV", contents, file_name=file_name, mime="text/csv",
                            key=key or f"download_{file_name}", on_click="ignore")
     return event
+
+
+def context_table(group, median_label: str) -> pd.DataFrame:
+    """A school's context beside its group's median, feature by feature (My school's club, Similar schools' group)."""
+    from benchmarking.numbers import number
+
+    comparison = group.comparison()
+    return pd.DataFrame({"Feature": comparison["label"],
+                         "This school": [number(v, d) for v, d in zip(comparison["school"], comparison["digits"])],
+                         median_label: [number(v, d) for v, d in zip(comparison["group_median"], comparison["digits"])]})
 
 
 _FIGURES = Memo(max_entries=400, ttl=3600)

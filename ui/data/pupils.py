@@ -49,12 +49,21 @@ def _group_sums(key: str, year: int, measure: str) -> pd.DataFrame:
     return school_group_sums(_pupil_va(key, year, measure, "official"))
 
 
+@shared(max_entries=SCHOOLS)
+def _pupil_groups(key: str, urn: int, year: int, measure: str, club: tuple[int, ...]) -> pd.DataFrame:
+    from benchmarking.va_report import group_comparison
+
+    return group_comparison(_pupil_va(key, year, measure, "official"), urn, list(club),
+                            _national_groups(key, year, measure), _group_sums(key, year, measure))
+
+
 def pupil_groups(viewer: Viewer, urn: int, year: int, measure: str, club: list[int]) -> pd.DataFrame:
     """The school's pupil groups against the same groups nationally and in its club (both from figures
-    worked out once a year), for a viewer who may see them."""
+    worked out once a year), for a viewer who may see them: worked out once per school and club, and handed
+    only to viewers allowed them. Shared: read it, never change it."""
     key = data_key()
     return pupil_views.pupil_groups_of_school(viewer, school_ref(urn), _pupil_va(key, year, measure, "official"),
-                                              club, _national_groups(key, year, measure), _group_sums(key, year, measure))
+                                              club, compare=lambda: _pupil_groups(key, urn, year, measure, urns_key(club)))
 
 
 @shared(max_entries=YEARS)

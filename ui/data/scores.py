@@ -205,11 +205,19 @@ def _pooled(key: str, phase: str, years: tuple[int, ...]) -> RowsByUrn:
     return RowsByUrn.of(pool_rows(pd.concat([va_table(y, phase) for y in years], ignore_index=True)))
 
 
+@shared(max_entries=SCHOOLS)
+def _school_pooled(key: str, urn: int, phase: str, years: tuple[int, ...]) -> pd.DataFrame:
+    return _pooled(key, phase, years).rows(urn)
+
+
 def pooled(urn: int, phase: str, years: list[int]) -> pd.DataFrame:
     """The school's value added pooled over `years`, skipping years without a progress measure: a slice of
-    every school's, pooled once."""
+    every school's, pooled once, sliced once per school. Shared: read it, never change it."""
     years = tuple(progress_years(phase_named(phase).key_stage, years))
-    return _pooled(data_key(), phase, years).rows(urn) if years else pd.DataFrame()
+    return _school_pooled(data_key(), urn, phase, years) if years else _NOTHING_POOLED
+
+
+_NOTHING_POOLED = pd.DataFrame()  # one empty frame, so that a table built from it is built once
 
 
 @shared(max_entries=YEARS)

@@ -8,6 +8,7 @@ never leave this module as pupil rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import pandas as pd
 
@@ -70,7 +71,7 @@ def pupil_labels_of_school(viewer: Viewer, place: School, va: PupilValueAdded) -
 
 def pupil_groups_of_school(viewer: Viewer, place: School, va: PupilValueAdded, club: list[int],
                            national: pd.DataFrame | None = None, sums: GroupSums | None = None,
-                           compare=None) -> pd.DataFrame:
+                           compare: Callable[[], pd.DataFrame] | None = None) -> pd.DataFrame:
     """The school's pupil groups beside the same groups nationally and in its club (groups under 6 pupils
     suppressed). The club's figures are group averages over many schools, never a member's pupils. `compare()`:
     the same comparison from a cache (the dashboard's, worked out once per school), asked only once the viewer

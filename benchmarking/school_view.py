@@ -13,7 +13,7 @@ from .phases import phase as phase_named
 from .progress_gaps import no_progress_reason
 from .rank_interval import error_from_interval, rank_interval, rank_words
 from .by_urn import RowsByUrn, at_urns
-from .value_added import Z95, floats
+from .value_added import Z95, floats, sorted_rows
 from .reference import ALL_ENGLAND_LAS, MISSING_CODES
 from .store import Store
 
@@ -375,8 +375,5 @@ def neighbours_with_results(group, scores: pd.DataFrame, attainment: pd.Series |
 def _rows_of(keys: np.ndarray, urns: np.ndarray) -> np.ndarray | None:
     """The position in `keys` of each of `urns`, or None unless each is there exactly once."""
     order = np.argsort(keys, kind="stable")
-    held = keys[order]
-    left, right = np.searchsorted(held, urns, side="left"), np.searchsorted(held, urns, side="right")
-    if not ((right - left) == 1).all():
-        return None
-    return order[left]
+    at, counts = sorted_rows(keys[order], urns)
+    return order[at] if (counts == 1).all() else None

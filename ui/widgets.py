@@ -8,6 +8,7 @@ import streamlit as st
 from benchmarking.csv_export import csv_bytes
 
 from . import data
+from .format import fmt
 from .data.memo import Memo
 
 # Streamlit sizes text in rem, so scaling the root scales everything together, headings included.
@@ -74,12 +75,10 @@ def table(frame: pd.DataFrame | _Held, file_name: str, projector: bool = False, 
 
 def context_table(group, median_label: str) -> pd.DataFrame:
     """A school's context beside its group's median, feature by feature (My school's club, Similar schools' group)."""
-    from benchmarking.numbers import number
-
     comparison = group.comparison()
     return pd.DataFrame({"Feature": comparison["label"],
-                         "This school": [number(v, d) for v, d in zip(comparison["school"], comparison["digits"])],
-                         median_label: [number(v, d) for v, d in zip(comparison["group_median"], comparison["digits"])]})
+                         "This school": [fmt(v, d) for v, d in zip(comparison["school"], comparison["digits"])],
+                         median_label: [fmt(v, d) for v, d in zip(comparison["group_median"], comparison["digits"])]})
 
 
 _FIGURES = Memo(max_entries=400, ttl=3600)

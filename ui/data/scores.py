@@ -205,6 +205,9 @@ def _pooled(key: str, phase: str, years: tuple[int, ...]) -> RowsByUrn:
     return RowsByUrn.of(pool_rows(pd.concat([va_table(y, phase) for y in years], ignore_index=True)))
 
 
+_NOTHING_POOLED = pd.DataFrame()  # one empty frame, so that a table built from it is built once
+
+
 @shared(max_entries=SCHOOLS)
 def _school_pooled(key: str, urn: int, phase: str, years: tuple[int, ...]) -> pd.DataFrame:
     return _pooled(key, phase, years).rows(urn)
@@ -215,9 +218,6 @@ def pooled(urn: int, phase: str, years: list[int]) -> pd.DataFrame:
     every school's, pooled once, sliced once per school. Shared: read it, never change it."""
     years = tuple(progress_years(phase_named(phase).key_stage, years))
     return _school_pooled(data_key(), urn, phase, years) if years else _NOTHING_POOLED
-
-
-_NOTHING_POOLED = pd.DataFrame()  # one empty frame, so that a table built from it is built once
 
 
 @shared(max_entries=YEARS)

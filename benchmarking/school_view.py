@@ -11,10 +11,11 @@ from .numbers import number
 from .phases import VALUE_ADDED
 from .phases import phase as phase_named
 from .progress_gaps import no_progress_reason
+from .percentiles import Scored, compared_among, national_scored, percentile_among
 from .rank_interval import error_from_interval, rank_interval, rank_words
 from .by_urn import RowsByUrn, at_urns
-from .value_added import Z95, floats, sorted_rows
-from .reference import ALL_ENGLAND_LAS, MISSING_CODES
+from .value_added import floats, sorted_rows
+from .reference import MISSING_CODES
 from .store import Store
 
 _NONE = pd.Series(dtype=float)  # a measure no school has (never changed: read only)
@@ -29,34 +30,6 @@ def rank_among(value: float, others, higher_is_better: bool) -> tuple[int | None
         return None, len(others)
     better = others > value if higher_is_better else others < value
     return int(better.sum()) + 1, len(others) + 1
-
-
-def national_percentile(values: pd.Series, value: float, higher_is_better: bool) -> float | None:
-    """The share of schools (0-100) the value does better than, or as well as."""
-    values = np.asarray(values, dtype=float)
-    values = values[~np.isnan(values)]
-    if np.isnan(value) or values.size == 0:
-        return None
-    beaten = (values <= value) if higher_is_better else (values >= value)
-    return float(100 * beaten.mean())
-
-
-def percentile_interval(values: pd.Series, value: float, error: float, higher_is_better: bool) -> tuple[float, float]:
-    """The percentile's 95% interval: where the ends of the school's own 95% interval (value ± 1.96 × its
-    standard error) fall among the schools' values; (NaN, NaN) without a value or an error."""
-    if value is None or error is None or np.isnan(value) or np.isnan(error):
-        return np.nan, np.nan
-    ends = [national_percentile(values, value + side * Z95 * error, higher_is_better) for side in (-1, 1)]
-    if None in ends:
-        return np.nan, np.nan
-    return min(ends), max(ends)
-
-
-def percentile_among(schools: int, las: int) -> str:
-    """What a percentile is among: England, when the schools span all of England, else the store's schools."""
-    if las >= ALL_ENGLAND_LAS:
-        return "England"
-    return f"the store's {schools:,} schools in {las} LA{'s' if las != 1 else ''}"
 
 
 def measure_reach(store: Store, year: int) -> dict[str, tuple[int, int]]:
@@ -119,7 +92,8 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
                      mainstream: bool = True, measures: tuple[str, ...] | None = None,
                      club_values: dict[str, pd.Series] | None = None,
                      coverage: dict[str, tuple[int, int]] | None = None,
-                     club_errors: dict[str, pd.Series] | None = None) -> pd.DataFrame:
+                     club_errors: dict[str, pd.Series] | None = None,
+                     scored: dict[str, Scored] | None = None) -> pd.DataFrame:
     """The school's headline measures (`own`: its results that year): value, CI and pupils where published,
     rank in its club (the school and its similar schools) and national percentile among state-funded
     mainstream schools with the measure (`national`: values_by_measure). A special school is not ranked
@@ -127,25 +101,23 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
     club's are read: a special school's club is of special schools, whom `national` leaves out. `coverage`
     (measure_reach) says what each percentile is among: England, or only the store's schools. `club_errors`:
     every school's standard errors (errors_by_measure), from which each rank's 95% interval is simulated.
-    `measures`: some of the phase's headline measures only (absence on Similar schools)."""
+    `measures`: some of the phase's headline measures only (absence on Similar schools). `scored`:
+    percentiles.national_scored of `national` and the phase, where a caller holds it for the year."""
     rows = []
     columns = {c: own[c].tolist() for c in own.columns}  # a few rows: lists, not to_dict's per-value work
     mine = {m: {c: values[i] for c, values in columns.items()} for i, m in enumerate(columns.get("measure", []))}
-    # A whole-school measure (absence) is compared among schools of the same phase: those with its key stage's
-    # results that year.
-    same_phase = national.get(phase_named(phase).headline[0], _NONE).index
+    scored = national_scored(national, phase) if scored is None else scored
     for measure in phase_named(phase).headline:
         if measures is not None and measure not in measures:
             continue
-        data = national.get(measure, _NONE)
-        if MEASURES_BY_CODE[measure].key_stage == "school":
-            data = data[data.index.isin(same_phase)]
-        if measure not in mine and data.empty:
+        among_schools = scored[measure]
+        if measure not in mine and among_schools.rows == 0:
             continue
         spec = MEASURES_BY_CODE[measure]
         row = mine.get(measure)
         value = float(row["value"]) if row is not None and pd.notna(row["value"]) else np.nan
-        members = at_urns(data if club_values is None else club_values.get(measure, _NONE), club)
+        members = at_urns(club_values.get(measure, _NONE) if club_values is not None
+                          else compared_among(national, measure, phase), club)
         # Without a club there is nothing to rank against: no rank, rather than "1 of 1".
         rank, ranked = rank_among(value, members, bool(spec.higher_is_better)) if club else (None, 0)
         low = high = None
@@ -153,13 +125,11 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
         own_error = float(at_urns(errors, [urn])[0])
         if rank is not None and club_errors is not None:
             low, high = rank_interval(value, own_error, members, at_urns(errors, club), bool(spec.higher_is_better))
-        scored = data.to_numpy(dtype=float)
-        scored = scored[~np.isnan(scored)]  # the national values, filtered once for the three percentiles
-        ends = percentile_interval(scored, value, own_error, bool(spec.higher_is_better)) if mainstream else (np.nan, np.nan)
-        percentile = national_percentile(scored, value, bool(spec.higher_is_better)) if mainstream else None
+        ends = among_schools.interval(value, own_error, bool(spec.higher_is_better)) if mainstream else (np.nan, np.nan)
+        percentile = among_schools.percentile(value, bool(spec.higher_is_better)) if mainstream else None
         among = None  # what the percentile is among: the schools it was worked out from, in so many LAs
         if percentile is not None and not np.isnan(percentile):
-            among = percentile_among(len(scored), (coverage or {}).get(measure, (0, 0))[1])
+            among = percentile_among(among_schools.values.size, (coverage or {}).get(measure, (0, 0))[1])
         rows.append({
             "measure": measure, "label": spec.label, "digits": spec.digits, "value": value,
             "ci_low": row["ci_low"] if row is not None else np.nan, "ci_high": row["ci_high"] if row is not None else np.nan,
@@ -243,11 +213,11 @@ def unscored_sentence(label: str, n, reason: str | None) -> str:
     return f"{label}: {text[0].lower()}{text[1:].rstrip('.')}{counted}."
 
 
-def rank_in_club(urn: int, scores: pd.DataFrame, club: list[int]) -> tuple[int | None, int, int | None, int | None]:
-    """A school's rank on a value-added measure among itself and its club (scores: urn, va, ci_low, ci_high;
-    1 is the highest score), how many were ranked, and the rank's 95% interval simulated from the CIs. No rank
-    without a club or a score."""
-    urns = scores["urn"].to_numpy()
+def rank_in_club(urn: int, scores, club: list[int]) -> tuple[int | None, int, int | None, int | None]:
+    """A school's rank on a value-added measure among itself and its club (scores: urn, va, ci_low, ci_high, as a
+    frame or a dict of arrays; 1 is the highest score), how many were ranked, and the rank's 95% interval simulated
+    from the CIs. No rank without a club or a score."""
+    urns = np.asarray(scores["urn"])
     va = floats(scores["va"])
     own = np.flatnonzero(urns == urn)
     members = np.isin(urns, np.asarray(club, dtype=urns.dtype)) & (urns != urn) & ~np.isnan(va)

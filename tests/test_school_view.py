@@ -3,7 +3,8 @@ import pandas as pd
 import pytest
 
 from benchmarking.directory import default_school, school_directory
-from benchmarking.school_view import group_trend, headline_results, national_percentile, rank_among, values_by_measure
+from benchmarking.percentiles import national_percentile
+from benchmarking.school_view import group_trend, headline_results, rank_among, values_by_measure
 from benchmarking.store import open_store
 
 
@@ -19,6 +20,24 @@ def test_national_percentile_is_the_share_done_as_well_or_better_than():
     assert national_percentile(values, 3.0, True) == 75.0
     assert national_percentile(values, 3.0, False) == 50.0
     assert national_percentile(values, np.nan, True) is None
+
+
+def test_a_percentile_counts_ties_and_leaves_out_schools_without_a_value():
+    """Percentiles are read from the year's values held sorted (Scored): schools level with the value count as
+    beaten whichever way is better, and a school without a value is in no one's count."""
+    from benchmarking.percentiles import Scored
+
+    scored = Scored.of([3.0, 1.0, np.nan, 2.0, 2.0, 4.0])
+    assert (scored.rows, scored.values.tolist()) == (6, [1.0, 2.0, 2.0, 3.0, 4.0])
+    assert scored.percentile(2.0, True) == 60.0  # 1, 2 and 2 of five
+    assert scored.percentile(2.0, False) == 80.0  # 2, 2, 3 and 4
+    assert scored.percentile(0.5, True) == 0.0 and scored.percentile(9.0, True) == 100.0
+    assert Scored.of([np.nan]).percentile(1.0, True) is None  # nobody to be among
+    rng = np.random.default_rng(1)  # and the same as a pass over every value, for any value
+    values = rng.normal(size=500).round(1)
+    for value in rng.normal(size=50).round(1):
+        for better in (True, False):
+            assert Scored.of(values).percentile(value, better) == 100 * ((values <= value) if better else (values >= value)).mean()
 
 
 def test_headline_results_rank_a_school_in_its_club():
@@ -131,7 +150,7 @@ def test_a_special_schools_club_is_ranked_from_every_schools_results_not_the_mai
 
 
 def test_a_percentile_says_whether_it_is_among_england_or_only_the_stores_schools():
-    from benchmarking.school_view import percentile_among
+    from benchmarking.percentiles import percentile_among
 
     assert percentile_among(3182, 150) == "England"
     assert percentile_among(547, 2) == "the store's 547 schools in 2 LAs" and percentile_among(60, 1).endswith("1 LA")
@@ -148,7 +167,7 @@ def test_words_for_a_school_without_a_score_and_the_line_under_its_name():
 
 
 def test_a_percentile_carries_the_interval_of_the_schools_own_figure():
-    from benchmarking.school_view import percentile_interval
+    from benchmarking.percentiles import percentile_interval
 
     values = pd.Series(np.arange(1.0, 101.0))  # 100 schools scoring 1 to 100
     assert percentile_interval(values, 50.0, 5.0, True) == pytest.approx((40.0, 59.0))  # 50 ± 9.8

@@ -7,6 +7,7 @@ from benchmarking import pupil_views, school_view
 from benchmarking.access import Viewer
 from benchmarking.directory import school_directory
 from benchmarking.by_urn import RowsByUrn
+from benchmarking.percentiles import national_scored
 from benchmarking.school_view import errors_by_measure, trend_from_years, values_by_measure
 from benchmarking.summary import store_summary
 from benchmarking.targets import TARGET_COLUMNS, progress_against_targets
@@ -226,7 +227,13 @@ def _headline(key: str, urn: int, year: int, phase: str, mainstream: bool, club:
               measures: tuple[str, ...] | None) -> pd.DataFrame:
     return school_view.headline_results(school_year_results(urn, year), year_values(year), urn, list(club), phase,
                                         mainstream, measures, club_values=every_school_values(year),
-                                        coverage=measure_reach(year), club_errors=every_school_errors(year))
+                                        coverage=measure_reach(year), club_errors=every_school_errors(year),
+                                        scored=_national_scored(key, year, phase))
+
+
+@shared(max_entries=YEARS)
+def _national_scored(key: str, year: int, phase: str) -> dict:
+    return national_scored(year_values(year), phase)
 
 
 def headline(urn: int, year: int, phase: str, mainstream: bool, club: list[int],

@@ -142,9 +142,12 @@ def confidence_interval(va, n, national_sd: float, z: float = Z95) -> tuple[np.n
     return va - half, va + half
 
 
-def floats(column: pd.Series) -> np.ndarray:
-    """A column's values as floats: NaN where one is missing or not a number (pd.NA, a code left in a file)."""
-    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+def floats(column) -> np.ndarray:
+    """A column's values (a Series or an array) as floats: NaN where one is missing or not a number (pd.NA, a code
+    left in a file)."""
+    if isinstance(column, np.ndarray) and column.dtype.kind in "fiu":
+        return column.astype(float, copy=False)
+    return pd.to_numeric(pd.Series(column), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
 def standard_error(ci_low, ci_high, z: float = Z95):
@@ -170,21 +173,19 @@ def pooled_value_added(rows: pd.DataFrame, by: str = "urn", z: float = Z95) -> p
     return out.drop(columns=["weighted", "var_part"])
 
 
-def relative_to_group(va: float, ci_low: float, ci_high: float, members: pd.DataFrame, z: float = Z95) -> dict:
-    """A school's score minus its group's mean score, with a CI on the difference.
-
-    The group mean weights each member by its cohort (column n), as a pupil-level mean of the club would:
-    Σ n va / Σ n, with se √(Σ n² se²) / Σ n from each member's own CI (members independent). The
-    difference's se is √(se_school² + se_mean²).
-    """
-    members = members.dropna(subset=["va", "ci_low", "ci_high", "n"])
-    members = members[members["n"] > 0]
-    m = len(members)
+def relative_to_group(va: float, ci_low: float, ci_high: float, members, z: float = Z95) -> dict:
+    """A school's score minus its group's mean score, with a CI on the difference (`members`: a frame, or a dict of
+    arrays, with va, ci_low, ci_high and n; those missing one, or without pupils, left out). The group mean weights
+    each member by its cohort, as a pupil-level mean of the club would: Σ n va / Σ n, with se √(Σ n² se²) / Σ n
+    from each member's own CI (members independent). The difference's se is √(se_school² + se_mean²)."""
+    score, low, high, n = (floats(members[c]) for c in ("va", "ci_low", "ci_high", "n"))
+    keep = ~(np.isnan(score) | np.isnan(low) | np.isnan(high) | np.isnan(n)) & (n > 0)
+    m = int(keep.sum())
     if m == 0 or np.isnan(va):
         return {"difference": np.nan, "ci_low": np.nan, "ci_high": np.nan, "group_mean": np.nan, "members": m}
-    n = members["n"].to_numpy(dtype=float)
-    group_mean = float((n * members["va"].to_numpy(dtype=float)).sum() / n.sum())
-    se_mean = float(np.sqrt(((n * standard_error(members["ci_low"], members["ci_high"], z)) ** 2).sum()) / n.sum())
+    n = n[keep]
+    group_mean = float((n * score[keep]).sum() / n.sum())
+    se_mean = float(np.sqrt(((n * standard_error(low[keep], high[keep], z)) ** 2).sum()) / n.sum())
     se = float(np.sqrt(standard_error(ci_low, ci_high, z) ** 2 + se_mean ** 2))
     difference = va - group_mean
     return {"difference": difference, "ci_low": difference - z * se, "ci_high": difference + z * se,

@@ -2,6 +2,7 @@
 pooled years, floor standards and schools of concern."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from benchmarking import charts
@@ -111,12 +112,13 @@ def scores_of(year: int, phase: str, measure: str, urns, lens: str = "official")
 
 @shared(max_entries=SCHOOLS)
 def _club_standing(key: str, year: int, phase: str, measure: str, urn: int, club: tuple[int, ...]) -> tuple:
-    scores = scores_of(year, phase, measure, [urn, *club])
-    own = scores[scores["urn"] == urn]
+    scores = _scores_rows(key, year, phase, measure, "official").columns_of([urn, *club])  # arrays: no frame
+    own = np.flatnonzero(scores["urn"] == urn)
     relative = None
     if club and len(own):
-        relative = relative_to_group(own["va"].iloc[0], own["ci_low"].iloc[0], own["ci_high"].iloc[0],
-                                     scores[scores["urn"].isin(club)])
+        in_club = np.isin(scores["urn"], np.asarray(club, dtype=scores["urn"].dtype))
+        relative = relative_to_group(scores["va"][own[0]], scores["ci_low"][own[0]], scores["ci_high"][own[0]],
+                                     {column: values[in_club] for column, values in scores.items()})
     return rank_in_club(urn, scores, list(club)), relative
 
 

@@ -137,7 +137,7 @@ def show(slide) -> None:
         spec = MEASURES_BY_CODE[slide.measure]
         values = named(ranked_values(members_results, members, slide.measure,
                                      data.every_school_errors(year).get(slide.measure)))
-        chart(charts.ranked_bars(values, spec.label, sel.theme, bool(spec.higher_is_better), spec.digits,
+        chart(lambda: charts.ranked_bars(values, spec.label, sel.theme, bool(spec.higher_is_better), spec.digits,
                                  height - CAPTION_ROOM), f"ranked_{slide.measure}")
         st.caption(RANK_NOTE)
         missing = values[values["value"].isna()]
@@ -145,21 +145,21 @@ def show(slide) -> None:
             st.caption("Not shown (not published or suppressed): " + ", ".join(plain(n) for n in missing["name"]))
     elif slide.kind == "inclusion":
         dots = named(disadvantaged_values(group_rows, members, slide.measure))
-        chart(charts.ci_dots(dots, slide.title, sel.theme, MEASURES_BY_CODE[slide.measure].label, height=height),
+        chart(lambda: charts.ci_dots(dots, slide.title, sel.theme, MEASURES_BY_CODE[slide.measure].label, height=height),
               "meeting_inclusion")
         st.caption(INCLUSION_NOTE)
     elif slide.kind == "value_added":
         dots = named(scores_with_intervals(va, members, slide.measure))
-        chart(charts.ci_dots(dots, MEASURES_BY_CODE[slide.measure].label, sel.theme, height=height), "meeting_dots")
+        chart(lambda: charts.ci_dots(dots, MEASURES_BY_CODE[slide.measure].label, sel.theme, height=height), "meeting_dots")
     elif slide.kind == "funnel":
         points, limits = club_funnel(va, members, host, slide.measure)
         points = named(points)
-        chart(charts.funnel(points, limits, "The club against cohort size", sel.theme, height=height), "meeting_funnel")
+        chart(lambda: charts.funnel(points, limits, "The club against cohort size", sel.theme, height=height), "meeting_funnel")
     else:
         trend = data.school_trend(host, slide.measure)
         host_name = labelled.loc[labelled["is_host"], "name"].iloc[0]
         if trend["va"].notna().sum() > 1:
-            chart(charts.trend(trend, f"{host_name}: {MEASURES_BY_CODE[slide.measure].label}", sel.theme,
+            chart(lambda: charts.trend(trend, f"{host_name}: {MEASURES_BY_CODE[slide.measure].label}", sel.theme,
                                height=height // 2), "meeting_trend")
         by_year = group_trend(data.store(), members, slide.measure)
         table(pd.DataFrame({"Year": by_year["year"], "Club mean score": [fmt(v, 2, sign=True) for v in by_year["mean_va"]],

@@ -88,27 +88,39 @@ def test_trend_draws_the_interval_band_and_the_score():
 
 
 
-def test_every_chart_is_a_valid_plotly_figure():
-    """Figures are built without validation (for speed): here each is validated in full."""
+def test_every_chart_is_a_valid_plotly_figure_and_its_dict_build_sends_the_same_bytes():
+    """Figures are built without validation (for speed): here each is validated in full. Pages build charts straight
+    into the dict that is sent (charts.built, no plotly figure on the way): the browser gets the same bytes."""
     import plotly.graph_objects as go
+    import plotly.io as pio
 
     from benchmarking.value_added import funnel_limits
 
     pupils = pd.DataFrame({"pupil_id": ["SYN1", "SYN2"], "expected": [40.0, 50.0], "actual": [45.0, 44.0], "group": ["a", "b"]})
     trend = pd.DataFrame({"year": [2022, 2023], "va": [0.1, -0.2], "ci_low": [-0.1, -0.4], "ci_high": [0.3, 0.0]})
     context = SCHOOLS.assign(in_group=[True, True, False])
-    figures = [charts.ranked_bars(SCHOOLS, "Attainment 8", charts.NORMAL), charts.ci_dots(SCHOOLS, "VA", charts.PROJECTOR),
-               charts.funnel(SCHOOLS, funnel_limits(100, 1.3), "F", charts.NORMAL),
-               charts.expected_vs_actual(SCHOOLS, "E", charts.NORMAL), charts.pupil_scatter(pupils, "group", "P", charts.NORMAL),
-               charts.trend(trend, "T", charts.NORMAL), charts.context_scatter(context, "n", "va", "n", "va", "C", charts.NORMAL)]
     study = pd.DataFrame({"years_since_joining": [-1, 0, 1], "estimate": [0.02, 0.0, 0.12], "ci_low": [-0.08, 0.0, 0.02],
                           "ci_high": [0.12, 0.0, 0.22]})
-    figures += [charts.event_study(study, "I", charts.PROJECTOR),
-                charts.funnel(SCHOOLS.assign(name=["<b>A</b>", "B & C", "D"]), funnel_limits(100, 1.3), "F", charts.PROJECTOR)]
-    for fig in figures:
+    rng = np.random.default_rng(1)
+    many = pd.DataFrame({"n": rng.integers(10, 200, 900).astype(float), "va": rng.normal(0, 0.5, 900)})
+    backdrop = charts.schools_density(many["n"], many["va"], "#b8c4d0")
+    kept = {key: value.copy() for key, value in backdrop.items() if isinstance(value, np.ndarray)}
+    builds = [lambda: charts.ranked_bars(SCHOOLS, "Attainment 8", charts.NORMAL), lambda: charts.ci_dots(SCHOOLS, "VA", charts.PROJECTOR),
+              lambda: charts.funnel(SCHOOLS, funnel_limits(100, 1.3), "F", charts.NORMAL, backdrop=backdrop),
+              lambda: charts.expected_vs_actual(SCHOOLS, "E", charts.NORMAL),
+              lambda: charts.pupil_scatter(pupils, "group", "P", charts.NORMAL),
+              lambda: charts.trend(trend, "T", charts.NORMAL), lambda: charts.context_scatter(context, "n", "va", "n", "va", "C", charts.NORMAL),
+              lambda: charts.context_scatter(context, "n", "va", "n", "va", "C", charts.NORMAL, backdrop=backdrop),
+              lambda: charts.event_study(study, "I", charts.PROJECTOR),
+              lambda: charts.funnel(SCHOOLS.assign(name=["<b>A</b>", "B & C", "D"]), funnel_limits(100, 1.3), "F", charts.PROJECTOR)]
+    for build in builds:
+        fig = build()
         checked = go.Figure(fig.to_dict(), skip_invalid=False)  # raises on any invalid property
         assert json.loads(checked.to_json()) == json.loads(fig.to_json())  # and validating would change nothing
         assert fig.layout.template.layout.to_plotly_json() == {} and fig.layout.paper_bgcolor == "white"
+        sent = charts.built(build)
+        assert isinstance(sent, charts.Built) and pio.to_json(sent.to_dict(), validate=False) == fig.to_json(validate=False)
+    assert all(np.array_equal(backdrop[key], value, equal_nan=True) for key, value in kept.items())  # shared, untouched
 
 
 def test_the_event_study_sets_placebo_years_reference_year_and_years_after_apart_with_their_intervals():
@@ -157,13 +169,13 @@ def test_a_chart_built_once_reaches_the_browser_exactly_as_its_figure_would():
         import pandas as pd
 
         from benchmarking import charts
-        from ui.widgets import _Built, chart
+        from ui.widgets import chart
 
         frame = pd.DataFrame({"name": ["Oak <b>Primary</b>", "Elm", "Ash"], "va": [0.4, -1.2, 2.5], "ci_low": [-0.5, -2.0, 1.1],
                               "ci_high": [1.3, -0.4, 3.9], "n": [28, 31, 19], "is_host": [True, False, False]})
         fig = charts.ci_dots(frame, "Reading progress", charts.theme(False))
         chart(fig, "as_built")
-        chart(_Built(fig.to_dict()), "held")
+        chart(charts.Built(fig.to_dict()), "held")
 
     at = AppTest.from_function(app).run()
     assert not at.exception

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
+from benchmarking import charts
 from benchmarking.csv_export import csv_bytes
 
 from . import data
@@ -84,30 +84,18 @@ def context_table(group, median_label: str) -> pd.DataFrame:
 _FIGURES = Memo(max_entries=400, ttl=3600)
 
 
-class _Built(go.Figure):
-    """A figure built once, held as the plain dict plotly makes of it. st.plotly_chart asks a figure for that dict
-    on every view, and a figure deep-copies itself to answer (half of what a chart costs a repeat view); this one
-    hands over the dict it holds, which nothing changes."""
-
-    def __init__(self, spec: dict):  # nothing is built again: the figure's own state is never made
-        self._spec = spec
-
-    def to_dict(self) -> dict:
-        return self._spec
-
-    def __repr__(self) -> str:
-        return f"built figure of {len(self._spec.get('data', []))} traces"
-
-
 def figure(key: tuple, build, anonymised: bool):
     """A chart built once per set of inputs (`key` must name them all): plotly spends far longer building
     a figure than sending it. Anonymised charts are built each time, as their letters belong to one session."""
-    return build() if anonymised else _FIGURES.get((data.data_key(),) + key, lambda: _Built(build().to_dict()))
+    if anonymised:
+        return charts.built(build)
+    return _FIGURES.get((data.data_key(),) + key, lambda: charts.built(build))
 
 
 def chart(fig, key: str, on_select: str = "ignore"):
-    """A plotly chart with its own PNG export (the toolbar's camera)."""
-    return st.plotly_chart(fig, width="stretch", key=key, on_select=on_select,
+    """A plotly chart with its own PNG export (the toolbar's camera). `fig`: a figure, or a function that builds one
+    (then built straight into what is sent, charts.built)."""
+    return st.plotly_chart(charts.built(fig) if callable(fig) else fig, width="stretch", key=key, on_select=on_select,
                            config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
 
 

@@ -121,6 +121,13 @@ def test_every_chart_is_a_valid_plotly_figure_and_its_dict_build_sends_the_same_
         sent = charts.built(build)
         assert isinstance(sent, charts.Built) and pio.to_json(sent.to_dict(), validate=False) == fig.to_json(validate=False)
     assert all(np.array_equal(backdrop[key], value, equal_nan=True) for key, value in kept.items())  # shared, untouched
+    encoded = charts.sent_trace(backdrop)  # a backdrop held as it is sent draws the same
+    for with_backdrop in (lambda b: charts.funnel(SCHOOLS, funnel_limits(100, 1.3), "F", charts.NORMAL, backdrop=b),
+                          lambda b: charts.context_scatter(context, "n", "va", "n", "va", "C", charts.NORMAL, backdrop=b)):
+        as_figure = with_backdrop(backdrop).to_json(validate=False)
+        assert pio.to_json(charts.built(lambda: with_backdrop(encoded)).to_dict(), validate=False) == as_figure
+        assert with_backdrop(encoded).to_json(validate=False) == as_figure
+    assert "bdata" in encoded["z"]
 
 
 def test_the_event_study_sets_placebo_years_reference_year_and_years_after_apart_with_their_intervals():

@@ -193,7 +193,9 @@ def funnel(urn: int, year: int, phase: str, measure: str, mainstream: bool,
 def _funnel_backdrop(key: str, year: int, phase: str, measure: str, mainstream: bool, colour: str) -> dict | None:
     points, _ = _funnel(key, year, phase, measure, mainstream)
     points = points.dropna(subset=["va", "n"])
-    return charts.schools_density(points["n"], points["va"], colour) if len(points) > charts.DENSITY_ABOVE else None
+    if len(points) <= charts.DENSITY_ABOVE:
+        return None
+    return charts.sent_trace(charts.schools_density(points["n"], points["va"], colour))
 
 
 def funnel_backdrop(year: int, phase: str, measure: str, mainstream: bool, colour: str) -> dict | None:

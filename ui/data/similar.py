@@ -105,7 +105,7 @@ def _context_backdrop(key: str, year: int, phase: str, mainstream: bool, feature
     points = pool.merge(scores_table(year, phase, measure)[["urn", "va"]], on="urn").dropna()
     if len(points) <= charts.DENSITY_ABOVE:
         return None
-    return charts.schools_density(points[feature], points["va"], colour, "Schools of the pool")
+    return charts.sent_trace(charts.schools_density(points[feature], points["va"], colour, "Schools of the pool"))
 
 
 def context_backdrop(year: int, phase: str, mainstream: bool, feature: str, measure: str, colour: str) -> dict | None:

@@ -152,8 +152,18 @@ def _hline(y: float, t: Theme) -> dict:
             "line": {"color": t.limit, "width": t.line_width / 2}}
 
 
-def _colours(frame: pd.DataFrame, t: Theme) -> list[str]:
-    return [t.host if host else t.others for host in frame["is_host"]]
+def _colours(frame: pd.DataFrame, t: Theme, rows: np.ndarray) -> list[str]:
+    return [t.host if host else t.others for host in frame["is_host"].to_numpy()[rows]]
+
+
+def _sorted_rows(frame: pd.DataFrame, column: str, descending: bool) -> np.ndarray:
+    """The positions of the rows with a value in `column`, in the order frame.dropna().sort_values() gives them,
+    ties included (pandas' own steps, without copying the frame twice)."""
+    values = frame[column].to_numpy(dtype=float, na_value=np.nan)
+    kept = np.flatnonzero(~np.isnan(values))
+    if descending:
+        return kept[::-1][values[kept[::-1]].argsort(kind="quicksort")][::-1]
+    return kept[values[kept].argsort(kind="quicksort")]
 
 
 def ranked_bars(frame: pd.DataFrame, measure_label: str, t: Theme, higher_is_better: bool = True, digits: int = 1,
@@ -161,38 +171,40 @@ def ranked_bars(frame: pd.DataFrame, measure_label: str, t: Theme, higher_is_bet
     """One measure for every school of a group, best first, each bar labelled with its value (and, where the
     frame has rank, rank_low and rank_high, its rank with the rank's 95% interval), and the group's median as a
     line. frame: name, value, is_host."""
-    data = frame.dropna(subset=["value"]).sort_values("value", ascending=not higher_is_better)
-    labels = [number(v, digits) for v in data["value"]]
-    if "rank_low" in data:
+    rows = _sorted_rows(frame, "value", descending=higher_is_better)
+    values = frame["value"].to_numpy()[rows]
+    labels = [number(v, digits) for v in values]
+    if "rank_low" in frame:
         labels = [f"{label}  ·  {ordinal(int(r))} ("
                   + (f"{int(lo)} to {int(hi)}" if interval_known(lo, hi) else UNKNOWN_INTERVAL) + ")"
-                  for label, r, lo, hi in zip(labels, data["rank"], data["rank_low"], data["rank_high"])]
-    trace = {"type": "bar", "x": data["value"].to_numpy(), "y": text(data["name"]), "orientation": "h",
-             "marker": {"color": _colours(data, t)}, "text": np.array(labels, dtype=object),
+                  for label, r, lo, hi in zip(labels, *(frame[c].to_numpy()[rows] for c in ("rank", "rank_low", "rank_high")))]
+    trace = {"type": "bar", "x": values, "y": text(frame["name"].to_numpy()[rows]), "orientation": "h",
+             "marker": {"color": _colours(frame, t, rows)}, "text": np.array(labels, dtype=object),
              "textposition": "outside", "cliponaxis": False, "textfont": {"size": t.font_size},
              "hovertemplate": "%{y}: %{x:.1f}<extra></extra>", "name": measure_label, "showlegend": False}
     shapes, annotations = [], []
-    if len(data):
-        median = float(data["value"].median())
+    if len(rows):
+        median = float(np.median(values.astype(float)))
         shapes.append(_vline(median, t, "dash"))
         annotations.append({"x": median, "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom", "showarrow": False,
                             "text": f"club median {number(median, digits)}", "font": {"size": t.font_size}})
     return _figure([trace], t, measure_label, measure_label, "", shapes=shapes, annotations=annotations,
-                   height=height or max(t.height, 40 + len(data) * t.font_size * 2), yaxis={"autorange": "reversed"})
+                   height=height or max(t.height, 40 + len(rows) * t.font_size * 2), yaxis={"autorange": "reversed"})
 
 
 def ci_dots(frame: pd.DataFrame, title: str, t: Theme, x_title: str = "Value added", height: int | None = None) -> go.Figure:
     """Scores with 95% confidence whiskers, highest first. frame: name, va, ci_low, ci_high, n, is_host."""
-    data = frame.dropna(subset=["va"]).sort_values("va", ascending=False)
-    trace = {"type": "scatter", "x": data["va"].to_numpy(), "y": text(data["name"]), "mode": "markers", "showlegend": False,
-             "marker": {"size": t.marker_size, "color": _colours(data, t)},
-             "error_x": {"type": "data", "symmetric": False, "array": (data["ci_high"] - data["va"]).to_numpy(),
-                         "arrayminus": (data["va"] - data["ci_low"]).to_numpy(), "thickness": t.line_width, "color": t.limit},
-             "customdata": np.column_stack([data["ci_low"], data["ci_high"], data["n"]]),
+    rows = _sorted_rows(frame, "va", descending=True)
+    va, low, high = (frame[c].to_numpy(dtype=float, na_value=np.nan)[rows] for c in ("va", "ci_low", "ci_high"))
+    trace = {"type": "scatter", "x": frame["va"].to_numpy()[rows], "y": text(frame["name"].to_numpy()[rows]), "mode": "markers", "showlegend": False,
+             "marker": {"size": t.marker_size, "color": _colours(frame, t, rows)},
+             "error_x": {"type": "data", "symmetric": False, "array": high - va, "arrayminus": va - low,
+                         "thickness": t.line_width, "color": t.limit},
+             "customdata": np.column_stack([low, high, frame["n"].to_numpy()[rows]]),
              "hovertemplate": "%{y}<br>%{x:.2f} (95% CI %{customdata[0]:.2f} to %{customdata[1]:.2f}), "
                               "%{customdata[2]} pupils<extra></extra>"}
     return _figure([trace], t, title, x_title, "", shapes=[_vline(0, t)], yaxis={"autorange": "reversed"},
-                   height=height or max(t.height, 40 + len(data) * t.font_size * 2))
+                   height=height or max(t.height, 40 + len(rows) * t.font_size * 2))
 
 
 def _limit_traces(limits: pd.DataFrame, t: Theme) -> list[dict]:
@@ -236,19 +248,20 @@ def funnel(points: pd.DataFrame, limits: pd.DataFrame, title: str, t: Theme, y_t
     limits show through, the host on top in its own colour. points: name, n, va, is_host. Thousands of schools
     (a national funnel) are drawn as a shaded density, the host still a point of its own; `backdrop`: that
     density made once for every host (schools_density), with `points` the host alone."""
-    data = points.dropna(subset=["va", "n"])
+    rows = _rows_with(points, ("va", "n"))
+    host = points["is_host"].to_numpy(dtype=bool)[rows]
+    n, va = points["n"].to_numpy(), points["va"].to_numpy()
     traces = _limit_traces(limits, t)
-    others = data[~data["is_host"]]
-    if backdrop is None and len(others) > DENSITY_ABOVE:
-        backdrop = schools_density(others["n"], others["va"], t.others)
+    if backdrop is None and len(rows) - host.sum() > DENSITY_ABOVE:
+        backdrop = schools_density(n[rows[~host]], va[rows[~host]], t.others)
     if backdrop is not None:
         traces.insert(0, backdrop)
     for is_host, name in ((False, "Schools"), (True, "This school")):
-        part = data[data["is_host"] == is_host]
         if not is_host and backdrop is not None:
             continue
-        traces.append({"type": "scatter", "x": part["n"].to_numpy(), "y": part["va"].to_numpy(), "mode": "markers",
-                       "name": name, "text": text(part["name"]),
+        part = rows[host == is_host]
+        traces.append({"type": "scatter", "x": n[part], "y": va[part], "mode": "markers",
+                       "name": name, "text": text(points["name"].to_numpy()[part]),
                        "marker": {"size": t.marker_size * (1.8 if is_host else 1), "color": t.host if is_host else t.others,
                                   "opacity": 1.0 if is_host else 0.35,
                                   "line": {"width": 2 if is_host else 0, "color": "#ffffff"}},

@@ -189,3 +189,20 @@ def test_a_chart_built_once_reaches_the_browser_exactly_as_its_figure_would():
     sent = [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
     assert len(sent) == 2 and sent[0] == sent[1]
     assert sent[1]["data"][0]["y"] == ["Ash", "Oak &lt;b&gt;Primary&lt;/b&gt;", "Elm"]  # best first, names as text
+
+
+def test_dots_and_bars_order_schools_as_a_sort_of_the_frame_would_ties_and_missing_values_included():
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        n = int(rng.integers(1, 30))
+        frame = pd.DataFrame({"name": [f"S{i}" for i in range(n)], "va": rng.choice([-0.5, 0.0, 0.5, np.nan], n),
+                              "value": rng.choice([40.0, 50.0, np.nan], n), "n": rng.integers(6, 60, n),
+                              "is_host": np.arange(n) == 0})
+        frame["ci_low"], frame["ci_high"] = frame["va"] - 0.3, frame["va"] + 0.3
+        dots = charts.built(lambda: charts.ci_dots(frame, "VA", charts.NORMAL)).to_dict()["data"][0]
+        assert list(dots["y"]) == frame.dropna(subset=["va"]).sort_values("va", ascending=False)["name"].tolist()
+        for higher_is_better in (True, False):
+            bars = charts.ranked_bars(frame, "A8", charts.NORMAL, higher_is_better)
+            expected = frame.dropna(subset=["value"]).sort_values("value", ascending=not higher_is_better)
+            assert list(bars.data[0].y) == expected["name"].tolist()
+            assert list(bars.data[0].marker.color) == [charts.NORMAL.host if h else charts.NORMAL.others for h in expected["is_host"]]

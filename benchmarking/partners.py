@@ -88,16 +88,16 @@ def partners_among(group: SimilarGroup, scores: pd.DataFrame, alpha: float = ALP
 def partner_candidates(store: Store, group: SimilarGroup, measure: str | None = None,
                        results: pd.DataFrame | None = None) -> pd.DataFrame:
     """The group's schools with significantly higher value added than the group's school (partners_among).
-    results: the measure's results of every school that year, where the caller holds them (the dashboard
-    reads them once a year); otherwise the group's are read from the store."""
+    results: the measure's results of the group's schools (and perhaps others), where the caller holds them (the
+    dashboard holds each club's); otherwise they are read from the store."""
     measure = measure or phase(group.phase).main_value_added
     if measure not in SUBJECTS:
         raise BenchmarkingError(f"Partners are found on value added: the measure must be one of "
                                 f"{', '.join(SUBJECTS)}, not {measure!r}.")
-    urns = [group.urn] + group.neighbours["urn"].astype(int).tolist()
     if results is None:
-        return partners_among(group, store.query_file("results_for_schools", [group.year, measure, urns]))
-    return partners_among(group, results[results["urn"].isin(urns)])
+        urns = [group.urn] + group.neighbours["urn"].astype(int).tolist()
+        results = store.query_file("results_for_schools", [group.year, measure, urns])
+    return partners_among(group, results)  # rows of other schools are never looked at
 
 
 def partners_this_year(store: Store, group: SimilarGroup, in_context: pd.DataFrame | None = None,

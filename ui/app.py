@@ -37,15 +37,24 @@ def run_app() -> None:
         _run.inside = False
 
 
+def _pages(specs) -> dict:
+    """The session's st.Page of each page it may see, made on its first run: making one resolves its file on disk
+    (eight pages, most of a millisecond of every view). Kept per session, as navigation marks the page it runs."""
+    made = st.session_state.get("_pages")
+    if made is None or tuple(made) != specs:
+        made = st.session_state["_pages"] = {page: st.Page(page.file, title=page.title, default=page.key == "my_school")
+                                             for page in specs}
+    return made
+
+
 @guarded
 def _frame() -> None:
     ensure_store()
     viewer = st.session_state["viewer"] = access.current_viewer()  # looked up each run: tests replace it
+    made = _pages(pages_for(viewer.may_manage or viewer.role == "demo"))
     sections: dict[str, list] = {}
-    made = {}
-    for page in pages_for(viewer.may_manage or viewer.role == "demo"):
-        made[page] = st.Page(page.file, title=page.title, default=page.key == "my_school")
-        sections.setdefault(page.section, []).append(made[page])
+    for page, made_page in made.items():
+        sections.setdefault(page.section, []).append(made_page)
     navigation = st.navigation(sections)
     arriving = st.session_state.get("_page") != navigation.url_path  # not a rerun of the page already open
     st.session_state["_page"] = navigation.url_path

@@ -10,13 +10,13 @@ every figure is a valid plotly figure all the same).
 from __future__ import annotations
 
 import html
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from . import chart_dicts
 from .numbers import number, ordinal
 from .rank_interval import UNKNOWN_INTERVAL, interval_known
 
@@ -79,67 +79,7 @@ def _figure(traces: list[dict], t: Theme, title: str, x_title: str, y_title: str
         layout["shapes"] = shapes
     if annotations:
         layout["annotations"] = annotations
-    if _AS_SENT.get():
-        return Built(_as_sent({"data": traces, "layout": layout}))
-    return go.Figure({"data": traces, "layout": layout}, _validate=False)
-
-
-_AS_SENT = ContextVar("charts_as_sent", default=False)
-
-
-class Built(go.Figure):
-    """A figure held as the plain dict plotly would make of it (what st.plotly_chart asks a figure for). A figure
-    deep-copies itself to answer, and building one costs as much again; this hands over the dict it holds."""
-
-    def __init__(self, spec: dict):  # the figure's own state is never made
-        self._spec = spec
-
-    def to_dict(self) -> dict:
-        return self._spec
-
-    def __repr__(self) -> str:
-        return f"built figure of {len(self._spec.get('data', []))} traces"
-
-
-def built(build) -> Built:
-    """The chart `build()` makes, as the dict it would be sent as, without building a plotly figure on the way.
-    Charts here are drawn, not inspected, so nothing is lost; tests check the dict is the figure's to_dict."""
-    token = _AS_SENT.set(True)
-    try:
-        made = build()
-    finally:
-        _AS_SENT.reset(token)
-    return made if isinstance(made, Built) else Built(made.to_dict())
-
-
-def _copied(value):
-    """Dicts and lists copied (arrays shared): a spec may hold a shared backdrop, and encoding rewrites in place."""
-    if isinstance(value, dict):
-        return {key: _copied(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_copied(item) for item in value]
-    return value
-
-
-def _as_sent(spec: dict) -> dict:
-    """The dict a plotly figure of `spec` would make: a trace's and the layout's own properties in name order (a
-    trace's type last), nested ones as given, numeric arrays base64-encoded; the same bytes reach the browser."""
-    from plotly.basedatatypes import convert_to_base64
-
-    def trace(given: dict) -> dict:
-        kept = {key: _copied(given[key]) for key in sorted(given) if key != "type"}
-        return {**kept, "type": given.get("type", "scatter")}
-
-    layout = spec["layout"]
-    sent = {"data": [trace(given) for given in spec["data"]], "layout": {key: _copied(layout[key]) for key in sorted(layout)}}
-    convert_to_base64(sent)
-    return sent
-
-
-def sent_trace(trace: dict) -> dict:
-    """A trace as it is sent (numeric arrays base64-encoded): a backdrop made once a year is then not encoded again
-    for every chart it is drawn in. It draws exactly as the trace itself."""
-    return _as_sent({"data": [trace], "layout": {}})["data"][0]
+    return chart_dicts.figure({"data": traces, "layout": layout})
 
 
 def _vline(x: float, t: Theme, dash: str = "solid") -> dict:

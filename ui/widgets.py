@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from benchmarking import charts
+from benchmarking import chart_dicts
 from benchmarking.csv_export import csv_bytes
 
 from . import data
@@ -88,14 +88,14 @@ def figure(key: tuple, build, anonymised: bool):
     """A chart built once per set of inputs (`key` must name them all): plotly spends far longer building
     a figure than sending it. Anonymised charts are built each time, as their letters belong to one session."""
     if anonymised:
-        return charts.built(build)
-    return _FIGURES.get((data.data_key(),) + key, lambda: charts.built(build))
+        return chart_dicts.built(build)
+    return _FIGURES.get((data.data_key(),) + key, lambda: chart_dicts.built(build))
 
 
 def chart(fig, key: str, on_select: str = "ignore"):
     """A plotly chart with its own PNG export (the toolbar's camera). `fig`: a figure, or a function that builds one
-    (then built straight into what is sent, charts.built)."""
-    return st.plotly_chart(charts.built(fig) if callable(fig) else fig, width="stretch", key=key, on_select=on_select,
+    (then built straight into what is sent, chart_dicts.built)."""
+    return st.plotly_chart(chart_dicts.built(fig) if callable(fig) else fig, width="stretch", key=key, on_select=on_select,
                            config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
 
 

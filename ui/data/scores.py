@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from benchmarking import charts
+from benchmarking import chart_dicts, charts
 from benchmarking.attainment_context import LENS as ATTAINMENT_LENS
 from benchmarking.attainment_context import MEASURES as IN_CONTEXT
 from benchmarking.floor import PRESETS, floor_report, schools_of_concern
@@ -195,7 +195,7 @@ def _funnel_backdrop(key: str, year: int, phase: str, measure: str, mainstream: 
     points = points.dropna(subset=["va", "n"])
     if len(points) <= charts.DENSITY_ABOVE:
         return None
-    return charts.sent_trace(charts.schools_density(points["n"], points["va"], colour))
+    return chart_dicts.trace_as_sent(charts.schools_density(points["n"], points["va"], colour))
 
 
 def funnel_backdrop(year: int, phase: str, measure: str, mainstream: bool, colour: str) -> dict | None:

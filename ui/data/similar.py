@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from benchmarking import charts
+from benchmarking import chart_dicts, charts
 from benchmarking.la_view import schools_against_clubs
 from benchmarking.la_view import similar_las as _las_like
 from benchmarking.partners import partners_this_year
@@ -105,7 +105,7 @@ def _context_backdrop(key: str, year: int, phase: str, mainstream: bool, feature
     points = pool.merge(scores_table(year, phase, measure)[["urn", "va"]], on="urn").dropna()
     if len(points) <= charts.DENSITY_ABOVE:
         return None
-    return charts.sent_trace(charts.schools_density(points[feature], points["va"], colour, "Schools of the pool"))
+    return chart_dicts.trace_as_sent(charts.schools_density(points[feature], points["va"], colour, "Schools of the pool"))
 
 
 def context_backdrop(year: int, phase: str, mainstream: bool, feature: str, measure: str, colour: str) -> dict | None:

@@ -35,7 +35,9 @@ def headline_target_levels(values: dict[str, pd.Series], club: list[int], measur
 
     rows = []
     for measure in measures:
-        found = at_urns(values.get(measure, pd.Series(dtype=float)), club)
+        if measure not in values:
+            continue
+        found = at_urns(values[measure], club)
         found = found[~np.isnan(found)]
         if not len(found):
             continue
@@ -49,6 +51,8 @@ def settable(levels: pd.DataFrame, year: int) -> tuple[pd.DataFrame, list[str]]:
     """The target levels that can be recorded for `year` (headline_target_levels' rows), and why the others
     cannot: a measure DfE publishes no result for that year (Progress 8 in 2025, anything in 2020)."""
     reasons = {measure: no_result_reason(measure, year) for measure in levels["measure"].unique()}
+    if not any(reasons.values()):  # as in most years: every level can be recorded
+        return levels, []
     return levels[levels["measure"].map(reasons).isna()], list(dict.fromkeys(r for r in reasons.values() if r))
 
 

@@ -90,7 +90,7 @@ def test_trend_draws_the_interval_band_and_the_score():
 
 def test_every_chart_is_a_valid_plotly_figure_and_its_dict_build_sends_the_same_bytes():
     """Figures are built without validation (for speed): here each is validated in full. Pages build charts straight
-    into the dict that is sent (charts.built, no plotly figure on the way): the browser gets the same bytes."""
+    into the dict that is sent (chart_dicts.built, no plotly figure on the way): the browser gets the same bytes."""
     import plotly.graph_objects as go
     import plotly.io as pio
 

@@ -162,11 +162,14 @@ def _schools_with_targets(key: str) -> frozenset[int]:
     return frozenset(store().query_file("schools_with_targets")["urn"].astype(int))
 
 
+_NO_TARGETS = pd.DataFrame(columns=TARGET_COLUMNS)  # one empty frame for every school without targets: read it only
+
+
 def recorded_targets(urn: int) -> pd.DataFrame:
     """The school's recorded targets against its results (targets.progress_against_targets); a school
-    that has recorded none costs no query."""
+    that has recorded none costs no query (and no frame built)."""
     if urn not in _schools_with_targets(revision("targets")):
-        return pd.DataFrame(columns=TARGET_COLUMNS)
+        return _NO_TARGETS
     return progress_against_targets(store(), urn)
 
 

@@ -69,16 +69,13 @@ def as_sent(spec: dict) -> dict:
 
 
 def _value(key: str, value):
-    """A property's value as sent: a numeric array as a typed array; dicts and lists copied, their own
-    properties likewise (an array directly inside a list is sent as a list, as plotly sends it)."""
+    """A property's value as sent: a numeric array as a typed array, dicts and lists copied (_copied)."""
     if key in _KEPT_AS_GIVEN:
         return value
     if isinstance(value, np.ndarray):
         return _typed(value)
-    if isinstance(value, dict):
-        return {k: _value(k, v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_in_list(v) for v in value]
+    if isinstance(value, (dict, list, tuple)):
+        return _copied(value)
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
     from _plotly_utils.basevalidators import is_homogeneous_array
@@ -87,11 +84,13 @@ def _value(key: str, value):
     return to_typed_array_spec(value) if is_homogeneous_array(value) else value
 
 
-def _in_list(value):
+def _copied(value):
+    """A dict with its properties as sent; a list copied item by item (an array directly inside a list is sent as a
+    list, as plotly sends it)."""
     if isinstance(value, dict):
         return {k: _value(k, v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_in_list(v) for v in value]
+        return [_copied(v) for v in value]
     return value
 
 

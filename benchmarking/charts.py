@@ -100,7 +100,7 @@ def _sorted_rows(frame: pd.DataFrame, column: str, descending: bool) -> np.ndarr
     """The positions of the rows with a value in `column`, in the order frame.dropna().sort_values() gives them,
     ties included (pandas' own steps, without copying the frame twice)."""
     values = frame[column].to_numpy(dtype=float, na_value=np.nan)
-    kept = np.flatnonzero(~np.isnan(values))
+    kept = _rows_with(frame, (column,))
     if descending:
         return kept[::-1][values[kept[::-1]].argsort(kind="quicksort")][::-1]
     return kept[values[kept].argsort(kind="quicksort")]

@@ -56,6 +56,13 @@ def percentile_interval(values: pd.Series, value: float, error: float, higher_is
     return Scored.of(values).interval(value, error, higher_is_better)
 
 
+def median_of_known(values: np.ndarray) -> float:
+    """The median of the values there are, NaN when there are none (np.nanmedian's, without its warning): a club's
+    median of a measure or of a context feature."""
+    known = values[~np.isnan(values)]
+    return float(np.median(known)) if known.size else np.nan
+
+
 def percentile_among(schools: int, las: int) -> str:
     """What a percentile is among: England, when the schools span all of England, else the store's schools."""
     if las >= ALL_ENGLAND_LAS:

@@ -11,7 +11,7 @@ from .numbers import number
 from .phases import VALUE_ADDED
 from .phases import phase as phase_named
 from .progress_gaps import no_progress_reason
-from .percentiles import Scored, compared_among, national_scored, percentile_among
+from .percentiles import Scored, compared_among, median_of_known, national_scored, percentile_among
 from .rank_interval import error_from_interval, rank_interval, rank_words
 from .by_urn import RowsByUrn, at_urns
 from .value_added import floats, sorted_rows
@@ -136,7 +136,7 @@ def headline_results(own: pd.DataFrame, national: dict[str, pd.Series], urn: int
             "n": row["n"] if row is not None else pd.NA,
             "reason": (row["reason"] if row is not None else "NOT_PUBLISHED") if np.isnan(value) else None,
             "club_rank": rank, "club_size": ranked, "club_rank_low": low, "club_rank_high": high,
-            "club_median": float(np.nanmedian(members)) if club and not np.isnan(members).all() else np.nan,
+            "club_median": median_of_known(members),
             "national_percentile": percentile, "percentile_low": ends[0], "percentile_high": ends[1],
             "percentile_among": among,
         })

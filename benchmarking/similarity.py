@@ -17,6 +17,7 @@ from .directory import school_pool
 from .errors import BenchmarkingError
 from .measures import in_sentence
 from .nearest import Shortlist, tree_nearest
+from .percentiles import median_of_known
 from .phases import K_RANGE, PHASES
 from .phases import phase as phase_named
 from .store import Store
@@ -146,12 +147,6 @@ def earlier_prior(store: Store, year: int, phase: str) -> tuple[pd.DataFrame, st
     return standin, EARLIER_STANDIN_SOURCE
 
 
-def _median(values: np.ndarray) -> float:
-    """The median of the values there are (NaN when none): a pandas median without building a Series."""
-    there = values[~np.isnan(values)]
-    return float(np.median(there)) if there.size else np.nan
-
-
 @dataclass
 class SimilarGroup:
     """One school's similar schools, with the why."""
@@ -186,7 +181,7 @@ class SimilarGroup:
     def _comparison(self) -> pd.DataFrame:
         shown = {f: DISPLAY_COLUMNS.get(f, f) for f in FEATURES if f in self.features or f in self.matched_without}
         rows = [{"feature": f, "label": feature_label(f, self.prior_source), "school": self.school[column],
-                 "group_median": _median(self.neighbours[column].to_numpy(dtype=float, na_value=np.nan)),
+                 "group_median": median_of_known(self.neighbours[column].to_numpy(dtype=float, na_value=np.nan)),
                  "digits": 0 if column == "pupils_on_roll" else 1}
                 for f, column in shown.items()]
         return pd.DataFrame(rows)

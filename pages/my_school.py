@@ -217,7 +217,8 @@ else:
 me = viewer()
 here = data.school_ref(sel.urn)
 may_act = me.may_act_for(sel.urn, here.la_code)
-if not better.empty and may_act and not sel.anonymise and sel.is_open:
+if (not better.empty and may_act and not sel.anonymise and sel.is_open
+        and st.toggle("Record a school-to-school pairing", key="pairing_open")):
     with st.form("pairing"):
         names = dict(zip(better["urn"].astype(int), better["name"]))
         partner = st.selectbox("Pair with", list(names), format_func=lambda u: plain(names[u]))
@@ -242,7 +243,8 @@ else:
 levels, unsettable = data.target_levels(sel.year, club, p.headline, target_year)
 for reason in unsettable:
     st.caption(f"{reason} No target for it.")
-if may_act and not levels.empty and not sel.projector and sel.is_open:
+if may_act and not levels.empty and not sel.projector and sel.is_open and st.toggle(
+        f"Record targets for {target_year}", key="targets_open"):
     with st.form("targets"):
         picks, offered = {}, {}
         for measure, level, value in zip(levels["measure"], levels["level"], levels["target"]):

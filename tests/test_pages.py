@@ -302,6 +302,8 @@ def test_a_head_records_targets_on_my_school_and_sees_them_beside_the_results(op
 
     urn = first_secondary(school_names)
     at = open_page(urn=urn, year=2024)
+    assert "target_ks4_att8" not in [s.key for s in at.selectbox]  # the form opens when asked for
+    at.toggle(key="targets_open").set_value(True).run()
     at.selectbox(key="target_ks4_att8").set_value("upper quartile")
     next(b for b in at.button if b.label == "Record targets for 2025").click()
     at.run()
@@ -317,11 +319,32 @@ def test_a_head_records_targets_on_my_school_and_sees_them_beside_the_results(op
     shown = at.dataframe[-1].value.iloc[0]
     assert (shown["Year"], shown["Measure"], shown["Achieved"]) == (2025, "Attainment 8", f"{achieved:.1f}")
     at = open_page(urn=urn, year=2026)  # a target for a year whose results are not in yet
+    at.toggle(key="targets_open").set_value(True).run()
     at.selectbox(key="target_ks4_att8").set_value("median")
     next(b for b in at.button if b.label == "Record targets for 2027").click()
     at.run()
     later = at.dataframe[-1].value.set_index("Year")
     assert later.loc[2027, "Achieved"] == "not yet" and later.loc[2027, "Gap"] == "–"
+
+
+def test_a_head_pairs_the_school_with_a_similar_school_that_does_better(open_page, app_db, school_names):
+    secondaries = school_names.loc[school_names["phase"] == "secondary", "urn"].sort_values().astype(int)
+    for urn in secondaries.head(12):  # the first school with a partner that does significantly better
+        at = open_page(urn=urn, year=2024)
+        if [t for t in at.toggle if t.key == "pairing_open"]:
+            break
+    else:
+        pytest.fail("no school in the demo has a partner that does better")
+    assert "Pair with" not in [s.label for s in at.selectbox]  # the form opens when asked for
+    at.toggle(key="pairing_open").set_value(True).run()
+    partner = next(s for s in at.selectbox if s.label == "Pair with").value
+    next(b for b in at.button if b.label == "Record a school-to-school pairing from 2024").click()
+    at.run()
+    assert not at.exception and any("Recorded “Pairing 2024" in s.value for s in at.success)
+    with open_store(app_db) as store:
+        members = store.query("SELECT m.urn FROM club_members m JOIN clubs c USING (club_id) "
+                              "WHERE c.method = 'pairing' AND c.name LIKE 'Pairing 2024: %'")
+    assert {urn, partner} <= set(members["urn"].astype(int))
 
 
 def test_only_those_who_may_act_for_a_school_can_record_its_targets(open_page, school_names, monkeypatch):
@@ -331,5 +354,5 @@ def test_only_those_who_may_act_for_a_school_can_record_its_targets(open_page, s
     monkeypatch.setattr(ui.access, "current_viewer", lambda: Viewer("chair", "chair@club.example", club="North"))
     at = open_page(urn=first_secondary(school_names), year=2024)
     assert not at.exception
-    assert not [b for b in at.button if b.label.startswith("Record targets")]
+    assert not [w for w in list(at.button) + list(at.toggle) if w.label.startswith("Record")]
     assert any("Only the school's own users" in c.value for c in at.caption)

@@ -206,6 +206,7 @@ class SimilarityIndex:
     def __init__(self, features: pd.DataFrame, weights: dict[str, float] | None = None):
         self.weights = check_weights(dict(weights or {}))
         self.frame = features.reset_index(drop=True)
+        self._columns = {column: self.frame[column].array for column in self.frame.columns}
         coverage = self.frame.reindex(columns=list(FEATURES)).notna().mean() if len(self.frame) else pd.Series(0.0, index=FEATURES)
         # Optional context that most of the pool lacks is not used at all (and says so), rather than
         # flagging nearly every school as matched without it.
@@ -329,10 +330,11 @@ class SimilarityIndex:
         used_here = [f for f, h in zip(self.used, have) if h]
         total = distance[chosen][:, None]
         shares = np.divide(squared[chosen], total ** 2, out=np.zeros_like(squared[chosen]), where=total > 0)
-        neighbours = self.frame.iloc[candidates[chosen]].reset_index(drop=True).copy()
-        neighbours.insert(0, "rank", np.arange(1, len(chosen) + 1))
-        neighbours["distance"] = distance[chosen]
-        neighbours["contributions"] = [dict(zip(used_here, row)) for row in shares]
+        rows = candidates[chosen]  # the frame made in one go from its columns: a third of the time of iloc and inserts
+        neighbours = pd.DataFrame({"rank": np.arange(1, len(chosen) + 1)}
+                                  | {column: values.take(rows) for column, values in self._columns.items()}
+                                  | {"distance": distance[chosen],
+                                     "contributions": [dict(zip(used_here, row)) for row in shares]})
         return SimilarGroup(urn=urn, year=self.year, phase=self.phase, features=used_here, weights=self.weights,
                             neighbours=neighbours, school=self.frame.iloc[i],
                             matched_without=[f for f, h in zip(self.used, have) if not h],

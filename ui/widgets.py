@@ -8,6 +8,7 @@ from benchmarking import chart_dicts
 from benchmarking.csv_export import csv_bytes
 
 from . import data
+from .arrow_tables import arrow_table
 from .format import fmt
 from .data.memo import Memo
 
@@ -26,10 +27,8 @@ class _Held:
     st.dataframe (what Streamlit would make of the frame on every view: about half of what a table costs)."""
 
     def __init__(self, source, frame: pd.DataFrame):
-        from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
-
         self.source, self.frame = source, frame  # the source held too: while this is, no other value takes its id
-        self.arrow = None if frame is None or frame.empty else convert_pandas_df_to_arrow_table(frame)
+        self.arrow = None if frame is None or frame.empty else arrow_table(frame)
 
 
 _TABLES = Memo(max_entries=600, ttl=3600)

@@ -1,0 +1,31 @@
+"""What reaches the browser of a page's tables: the grid shows what the page made of them (ui/arrow_tables.py)."""
+import io
+
+import pandas as pd
+import pytest
+
+from tests.conftest import wait_for_app
+from tests.test_browser import server, server_db  # noqa: F401 (the dashboard on a copy of the demo store)
+
+pytestmark = pytest.mark.browser
+
+
+def test_my_schools_tables_show_every_column_and_row_of_their_downloads(server, browser, server_db):  # noqa: F811
+    """The tables reach the browser as Arrow made straight from their columns (ui/arrow_tables.py): what the grid
+    shows has the CSV's columns and rows."""
+    page = browser.new_page(viewport={"width": 1920, "height": 1080}, accept_downloads=True)
+    page.goto(f"{server}/?urn={server_db['primary']['urn']}&year=2026")
+    wait_for_app(page)
+    grids = page.locator('[data-testid="stDataFrame"]')
+    page.wait_for_function("[...document.querySelectorAll('[data-testid=\"stDataFrame\"]')].every(g => g.textContent)",
+                           timeout=30_000)  # a grid fills its cells a moment after it is drawn
+    shown = [grids.nth(i).text_content() for i in range(grids.count())]
+    buttons = page.get_by_role("button", name="Download CSV")
+    assert len(shown) == buttons.count() >= 3  # headline, inclusion, context against the club
+    for i in range(buttons.count()):
+        with page.expect_download(timeout=20_000) as done:
+            buttons.nth(i).click()
+        table = pd.read_csv(io.BytesIO(open(done.value.path(), "rb").read()), encoding="utf-8-sig", dtype=str)
+        assert all(name in shown[i] for name in table.columns), (list(table.columns), shown[i][:300])
+        assert all(label in shown[i] for label in table.iloc[:, 0]), (table.iloc[:, 0].tolist(), shown[i][:300])
+    page.close()

@@ -45,12 +45,13 @@ def table(frame: pd.DataFrame | _Held, file_name: str, projector: bool = False, 
     """A table with a CSV download of exactly what is shown (safe to open in Excel); a clear message when
     there is nothing. on_download: called when the file is made for a download (the audit log); on_select: rows can
     be picked (the table's selection event is returned). `frame` may be a held_table."""
-    shown = frame
-    if isinstance(frame, _Held):
-        frame, shown = frame.frame, frame.arrow
+    held = isinstance(frame, _Held)
+    frame, shown = (frame.frame, frame.arrow) if held else (frame, None)
     if frame is None or frame.empty:
         st.info(empty)
         return None
+    if shown is None and not projector:
+        shown = arrow_table(frame)
     event = None
     if projector:
         st.table(frame.style.format(lambda v: f"{v:,.6g}" if isinstance(v, float) else v, na_rep="–"))

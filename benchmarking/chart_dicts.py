@@ -104,6 +104,8 @@ def _typed(values: np.ndarray):
         if narrower is None:
             return values
         values, kind = values.astype(narrower), np.dtype(narrower).name
+    if kind == "object":  # text: sent as a list, as plotly's read-only copy of it would be (without the copy)
+        return values
     if kind not in _TYPED or not values.size:
         from _plotly_utils.utils import to_typed_array_spec
 

@@ -213,7 +213,7 @@ def _rows_with(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
     """The positions of the rows with a value in every one of `columns` (dropna's rows, without its copies)."""
     kept = np.ones(len(frame), dtype=bool)
     for column in columns:
-        kept &= frame[column].notna().to_numpy()
+        kept &= pd.notna(frame[column].to_numpy())  # on the array: no Series made per column
     return np.flatnonzero(kept)
 
 

@@ -235,6 +235,12 @@ def test_a_school_s_rank_and_difference_from_its_club_are_worked_out_once_for_ev
     host, same = data.funnel(urn, 2024, "secondary", "ks4_p8", True, host_only=True)
     pd.testing.assert_frame_equal(host, every[every["is_host"]])
     assert len(host) == 1 and len(every) > 50 and same is limits
+    plotted, plottable = data.club_expected_actual(2024, "secondary", "ks4_p8", True, urn, club)  # expected against actual
+    kind = data.kind_scores(2024, "secondary", "ks4_p8", True)
+    pd.testing.assert_frame_equal(plotted.drop(columns="is_host"),
+                                  kind[kind["urn"].isin([urn, *club])].sort_values("urn").reset_index(drop=True))
+    assert plotted["is_host"].tolist() == (plotted["urn"] == urn).tolist() and plotted["is_host"].sum() == 1
+    assert plottable and data.club_expected_actual(2024, "secondary", "ks4_p8", True, urn, list(club))[0] is plotted
 
 
 def test_a_club_s_values_are_read_by_urn_whether_or_not_the_year_is_in_urn_order():

@@ -169,6 +169,22 @@ def kind_scores_of(year: int, phase: str, measure: str, mainstream: bool, urns) 
     return _kind_rows(data_key(), year, phase, measure, mainstream).many(urns)
 
 
+@shared(max_entries=SCHOOLS)
+def _club_expected_actual(key: str, year: int, phase: str, measure: str, mainstream: bool, urn: int,
+                          club: tuple[int, ...]) -> tuple[pd.DataFrame, bool]:
+    frame = kind_scores_of(year, phase, measure, mainstream, [*club, urn])
+    frame = frame.assign(is_host=frame["urn"] == urn)
+    return frame, bool((frame["expected"].notna() & frame["actual"].notna()).any())
+
+
+def club_expected_actual(year: int, phase: str, measure: str, mainstream: bool, urn: int,
+                         club: list[int]) -> tuple[pd.DataFrame, bool]:
+    """The school and its club as the expected-against-actual chart plots them (kind_scores' rows, the school
+    marked is_host), and whether any has both an expected and an actual result: once per school, not on every view
+    of the chart's default. Shared: read it, never change it."""
+    return _club_expected_actual(data_key(), year, phase, measure, bool(mainstream), urn, urns_key(club))
+
+
 @shared(max_entries=YEARS)
 def _funnel(key: str, year: int, phase: str, measure: str, mainstream: bool):
     from benchmarking.va_report import funnel_points

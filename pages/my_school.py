@@ -60,9 +60,9 @@ if not sel.is_open:
             "given targets.")
 
 no_progress = data.va_table(sel.year, sel.phase).attrs.get("no_progress")
-mine = data.school_va(sel.urn, sel.year, sel.phase).set_index("measure")
+va_rows = data.school_value_added(sel.urn, sel.year, sel.phase)  # each measure's score, or DfE's reason for none
 main = p.main_value_added
-own_results = data.school_year_results(sel.urn, sel.year)
+main_row = va_rows.loc[main] if main in va_rows.index else None
 mainstream = bool(sel.mainstream)
 results = data.headline(sel.urn, sel.year, sel.phase, mainstream, club)
 if no_progress:
@@ -73,17 +73,15 @@ if no_progress:
                                          int(first["club_size"]), first["club_median"], first["reason"],
                                          (first["club_rank_low"], first["club_rank_high"])))
     st.info(no_progress)
-elif main in mine.index and pd.notna(mine.loc[main, "va"]):
-    own = mine.loc[main]
+elif main_row is not None and pd.notna(main_row.get("va")):
+    own = main_row
     (rank, ranked, low, high), relative = data.club_standing(sel.year, sel.phase, main, sel.urn, club)
     spec = MEASURES_BY_CODE[main]
     st.subheader(value_added_sentence(spec.label, spec.digits, own["va"], own["ci_low"], own["ci_high"], rank,
                                       ranked, relative, (low, high)))
 else:  # no score: why, in DfE's words, from the school's own row where DfE published one
-    published = own_results.set_index("measure")
-    row = mine.loc[main] if main in mine.index else published.loc[main] if main in published.index else None
-    st.subheader(unscored_sentence(MEASURES_BY_CODE[main].label, None if row is None else row["n"],
-                                   None if row is None else row.get("reason")))
+    st.subheader(unscored_sentence(MEASURES_BY_CODE[main].label, None if main_row is None else main_row["n"],
+                                   None if main_row is None else main_row.get("reason")))
 
 st.header("Value added" if not no_progress else "Attainment in context")
 if no_progress:
@@ -103,12 +101,9 @@ if no_progress:
         st.caption(CAVEAT)
 else:
     # Every value-added measure of the phase the school has a row for: its score, or DfE's reason for none.
-    published = own_results.set_index("measure")
-    rows = pd.DataFrame([mine.loc[m] if m in mine.index else published.loc[m].reindex(["n", "reason"]).rename(m)
-                         for m in p.value_added if m in mine.index or m in published.index])
-    if rows.empty:
+    if va_rows.empty:
         st.info(f"DfE published no value added for this school in {sel.year}.")
-    for col, (measure, row) in zip(st.columns(max(len(rows), 1)), rows.iterrows()):
+    for col, (measure, row) in zip(st.columns(max(len(va_rows), 1)), va_rows.iterrows()):
         spec = MEASURES_BY_CODE[measure]
         col.metric(spec.label, fmt(row.get("va"), spec.digits, sign=True),
                    help="The school's score against pupils with the same prior attainment nationally")

@@ -241,6 +241,10 @@ def test_a_school_s_rank_and_difference_from_its_club_are_worked_out_once_for_ev
                                   kind[kind["urn"].isin([urn, *club])].sort_values("urn").reset_index(drop=True))
     assert plotted["is_host"].tolist() == (plotted["urn"] == urn).tolist() and plotted["is_host"].sum() == 1
     assert plottable and data.club_expected_actual(2024, "secondary", "ks4_p8", True, urn, list(club))[0] is plotted
+    own = data.school_value_added(urn, 2024, "secondary")  # My school's value-added measures, by measure
+    scored = data.school_va(urn, 2024, "secondary").set_index("measure")
+    assert set(own.index) == set(scored.index) and own.loc["ks4_p8", "va"] == scored.loc["ks4_p8", "va"]
+    assert data.school_value_added(urn, 2024, "secondary") is own
 
 
 def test_a_club_s_values_are_read_by_urn_whether_or_not_the_year_is_in_urn_order():

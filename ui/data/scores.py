@@ -17,7 +17,7 @@ from benchmarking.value_added import relative_to_group
 from benchmarking.va_report import NoProgressMeasure, pool_rows, school_value_added_table
 
 from .cache import SCHOOLS, YEARS, data_key, shared, store, urns_key
-from .schools import names_by_urn, school_names
+from .schools import names_by_urn, school_names, school_year_results
 
 VA_COLUMNS = ["urn", "year", "measure", "expected", "actual", "va", "ci_low", "ci_high", "n", "band", "lens", "source"]
 
@@ -46,6 +46,21 @@ def _va_rows(key: str, year: int, phase: str, lens: str) -> RowsByUrn:
 def school_va(urn: int, year: int, phase: str, lens: str = "official") -> pd.DataFrame:
     """One school's rows of va_table: a slice, not a scan of every school's."""
     return _va_rows(data_key(), year, phase, lens).rows(urn)
+
+
+@shared(max_entries=SCHOOLS)
+def _school_value_added(key: str, urn: int, year: int, phase: str) -> pd.DataFrame:
+    scored = school_va(urn, year, phase).set_index("measure")
+    published = school_year_results(urn, year).set_index("measure")
+    return pd.DataFrame([scored.loc[m] if m in scored.index else published.loc[m].reindex(["n", "reason"]).rename(m)
+                         for m in phase_named(phase).value_added if m in scored.index or m in published.index])
+
+
+def school_value_added(urn: int, year: int, phase: str) -> pd.DataFrame:
+    """Every value-added measure of the phase the school has a row for, by measure: its score (school_va), or
+    where it has none, the pupils and DfE's reason from its published results. Once per school, not on every view
+    of My school. Shared: read it, never change it."""
+    return _school_value_added(data_key(), urn, year, phase)
 
 
 def schools_va(urns, year: int, phase: str, lens: str = "official") -> pd.DataFrame:

@@ -188,6 +188,14 @@ def _interval_of_ranks(drawn: np.ndarray) -> tuple[int, int]:
     return int(np.searchsorted(reached, low + 1)), int(np.searchsorted(reached, high + 1))
 
 
+def _count_down_columns(above: np.ndarray) -> np.ndarray:
+    """How many rows are True in each column: counted in bytes where a club's rows fit one (a bool sum casts every
+    value to 64 bits first, which took half of the count's time)."""
+    if len(above) < 256:
+        return np.add.reduce(above.view(np.uint8), axis=0, dtype=np.uint8).astype(np.int64)
+    return above.sum(axis=0)
+
+
 def rank_interval(value: float, error: float, others, others_errors, higher_is_better: bool) -> tuple[int | None, int | None]:
     """The 95% interval (best, worst) of one school's rank among `others` (rank_intervals); others without a
     value are left out, as in the rank, and others whose error is not known are taken as exact. (None, None)
@@ -202,7 +210,7 @@ def rank_interval(value: float, error: float, others, others_errors, higher_is_b
     simulated = _simulated_by_school(values, np.nan_to_num(np.r_[error, others_errors[keep]]), DRAWS, SEED)
     # The school comes first, so in rank_intervals' stable order it ranks above those level with it: its rank
     # in a draw is one more than the schools above it, with no sort of every draw.
-    drawn = (simulated[1:] > simulated[0]).sum(axis=0) + 1
+    drawn = _count_down_columns(simulated[1:] > simulated[0]) + 1
     observed = int((values[1:] > values[0]).sum()) + 1
     low, high = _interval_of_ranks(drawn)
     return min(low, observed), max(high, observed)

@@ -107,3 +107,13 @@ def test_pupils_absence_spread_follows_englands_overall_and_persistent_absence()
     rows = pd.DataFrame({"value": [7.0], "ci_low": [np.nan], "ci_high": [np.nan], "n": [400]})
     assert national_pupil_sd("absence_overall", {}, {"absence_overall": sd}) == sd
     assert standard_errors("absence_overall", rows, sd)[0] == pytest.approx(sd / 20)
+
+
+def test_each_draw_s_count_of_schools_above_is_exact_for_clubs_of_any_size():
+    from benchmarking.rank_interval import _count_down_columns
+
+    rng = np.random.default_rng(4)
+    for rows in (0, 1, 21, 255, 256, 300):  # counted in bytes up to 255 schools, as 64-bit sums beyond
+        above = rng.random((rows, 97)) > 0.3
+        counted = _count_down_columns(above)
+        assert counted.dtype == np.int64 and counted.tolist() == above.sum(axis=0).tolist()

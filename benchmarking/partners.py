@@ -82,7 +82,7 @@ def partners_among(group: SimilarGroup, scores: pd.DataFrame, alpha: float = ALP
     columns = {c: neighbours[c].array.take(rows[order]) for c in ("urn", "name", "la_name", "distance")}
     columns |= {c: scores[c].array.take(at[order]) for c in ("value", "ci_low", "ci_high", "n")}
     columns |= {"difference": difference[chosen][order], "z": z[chosen][order], "p_value": p_value[chosen][order]}
-    return pd.DataFrame(columns)[PARTNER_COLUMNS]
+    return pd.DataFrame(columns)  # PARTNER_COLUMNS, in order: no copy to reorder them
 
 
 def partner_candidates(store: Store, group: SimilarGroup, measure: str | None = None,

@@ -293,13 +293,17 @@ def school_trend(store: Store, urn: int, measure: str, years: list[int] | None =
 def trend_from_years(urn: int, measure: str, years: dict[int, RowsByUrn]) -> pd.DataFrame:
     """school_trend from each year's results of the measure for every school (`years`: year -> RowsByUrn of
     results_for_measure), as the dashboard holds them: the same rows, gaps and notes, from each year's records."""
-    rows = []
-    for year, by_urn in sorted(years.items()):
-        for found in by_urn.records(urn) or [{}]:  # a year without the school's row is a gap
-            rows.append({"year": year, "va": found.get("value", np.nan), "ci_low": found.get("ci_low", np.nan),
-                         "ci_high": found.get("ci_high", np.nan), "n": found.get("n"), "reason": found.get("reason")})
-    frame = pd.DataFrame(rows, columns=["year", "va", "ci_low", "ci_high", "n", "reason"])
-    return with_gaps(frame.astype({"va": float, "ci_low": float, "ci_high": float}), measure, None)
+    rows = [(year, found) for year, by_urn in sorted(years.items())
+            for found in by_urn.records(urn) or [{}]]  # a year without the school's row is a gap
+
+    def scores(name: str) -> np.ndarray:
+        return np.array([found.get(name, np.nan) for _, found in rows], dtype=float)
+
+    frame = pd.DataFrame({"year": [year for year, _ in rows], "va": scores("value"), "ci_low": scores("ci_low"),
+                          "ci_high": scores("ci_high"), "n": [found.get("n") for _, found in rows],
+                          "reason": [found.get("reason") for _, found in rows]},
+                         columns=["year", "va", "ci_low", "ci_high", "n", "reason"])  # the columns even of no rows
+    return with_gaps(frame, measure, None)
 
 
 def with_gaps(frame: pd.DataFrame, measure: str, years: list[int] | None) -> pd.DataFrame:

@@ -50,10 +50,14 @@ def school_va(urn: int, year: int, phase: str, lens: str = "official") -> pd.Dat
 
 @shared(max_entries=SCHOOLS)
 def _school_value_added(key: str, urn: int, year: int, phase: str) -> pd.DataFrame:
+    measures = phase_named(phase).value_added
+    scored = {row["measure"]: row for row in _va_rows(key, year, phase, "official").records(urn)}
+    if all(m in scored for m in measures):  # as for most schools: their scores, made from the records
+        return pd.DataFrame([{c: v for c, v in scored[m].items() if c != "measure"} for m in measures], index=measures)
     scored = school_va(urn, year, phase).set_index("measure")
     published = school_year_results(urn, year).set_index("measure")
     return pd.DataFrame([scored.loc[m] if m in scored.index else published.loc[m].reindex(["n", "reason"]).rename(m)
-                         for m in phase_named(phase).value_added if m in scored.index or m in published.index])
+                         for m in measures if m in scored.index or m in published.index])
 
 
 def school_value_added(urn: int, year: int, phase: str) -> pd.DataFrame:

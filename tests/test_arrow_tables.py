@@ -22,6 +22,7 @@ def test_text_numbers_and_yes_no_go_straight_into_the_columns_streamlit_makes(st
     with pd.option_context("mode.string_storage", storage):
         frame = pd.DataFrame({
             "text": ["2 of 21 (1–6)", None, "–"], "text, as objects": np.array(["+0.49", None, np.nan], dtype=object),
+            "text, missing as NA": pd.array(["a", None, "b"], dtype=pd.StringDtype(storage, na_value=pd.NA)),
             "floats": [1.5, np.nan, -2.25], "integers": np.array([2024, 2025, 2026]),
             "small integers": np.array([1, 2, 3], dtype="int32"), "yes or no": [True, False, True],
         }, index=[7, 3, 9])  # a filtered frame's index: never shown, so not sent

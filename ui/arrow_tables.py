@@ -34,6 +34,8 @@ def arrow_table(frame: pd.DataFrame) -> pa.Table:
 def _column(values: pd.Series) -> pa.Array:
     """One column: numbers as they are (NaN as missing, as pandas' conversion has it); text as text."""
     dtype = values.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "python":  # what pandas would hand over, uncopied
+        return pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
     if isinstance(dtype, pd.StringDtype):  # as pandas hands it to pyarrow (large_string where Arrow holds it)
         return pa.array(values.array)
     if dtype.kind in _NUMBERS and not isinstance(dtype, pd.api.extensions.ExtensionDtype):

@@ -159,9 +159,12 @@ elif scores is not None:
     def pupil_chart() -> None:
         """The pupils' chart: choosing how to colour it reruns this part of the page only."""
         colour = st.selectbox("Colour pupils by", list(groups.columns), format_func=GROUPING_LABELS.get)
-        pupils = scores[["pupil_id", "expected", "actual"]].assign(group=groups[colour].to_numpy())
+
+        def pupils() -> pd.DataFrame:  # made only when the chart is built, not on every view
+            return scores[["pupil_id", "expected", "actual"]].assign(group=groups[colour].to_numpy())
+
         chart(figure(("pupils", sel.urn, sel.year, measure, colour, sel.projector),
-                     lambda: charts.pupil_scatter(pupils, "group", "Each pupil: expected against actual", sel.theme, unit),
+                     lambda: charts.pupil_scatter(pupils(), "group", "Each pupil: expected against actual", sel.theme, unit),
                      False), "pupils")
 
     pupil_chart()

@@ -55,18 +55,21 @@ def _allowed_pupils(viewer: Viewer, place: School, va: PupilValueAdded) -> int:
     return pupils
 
 
-def pupils_of_school(viewer: Viewer, place: School, va: PupilValueAdded) -> pd.DataFrame:
+def pupils_of_school(viewer: Viewer, place: School, va: PupilValueAdded,
+                     held: Callable[[], pd.DataFrame] | None = None) -> pd.DataFrame:
     """The school's pupils with their expected and actual results and scores (empty when the store has
-    none). NotAllowed outside the viewer's scope; Suppressed for 5 or fewer pupils."""
+    none). NotAllowed outside the viewer's scope; Suppressed for 5 or fewer pupils. `held()`: the same rows from
+    a cache (the dashboard's, sliced once per school), asked only once the viewer is allowed."""
     _allowed_pupils(viewer, place, va)
-    return va.for_school(place.urn)
+    return held() if held is not None else va.for_school(place.urn)
 
 
-def pupil_labels_of_school(viewer: Viewer, place: School, va: PupilValueAdded) -> pd.DataFrame:
+def pupil_labels_of_school(viewer: Viewer, place: School, va: PupilValueAdded,
+                           held: Callable[[], pd.DataFrame] | None = None) -> pd.DataFrame:
     """Which like-for-like groups each of the school's pupils is in, row for row with pupils_of_school: the same
-    checks (NotAllowed outside the viewer's scope, Suppressed for 5 or fewer pupils)."""
+    checks (NotAllowed outside the viewer's scope, Suppressed for 5 or fewer pupils); `held()` as there."""
     _allowed_pupils(viewer, place, va)
-    return va.labels_for_school(place.urn)
+    return held() if held is not None else va.labels_for_school(place.urn)
 
 
 def pupil_groups_of_school(viewer: Viewer, place: School, va: PupilValueAdded, club: list[int],

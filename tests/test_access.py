@@ -75,6 +75,25 @@ def test_pupil_rows_come_only_within_scope_and_never_for_five_or_fewer(small_dem
         pupil_views.pupil_labels_of_school(ADMIN, mine, va)
 
 
+def test_the_dashboard_hands_a_school_s_held_pupils_only_to_viewers_allowed_them(small_demo_path, two_las, monkeypatch):
+    """The dashboard slices a school's pupils once and holds them; the checks still run for every viewer."""
+    from ui import data
+
+    monkeypatch.setenv("BENCHMARKING_DB", str(small_demo_path))
+    head = Viewer("school", "head@x.sch.uk", urns=frozenset({two_las["mine"]}))
+    measure = "ks4_p8"
+    rows = data.school_pupils(head, 2024, measure, two_las["mine"])  # held from now on
+    assert len(rows) > 5 and set(rows["urn"]) == {two_las["mine"]}
+    assert len(data.school_pupil_labels(head, 2024, measure, two_las["mine"])) == len(rows)
+    assert data.school_pupils(ADMIN, 2024, measure, two_las["mine"]) is rows
+    for stranger in (Viewer("school", "other@y.sch.uk", urns=frozenset({two_las["elsewhere"]})),
+                     Viewer("public", "stranger@gmail.com"), Viewer("chair", "chair@a.sch.uk", club="North")):
+        with pytest.raises(NotAllowed):
+            data.school_pupils(stranger, 2024, measure, two_las["mine"])
+        with pytest.raises(NotAllowed):
+            data.school_pupil_labels(stranger, 2024, measure, two_las["mine"])
+
+
 def test_a_one_pupil_school_gets_no_pupil_target_nor_id_on_the_command_line(demo_db, tmp_path, two_las):
     from benchmarking.importers.pupils import import_pupils
 

@@ -22,19 +22,33 @@ def _has_pupils(key: str, year: int, measure: str) -> bool:
     return pupils_exist(store(), year, SUBJECTS[measure].key_stage)
 
 
+@shared(max_entries=SCHOOLS)
+def _school_pupil_rows(key: str, year: int, measure: str, urn: int) -> pd.DataFrame:
+    return _pupil_va(key, year, measure, "official").for_school(urn)
+
+
+@shared(max_entries=SCHOOLS)
+def _school_pupil_label_rows(key: str, year: int, measure: str, urn: int) -> pd.DataFrame:
+    return _pupil_va(key, year, measure, "official").labels_for_school(urn)
+
+
 def school_pupils(viewer: Viewer, year: int, measure: str, urn: int) -> pd.DataFrame:
     """One school's pupils with their scores, for a viewer who may see them (empty when the store has none).
-    NotAllowed outside the viewer's scope; Suppressed for 5 or fewer pupils."""
+    NotAllowed outside the viewer's scope; Suppressed for 5 or fewer pupils. The rows are sliced once per
+    school and handed only to viewers allowed them. Shared: read them, never change them."""
     key = data_key()
     if not _has_pupils(key, year, measure):
         return pd.DataFrame()
-    return pupil_views.pupils_of_school(viewer, school_ref(urn), _pupil_va(key, year, measure, "official"))
+    return pupil_views.pupils_of_school(viewer, school_ref(urn), _pupil_va(key, year, measure, "official"),
+                                        held=lambda: _school_pupil_rows(key, year, measure, urn))
 
 
 def school_pupil_labels(viewer: Viewer, year: int, measure: str, urn: int) -> pd.DataFrame:
-    """Which like-for-like groups each of school_pupils' rows is in (the year's labels, sliced), for a viewer
-    who may see them."""
-    return pupil_views.pupil_labels_of_school(viewer, school_ref(urn), _pupil_va(data_key(), year, measure, "official"))
+    """Which like-for-like groups each of school_pupils' rows is in (the year's labels, sliced once per school),
+    for a viewer who may see them. Shared: read them, never change them."""
+    key = data_key()
+    return pupil_views.pupil_labels_of_school(viewer, school_ref(urn), _pupil_va(key, year, measure, "official"),
+                                              held=lambda: _school_pupil_label_rows(key, year, measure, urn))
 
 
 @shared(max_entries=YEARS)

@@ -94,15 +94,8 @@ if dots["va"].notna().any():
 st.header("Expected against actual, school by school")
 scope = st.radio("Schools", ["The club", "Our LA", "All schools"], horizontal=True)
 # Mainstream schools are compared with mainstream schools, special schools with special schools.
-if scope == "The club":
-    frame, plottable = data.club_expected_actual(sel.year, sel.phase, measure, mainstream, sel.urn, club)
-else:
-    frame = data.kind_scores(sel.year, sel.phase, measure, mainstream)
-    own_la = data.kind_scores_of(sel.year, sel.phase, measure, mainstream, [sel.urn])["la_code"]
-    if scope == "Our LA" and len(own_la):
-        frame = frame[frame["la_code"] == own_la.iloc[0]]
-    frame = frame.assign(is_host=frame["urn"] == sel.urn).reset_index(drop=True)
-    plottable = not frame[["expected", "actual"]].dropna().empty
+frame, plottable = data.expected_actual(sel.year, sel.phase, measure, mainstream, sel.urn, club,
+                                        {"The club": "club", "Our LA": "la", "All schools": "all"}[scope])
 if not plottable:
     st.info("Expected and actual results are not available for this measure (published files give the score only).")
 else:

@@ -235,12 +235,16 @@ def test_a_school_s_rank_and_difference_from_its_club_are_worked_out_once_for_ev
     host, same = data.funnel(urn, 2024, "secondary", "ks4_p8", True, host_only=True)
     pd.testing.assert_frame_equal(host, every[every["is_host"]])
     assert len(host) == 1 and len(every) > 50 and same is limits
-    plotted, plottable = data.club_expected_actual(2024, "secondary", "ks4_p8", True, urn, club)  # expected against actual
+    plotted, plottable = data.expected_actual(2024, "secondary", "ks4_p8", True, urn, club, "club")  # expected against actual
     kind = data.kind_scores(2024, "secondary", "ks4_p8", True)
     pd.testing.assert_frame_equal(plotted.drop(columns="is_host"),
                                   kind[kind["urn"].isin([urn, *club])].sort_values("urn").reset_index(drop=True))
     assert plotted["is_host"].tolist() == (plotted["urn"] == urn).tolist() and plotted["is_host"].sum() == 1
-    assert plottable and data.club_expected_actual(2024, "secondary", "ks4_p8", True, urn, list(club))[0] is plotted
+    assert plottable and data.expected_actual(2024, "secondary", "ks4_p8", True, urn, list(club), "club")[0] is plotted
+    everyone, _ = data.expected_actual(2024, "secondary", "ks4_p8", True, urn, club, "all")
+    in_la, _ = data.expected_actual(2024, "secondary", "ks4_p8", True, urn, club, "la")
+    assert len(everyone) == len(kind) and everyone["is_host"].sum() == in_la["is_host"].sum() == 1
+    assert in_la["la_code"].nunique() == 1 and len(in_la) == (kind["la_code"] == in_la["la_code"].iloc[0]).sum()
     own = data.school_value_added(urn, 2024, "secondary")  # My school's value-added measures, by measure
     scored = data.school_va(urn, 2024, "secondary").set_index("measure")
     assert set(own.index) == set(scored.index) and own.loc["ks4_p8", "va"] == scored.loc["ks4_p8", "va"]

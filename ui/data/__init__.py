@@ -7,7 +7,7 @@ from .schools import (directory, directory_by_urn, headline, imported_pupils_pre
                       recorded_targets, school_labels, school_names, school_ref, school_trend, school_year_results,
                       schools_year_results, summary, synthetic, target_levels, viewer_for_email, year_results, year_values,
                       every_school_values, every_school_errors, measure_reach)
-from .scores import (club_dots, club_expected_actual, club_standing, concern, floor, funnel, funnel_backdrop, in_context, kind_scores, kind_scores_of, school_value_added, schools_va, measures_for, pooled,
+from .scores import (club_dots, club_standing, concern, floor, funnel, funnel_backdrop, in_context, expected_actual, kind_scores, kind_scores_of, school_value_added, schools_va, measures_for, pooled,
                      school_va, scores_of, scores_table, steadier_rows, va_table)
 from .similar import (against_clubs, club_group, club_with_results, club_impact, clubs, context_backdrop, partners, similar_las,
                       similarity_index, weights_key)

@@ -195,20 +195,35 @@ def kind_scores_of(year: int, phase: str, measure: str, mainstream: bool, urns) 
     return _kind_rows(data_key(), year, phase, measure, mainstream).many(urns)
 
 
-@shared(max_entries=SCHOOLS)
-def _club_expected_actual(key: str, year: int, phase: str, measure: str, mainstream: bool, urn: int,
-                          club: tuple[int, ...]) -> tuple[pd.DataFrame, bool]:
-    frame = kind_scores_of(year, phase, measure, mainstream, [*club, urn])
-    frame = frame.assign(is_host=frame["urn"] == urn)
+def _marked_for_plotting(frame: pd.DataFrame, urn: int) -> tuple[pd.DataFrame, bool]:
+    """Schools as expected against actual plots them (the school marked is_host, rows numbered from 0), and
+    whether any has both an expected and an actual result to plot."""
+    frame = frame.assign(is_host=frame["urn"] == urn).reset_index(drop=True)
     return frame, bool((frame["expected"].notna() & frame["actual"].notna()).any())
 
 
-def club_expected_actual(year: int, phase: str, measure: str, mainstream: bool, urn: int,
-                         club: list[int]) -> tuple[pd.DataFrame, bool]:
-    """The school and its club as the expected-against-actual chart plots them (kind_scores' rows, the school
-    marked is_host), and whether any has both an expected and an actual result: once per school, not on every view
-    of the chart's default. Shared: read it, never change it."""
-    return _club_expected_actual(data_key(), year, phase, measure, bool(mainstream), urn, urns_key(club))
+@shared(max_entries=SCHOOLS)
+def _club_expected_actual(key: str, year: int, phase: str, measure: str, mainstream: bool, urn: int,
+                          club: tuple[int, ...]) -> tuple[pd.DataFrame, bool]:
+    return _marked_for_plotting(kind_scores_of(year, phase, measure, mainstream, [*club, urn]), urn)
+
+
+def expected_actual(year: int, phase: str, measure: str, mainstream: bool, urn: int, club: list[int],
+                    scope: str) -> tuple[pd.DataFrame, bool]:
+    """The schools the expected-against-actual chart plots for `scope` ("club": the school and its club; "la": its
+    LA's schools of its kind; "all": every school of its kind), the school marked is_host, and whether any has
+    both an expected and an actual result. The club, the chart's default, once per school; shared: read it, never
+    change it."""
+    if scope == "club":
+        return _club_expected_actual(data_key(), year, phase, measure, bool(mainstream), urn, urns_key(club))
+    if scope not in ("la", "all"):
+        raise ValueError(f"scope must be club, la or all, not {scope!r}")
+    frame = kind_scores(year, phase, measure, mainstream)
+    if scope == "la":
+        own_la = kind_scores_of(year, phase, measure, mainstream, [urn])["la_code"]
+        if len(own_la):
+            frame = frame[frame["la_code"] == own_la.iloc[0]]
+    return _marked_for_plotting(frame, urn)
 
 
 @shared(max_entries=YEARS)

@@ -119,6 +119,23 @@ def test_a_deep_link_selects_the_school_and_year(open_page, school_names):
     assert at.session_state["selection"].urn == primary["urn"] and at.session_state["selection"].phase == "primary"
 
 
+def test_the_picker_offers_the_phases_schools_in_order_and_reads_each_schools_own_row(open_page, app_db):
+    from ui import data
+
+    at = open_page()
+    schools = data.directory()
+    offered = next(s for s in at.sidebar.selectbox if s.label == "School")
+    phase = at.sidebar.radio[0].value
+    in_phase = schools.loc[schools["phase"] == phase, "urn"].astype(int).tolist()
+    assert data.phase_urns(phase) == in_phase and offered.options == [data.school_labels()[u] for u in in_phase[:300]]
+    for row in schools.itertuples():
+        record = data.directory_record(row.urn)
+        assert (record["name"], record["la_name"], record["phase"], record["mainstream"], record["is_open"]) == (
+            row.name, row.la_name, row.phase, row.mainstream, row.is_open)
+        assert list(record["years"]) == list(row.years) and list(record["phases"]) == list(row.phases)
+    assert data.directory_record(999999999) is None
+
+
 def test_a_link_to_an_unknown_school_warns_and_carries_on(open_page):
     at = open_page(urn=999999999)
     assert not at.exception and any("not in the store" in w.value for w in at.warning)

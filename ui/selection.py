@@ -84,7 +84,7 @@ def _adopt_query_params() -> None:
         st.session_state["anonymise"] = True
     urn = params.get("urn")
     if urn and urn != st.session_state.get("_written_urn"):
-        if urn.isdigit() and int(urn) in data.directory_by_urn().index:
+        if urn.isdigit() and data.directory_record(int(urn)) is not None:
             st.session_state["urn"] = int(urn)
             year = params.get("year")
             st.session_state["year"] = int(year) if year and year.isdigit() else None
@@ -95,9 +95,9 @@ def _adopt_query_params() -> None:
             st.session_state["_bad_link"] = f"The link named a school that is not in the store ({plain(urn)}); showing another school."
 
 
-def _choose_school(schools: pd.DataFrame, by_urn: pd.DataFrame, anonymise: bool) -> int:
+def _choose_school(schools: pd.DataFrame, anonymise: bool) -> int:
     """The school picker: by phase, then a search; locked while anonymised (it would name other schools)."""
-    current = by_urn.loc[st.session_state["urn"]]
+    current = data.directory_record(st.session_state["urn"])
     if anonymise:
         st.markdown(f"**{plain(current['name'])}**")
         st.caption("Anonymised mode is on: switch it off below to choose another school.")
@@ -112,8 +112,9 @@ def _choose_school(schools: pd.DataFrame, by_urn: pd.DataFrame, anonymise: bool)
         found = pool[pool["label"].str.contains(search.strip(), case=False, regex=False)]
         if found.empty:
             st.info(f"No {phase} school matches “{plain(search.strip())}”.")
-        pool = found
-    options = pool["urn"].head(300).tolist()
+        options = found["urn"].head(300).tolist()
+    else:  # the phase's first 300, held
+        options = (data.phase_urns(phase) if phase in PHASES else schools["urn"].tolist())[:300]
     if st.session_state["urn"] not in options:
         options = [st.session_state["urn"]] + options
     urn = st.selectbox("School", options, index=options.index(st.session_state["urn"]),
@@ -132,14 +133,13 @@ def sidebar() -> Selection | None:
     _adopt_query_params()
     if "urn" not in st.session_state:
         st.session_state["urn"] = default_school(schools)
-    by_urn = data.directory_by_urn()
     with st.sidebar:
         st.markdown("### Your school")
         message = st.session_state["_link_notice"] = st.session_state.pop("_bad_link", None)
         if message:
             st.warning(message)
-        urn = _choose_school(schools, by_urn, bool(st.session_state.get("anonymise")))
-        current = by_urn.loc[urn]
+        urn = _choose_school(schools, bool(st.session_state.get("anonymise")))
+        current = data.directory_record(urn)
         years = [int(y) for y in current["years"]]
         wanted = st.session_state.get("year")
         linked = st.session_state.pop("_linked_year", None)

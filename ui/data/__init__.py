@@ -3,7 +3,7 @@ cache (the store and cache keys), schools (directory and results), scores (value
 context), similar (pools, clubs, LAs) and pupils."""
 # ruff: noqa: F401  (every name here is re-exported for the pages)
 from .cache import data_key, file_version, revision, shared_values, store, store_exists
-from .schools import (directory, directory_by_urn, headline, imported_pupils_present, names_by_urn, measure_results, phase_directory,
+from .schools import (directory, directory_record, headline, imported_pupils_present, names_by_urn, measure_results, phase_directory, phase_urns,
                       recorded_targets, school_labels, school_names, school_ref, school_trend, school_year_results,
                       schools_year_results, summary, synthetic, target_levels, viewer_for_email, year_results, year_values,
                       every_school_values, every_school_errors, measure_reach)

@@ -6,8 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dataclasses import dataclass
+
+from .bands import BAND_LABELS
 from .measures import MEASURES_BY_CODE
-from .numbers import number
+from .numbers import interval, number
 from .phases import VALUE_ADDED
 from .phases import phase as phase_named
 from .progress_gaps import no_progress_reason
@@ -203,6 +206,33 @@ def no_score_text(n, reason: str | None = None) -> str:
     if reason:
         return missing_reason(reason)
     return "No score for this school this year: its results or intake figures are incomplete."
+
+
+@dataclass(frozen=True)
+class ValueAddedCard:
+    """One value-added measure as My school shows it: the score; its CI, pupils and band, or why it has none; and
+    the steadier estimates in words, where there are any."""
+    measure: str
+    label: str
+    score: str
+    detail: str
+    steadier: str | None
+
+
+def value_added_cards(rows: pd.DataFrame, steadier_words) -> list[ValueAddedCard]:
+    """A card for each of the school's value-added rows (indexed by measure: its score, or its pupils and DfE's
+    reason for none). steadier_words(measure, digits): the steadier estimates in words, or None."""
+    cards = []
+    for measure, row in rows.iterrows():
+        spec = MEASURES_BY_CODE[measure]
+        score = number(row.get("va"), spec.digits, sign=True)
+        if pd.isna(row.get("va")):
+            cards.append(ValueAddedCard(measure, spec.label, score, no_score_text(row["n"], row.get("reason")), None))
+            continue
+        detail = (f"95% CI **{interval(row['ci_low'], row['ci_high'], spec.digits)}** · {pupils_text(row['n'])} · "
+                  f"**{BAND_LABELS.get(row['band'], 'no band')}**")
+        cards.append(ValueAddedCard(measure, spec.label, score, detail, steadier_words(measure, spec.digits)))
+    return cards
 
 
 def unscored_sentence(label: str, n, reason: str | None) -> str:

@@ -9,7 +9,6 @@ from benchmarking.documents import visit_brief
 from benchmarking.errors import BenchmarkingError
 from benchmarking.inclusion import CAPTION as INCLUSION_CAPTION
 from benchmarking.inclusion import for_people as inclusion_for_people
-from benchmarking.inclusion import trend_sentence as inclusion_trend_sentence
 from benchmarking.inclusion import nothing_to_show as inclusion_nothing_to_show
 from benchmarking.measures import MEASURES_BY_CODE, in_sentence
 from benchmarking.phases import phase
@@ -19,17 +18,15 @@ from benchmarking.school_view import (
     in_context_sentence,
     missing_reason,
     no_score_text,
-    pupils_text,
     school_description,
     unscored_sentence,
     value_added_sentence,
 )
 from benchmarking.similarity import FEATURE_LABELS
 from benchmarking.steadier import CAVEATS as STEADIER_CAVEATS
-from benchmarking.steadier import SHRUNKEN, THREE_YEAR, steadier_sentence
+from benchmarking.steadier import SHRUNKEN, THREE_YEAR
 from benchmarking.progress_gaps import next_results_year
 from benchmarking.targets import record_target
-from benchmarking.bands import BAND_LABELS
 from benchmarking.writer import writing
 from ui import data
 from ui.access import viewer
@@ -101,20 +98,14 @@ if no_progress:
         st.caption(CAVEAT)
 else:
     # Every value-added measure of the phase the school has a row for: its score, or DfE's reason for none.
-    if va_rows.empty:
+    cards = data.value_added_cards(sel.urn, sel.year, sel.phase)
+    if not cards:
         st.info(f"DfE published no value added for this school in {sel.year}.")
-    for col, (measure, row) in zip(st.columns(max(len(va_rows), 1)), va_rows.iterrows()):
-        spec = MEASURES_BY_CODE[measure]
-        col.metric(spec.label, fmt(row.get("va"), spec.digits, sign=True),
-                   help="The school's score against pupils with the same prior attainment nationally")
-        if pd.isna(row.get("va")):
-            col.markdown(no_score_text(row["n"], row.get("reason")))
-        else:
-            col.markdown(f"95% CI **{ci_text(row['ci_low'], row['ci_high'], spec.digits)}** · {pupils_text(row['n'])} · "
-                         f"**{BAND_LABELS.get(row['band'], 'no band')}**")
-            steadier = steadier_sentence(spec.digits, *data.steadier_rows(sel.urn, sel.year, sel.phase, measure))
-            if steadier:
-                col.caption(steadier, help=f"{STEADIER_CAVEATS[THREE_YEAR]} {STEADIER_CAVEATS[SHRUNKEN]}")
+    for col, card in zip(st.columns(max(len(cards), 1)), cards):
+        col.metric(card.label, card.score, help="The school's score against pupils with the same prior attainment nationally")
+        col.markdown(card.detail)
+        if card.steadier:
+            col.caption(card.steadier, help=f"{STEADIER_CAVEATS[THREE_YEAR]} {STEADIER_CAVEATS[SHRUNKEN]}")
 
 st.header("Headline results")
 if not mainstream:
@@ -122,7 +113,7 @@ if not mainstream:
 if results.empty:
     st.info("No headline results for this school this year.")
 else:
-    bases = results["percentile_among"].dropna().unique().tolist()
+    bases = list(dict.fromkeys(b for b in results["percentile_among"].tolist() if pd.notna(b)))  # in order, once each
     national = bases == ["England"]
     if bases and not national:
         st.caption("Percentiles are among " + "; ".join(b for b in bases if b != "England") + ", not all of England: "
@@ -149,7 +140,7 @@ else:
     st.caption(INCLUSION_CAPTION)
     table(held_table(included, lambda: inclusion_for_people(included)), f"inclusion-{sel.urn}-{sel.year}.csv",
           sel.projector)
-    if over_years := inclusion_trend_sentence(data.inclusion_trend(sel.urn, main), main):
+    if over_years := data.inclusion_trend_words(sel.urn, main):
         st.markdown(plain(over_years))
 
 left, right = st.columns(2)
@@ -169,20 +160,19 @@ with right:
     spec = MEASURES_BY_CODE[main]
     st.header(f"Trend: {spec.label}")
     trend = data.school_trend(sel.urn, main)
-    shown = trend[trend["va"].notna()]
-    if shown.empty:
+    scored = trend["va"].notna().to_numpy()  # the years with a score; the others are gaps with a note
+    if not scored.any():
         st.info(f"No {spec.label} in any year for this school.")
-    elif len(shown) == 1:
-        only = shown.iloc[0]
+    elif scored.sum() == 1:
+        only = trend[scored].iloc[0]
         st.markdown(f"Only one year so far: {int(only['year'])}, {fmt(only['va'], spec.digits, sign=True)} "
                     f"(95% CI {ci_text(only['ci_low'], only['ci_high'], spec.digits)}).")
     else:
         chart(figure(("trend", sel.urn, main, sel.projector),
                      lambda: charts.trend(trend, f"{spec.label} over the years", sel.theme), False), "trend")
-    missing = trend[trend["va"].isna()]
-    if len(missing) and len(shown):
-        st.caption("Years without a score, shown as gaps: " + " ".join(f"{int(y)}: {note}" for y, note in
-                                                                      zip(missing["year"], missing["note"])))
+    if scored.any() and not scored.all():
+        st.caption("Years without a score, shown as gaps: " + " ".join(
+            f"{int(y)}: {note}" for y, note, has in zip(trend["year"].tolist(), trend["note"].tolist(), scored) if not has))
 
 st.header("Similar schools that do better")
 spec = MEASURES_BY_CODE[main if not no_progress else p.headline[0]]

@@ -260,3 +260,37 @@ def test_a_club_s_values_are_read_by_urn_whether_or_not_the_year_is_in_urn_order
     for held in (values, values.iloc[[2, 0, 3, 1]]):
         np.testing.assert_array_equal(at_urns(held, wanted), expected)
     assert np.isnan(at_urns(pd.Series(dtype=float), [100001, 1])).all()
+
+
+def test_a_value_added_card_gives_the_score_its_ci_pupils_and_band_or_why_there_is_none():
+    from benchmarking.school_view import value_added_cards
+
+    rows = pd.DataFrame({"va": [0.456, np.nan], "ci_low": [0.1, np.nan], "ci_high": [0.812, np.nan], "n": [182, 4],
+                         "band": ["above", None], "reason": [None, "SUPP"]}, index=["ks4_p8", "ks4_p8_maths"])
+    asked = []
+    cards = value_added_cards(rows, lambda measure, digits: asked.append((measure, digits)) or "Steadier: +0.30.")
+    scored, unscored = cards
+    assert (scored.label, scored.score, scored.steadier) == ("Progress 8", "+0.46", "Steadier: +0.30.")
+    assert scored.detail.startswith("95% CI **+0.10 to +0.81** · 182 pupils · **")
+    assert unscored.score == "–" and "4 pupils" in unscored.detail and unscored.steadier is None
+    assert asked == [("ks4_p8", 2)]  # steadier estimates only beside a score
+
+
+def test_my_school_s_cards_and_inclusion_trend_are_worked_out_once_for_every_visitor(small_demo_path, monkeypatch):
+    from benchmarking.inclusion import trend_sentence
+    from benchmarking.school_view import value_added_cards
+    from benchmarking.steadier import steadier_sentence
+    from ui import data
+
+    monkeypatch.setenv("BENCHMARKING_DB", str(small_demo_path))
+    with open_store(small_demo_path) as store:
+        urns = store.query("SELECT DISTINCT urn FROM school_value_added WHERE year = 2024 AND measure = 'ks4_p8' "
+                           "ORDER BY urn LIMIT 5")["urn"].astype(int).tolist()
+    for urn in urns:
+        cards = data.value_added_cards(urn, 2024, "secondary")
+        expected = value_added_cards(data.school_value_added(urn, 2024, "secondary"), lambda measure, digits:
+                                     steadier_sentence(digits, *data.steadier_rows(urn, 2024, "secondary", measure)))
+        assert cards == expected and len(cards) >= 1 and data.value_added_cards(urn, 2024, "secondary") is cards
+        words = data.inclusion_trend_words(urn, "ks4_p8")
+        assert words == trend_sentence(data.inclusion_trend(urn, "ks4_p8"), "ks4_p8")
+    assert any(card.steadier for urn in urns for card in data.value_added_cards(urn, 2024, "secondary"))

@@ -131,13 +131,20 @@ def _visible_pupils(viewer: Viewer, urn: int, year: int, measure: str) -> bool:
     if not viewer.may_see_pupils(place.urn, place.la_code):
         return False
     try:
-        sums = _group_sums(key, year, measure)
+        pupils = _scored_pupils(key, year, measure, int(urn))
     except BenchmarkingError:  # pupils without prior attainment
         return False
+    return pupils > 0 and not pupil_views.too_few_to_show(pupils)
+
+
+@shared(max_entries=SCHOOLS)
+def _scored_pupils(key: str, year: int, measure: str, urn: int) -> int:
+    """How many of the school's pupils have a score on the measure, from the year's group sums: worked out once
+    per school (whether a viewer may see them is asked on every view)."""
+    sums = _group_sums(key, year, measure)
     n, _ = sums.totals([urn])
     first = (sums.groups["grouping"] == sums.groups["grouping"].iloc[0]).to_numpy() if len(sums.groups) else []
-    pupils = int(n[first].sum()) if len(first) else 0  # every pupil is in one group of each grouping
-    return pupils > 0 and not pupil_views.too_few_to_show(pupils)
+    return int(n[first].sum()) if len(first) else 0  # every pupil is in one group of each grouping
 
 
 @shared(max_entries=YEARS)
@@ -176,6 +183,19 @@ def inclusion(viewer: Viewer, urn: int, year: int, phase: str, club: list[int]) 
 @shared(max_entries=YEARS)
 def _group_trend_rows(key: str, measure: str, group: str, others: str) -> RowsByUrn:
     return RowsByUrn.of(store().query_file("group_trend_every_school", [measure, group, others]))
+
+
+@shared(max_entries=SCHOOLS)
+def _inclusion_trend_words(key: str, urn: int, measure: str) -> str | None:
+    from benchmarking.inclusion import trend_sentence
+
+    return trend_sentence(inclusion_trend(urn, measure), measure)
+
+
+def inclusion_trend_words(urn: int, measure: str) -> str | None:
+    """The disadvantaged pupils' trend in words (inclusion.trend_sentence of inclusion_trend), worked out once per
+    school and measure: My school says it on every view."""
+    return _inclusion_trend_words(data_key(), urn, measure)
 
 
 def inclusion_trend(urn: int, measure: str, group: str = "disadvantaged") -> pd.DataFrame:

@@ -126,10 +126,17 @@ def names_by_urn() -> pd.DataFrame:
     return _names_by_urn(data_key())
 
 
+@shared(max_entries=4)
+def _school_refs(key: str) -> dict[int, pupil_views.School]:
+    names = _school_names(key)
+    return {int(urn): pupil_views.School(int(urn), name, None if pd.isna(la_code) else int(la_code))
+            for urn, name, la_code in zip(names["urn"].tolist(), names["name"].tolist(), names["la_code"].tolist())}
+
+
 def school_ref(urn: int) -> pupil_views.School:
-    """A school's URN, name and LA, from the cached names (no query per page)."""
-    row = _names_by_urn(data_key()).loc[int(urn)]
-    return pupil_views.School(int(urn), row["name"], None if pd.isna(row["la_code"]) else int(row["la_code"]))
+    """A school's URN, name and LA, held for every school (no query, nor frame lookup, per page); KeyError for a
+    URN the store does not name."""
+    return _school_refs(data_key())[int(urn)]
 
 
 def year_results(year: int) -> pd.DataFrame:

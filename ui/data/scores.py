@@ -67,6 +67,21 @@ def school_value_added(urn: int, year: int, phase: str) -> pd.DataFrame:
     return _school_value_added(data_key(), urn, year, phase)
 
 
+@shared(max_entries=SCHOOLS)
+def _value_added_cards(key: str, urn: int, year: int, phase: str) -> list:
+    from benchmarking.school_view import value_added_cards
+    from benchmarking.steadier import steadier_sentence
+
+    return value_added_cards(_school_value_added(key, urn, year, phase), lambda measure, digits: steadier_sentence(
+        digits, *steadier_rows(urn, year, phase, measure)))
+
+
+def value_added_cards(urn: int, year: int, phase: str) -> list:
+    """My school's card for each value-added measure of school_value_added (school_view.value_added_cards), with
+    its steadier estimates: worked out once per school, not on every view."""
+    return _value_added_cards(data_key(), urn, year, phase)
+
+
 def schools_va(urns, year: int, phase: str, lens: str = "official") -> pd.DataFrame:
     """va_table's rows of the schools in `urns` (a club's members): slices, not a scan of every school's."""
     return _va_rows(data_key(), year, phase, lens).many(urns)

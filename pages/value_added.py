@@ -55,13 +55,12 @@ left, right = st.columns(2)
 lenses = (((left, "official", "Against a similar intake (not a progress measure)"),) if no_progress else
           ((left, "official", "Official (DfE method)"), (right, "contextual", "Contextual (not an official measure)")))
 for column, lens, title in lenses:
-    row = data.scores_of(sel.year, sel.phase, measure, [sel.urn], lens)
+    row = data.school_score(sel.year, sel.phase, measure, sel.urn, lens)
     with column:
         st.subheader(title)
-        if row.empty:
+        if row is None:
             st.info("No score for this school this year.")
             continue
-        row = row.iloc[0]
         if pd.isna(row["va"]):
             st.info(no_score_text(row["n"], row.get("reason")))
             continue
@@ -79,8 +78,8 @@ if capping:
 
 st.header("Against the club")
 members = data.scores_of(sel.year, sel.phase, measure, club)
-own = data.scores_of(sel.year, sel.phase, measure, [sel.urn])
-if not own.empty and pd.notna(own["va"].iloc[0]) and len(members):
+own = data.school_score(sel.year, sel.phase, measure, sel.urn)
+if own is not None and pd.notna(own["va"]) and len(members):
     relative = data.club_standing(sel.year, sel.phase, measure, sel.urn, club)[1]  # against the same members
     st.metric("Difference from the club's mean", fmt(relative["difference"], digits, sign=True),
               help=f"Club mean {fmt(relative['group_mean'], digits, sign=True)} over {relative['members']} similar schools")
@@ -174,8 +173,7 @@ elif scores is not None:
           on_download=on_download(me, "downloaded pupil groups", sel.urn, sel.year))
     st.caption("Groups of fewer than 6 pupils are suppressed (shown as a dash).")
 
-every_published = data.published_groups(sel.urn, sel.year, club)
-published = every_published[every_published["measure"].map(lambda m: MEASURES_BY_CODE[m].key_stage) == spec.key_stage]
+published = data.published_groups_of_stage(sel.urn, sel.year, club, spec.key_stage)
 if not published.empty:
     st.subheader("Pupil groups as DfE published them")
     st.caption("From the performance tables or Explore Education Statistics. DfE publishes a CI for progress scores "
@@ -186,7 +184,7 @@ if not published.empty:
     if len(first):
         from benchmarking.group_report import group_sentence
         st.markdown(plain(group_sentence(first.iloc[0], len(club))))
-    table(held_table(every_published, lambda: pd.DataFrame({
+    table(held_table(published, lambda: pd.DataFrame({
                         "Measure": published["measure"].map(lambda m: MEASURES_BY_CODE[m].label),
                         "Group": published["group"],
                         "This school": [fmt(v, MEASURES_BY_CODE[m].digits, sign=MEASURES_BY_CODE[m].unit == "score")
@@ -199,15 +197,14 @@ if not published.empty:
                         "Club median": [fmt(v, MEASURES_BY_CODE[m].digits, sign=MEASURES_BY_CODE[m].unit == "score")
                                         for v, m in zip(published["club_median"], published["measure"])],
                         "England": [fmt(v, MEASURES_BY_CODE[m].digits, sign=MEASURES_BY_CODE[m].unit == "score")
-                                    for v, m in zip(published["national"], published["measure"])]}), spec.key_stage),
+                                    for v, m in zip(published["national"], published["measure"])]})),
           f"published-groups-{sel.urn}-{sel.year}.csv", sel.projector)
 
-every_included = data.inclusion(me, sel.urn, sel.year, sel.phase, club)
-included = every_included[every_included["measure"] == measure]
+included = data.inclusion_of_measure(me, sel.urn, sel.year, sel.phase, club, measure)
 if not included.empty:
     st.header("Inclusion")
     st.caption(INCLUSION_CAPTION)
-    table(held_table(every_included, lambda: inclusion_for_people(included), measure),
+    table(held_table(included, lambda: inclusion_for_people(included)),
           f"inclusion-{sel.urn}-{sel.year}-{measure}.csv", sel.projector)
 
 st.header("Several years pooled")

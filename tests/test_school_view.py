@@ -294,3 +294,31 @@ def test_my_school_s_cards_and_inclusion_trend_are_worked_out_once_for_every_vis
         words = data.inclusion_trend_words(urn, "ks4_p8")
         assert words == trend_sentence(data.inclusion_trend(urn, "ks4_p8"), "ks4_p8")
     assert any(card.steadier for urn in urns for card in data.value_added_cards(urn, 2024, "secondary"))
+
+
+def test_value_added_s_rows_of_one_measure_are_the_school_s_own_held_once(small_demo_path, monkeypatch):
+    from benchmarking.access import Viewer
+    from benchmarking.measures import MEASURES_BY_CODE
+    from ui import data
+
+    monkeypatch.setenv("BENCHMARKING_DB", str(small_demo_path))
+    viewer = Viewer.demo()
+    with open_store(small_demo_path) as store:
+        urns = store.query("SELECT DISTINCT urn FROM school_value_added WHERE year = 2024 AND measure = 'ks4_p8' "
+                           "ORDER BY urn LIMIT 4")["urn"].astype(int).tolist()
+    seen = 0
+    for urn in urns:
+        club = data.club_group(2024, "secondary", urn, True).neighbours["urn"].astype(int).tolist()
+        score = data.school_score(2024, "secondary", "ks4_p8", urn, "contextual")
+        row = data.scores_of(2024, "secondary", "ks4_p8", [urn], "contextual").iloc[0]
+        assert score.keys() == row.to_dict().keys() and all(
+            (pd.isna(v) and pd.isna(row[k])) or v == row[k] for k, v in score.items())
+        every = data.published_groups(urn, 2024, club)
+        stage = data.published_groups_of_stage(urn, 2024, club, 4)
+        pd.testing.assert_frame_equal(stage, every[np.array([MEASURES_BY_CODE[m].key_stage == 4 for m in every["measure"]], dtype=bool)])
+        assert data.published_groups_of_stage(urn, 2024, club, 4) is stage
+        every = data.inclusion(viewer, urn, 2024, "secondary", club)
+        included = data.inclusion_of_measure(viewer, urn, 2024, "secondary", club, "ks4_p8")
+        pd.testing.assert_frame_equal(included, every[every["measure"] == "ks4_p8"])
+        seen += len(included) > 0
+    assert data.school_score(2024, "secondary", "ks4_p8", 999999999) is None and seen

@@ -8,7 +8,7 @@ from .schools import (directory, directory_record, headline, imported_pupils_pre
                       schools_year_results, summary, synthetic, target_levels, viewer_for_email, year_results, year_values,
                       every_school_values, every_school_errors, measure_reach)
 from .scores import (club_dots, club_standing, concern, floor, funnel, funnel_backdrop, in_context, expected_actual, kind_scores, kind_scores_of, school_value_added, schools_va, measures_for, pooled,
-                     school_va, scores_of, scores_table, steadier_rows, va_table, value_added_cards)
+                     school_va, school_score, scores_of, scores_table, steadier_rows, va_table, value_added_cards)
 from .similar import (against_clubs, club_group, club_with_results, club_impact, clubs, context_backdrop, partners, similar_las,
                       similarity_index, weights_key)
-from .pupils import capping_note, inclusion, inclusion_trend, inclusion_trend_words, members_groups, published_groups, pupil_groups, school_pupil_labels, school_pupils
+from .pupils import capping_note, inclusion, inclusion_of_measure, inclusion_trend, inclusion_trend_words, members_groups, published_groups, published_groups_of_stage, pupil_groups, school_pupil_labels, school_pupils

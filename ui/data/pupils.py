@@ -112,6 +112,20 @@ def published_groups(urn: int, year: int, club: list[int]) -> pd.DataFrame:
     return _published_groups(data_key(), urn, year, urns_key(club))
 
 
+@shared(max_entries=SCHOOLS)
+def _published_groups_of_stage(key: str, urn: int, year: int, club: tuple[int, ...], key_stage: int) -> pd.DataFrame:
+    from benchmarking.measures import MEASURES_BY_CODE
+
+    every = _published_groups(key, urn, year, club)
+    return every[every["measure"].map(lambda m: MEASURES_BY_CODE[m].key_stage) == key_stage]
+
+
+def published_groups_of_stage(urn: int, year: int, club: list[int], key_stage: int) -> pd.DataFrame:
+    """published_groups' rows of one key stage's measures (Value added shows the chosen measure's stage), selected
+    once per school and stage. Shared: read it, never change it."""
+    return _published_groups_of_stage(data_key(), urn, year, urns_key(club), key_stage)
+
+
 def members_groups(members: list[int], year: int) -> pd.DataFrame:
     """The published pupil-group figures of a club's members (urn, measure, grouping, grp, value, ci_low,
     ci_high, n): slices of every school's, read once a year."""
@@ -174,10 +188,29 @@ def inclusion(viewer: Viewer, urn: int, year: int, phase: str, club: list[int]) 
     """The school's inclusion rows (benchmarking.inclusion): published group figures, read once a year, then
     from its pupils where the viewer may see them (the phase's main value added), from the year's cached pupil
     scores and group sums; worked out once per school and year for everyone who may see the same."""
+    return _inclusion(data_key(), urn, year, phase, urns_key(club), _with_pupils(viewer, urn, year, phase))
+
+
+def _with_pupils(viewer: Viewer, urn: int, year: int, phase: str) -> bool:
+    """Whether the school's inclusion rows include those from its pupils, for this viewer (_visible_pupils in the
+    phase's main value added)."""
     from benchmarking.phases import phase as phase_named
 
-    with_pupils = _visible_pupils(viewer, urn, year, phase_named(phase).main_value_added)
-    return _inclusion(data_key(), urn, year, phase, urns_key(club), with_pupils)
+    return _visible_pupils(viewer, urn, year, phase_named(phase).main_value_added)
+
+
+@shared(max_entries=SCHOOLS)
+def _inclusion_of_measure(key: str, urn: int, year: int, phase: str, club: tuple[int, ...], with_pupils: bool,
+                          measure: str) -> pd.DataFrame:
+    every = _inclusion(key, urn, year, phase, club, with_pupils)
+    return every[every["measure"] == measure]
+
+
+def inclusion_of_measure(viewer: Viewer, urn: int, year: int, phase: str, club: list[int], measure: str) -> pd.DataFrame:
+    """inclusion's rows of one measure (Value added shows the chosen measure's), selected once per school and
+    measure for everyone who may see the same. Shared: read it, never change it."""
+    return _inclusion_of_measure(data_key(), urn, year, phase, urns_key(club), _with_pupils(viewer, urn, year, phase),
+                                 measure)
 
 
 @shared(max_entries=YEARS)

@@ -1,5 +1,6 @@
 """What reaches the browser of a page's tables: the grid shows what the page made of them (ui/arrow_tables.py)."""
 import io
+import time
 
 import pandas as pd
 import pytest
@@ -10,16 +11,26 @@ from tests.test_browser import server, server_db  # noqa: F401 (the dashboard on
 pytestmark = pytest.mark.browser
 
 
+def grid_texts(page, timeout: float = 30) -> list[str]:
+    """The text of every grid on the page, read at one moment once each table has its grid and its download button
+    and every grid has filled its cells (a grid draws its cells a moment after it appears, not every grid at once)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        texts, buttons = page.evaluate(
+            "[[...document.querySelectorAll('[data-testid=\"stDataFrame\"]')].map(g => g.textContent),"
+            " [...document.querySelectorAll('button')].filter(b => b.textContent.trim() === 'Download CSV').length]")
+        if (len(texts) == buttons and all(texts)) or time.monotonic() > deadline:
+            return texts
+        page.wait_for_timeout(200)
+
+
 def test_my_schools_tables_show_every_column_and_row_of_their_downloads(server, browser, server_db):  # noqa: F811
     """The tables reach the browser as Arrow made straight from their columns (ui/arrow_tables.py): what the grid
     shows has the CSV's columns and rows."""
     page = browser.new_page(viewport={"width": 1920, "height": 1080}, accept_downloads=True)
     page.goto(f"{server}/?urn={server_db['primary']['urn']}&year=2026")
     wait_for_app(page)
-    grids = page.locator('[data-testid="stDataFrame"]')
-    page.wait_for_function("[...document.querySelectorAll('[data-testid=\"stDataFrame\"]')].every(g => g.textContent)",
-                           timeout=30_000)  # a grid fills its cells a moment after it is drawn
-    shown = [grids.nth(i).text_content() for i in range(grids.count())]
+    shown = grid_texts(page)
     buttons = page.get_by_role("button", name="Download CSV")
     assert len(shown) == buttons.count() >= 3  # headline, inclusion, context against the club
     for i in range(buttons.count()):

@@ -242,18 +242,29 @@ CAPTION = ("Disadvantaged pupils, pupils with SEN support or an EHC plan, and pu
 def for_people(table: pd.DataFrame) -> pd.DataFrame:
     """The inclusion rows as a table for people: each figure in its measure's digits, its CI and pupils, and
     where it comes from; a dash where there is no figure (fewer than 6 pupils, or none published)."""
-    digits = [MEASURES_BY_CODE[m].digits for m in table["measure"]]
-    signed = [MEASURES_BY_CODE[m].unit == "score" for m in table["measure"]]
-    return pd.DataFrame({
-        "Pupils' group": table["group"], "Measure": [MEASURES_BY_CODE[m].label for m in table["measure"]],
-        "School": [number(v, d, sign=s) for v, d, s in zip(table["value"], digits, signed)],
-        "95% CI": [interval(lo, hi, d) for lo, hi, d in zip(table["ci_low"], table["ci_high"], digits)],
-        "Pupils": [number(n, 0) for n in table["n"]],
-        "Similar schools": [number(v, d, sign=s) for v, d, s in zip(table["similar_median"], digits, signed)],
-        "England": [number(v, d, sign=s) for v, d, s in zip(table["national"], digits, signed)],
-        "Gap to other pupils": [number(v, d, sign=True) for v, d in zip(table["gap"], digits)],
-        "Similar schools' gap": [number(v, d, sign=True) for v, d in zip(table["similar_gap"], digits)],
-        "From": table["source"].map({"published": "DfE, published", "pupils": "the school's pupils"})})
+    return pd.DataFrame(people_columns(table))
+
+
+SOURCES = {"published": "DfE, published", "pupils": "the school's pupils"}
+
+
+def people_columns(table: pd.DataFrame) -> dict[str, list]:
+    """for_people's columns, as lists of text: a page sends them as they are."""
+    measures = [MEASURES_BY_CODE[m] for m in table["measure"].tolist()]
+    digits = [spec.digits for spec in measures]
+    signed = [spec.unit == "score" for spec in measures]
+
+    def figures(column: str, always_signed: bool = False) -> list[str]:
+        return [number(v, d, sign=always_signed or s) for v, d, s in zip(table[column].tolist(), digits, signed)]
+
+    return {
+        "Pupils' group": table["group"].tolist(), "Measure": [spec.label for spec in measures],
+        "School": figures("value"),
+        "95% CI": [interval(lo, hi, d) for lo, hi, d in zip(table["ci_low"].tolist(), table["ci_high"].tolist(), digits)],
+        "Pupils": [number(n, 0) for n in table["n"].tolist()],
+        "Similar schools": figures("similar_median"), "England": figures("national"),
+        "Gap to other pupils": figures("gap", True), "Similar schools' gap": figures("similar_gap", True),
+        "From": [SOURCES.get(source) for source in table["source"].tolist()]}
 
 
 def group_trend(store, urn: int, measure: str, group: str = "disadvantaged") -> pd.DataFrame:

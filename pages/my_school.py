@@ -8,7 +8,7 @@ from benchmarking.club_store import save_pairing
 from benchmarking.documents import visit_brief
 from benchmarking.errors import BenchmarkingError
 from benchmarking.inclusion import CAPTION as INCLUSION_CAPTION
-from benchmarking.inclusion import for_people as inclusion_for_people
+from benchmarking.inclusion import people_columns as inclusion_columns
 from benchmarking.inclusion import nothing_to_show as inclusion_nothing_to_show
 from benchmarking.measures import MEASURES_BY_CODE, in_sentence
 from benchmarking.phases import phase
@@ -118,8 +118,8 @@ else:
     if bases and not national:
         st.caption("Percentiles are among " + "; ".join(b for b in bases if b != "England") + ", not all of England: "
                    "the store holds no file covering all of England for every measure.")
-    table(held_table(results, lambda: pd.DataFrame({
-        "Measure": results["label"],
+    table(held_table(results, lambda: {
+        "Measure": results["label"].tolist(),
         "Value": [fmt(v, d) if pd.notna(v) else missing_reason(r) for v, r, d in
                   zip(results["value"], results["reason"], results["digits"])],
         "95% CI": [ci_text(lo, hi, d) for lo, hi, d in zip(results["ci_low"], results["ci_high"], results["digits"])],
@@ -130,7 +130,7 @@ else:
         ("Percentile in England" if national else "Percentile in the store") + " (95% interval)": [
             percentile_cell(v, lo, hi) for v, lo, hi in
             zip(results["national_percentile"], results["percentile_low"], results["percentile_high"])],
-    })), f"headline-{sel.urn}-{sel.year}.csv", sel.projector)
+    }), f"headline-{sel.urn}-{sel.year}.csv", sel.projector)
 
 st.header("Inclusion")
 included = data.inclusion(viewer(), sel.urn, sel.year, sel.phase, club)
@@ -138,7 +138,7 @@ if included.empty:
     st.info(inclusion_nothing_to_show(sel.phase, sel.year))
 else:
     st.caption(INCLUSION_CAPTION)
-    table(held_table(included, lambda: inclusion_for_people(included)), f"inclusion-{sel.urn}-{sel.year}.csv",
+    table(held_table(included, lambda: inclusion_columns(included)), f"inclusion-{sel.urn}-{sel.year}.csv",
           sel.projector)
     if over_years := data.inclusion_trend_words(sel.urn, main):
         st.markdown(plain(over_years))

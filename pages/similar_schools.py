@@ -142,14 +142,14 @@ with right:
 absence = data.headline(sel.urn, sel.year, sel.phase, sel.mainstream, members["urn"].astype(int).tolist(), ABSENCE)
 if not absence.empty:
     st.header("Absence against the group (lower is better)")
-    table(held_table(absence, lambda: pd.DataFrame({
-        "Measure": absence["label"],
+    table(held_table(absence, lambda: {
+        "Measure": absence["label"].tolist(),
         "This school": [fmt(v, d) if pd.notna(v) else missing_reason(r)
                         for v, r, d in zip(absence["value"], absence["reason"], absence["digits"])],
         "Rank in group (95% interval)": [rank_cell(r, n, lo, hi) for r, n, lo, hi in zip(
             absence["club_rank"], absence["club_size"], absence["club_rank_low"], absence["club_rank_high"])],
         "Group median": [fmt(v, d) for v, d in zip(absence["club_median"], absence["digits"])],
-    })), f"similar-absence-{sel.urn}-{sel.year}.csv", sel.projector)
+    }), f"similar-absence-{sel.urn}-{sel.year}.csv", sel.projector)
 
 st.header("Context against outcome")
 feature = st.selectbox("Context", FEATURES, format_func=FEATURE_LABELS.get, index=1)

@@ -8,7 +8,7 @@ from benchmarking.attainment_context import CAVEAT as IN_CONTEXT_CAVEAT
 from benchmarking.attainment_context import MEASURES as IN_CONTEXT
 from benchmarking.errors import BenchmarkingError
 from benchmarking.inclusion import CAPTION as INCLUSION_CAPTION
-from benchmarking.inclusion import for_people as inclusion_for_people
+from benchmarking.inclusion import people_columns as inclusion_columns
 from benchmarking.measures import MEASURES_BY_CODE, sentence_start
 from benchmarking.phases import phase
 from benchmarking.progress_gaps import no_progress_reason
@@ -162,13 +162,14 @@ elif scores is not None:
     pupil_chart()
     st.subheader("Pupil groups, like for like")
     comparison = data.pupil_groups(me, sel.urn, sel.year, measure, club)
-    table(held_table(comparison, lambda: pd.DataFrame({
-                        "Grouping": comparison["grouping"].map(GROUPING_LABELS), "Group": comparison["group"],
+    table(held_table(comparison, lambda: {
+                        "Grouping": [GROUPING_LABELS.get(g) for g in comparison["grouping"].tolist()],
+                        "Group": comparison["group"].tolist(),
                         "Pupils": [fmt(n, 0) for n in comparison["school_n"]],
                         "This school": [fmt(v, digits, sign=True) for v in comparison["school_va"]],
                         "95% CI": [ci_text(a, b, digits) for a, b in zip(comparison["school_ci_low"], comparison["school_ci_high"])],
                         "Same group nationally": [fmt(v, digits, sign=True) for v in comparison["national_va"]],
-                        "Same group in the club": [fmt(v, digits, sign=True) for v in comparison["club_va"]]})),
+                        "Same group in the club": [fmt(v, digits, sign=True) for v in comparison["club_va"]]}),
           f"pupil-groups-{sel.urn}-{sel.year}.csv", sel.projector,
           on_download=on_download(me, "downloaded pupil groups", sel.urn, sel.year))
     st.caption("Groups of fewer than 6 pupils are suppressed (shown as a dash).")
@@ -184,9 +185,9 @@ if not published.empty:
     if len(first):
         from benchmarking.group_report import group_sentence
         st.markdown(plain(group_sentence(first.iloc[0], len(club))))
-    table(held_table(published, lambda: pd.DataFrame({
-                        "Measure": published["measure"].map(lambda m: MEASURES_BY_CODE[m].label),
-                        "Group": published["group"],
+    table(held_table(published, lambda: {
+                        "Measure": [MEASURES_BY_CODE[m].label for m in published["measure"].tolist()],
+                        "Group": published["group"].tolist(),
                         "This school": [fmt(v, MEASURES_BY_CODE[m].digits, sign=MEASURES_BY_CODE[m].unit == "score")
                                         for v, m in zip(published["value"], published["measure"])],
                         "95% CI": [ci_text(a, b, MEASURES_BY_CODE[m].digits) if pd.notna(a)
@@ -197,14 +198,14 @@ if not published.empty:
                         "Club median": [fmt(v, MEASURES_BY_CODE[m].digits, sign=MEASURES_BY_CODE[m].unit == "score")
                                         for v, m in zip(published["club_median"], published["measure"])],
                         "England": [fmt(v, MEASURES_BY_CODE[m].digits, sign=MEASURES_BY_CODE[m].unit == "score")
-                                    for v, m in zip(published["national"], published["measure"])]})),
+                                    for v, m in zip(published["national"], published["measure"])]}),
           f"published-groups-{sel.urn}-{sel.year}.csv", sel.projector)
 
 included = data.inclusion_of_measure(me, sel.urn, sel.year, sel.phase, club, measure)
 if not included.empty:
     st.header("Inclusion")
     st.caption(INCLUSION_CAPTION)
-    table(held_table(included, lambda: inclusion_for_people(included)),
+    table(held_table(included, lambda: inclusion_columns(included)),
           f"inclusion-{sel.urn}-{sel.year}-{measure}.csv", sel.projector)
 
 st.header("Several years pooled")

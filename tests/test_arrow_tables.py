@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
 
-from ui.arrow_tables import arrow_table
+from ui.arrow_tables import arrow_of_text, arrow_table
 
 
 def streamlits(frame: pd.DataFrame):
@@ -42,6 +42,23 @@ def test_any_other_column_goes_through_streamlits_own_conversion(column):
     made = arrow_table(frame)
     assert not made_directly(made)
     assert made.equals(convert_pandas_df_to_arrow_table(frame))
+
+
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+def test_a_table_of_text_goes_to_arrow_from_its_lists_and_makes_its_frame_only_when_asked(storage, monkeypatch):
+    from ui.widgets import _Held
+
+    monkeypatch.setattr(pd.options.mode, "string_storage", storage)
+    columns = {"Measure": ["Progress 8", "Attainment 8"], "95% CI": ["−0.45 to +0.06", None], "Pupils": ["182", "–"]}
+    held = _Held(object(), columns)
+    assert held._frame is None and held.rows == 2  # no frame until a CSV or the projector asks
+    assert held.arrow.equals(arrow_of_text(columns)) and made_directly(held.arrow)
+    assert held.arrow.equals(streamlits(pd.DataFrame(columns)), check_metadata=False)
+    pd.testing.assert_frame_equal(held.frame, pd.DataFrame(columns))
+    assert arrow_of_text({"Years": [2024, 2025]}) is None and arrow_of_text({"Group": [None, None]}) is None
+    numbers = _Held(object(), {"Years": [2024, 2025], "Pupils": ["182", "–"]})  # not all text: through its frame
+    assert numbers.rows == 2 and numbers.arrow.equals(streamlits(numbers.frame), check_metadata=False)
+    assert _Held(object(), {"Measure": []}).rows == 0 and _Held(object(), None).rows == 0
 
 
 def test_every_table_the_pages_hold_is_the_one_streamlit_would_make(small_demo_path, monkeypatch):

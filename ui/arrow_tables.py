@@ -4,7 +4,8 @@ Streamlit turns a pandas frame into Arrow with pyarrow's pandas conversion, whic
 more than making the rows did (0.6 ms for the ten columns of My school's inclusion table): most of it describes
 the frame's index for pandas, which the dashboard's tables never show. Columns of text, numbers and yes/no go
 straight into the same Arrow columns here; a frame with anything else goes through Streamlit's own conversion.
-tests/test_arrow_tables.py checks the columns are those Streamlit makes.
+A table a page builds as text (every column a list of words and figures) goes straight from its lists, with no frame
+made at all (arrow_of_text). tests/test_arrow_tables.py checks the columns are those Streamlit makes.
 """
 from __future__ import annotations
 
@@ -48,3 +49,27 @@ def _column(values: pd.Series) -> pa.Array:
             except (pa.ArrowInvalid, pa.ArrowTypeError):  # text mixed with other things
                 pass
     raise _NotPlain(values.name)
+
+
+def arrow_of_text(columns: dict[str, list]) -> pa.Table | None:
+    """The Arrow table of a table of text (each column a list of strings, a missing one None), as arrow_table would
+    make of the frame of those columns; None when a column is not a list of text (its frame decides instead)."""
+    arrays = []
+    for values in columns.values():
+        if not isinstance(values, list) or not any(isinstance(v, str) for v in values) or not all(
+                isinstance(v, str) or v is None for v in values):
+            return None
+        arrays.append(pa.array(values, type=_text_type()))
+    return pa.Table.from_arrays(arrays, names=list(columns))
+
+
+_TEXT_TYPES: dict[str, pa.DataType] = {}
+
+
+def _text_type() -> pa.DataType:
+    """The Arrow type a frame's text column goes to as pandas holds text now: string where it holds Python strings
+    (as the dashboard's server does), large_string where it holds Arrow's."""
+    storage = pd.get_option("mode.string_storage")
+    if storage not in _TEXT_TYPES:
+        _TEXT_TYPES[storage] = pa.string() if pd.array(["a"]).dtype.storage == "python" else pa.large_string()
+    return _TEXT_TYPES[storage]

@@ -8,7 +8,7 @@ from benchmarking import chart_dicts
 from benchmarking.csv_export import csv_bytes
 
 from . import data
-from .arrow_tables import arrow_table
+from .arrow_tables import arrow_of_text, arrow_table
 from .format import fmt
 from .data.memo import Memo
 
@@ -23,12 +23,25 @@ html { font-size: 22px; }
 
 
 class _Held:
-    """A table as a page shows it, built once: the frame (for its CSV and the projector) and its Arrow table for
-    st.dataframe (what Streamlit would make of the frame on every view: about half of what a table costs)."""
+    """A table as a page shows it, built once: its Arrow table for st.dataframe (what Streamlit would make of the
+    frame on every view: about half of what a table costs) and the frame, for its CSV and the projector. A table
+    built as columns of text goes to Arrow straight from them; its frame is made only when a CSV or the projector
+    asks for it."""
 
-    def __init__(self, source, frame: pd.DataFrame):
-        self.source, self.frame = source, frame  # the source held too: while this is, no other value takes its id
-        self.arrow = None if frame is None or frame.empty else arrow_table(frame)
+    def __init__(self, source, built: pd.DataFrame | dict[str, list] | None):
+        self.source = source  # held too: while this is, no other value takes its id
+        self._columns = built if isinstance(built, dict) else None
+        self.arrow = arrow_of_text(self._columns) if self._columns else None
+        self._frame = None if self.arrow is not None else pd.DataFrame(built) if self._columns is not None else built
+        if self.arrow is None and self._frame is not None and not self._frame.empty:
+            self.arrow = arrow_table(self._frame)
+        self.rows = 0 if self.arrow is None else self.arrow.num_rows
+
+    @property
+    def frame(self) -> pd.DataFrame | None:
+        if self._frame is None and self._columns is not None:
+            self._frame = pd.DataFrame(self._columns)  # two sessions at once make the same frame: either serves
+        return self._frame
 
 
 _TABLES = Memo(max_entries=600, ttl=3600)
@@ -45,15 +58,22 @@ def table(frame: pd.DataFrame | _Held, file_name: str, projector: bool = False, 
     """A table with a CSV download of exactly what is shown (safe to open in Excel); a clear message when
     there is nothing. on_download: called when the file is made for a download (the audit log); on_select: rows can
     be picked (the table's selection event is returned). `frame` may be a held_table."""
-    held = isinstance(frame, _Held)
-    frame, shown = (frame.frame, frame.arrow) if held else (frame, None)
-    if frame is None or frame.empty:
-        st.info(empty)
-        return None
+    if isinstance(frame, _Held):
+        if not frame.rows:
+            st.info(empty)
+            return None
+        held, frame = frame, None  # the held frame only where it is needed: the projector's table, a CSV
+        shown = held.arrow
+    else:
+        if frame is None or frame.empty:
+            st.info(empty)
+            return None
+        held, shown = None, None
     if shown is None and not projector:
         shown = arrow_table(frame)
     event = None
     if projector:
+        frame = held.frame if held else frame
         st.table(frame.style.format(lambda v: f"{v:,.6g}" if isinstance(v, float) else v, na_rep="–"))
     elif on_select:
         event = st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config, key=f"{key or file_name}_rows",
@@ -64,7 +84,7 @@ def table(frame: pd.DataFrame | _Held, file_name: str, projector: bool = False, 
         def contents() -> bytes:  # made, and any download recorded, only when the button is clicked
             if on_download:
                 on_download()
-            return csv_bytes(frame)
+            return csv_bytes(held.frame if held else frame)
 
         # No rerun on a click: a rerun would give every other download button a new file, and a click on one
         # of them meanwhile (a second download straight after the first) would then start no download.
@@ -73,12 +93,14 @@ def table(frame: pd.DataFrame | _Held, file_name: str, projector: bool = False, 
     return event
 
 
-def context_table(group, median_label: str) -> pd.DataFrame:
-    """A school's context beside its group's median, feature by feature (My school's club, Similar schools' group)."""
+def context_table(group, median_label: str) -> dict[str, list]:
+    """A school's context beside its group's median, feature by feature (My school's club, Similar schools' group),
+    as the columns of a held_table."""
     comparison = group.comparison()
-    return pd.DataFrame({"Feature": comparison["label"],
-                         "This school": [fmt(v, d) for v, d in zip(comparison["school"], comparison["digits"])],
-                         median_label: [fmt(v, d) for v, d in zip(comparison["group_median"], comparison["digits"])]})
+    digits = comparison["digits"].tolist()
+    return {"Feature": comparison["label"].tolist(),
+            "This school": [fmt(v, d) for v, d in zip(comparison["school"].tolist(), digits)],
+            median_label: [fmt(v, d) for v, d in zip(comparison["group_median"].tolist(), digits)]}
 
 
 _FIGURES = Memo(max_entries=400, ttl=3600)

@@ -15,7 +15,6 @@ from benchmarking.meeting import (
     INCLUSION_NOTE,
     club_funnel,
     disadvantaged_values,
-    meeting_slides,
     ranked_values,
     scores_with_intervals,
 )
@@ -63,8 +62,7 @@ else:
     st.info("Club meetings are anonymised but for the host school: switch anonymised mode on before the meeting starts.")
     if st.button("Anonymise every school but the host", type="primary"):
         request_anonymise()
-stored = data.clubs()
-stored = stored[stored["phase"] == sel.phase]
+stored = data.clubs_of_phase(sel.phase)
 anon = anonymiser(sel)
 choices = [None] + stored["name"].tolist()
 where = st.sidebar if sel.projector else st  # in the meeting room the slides have the whole screen
@@ -92,8 +90,7 @@ else:
         st.stop()
 host = sel.urn if sel.urn in members else members[0]
 anon = anonymiser(sel, host)
-names = data.names_by_urn()["name"]
-roster = pd.DataFrame({"urn": members, "name": [names.get(u, f"School {u}") for u in members]})
+roster = pd.DataFrame({"urn": members, "name": [data.school_name(u, f"School {u}") for u in members]})
 roster["is_host"] = roster["urn"] == host
 labelled = anon.frame(roster)[["name", "is_host"]].assign(urn=members)  # letters for people, URNs only for joins
 no_progress = data.measures_for(year, sel.phase)[1]
@@ -101,10 +98,8 @@ stand_in = phase(sel.phase).stand_in if no_progress else None  # in a year witho
 va = data.scores_table(year, sel.phase, stand_in) if no_progress else data.va_table(year, sel.phase)
 if no_progress:
     st.info(plain(no_progress))
-members_results = data.schools_year_results(members, year)  # every kind of school's: special schools' too
-group_rows = data.members_groups(members, year)
-members_va = data.scores_of(year, sel.phase, stand_in, members) if no_progress else data.schools_va(members, year, sel.phase)
-slides = meeting_slides(sel.phase, members, members_results, members_va, stand_in, group_rows)
+held = data.deck(year, sel.phase, members, stand_in)  # every kind of school's results: special schools' too
+members_results, group_rows, slides = held.results, held.groups, held.slides
 height = SLIDE_HEIGHT[sel.projector]
 if not sel.projector:
     pack_title = "Club meeting" if sel.anonymise else (choice or f"{sel.name} and its most similar schools")

@@ -322,3 +322,22 @@ def test_value_added_s_rows_of_one_measure_are_the_school_s_own_held_once(small_
         pd.testing.assert_frame_equal(included, every[every["measure"] == "ks4_p8"])
         seen += len(included) > 0
     assert data.school_score(2024, "secondary", "ks4_p8", 999999999) is None and seen
+
+
+def test_a_club_s_deck_is_gathered_once_for_every_session_in_its_members_order(small_demo_path, monkeypatch):
+    from benchmarking.meeting import meeting_slides
+    from ui import data
+
+    monkeypatch.setenv("BENCHMARKING_DB", str(small_demo_path))
+    urn = int(data.directory().query("phase == 'secondary'")["urn"].min())
+    members = [urn] + data.club_group(2024, "secondary", urn, True, 7).neighbours["urn"].astype(int).tolist()
+    deck = data.deck(2024, "secondary", members, None)
+    results, groups = data.schools_year_results(members, 2024), data.members_groups(members, 2024)
+    scores = data.schools_va(members, 2024, "secondary")
+    assert deck.slides == meeting_slides("secondary", members, results, scores, None, groups) and len(deck.slides) > 3
+    pd.testing.assert_frame_equal(deck.results, results)
+    assert list(dict.fromkeys(deck.results["urn"])) == [u for u in members if u in set(deck.results["urn"])]
+    assert data.deck(2024, "secondary", list(members), None) is deck
+    assert data.deck(2024, "secondary", members[::-1], None) is not deck  # another order: another deck
+    assert (data.clubs_of_phase("secondary")["phase"] == "secondary").all()
+    assert data.school_name(urn, "none") == data.school_ref(urn).name and data.school_name(999999999, "none") == "none"

@@ -139,6 +139,12 @@ def school_ref(urn: int) -> pupil_views.School:
     return _school_refs(data_key())[int(urn)]
 
 
+def school_name(urn: int, default: str) -> str:
+    """A school's name, or `default` for a URN the store does not name."""
+    ref = _school_refs(data_key()).get(int(urn))
+    return default if ref is None else ref.name
+
+
 def year_results(year: int) -> pd.DataFrame:
     """A year's results of state-funded mainstream schools: read only to build the year's cached values and
     errors, so not itself held (it would be 40 MB a year at national scale)."""

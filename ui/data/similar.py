@@ -127,6 +127,18 @@ def clubs() -> pd.DataFrame:
     return _clubs(revision("clubs"))
 
 
+@shared(max_entries=8)
+def _clubs_of_phase(key: str, phase: str) -> pd.DataFrame:
+    every = _clubs(key)
+    return every[every["phase"] == phase]
+
+
+def clubs_of_phase(phase: str) -> pd.DataFrame:
+    """The saved clubs of one phase (the club meeting's choices), selected once per change to the clubs. Shared:
+    read it, never change it."""
+    return _clubs_of_phase(revision("clubs"), phase)
+
+
 @shared(show_spinner="Measuring the club's impact against matched schools...", max_entries=16)
 def _club_impact(key: str, club: str):
     from benchmarking.impact import club_impact as impact

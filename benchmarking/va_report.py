@@ -360,14 +360,13 @@ def group_comparison(va: PupilValueAdded, urn: int, club: list[int] | None = Non
     sums = school_group_sums(va, [urn] + club) if sums is None else sums
     n, total = sums.totals([urn])
     mine = n > 0
-    out = sums.groups[mine].reset_index(drop=True)
+    groups = sums.groups[mine].reset_index(drop=True)
     scopes = {"school": group_scores(n[mine], total[mine], va.national_sd),
-              "national": same_groups(national, out, ("n", "va", "ci_low", "ci_high")),
+              "national": same_groups(national, groups, ("n", "va", "ci_low", "ci_high")),
               "club": group_scores(*(part[mine] for part in sums.totals(club)), va.national_sd)}
-    for scope, stats in scopes.items():  # the same columns with or without a club (blank without one)
-        for stat, values in stats.items():
-            out[f"{scope}_{stat}"] = values
-    return out
+    # The same columns with or without a club (blank without one), made in one frame, not added one by one.
+    return pd.DataFrame({**{c: groups[c].array for c in groups.columns},
+                         **{f"{scope}_{stat}": values for scope, stats in scopes.items() for stat, values in stats.items()}})
 
 
 def pooled_table(store: Store, urn: int | None = None, phase: str = "secondary", years: list[int] | None = None) -> pd.DataFrame:

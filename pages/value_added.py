@@ -217,13 +217,13 @@ pooled_digits = MEASURES_BY_CODE[pooled_measure].digits
 every_pooled = data.pooled(sel.urn, sel.phase, sel.years)
 
 
-def pooled_table() -> pd.DataFrame:
+def pooled_table() -> dict[str, list] | pd.DataFrame:
     rows = every_pooled[every_pooled["measure"] == pooled_measure] if not every_pooled.empty else every_pooled
-    return pd.DataFrame({
+    return {
         "Years": [pooled_years_label(a, b) for a, b in zip(rows["first_year"], rows["last_year"])],
-        "Years with results": rows["years"], "Pupils": [fmt(n, 0) for n in rows["n"]],
+        "Years with results": [fmt(y, 0) for y in rows["years"]], "Pupils": [fmt(n, 0) for n in rows["n"]],
         "Pooled score": [fmt(v, pooled_digits, sign=True) for v in rows["va"]],
-        "95% CI": [ci_text(a, b, pooled_digits) for a, b in zip(rows["ci_low"], rows["ci_high"])]}) if len(rows) else rows
+        "95% CI": [ci_text(a, b, pooled_digits) for a, b in zip(rows["ci_low"], rows["ci_high"])]} if len(rows) else rows
 
 
 table(held_table(every_pooled, pooled_table, pooled_measure), f"pooled-{sel.urn}.csv", sel.projector, "No years to pool.")

@@ -2,11 +2,10 @@
 trend, and the directory to find it. Pure functions over the store's tables."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from dataclasses import dataclass
 
 from .bands import BAND_LABELS
 from .measures import MEASURES_BY_CODE

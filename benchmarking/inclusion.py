@@ -239,17 +239,13 @@ CAPTION = ("Disadvantaged pupils, pupils with SEN support or an EHC plan, and pu
            "the school's other pupils (not disadvantaged, no SEN, not EAL), beside the same gap in the similar schools.")
 
 
-def for_people(table: pd.DataFrame) -> pd.DataFrame:
-    """The inclusion rows as a table for people: each figure in its measure's digits, its CI and pupils, and
-    where it comes from; a dash where there is no figure (fewer than 6 pupils, or none published)."""
-    return pd.DataFrame(people_columns(table))
-
-
 SOURCES = {"published": "DfE, published", "pupils": "the school's pupils"}
 
 
 def people_columns(table: pd.DataFrame) -> dict[str, list]:
-    """for_people's columns, as lists of text: a page sends them as they are."""
+    """The inclusion rows as a table for people, as columns of text (a page sends them as they are): each figure in
+    its measure's digits, its CI and pupils, and where it comes from; a dash where there is no figure (fewer than 6
+    pupils, or none published)."""
     measures = [MEASURES_BY_CODE[m] for m in table["measure"].tolist()]
     digits = [spec.digits for spec in measures]
     signed = [spec.unit == "score" for spec in measures]

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from benchmarking.access import ADMIN, Viewer
-from benchmarking.inclusion import COLUMNS, for_people, inclusion_of_school, inclusion_table
+from benchmarking.inclusion import COLUMNS, inclusion_of_school, inclusion_table, people_columns
 from benchmarking.similarity import similar_schools
 from benchmarking.store import open_store
 from tests.conftest import query, run_cli
@@ -51,8 +51,8 @@ def test_small_groups_are_suppressed_and_a_club_of_fewer_than_three_gives_no_med
                           "published").iloc[0]
     assert np.isnan(row["value"]) and np.isnan(row["gap"])  # 4 pupils: no figure, so no gap
     assert np.isnan(row["similar_median"]) and np.isnan(row["similar_gap"])
-    people = for_people(pd.DataFrame([row]))
-    assert people["School"].iloc[0] == "–" and people["From"].iloc[0] == "DfE, published"
+    people = people_columns(pd.DataFrame([row]))
+    assert people["School"][0] == "–" and people["From"][0] == "DfE, published"
 
 
 def test_on_the_real_files_a_primarys_disadvantaged_pupils_are_dfes_figures_beside_its_club(real_la_db):

@@ -30,11 +30,11 @@ class _Held:
 
     def __init__(self, source, built: pd.DataFrame | dict[str, list] | None):
         self.source = source  # held too: while this is, no other value takes its id
-        self._columns = built if isinstance(built, dict) else None
-        self.arrow = arrow_of_text(self._columns) if self._columns else None
-        self._frame = None if self.arrow is not None else pd.DataFrame(built) if self._columns is not None else built
-        if self.arrow is None and self._frame is not None and not self._frame.empty:
-            self.arrow = arrow_table(self._frame)
+        text = arrow_of_text(built) if isinstance(built, dict) and built else None
+        # Columns of text: held for a frame made only when asked for. Anything else: its frame, and Arrow from it.
+        self._columns, self._frame = (built, None) if text is not None else (
+            None, pd.DataFrame(built) if isinstance(built, dict) else built)
+        self.arrow = text if text is not None or self._frame is None or self._frame.empty else arrow_table(self._frame)
         self.rows = 0 if self.arrow is None else self.arrow.num_rows
 
     @property

@@ -19,7 +19,7 @@ def grid_texts(page, timeout: float = 30) -> list[str]:
         texts, buttons = page.evaluate(
             "[[...document.querySelectorAll('[data-testid=\"stDataFrame\"]')].map(g => g.textContent),"
             " [...document.querySelectorAll('button')].filter(b => b.textContent.trim() === 'Download CSV').length]")
-        if (len(texts) == buttons and all(texts)) or time.monotonic() > deadline:
+        if (texts and len(texts) == buttons and all(texts)) or time.monotonic() > deadline:
             return texts
         page.wait_for_timeout(200)
 

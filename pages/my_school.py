@@ -33,7 +33,7 @@ from ui.access import viewer
 from ui.app import require_entry
 from ui.format import ci_text, fmt, plain
 from ui.selection import anonymiser, open_school, school_selection, scroll_to_top
-from ui.widgets import chart, context_table, document_download, figure, held_table, table
+from ui.widgets import chart, context_table, document_download, figure, held_table, section, table
 
 require_entry()
 
@@ -217,57 +217,59 @@ if (not better.empty and may_act and not sel.anonymise and sel.is_open
         except BenchmarkingError as exc:
             st.error(plain(exc))
 
-st.header("Targets")
-target_year = next_results_year(p.key_stage, sel.year)  # 2019's targets are for 2022: no results in 2020 and 2021
-if club:
-    st.caption(f"Targets for {target_year}, from where this school's {len(club)} similar schools are in {sel.year}: "
-               "their median, upper quartile or top 10%. Each recorded target is shown beside the result achieved once "
-               "that year's results are in.")
-else:
-    st.caption(f"No similar schools this year to set targets for {target_year} from.")
-levels, unsettable = data.target_levels(sel.year, club, p.headline, target_year)
-for reason in unsettable:
-    st.caption(f"{reason} No target for it.")
-if may_act and not levels.empty and not sel.projector and sel.is_open and st.toggle(
-        f"Record targets for {target_year}", key="targets_open"):
-    with st.form("targets"):
-        picks, offered = {}, {}
-        for measure, level, value in zip(levels["measure"], levels["level"], levels["target"]):
-            offered.setdefault(measure, {})[level] = value  # each measure's levels, in the table's order
-        for measure, values in offered.items():
-            spec = MEASURES_BY_CODE[measure]
-            picks[measure] = st.selectbox(spec.label, [None] + list(values), key=f"target_{measure}",
-                                          format_func=lambda lv, v=values, d=spec.digits: "No target" if lv is None
-                                          else f"{lv}: {fmt(v[lv], d)}")
-        record = st.form_submit_button(f"Record targets for {target_year}")
-    if record:
-        chosen = levels.merge(pd.DataFrame({"measure": list(picks), "level": list(picks.values())}).dropna(),
-                              on=["measure", "level"])
-        if chosen.empty:
-            st.info("Pick a level for at least one measure first.")
+targets_section = section("Targets", "ms_targets")  # worked out and drawn once opened
+if targets_section:
+    with targets_section:
+        target_year = next_results_year(p.key_stage, sel.year)  # 2019's targets are for 2022: no results in 2020 and 2021
+        if club:
+            st.caption(f"Targets for {target_year}, from where this school's {len(club)} similar schools are in {sel.year}: "
+                       "their median, upper quartile or top 10%. Each recorded target is shown beside the result achieved once "
+                       "that year's results are in.")
         else:
-            try:
-                with writing(data.store().path, wait=60) as store:
-                    for row in chosen.itertuples():
-                        record_target(store, sel.urn, target_year, row.measure, row.level, row.target,
-                                      f"the {row.level} of {row.schools} similar schools in {sel.year}, set on My school", me)
-                st.success(f"Recorded {len(chosen)} target{'s' if len(chosen) > 1 else ''} for {target_year}.")
-            except BenchmarkingError as exc:
-                st.error(plain(exc))
-elif not may_act:
-    st.caption("Only the school's own users, its LA's advisers and admins can record its targets.")
-recorded = data.recorded_targets(sel.urn)
-if recorded.empty:
-    st.info("No targets recorded for this school yet.")
-else:
-    digits = [MEASURES_BY_CODE[m].digits for m in recorded["measure"]]
-    table(pd.DataFrame({
-        "Year": recorded["year"], "Measure": recorded["measure"].map(lambda m: MEASURES_BY_CODE[m].label),
-        "Level": recorded["level"], "Target": [fmt(v, d) for v, d in zip(recorded["target"], digits)],
-        "Achieved": [fmt(v, d) if pd.notna(v) else ("not yet" if y not in data.summary()["years"] else "no result")
-                     for v, d, y in zip(recorded["achieved"], digits, recorded["year"])],
-        "Gap": [fmt(v, d, sign=True) for v, d in zip(recorded["gap"], digits)]}),
-        f"targets-{sel.urn}.csv", sel.projector)
+            st.caption(f"No similar schools this year to set targets for {target_year} from.")
+        levels, unsettable = data.target_levels(sel.year, club, p.headline, target_year)
+        for reason in unsettable:
+            st.caption(f"{reason} No target for it.")
+        if may_act and not levels.empty and not sel.projector and sel.is_open and st.toggle(
+                f"Record targets for {target_year}", key="targets_open"):
+            with st.form("targets"):
+                picks, offered = {}, {}
+                for measure, level, value in zip(levels["measure"], levels["level"], levels["target"]):
+                    offered.setdefault(measure, {})[level] = value  # each measure's levels, in the table's order
+                for measure, values in offered.items():
+                    spec = MEASURES_BY_CODE[measure]
+                    picks[measure] = st.selectbox(spec.label, [None] + list(values), key=f"target_{measure}",
+                                                  format_func=lambda lv, v=values, d=spec.digits: "No target" if lv is None
+                                                  else f"{lv}: {fmt(v[lv], d)}")
+                record = st.form_submit_button(f"Record targets for {target_year}")
+            if record:
+                chosen = levels.merge(pd.DataFrame({"measure": list(picks), "level": list(picks.values())}).dropna(),
+                                      on=["measure", "level"])
+                if chosen.empty:
+                    st.info("Pick a level for at least one measure first.")
+                else:
+                    try:
+                        with writing(data.store().path, wait=60) as store:
+                            for row in chosen.itertuples():
+                                record_target(store, sel.urn, target_year, row.measure, row.level, row.target,
+                                              f"the {row.level} of {row.schools} similar schools in {sel.year}, set on My school", me)
+                        st.success(f"Recorded {len(chosen)} target{'s' if len(chosen) > 1 else ''} for {target_year}.")
+                    except BenchmarkingError as exc:
+                        st.error(plain(exc))
+        elif not may_act:
+            st.caption("Only the school's own users, its LA's advisers and admins can record its targets.")
+        recorded = data.recorded_targets(sel.urn)
+        if recorded.empty:
+            st.info("No targets recorded for this school yet.")
+        else:
+            digits = [MEASURES_BY_CODE[m].digits for m in recorded["measure"]]
+            table(pd.DataFrame({
+                "Year": recorded["year"], "Measure": recorded["measure"].map(lambda m: MEASURES_BY_CODE[m].label),
+                "Level": recorded["level"], "Target": [fmt(v, d) for v, d in zip(recorded["target"], digits)],
+                "Achieved": [fmt(v, d) if pd.notna(v) else ("not yet" if y not in data.summary()["years"] else "no result")
+                             for v, d, y in zip(recorded["achieved"], digits, recorded["year"])],
+                "Gap": [fmt(v, d, sign=True) for v, d in zip(recorded["gap"], digits)]}),
+                f"targets-{sel.urn}.csv", sel.projector)
 
 if not sel.projector and not sel.anonymise:  # the brief names other schools
     st.header("Visit brief")

@@ -24,7 +24,7 @@ from ui.app import require_entry
 from ui.format import ci_text, fmt, plain
 from ui.navigation import page_file
 from ui.selection import anonymiser, school_selection
-from ui.widgets import chart, figure, held_table, picked_row, table
+from ui.widgets import chart, figure, held_table, picked_row, section, table
 
 require_entry()
 
@@ -130,100 +130,113 @@ else:
     except BenchmarkingError as exc:
         st.info(plain(exc))
 
-st.header("This school's pupils")
-st.caption("Pupil-level data is personal data: only this school's own users, its LA's advisers and admins see it, and "
-           "every view and download is recorded. Hovers show a pseudonymous id, never a name.")
-try:
-    if no_progress:
-        raise Suppressed("No pupil-level progress scores this year: DfE published no progress measure, as the "
-                         "pupils have no prior attainment to measure from.")
-    scores = data.school_pupils(me, sel.year, measure, sel.urn)
-except (NotAllowed, Suppressed) as exc:
-    scores = None
-    st.info(plain(exc))
-if scores is not None and scores.empty:
-    st.info("The store has no pupil-level data for this school this year. An admin can import a pupil file on the Data page.")
-elif scores is not None:
-    viewed(me, "viewed pupils", sel.urn, sel.year)
-    groups = data.school_pupil_labels(me, sel.year, measure, sel.urn)  # row for row with scores
+# The detail below opens on request: a view works out and sends only the sections on screen.
+st.header("In detail")
+st.caption("Each section opens when clicked, and stays open as you move from school to school.")
+pupil_section = section("This school's pupils", "va_pupils")
+if pupil_section:
+    with pupil_section:
+        st.caption("Pupil-level data is personal data: only this school's own users, its LA's advisers and admins see it, and "
+                   "every view and download is recorded. Hovers show a pseudonymous id, never a name.")
+        try:
+            if no_progress:
+                raise Suppressed("No pupil-level progress scores this year: DfE published no progress measure, as the "
+                                 "pupils have no prior attainment to measure from.")
+            scores = data.school_pupils(me, sel.year, measure, sel.urn)
+        except (NotAllowed, Suppressed) as exc:
+            scores = None
+            st.info(plain(exc))
+        if scores is not None and scores.empty:
+            st.info("The store has no pupil-level data for this school this year. An admin can import a pupil file on the Data page.")
+        elif scores is not None:
+            viewed(me, "viewed pupils", sel.urn, sel.year)
+            groups = data.school_pupil_labels(me, sel.year, measure, sel.urn)  # row for row with scores
 
-    @st.fragment
-    def pupil_chart() -> None:
-        """The pupils' chart: choosing how to colour it reruns this part of the page only."""
-        colour = st.selectbox("Colour pupils by", list(groups.columns), format_func=GROUPING_LABELS.get)
+            @st.fragment
+            def pupil_chart() -> None:
+                """The pupils' chart: choosing how to colour it reruns this part of the page only."""
+                colour = st.selectbox("Colour pupils by", list(groups.columns), format_func=GROUPING_LABELS.get)
 
-        def pupils() -> pd.DataFrame:  # made only when the chart is built, not on every view
-            return scores[["pupil_id", "expected", "actual"]].assign(group=groups[colour].to_numpy())
+                def pupils() -> pd.DataFrame:  # made only when the chart is built, not on every view
+                    return scores[["pupil_id", "expected", "actual"]].assign(group=groups[colour].to_numpy())
 
-        chart(figure(("pupils", sel.urn, sel.year, measure, colour, sel.projector),
-                     lambda: charts.pupil_scatter(pupils(), "group", "Each pupil: expected against actual", sel.theme, unit),
-                     False), "pupils")
+                chart(figure(("pupils", sel.urn, sel.year, measure, colour, sel.projector),
+                             lambda: charts.pupil_scatter(pupils(), "group", "Each pupil: expected against actual", sel.theme, unit),
+                             False), "pupils")
 
-    pupil_chart()
-    st.subheader("Pupil groups, like for like")
-    comparison = data.pupil_groups(me, sel.urn, sel.year, measure, club)
-    table(held_table(comparison, lambda: {
-                        "Grouping": [GROUPING_LABELS.get(g) for g in comparison["grouping"].tolist()],
-                        "Group": comparison["group"].tolist(),
-                        "Pupils": [fmt(n, 0) for n in comparison["school_n"]],
-                        "This school": [fmt(v, digits, sign=True) for v in comparison["school_va"]],
-                        "95% CI": [ci_text(a, b, digits) for a, b in zip(comparison["school_ci_low"], comparison["school_ci_high"])],
-                        "Same group nationally": [fmt(v, digits, sign=True) for v in comparison["national_va"]],
-                        "Same group in the club": [fmt(v, digits, sign=True) for v in comparison["club_va"]]}),
-          f"pupil-groups-{sel.urn}-{sel.year}.csv", sel.projector,
-          on_download=on_download(me, "downloaded pupil groups", sel.urn, sel.year))
-    st.caption("Groups of fewer than 6 pupils are suppressed (shown as a dash).")
+            pupil_chart()
+            st.subheader("Pupil groups, like for like")
+            comparison = data.pupil_groups(me, sel.urn, sel.year, measure, club)
+            table(held_table(comparison, lambda: {
+                                "Grouping": [GROUPING_LABELS.get(g) for g in comparison["grouping"].tolist()],
+                                "Group": comparison["group"].tolist(),
+                                "Pupils": [fmt(n, 0) for n in comparison["school_n"]],
+                                "This school": [fmt(v, digits, sign=True) for v in comparison["school_va"]],
+                                "95% CI": [ci_text(a, b, digits) for a, b in zip(comparison["school_ci_low"], comparison["school_ci_high"])],
+                                "Same group nationally": [fmt(v, digits, sign=True) for v in comparison["national_va"]],
+                                "Same group in the club": [fmt(v, digits, sign=True) for v in comparison["club_va"]]}),
+                  f"pupil-groups-{sel.urn}-{sel.year}.csv", sel.projector,
+                  on_download=on_download(me, "downloaded pupil groups", sel.urn, sel.year))
+            st.caption("Groups of fewer than 6 pupils are suppressed (shown as a dash).")
 
-published = data.published_groups_of_stage(sel.urn, sel.year, club, spec.key_stage)
-if not published.empty:
-    st.subheader("Pupil groups as DfE published them")
-    st.caption("From the performance tables or Explore Education Statistics. DfE publishes a CI for progress scores "
-               "only, and no count of pupils for KS2 groups' progress. The club's figure is the median of the similar "
-               "schools that have one (at least 3), England's the national row."
-               + ("" if (published["grouping"] == "sen").any() else " These files publish no SEN breakdown."))
-    first = published[published["measure"] == measure].head(1)
-    if len(first):
-        from benchmarking.group_report import group_sentence
-        st.markdown(plain(group_sentence(first.iloc[0], len(club))))
-    table(held_table(published, lambda: {
-                        "Measure": [MEASURES_BY_CODE[m].label for m in published["measure"].tolist()],
-                        "Group": published["group"].tolist(),
-                        "This school": [fmt(v, MEASURES_BY_CODE[m].digits, sign=MEASURES_BY_CODE[m].unit == "score")
-                                        for v, m in zip(published["value"], published["measure"])],
-                        "95% CI": [ci_text(a, b, MEASURES_BY_CODE[m].digits) if pd.notna(a)
-                                   else "not published" if MEASURES_BY_CODE[m].unit == "score" and pd.notna(v) else "–"
-                                   for a, b, m, v in zip(published["ci_low"], published["ci_high"], published["measure"],
-                                                         published["value"])],
-                        "Pupils": [fmt(n, 0) for n in published["n"]],
-                        "Club median": [fmt(v, MEASURES_BY_CODE[m].digits, sign=MEASURES_BY_CODE[m].unit == "score")
-                                        for v, m in zip(published["club_median"], published["measure"])],
-                        "England": [fmt(v, MEASURES_BY_CODE[m].digits, sign=MEASURES_BY_CODE[m].unit == "score")
-                                    for v, m in zip(published["national"], published["measure"])]}),
-          f"published-groups-{sel.urn}-{sel.year}.csv", sel.projector)
+published_section = section("Pupil groups as DfE published them", "va_published")
+if published_section:
+    with published_section:
+        published = data.published_groups_of_stage(sel.urn, sel.year, club, spec.key_stage)
+        if published.empty:
+            st.info("DfE published no pupil groups' results for this school in this key stage this year.")
+        else:
+            st.caption("From the performance tables or Explore Education Statistics. DfE publishes a CI for progress scores "
+                       "only, and no count of pupils for KS2 groups' progress. The club's figure is the median of the similar "
+                       "schools that have one (at least 3), England's the national row."
+                       + ("" if (published["grouping"] == "sen").any() else " These files publish no SEN breakdown."))
+            first = published[published["measure"] == measure].head(1)
+            if len(first):
+                from benchmarking.group_report import group_sentence
+                st.markdown(plain(group_sentence(first.iloc[0], len(club))))
+            table(held_table(published, lambda: {
+                                "Measure": [MEASURES_BY_CODE[m].label for m in published["measure"].tolist()],
+                                "Group": published["group"].tolist(),
+                                "This school": [fmt(v, MEASURES_BY_CODE[m].digits, sign=MEASURES_BY_CODE[m].unit == "score")
+                                                for v, m in zip(published["value"], published["measure"])],
+                                "95% CI": [ci_text(a, b, MEASURES_BY_CODE[m].digits) if pd.notna(a)
+                                           else "not published" if MEASURES_BY_CODE[m].unit == "score" and pd.notna(v) else "–"
+                                           for a, b, m, v in zip(published["ci_low"], published["ci_high"], published["measure"],
+                                                                 published["value"])],
+                                "Pupils": [fmt(n, 0) for n in published["n"]],
+                                "Club median": [fmt(v, MEASURES_BY_CODE[m].digits, sign=MEASURES_BY_CODE[m].unit == "score")
+                                                for v, m in zip(published["club_median"], published["measure"])],
+                                "England": [fmt(v, MEASURES_BY_CODE[m].digits, sign=MEASURES_BY_CODE[m].unit == "score")
+                                            for v, m in zip(published["national"], published["measure"])]}),
+                  f"published-groups-{sel.urn}-{sel.year}.csv", sel.projector)
 
-included = data.inclusion_of_measure(me, sel.urn, sel.year, sel.phase, club, measure)
-if not included.empty:
-    st.header("Inclusion")
-    st.caption(INCLUSION_CAPTION)
-    table(held_table(included, lambda: inclusion_columns(included)),
-          f"inclusion-{sel.urn}-{sel.year}-{measure}.csv", sel.projector)
+inclusion_section = section("Inclusion", "va_inclusion")
+if inclusion_section:
+    with inclusion_section:
+        included = data.inclusion_of_measure(me, sel.urn, sel.year, sel.phase, club, measure)
+        if included.empty:
+            st.info("No inclusion figures for this school and measure this year.")
+        else:
+            st.caption(INCLUSION_CAPTION)
+            table(held_table(included, lambda: inclusion_columns(included)),
+                  f"inclusion-{sel.urn}-{sel.year}-{measure}.csv", sel.projector)
 
-st.header("Several years pooled")
-pooled_measure = phase(sel.phase).main_value_added if no_progress else measure
-skipped = [y for y in sel.years if no_progress_reason(spec.key_stage, y)]
-st.caption(f"{MEASURES_BY_CODE[pooled_measure].label}, cohort-weighted over the years with a progress measure"
-           + (f"; {', '.join(map(str, skipped))} skipped, as DfE published none." if skipped else "."))
-pooled_digits = MEASURES_BY_CODE[pooled_measure].digits
-every_pooled = data.pooled(sel.urn, sel.phase, sel.years)
+pooled_section = section("Several years pooled", "va_pooled")
+if pooled_section:
+    with pooled_section:
+        pooled_measure = phase(sel.phase).main_value_added if no_progress else measure
+        skipped = [y for y in sel.years if no_progress_reason(spec.key_stage, y)]
+        st.caption(f"{MEASURES_BY_CODE[pooled_measure].label}, cohort-weighted over the years with a progress measure"
+                   + (f"; {', '.join(map(str, skipped))} skipped, as DfE published none." if skipped else "."))
+        pooled_digits = MEASURES_BY_CODE[pooled_measure].digits
+        every_pooled = data.pooled(sel.urn, sel.phase, sel.years)
 
+        def pooled_table() -> dict[str, list] | pd.DataFrame:
+            rows = every_pooled[every_pooled["measure"] == pooled_measure] if not every_pooled.empty else every_pooled
+            return {
+                "Years": [pooled_years_label(a, b) for a, b in zip(rows["first_year"], rows["last_year"])],
+                "Years with results": [fmt(y, 0) for y in rows["years"]], "Pupils": [fmt(n, 0) for n in rows["n"]],
+                "Pooled score": [fmt(v, pooled_digits, sign=True) for v in rows["va"]],
+                "95% CI": [ci_text(a, b, pooled_digits) for a, b in zip(rows["ci_low"], rows["ci_high"])]} if len(rows) else rows
 
-def pooled_table() -> dict[str, list] | pd.DataFrame:
-    rows = every_pooled[every_pooled["measure"] == pooled_measure] if not every_pooled.empty else every_pooled
-    return {
-        "Years": [pooled_years_label(a, b) for a, b in zip(rows["first_year"], rows["last_year"])],
-        "Years with results": [fmt(y, 0) for y in rows["years"]], "Pupils": [fmt(n, 0) for n in rows["n"]],
-        "Pooled score": [fmt(v, pooled_digits, sign=True) for v in rows["va"]],
-        "95% CI": [ci_text(a, b, pooled_digits) for a, b in zip(rows["ci_low"], rows["ci_high"])]} if len(rows) else rows
-
-
-table(held_table(every_pooled, pooled_table, pooled_measure), f"pooled-{sel.urn}.csv", sel.projector, "No years to pool.")
+        table(held_table(every_pooled, pooled_table, pooled_measure), f"pooled-{sel.urn}.csv", sel.projector, "No years to pool.")

@@ -245,3 +245,14 @@ def wait_for_app(page) -> None:
     page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"], [data-testid=\"stSpinner\"]')",
                            timeout=120_000)
     page.wait_for_timeout(400)
+
+
+def open_sections(page) -> None:
+    """Open every section of detail on the page (a collapsed expander that draws its content once opened), one
+    after another, as a visitor clicks each header, and wait for the page to draw it."""
+    for index in range(page.locator('[data-testid="stExpander"] details:not([open]) > summary').count()):
+        closed = page.locator('[data-testid="stExpander"] details:not([open]) > summary')
+        if not closed.count():
+            break
+        closed.first.click()
+        wait_for_app(page)

@@ -76,6 +76,8 @@ def test_every_table_the_pages_hold_is_the_one_streamlit_would_make(small_demo_p
         for page in ("my_school", "similar_schools", "value_added"):
             at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
             at.query_params["urn"], at.query_params["year"] = str(urn), "2024"
+            for section in ("va_pupils", "va_published", "va_inclusion", "va_pooled"):  # Value added's, opened
+                at.session_state[section] = True
             assert not at.switch_page(f"pages/{page}.py").run().exception
     held = [value for value, _ in widgets._TABLES._values.values() if value.arrow is not None]
     assert len(held) >= 12  # headline, inclusion, context, the group, its context, pupil groups, pooled... per phase

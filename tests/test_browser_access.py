@@ -14,7 +14,7 @@ from benchmarking import audit
 from benchmarking.store import open_store
 from benchmarking.users import add_user
 from benchmarking.writer import writing
-from tests.conftest import Dashboard, free_port, wait_for_app, wait_until_up
+from tests.conftest import Dashboard, free_port, open_sections, wait_for_app, wait_until_up
 
 pytestmark = pytest.mark.browser
 PAGES = ["", "similar_schools", "value_added", "la_overview", "club_meeting", "data", "methodology", "users"]
@@ -142,6 +142,8 @@ def test_a_school_user_sees_their_own_pupils_and_no_other_schools_pupils_by_any_
     context, page = sign_in(browser, signed_in_server, "head@school.example")
     recorder = Recorder(page)
     visit(page, signed_in_server, "value_added", f"urn={access_db['mine']}&year=2024")
+    assert not any(i in recorder.text() for i in pupil_ids(access_db["path"], access_db["mine"]))  # not till opened
+    open_sections(page)
     assert page.get_by_text("Each pupil: expected against actual").count() >= 1
     own_ids = pupil_ids(access_db["path"], access_db["mine"])
     assert any(i in recorder.text() for i in own_ids)  # their own pupils do reach their browser
@@ -155,6 +157,7 @@ def test_a_school_user_sees_their_own_pupils_and_no_other_schools_pupils_by_any_
     for slug in PAGES[:-1]:  # every page, by deep link, for a school of the same LA
         visit(page, signed_in_server, slug, f"urn={access_db['neighbour']}&year=2024")
     visit(page, signed_in_server, "value_added", f"urn={access_db['neighbour']}&year=2024")
+    open_sections(page)
     assert "outside what your account covers" in page.inner_text("body")
     sent = recorder.text() + "".join(downloads(page))
     assert [i for i in pupil_ids(access_db["path"], access_db["neighbour"]) if i in sent] == []
@@ -169,9 +172,11 @@ def test_an_adviser_sees_the_pupils_of_their_las_schools_only(signed_in_server, 
     context, page = sign_in(browser, signed_in_server, "adviser@la.example")
     recorder = Recorder(page)
     visit(page, signed_in_server, "value_added", f"urn={access_db['neighbour']}&year=2024")
+    open_sections(page)
     assert page.get_by_text("Each pupil: expected against actual").count() >= 1
     recorder.frames.clear()
     visit(page, signed_in_server, "value_added", f"urn={access_db['far']}&year=2024")
+    open_sections(page)
     assert "outside what your account covers" in page.inner_text("body")
     assert [i for i in pupil_ids(access_db["path"], access_db["far"]) if i in recorder.text()] == []
     visit(page, signed_in_server, "data", "")
@@ -192,6 +197,7 @@ def test_only_an_admin_imports_and_sees_the_audit_log_of_pupil_views(signed_in_s
 def test_a_stranger_signed_in_sees_published_figures_only(signed_in_server, browser, access_db):
     context, page = sign_in(browser, signed_in_server, "stranger@elsewhere.example")
     visit(page, signed_in_server, "value_added", f"urn={access_db['mine']}&year=2024")
+    open_sections(page)
     assert "is not a user of this dashboard, so sees published school-level figures only" in page.inner_text("body")
     assert page.get_by_text("Progress 8", exact=False).count() >= 1
     context.close()
@@ -217,6 +223,7 @@ def test_nothing_identifying_another_school_reaches_the_browser_when_anonymised(
     audit.record(access_db["path"], "head@school.example", "viewed pupils", access_db["neighbour"], 2024)
     for slug in PAGES:
         visit(page, demo_server, slug, f"urn={host}&year=2024&anonymise=1")
+        open_sections(page)  # what each section of detail sends once opened, too
         assert page.locator('[data-testid="stException"]').count() == 0, slug
         if slug == "club_meeting":  # every slide of the deck, with the keyboard
             for _ in range(8):
@@ -244,6 +251,7 @@ def test_a_school_name_holding_markdown_or_html_images_makes_the_browser_fetch_n
         assert page.locator("h1").first.inner_text() == names[urn]  # shown as written
         for slug in ("similar_schools", "value_added", "club_meeting"):
             visit(page, demo_server, slug, f"urn={urn}&year=2024")
+            open_sections(page)
     visit(page, demo_server, "la_overview", f"urn={access_db['markdown']}&year=2024")
     page.wait_for_timeout(1000)
     assert Pixel.requests == []

@@ -9,7 +9,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from tests.conftest import Dashboard, wait_for_app
+from tests.conftest import Dashboard, open_sections, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PRIMARY = 115851  # Anstey Junior School, Hampshire: KS2 progress published with CIs (three LAs' files)
@@ -125,5 +125,7 @@ def test_each_kind_of_school_is_told_what_its_figures_are_in_plain_words(england
     for phrase in never + ["Compared with the 20 most similar schools"] * (urn != CLOSED):
         assert phrase not in text, phrase
     if urn == CLOSED:  # results stand; no pairing and no targets for a school that no longer exists
+        open_sections(page)
+        assert page.get_by_text("No targets recorded for this school yet.").count() == 1  # the section, opened
         assert page.get_by_text(re.compile("Record a school-to-school pairing|Record targets")).count() == 0
     page.close()

@@ -5,7 +5,7 @@ import time
 import pandas as pd
 import pytest
 
-from tests.conftest import wait_for_app
+from tests.conftest import open_sections, wait_for_app
 from tests.test_browser import server, server_db  # noqa: F401 (the dashboard on a copy of the demo store)
 
 pytestmark = pytest.mark.browser
@@ -30,6 +30,7 @@ def test_my_schools_tables_show_every_column_and_row_of_their_downloads(server, 
     page = browser.new_page(viewport={"width": 1920, "height": 1080}, accept_downloads=True)
     page.goto(f"{server}/?urn={server_db['primary']['urn']}&year=2026")
     wait_for_app(page)
+    open_sections(page)  # the tables of sections that open on request too
     shown = grid_texts(page)
     buttons = page.get_by_role("button", name="Download CSV")
     assert len(shown) == buttons.count() >= 3  # headline, inclusion, context against the club

@@ -18,7 +18,7 @@ DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGES = {
     "pages/my_school.py": ["Value added", "Headline results", "Context against the club", "Similar schools that do better"],
     "pages/similar_schools.py": ["The group of 20", "Why they are alike", "Context against outcome", "Save as a club"],
-    "pages/value_added.py": ["Official and contextual, side by side", "Against the club", "Funnel plot", "This school's pupils"],
+    "pages/value_added.py": ["Official and contextual, side by side", "Against the club", "Funnel plot", "In detail"],
     "pages/la_overview.py": ["Every school against its own club", "Below floor standards and of concern", "Against the most similar LAs"],
     "pages/club_meeting.py": [],
     "pages/club_impact.py": ["Year by year", "Members"],
@@ -76,7 +76,10 @@ def page_text(at) -> str:
 # In a year without a progress measure (the demo's latest, 2026, and 2025), the pages answer with attainment.
 GAP_HEADERS = {**PAGES, "pages/my_school.py": ["Attainment in context", "Headline results", "Context against the club",
                                                   "Similar schools that do better"],
-               "pages/value_added.py": ["Attainment in context", "Against the club", "Funnel plot", "This school's pupils"]}
+               "pages/value_added.py": ["Attainment in context", "Against the club", "Funnel plot", "In detail"]}
+# Sections of detail that open on request (a collapsed expander each): their keys and labels.
+SECTIONS = {"pages/value_added.py": {"va_pupils": "This school's pupils", "va_published": "Pupil groups as DfE published them",
+                                     "va_inclusion": "Inclusion", "va_pooled": "Several years pooled"}}
 
 
 @pytest.mark.parametrize("page, headers", PAGES.items())
@@ -87,6 +90,7 @@ def test_every_page_runs_cleanly_with_its_sections(open_page, page, headers, sch
     shown = [h.value for h in at.header]
     for header in headers:
         assert header in shown, header
+    assert [e.label for e in at.expander if e.label in SECTIONS.get(page, {}).values()] == list(SECTIONS.get(page, {}).values())
     for chart in at.get("plotly_chart"):  # figures are built unvalidated: each is a valid figure all the same
         go.Figure(json.loads(chart.proto.spec), skip_invalid=False)
 
@@ -203,7 +207,7 @@ def test_arriving_at_the_club_meeting_draws_it_once_already_anonymised(open_page
 
 
 def test_pupil_rows_appear_only_for_the_chosen_school(open_page, small_demo_path, school_names):
-    at = open_page("pages/value_added.py", urn=first_secondary(school_names), year=2024)
+    at = open_page("pages/value_added.py", urn=first_secondary(school_names), year=2024, va_pupils=True)
     urn = at.session_state["selection"].urn
     text = page_text(at)
     with open_store(small_demo_path) as store:
@@ -319,6 +323,9 @@ def test_a_head_records_targets_on_my_school_and_sees_them_beside_the_results(op
 
     urn = first_secondary(school_names)
     at = open_page(urn=urn, year=2024)
+    assert "targets_open" not in [t.key for t in at.toggle]  # the section is worked out once opened
+    at.session_state["ms_targets"] = True
+    at.run()
     assert "target_ks4_att8" not in [s.key for s in at.selectbox]  # the form opens when asked for
     at.toggle(key="targets_open").set_value(True).run()
     at.selectbox(key="target_ks4_att8").set_value("upper quartile")
@@ -335,7 +342,7 @@ def test_a_head_records_targets_on_my_school_and_sees_them_beside_the_results(op
     assert recorded["target"][0] == pytest.approx(expected)
     shown = at.dataframe[-1].value.iloc[0]
     assert (shown["Year"], shown["Measure"], shown["Achieved"]) == (2025, "Attainment 8", f"{achieved:.1f}")
-    at = open_page(urn=urn, year=2026)  # a target for a year whose results are not in yet
+    at = open_page(urn=urn, year=2026, ms_targets=True)  # a target for a year whose results are not in yet
     at.toggle(key="targets_open").set_value(True).run()
     at.selectbox(key="target_ks4_att8").set_value("median")
     next(b for b in at.button if b.label == "Record targets for 2027").click()
@@ -369,7 +376,32 @@ def test_only_those_who_may_act_for_a_school_can_record_its_targets(open_page, s
     from benchmarking.access import Viewer
 
     monkeypatch.setattr(ui.access, "current_viewer", lambda: Viewer("chair", "chair@club.example", club="North"))
-    at = open_page(urn=first_secondary(school_names), year=2024)
+    at = open_page(urn=first_secondary(school_names), year=2024, ms_targets=True)
     assert not at.exception
     assert not [w for w in list(at.button) + list(at.toggle) if w.label.startswith("Record")]
     assert any("Only the school's own users" in c.value for c in at.caption)
+
+
+def test_value_addeds_sections_of_detail_are_worked_out_sent_and_recorded_only_once_opened(open_page, school_names,
+                                                                                           app_db):
+    from benchmarking import audit
+
+    urn = first_secondary(school_names)
+    viewed = lambda: [e for e in audit.entries(app_db).to_dict("records")  # noqa: E731
+                      if e["action"] == "viewed pupils" and e["urn"] == urn]
+    before = len(viewed())
+    closed = open_page("pages/value_added.py", urn=urn, year=2024)
+    text = page_text(closed)
+    assert "Each pupil: expected against actual" not in text and "Same group nationally" not in text
+    assert "Pooled score" not in text and "Pupils' group" not in text and len(closed.get("plotly_chart")) == 3  # club, expected against actual, funnel
+    assert len(viewed()) == before  # no pupil was shown, so no view of pupils is recorded
+
+    opened = open_page("pages/value_added.py", urn=urn, year=2024, **{key: True for key in SECTIONS["pages/value_added.py"]})
+    assert not opened.exception, [e.message for e in opened.exception]
+    text = page_text(opened)
+    assert "Each pupil: expected against actual" in text and len(opened.get("plotly_chart")) == 4
+    columns = [list(t.value.columns) for t in opened.dataframe]
+    assert ["Grouping", "Group", "Pupils", "This school", "95% CI", "Same group nationally",
+            "Same group in the club"] in columns
+    assert any("Pooled score" in c for c in columns) and any("Pupils' group" in c for c in columns)  # pooled, inclusion
+    assert len(viewed()) == before + 1  # the pupils, once opened, are recorded as seen

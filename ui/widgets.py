@@ -121,6 +121,14 @@ def chart(fig, key: str, on_select: str = "ignore"):
                            config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
 
 
+def section(title: str, key: str):
+    """A section of detail drawn only once opened: a collapsed expander that reruns the page when opened or closed
+    (Streamlit's stateful expander), so a view works out and sends only what is on screen. The expander to draw
+    into while open, None while closed. It stays open as the visitor moves from school to school on the page."""
+    box = st.expander(title, key=key, on_change="rerun")
+    return box if box.open else None
+
+
 def picked_row(event, rows):
     """The frame row of the point a visitor clicked on a chart, or None. rows(): each trace's rows in order,
     worked out only when a point was clicked (not on every view)."""

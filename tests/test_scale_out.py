@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]  # a real server stack (ngi
 def stack(small_demo_path, tmp_path_factory):
     if not shutil.which("nginx") and not __import__("os").path.exists("/usr/sbin/nginx"):
         pytest.skip("Debian's nginx is not installed (.ci/run installs it)")
-    from ui.bench_sessions import Servers
+    from ui.bench_servers import Servers
 
     db = tmp_path_factory.mktemp("scale") / "store.duckdb"
     shutil.copy(small_demo_path, db)
@@ -23,7 +23,8 @@ def stack(small_demo_path, tmp_path_factory):
 
 
 def test_sessions_through_nginx_spread_over_both_processes_without_errors(stack):
-    from ui.bench_sessions import ProcessWatch, crowd, visitor_schools, visits
+    from ui.bench_servers import ProcessWatch
+    from ui.bench_sessions import SCENARIO, crowd, visitor_schools, visits
 
     servers, db = stack
     watch = ProcessWatch(servers.pids)
@@ -33,8 +34,9 @@ def test_sessions_through_nginx_spread_over_both_processes_without_errors(stack)
     views = asyncio.run(crowd(servers.url, chosen, seed=3, pause=0.2))
     after = watch._cpu_by_pid()
     watch.stop()
-    assert len(views.seconds) == 8 * 4 and views.errors == 0
+    assert len(views.seconds) == 8 * 5 == 8 * len(SCENARIO) and views.errors == 0
     assert {phase for _, phase, _ in views.records} <= {"primary", "secondary"}
+    assert [name for name, _, _ in views.records].count("value_added, pupils opened") == 8  # the section was there to open
     assert all(after[pid] - before[pid] > 0.2 for pid in servers.pids)  # both processes served pages
 
 

@@ -1,8 +1,9 @@
 """A load test with real Streamlit sessions, for `python -m benchmarking bench --sessions N [--processes P]`.
 
 Each simulated head opens a websocket session as a browser does (Streamlit's own protocol: BackMsg and
-ForwardMsg protobufs on /_stcore/stream), opens My school, then Similar schools, Value added and Club meeting,
-with 0-1 s between pages, and times each page view from the request to the script's end. Each session comes
+ForwardMsg protobufs on /_stcore/stream), opens My school, then Similar schools and Value added, opens Value added's
+section on the school's pupils (a rerun with the expander's state, as the browser sends it), then Club meeting, with
+0-1 s between views, and times each page view from the request to the script's end. Each session comes
 from its own loopback address (127.0.N.1: nginx's ip_hash keys on an address's first three parts), as users come
 from their own machines, so that ip_hash spreads them over the server processes.
 
@@ -19,13 +20,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import shutil
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,13 +32,23 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from .bench_servers import ProcessWatch, Servers
 from .cpu_log import cpu_figures
-from .navigation import ROOT
 from benchmarking.phases import PHASES
 
-SCENARIO = ("", "similar_schools", "value_added", "club_meeting")  # My school, then the other pages
-PAGE_NAMES = {"": "my_school"}
-NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf"
+
+@dataclass(frozen=True)
+class Step:
+    """One page view of a visit: its name in the figures, the page asked for ("": My school, the default page), and
+    the section the visitor opens on the page they are on (an expander's label), if they open one."""
+    name: str
+    page: str
+    opens: str | None = None
+
+
+SCENARIO = (Step("my_school", ""), Step("similar_schools", "similar_schools"), Step("value_added", "value_added"),
+            Step("value_added, pupils opened", "value_added", opens="This school's pupils"),
+            Step("club_meeting", "club_meeting"))
 DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
 LATEST_SHARE = 0.8  # visitors who land on the year the dashboard opens on
 
@@ -84,15 +91,18 @@ def visitor(schools: list[School], latest: int, rng: random.Random) -> Visit:
     return Visit(school.urn, year, school.phase)
 
 
-async def page_view(ws, page: str, query: str) -> tuple[float, bool]:
-    """One page view, as a browser asks for it: the seconds until the script finished, and whether the page
-    showed an error."""
+async def page_view(ws, page: str, query: str, opened: list[str] = ()) -> tuple[float, bool, dict[str, tuple[str, bool]]]:
+    """One page view, as a browser asks for it (`opened`: the ids of expanders the visitor opens, sent as their
+    state): the seconds until the script finished, whether the page showed an error, and the page's sections that
+    open on request (each expander's label: its id, and whether it was drawn open)."""
     message = BackMsg()
     message.rerun_script.query_string = query
     message.rerun_script.page_name = page
+    for section in opened:
+        message.rerun_script.widget_states.widgets.add(id=section, bool_value=True)
     started = time.perf_counter()
     await ws.send(message.SerializeToString())
-    error = False
+    error, sections = False, {}
     while True:
         reply = ForwardMsg()
         reply.ParseFromString(await asyncio.wait_for(ws.recv(), timeout=300))
@@ -101,8 +111,11 @@ async def page_view(ws, page: str, query: str) -> tuple[float, bool]:
             element = reply.delta.new_element
             error |= element.WhichOneof("type") == "exception" or (
                 element.WhichOneof("type") == "alert" and element.alert.format == 1)
+        elif kind == "delta" and reply.delta.WhichOneof("type") == "add_block" and reply.delta.add_block.expandable.id:
+            expandable = reply.delta.add_block.expandable
+            sections[expandable.label] = (expandable.id, expandable.expanded)
         elif kind == "script_finished" and reply.script_finished in DONE:
-            return time.perf_counter() - started, error
+            return time.perf_counter() - started, error, sections
 
 
 async def one_head(url: str, address: str, visit: Visit, rng: random.Random, pause: float) -> Views:
@@ -110,10 +123,14 @@ async def one_head(url: str, address: str, visit: Visit, rng: random.Random, pau
     views = Views()
     async with websockets.connect(url.replace("http", "ws") + "/_stcore/stream", subprotocols=["streamlit"],
                                   max_size=None, local_addr=(address, 0), open_timeout=120) as ws:
-        for page in SCENARIO:
-            took, error = await page_view(ws, page, f"urn={visit.urn}&year={visit.year}")
-            views.records.append((PAGE_NAMES.get(page, page), visit.phase, took))
-            views.errors += error
+        sections: dict[str, tuple[str, bool]] = {}
+        for step in SCENARIO:
+            if step.opens and step.opens not in sections:  # the page did not offer the section: an error
+                raise RuntimeError(f"{step.page} has no section {step.opens!r} to open")
+            took, error, sections = await page_view(ws, step.page, f"urn={visit.urn}&year={visit.year}",
+                                                    [sections[step.opens][0]] if step.opens else [])
+            views.records.append((step.name, visit.phase, took))
+            views.errors += error or bool(step.opens and not sections.get(step.opens, ("", False))[1])  # not opened
             await asyncio.sleep(rng.uniform(0, pause))
     return views
 
@@ -131,111 +148,6 @@ async def crowd(url: str, visits: list[Visit], seed: int, pause: float = 1.0) ->
         else:
             views.add(result)
     return views
-
-
-# -- the servers ------------------------------------------------------------------------------------
-
-class ProcessWatch:
-    """CPU seconds and the largest resident memory of some processes, sampled every 0.2 s."""
-
-    def __init__(self, pids: list[int]):
-        self.pids, self.peak_mb, self._stop = pids, {pid: 0.0 for pid in pids}, threading.Event()
-        self.cpu_start = self._cpu()
-        self.started = time.perf_counter()
-        threading.Thread(target=self._sample, daemon=True).start()
-
-    def _cpu_by_pid(self) -> dict[int, float]:
-        """CPU seconds each process has used so far."""
-        seconds = {}
-        for pid in self.pids:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            seconds[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        return seconds
-
-    def _cpu(self) -> float:
-        return sum(self._cpu_by_pid().values())
-
-    def rss_mb(self, pid: int) -> float:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.2):
-            for pid in self.pids:
-                self.peak_mb[pid] = max(self.peak_mb[pid], self.rss_mb(pid))
-
-    def stop(self) -> dict:
-        self._stop.set()
-        wall = time.perf_counter() - self.started
-        return {"cpu_cores": (self._cpu() - self.cpu_start) / wall, "peak_mb": max(self.peak_mb.values())}
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str) -> None:
-    import urllib.request
-
-    for _ in range(600):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer")
-
-
-class Servers:
-    """P dashboard processes on one store; with more than one, nginx in front of them (deploy/nginx.conf).
-    With `cpu_log`, each process logs every page view's CPU there (ui/cpu_log.py)."""
-
-    def __init__(self, db: Path, processes: int, cpu_log: Path | None = None):
-        env = os.environ | {"BENCHMARKING_DB": str(db)} | ({"BENCHMARKING_CPU_LOG": str(cpu_log)} if cpu_log else {})
-        self.ports = [free_port() for _ in range(processes)]
-        # Each process as deployments run it: its caches warmed for the latest year before it listens (ui/serve.py).
-        self.procs = [subprocess.Popen([sys.executable, "-m", "ui.serve",
-                                        "--server.port", str(port), "--server.address", "127.0.0.1",
-                                        "--server.headless", "true"], cwd=ROOT, env=env,
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for port in self.ports]
-        for port in self.ports:
-            wait_for(f"http://127.0.0.1:{port}/_stcore/health")
-        self.nginx = None
-        self.url = f"http://127.0.0.1:{self.ports[0]}"
-        if processes > 1:
-            self.folder = Path(tempfile.mkdtemp(prefix="nginx-"))
-            self.port = free_port()
-            (self.folder / "nginx.conf").write_text(nginx_config(self.port, self.ports, self.folder))
-            nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-            self.nginx = subprocess.Popen([nginx, "-c", str(self.folder / "nginx.conf"), "-p", str(self.folder),
-                                           "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            self.url = f"http://127.0.0.1:{self.port}"
-            wait_for(self.url + "/_stcore/health")
-
-    @property
-    def pids(self) -> list[int]:
-        return [p.pid for p in self.procs]
-
-    def stop(self) -> None:
-        for process in self.procs + ([self.nginx] if self.nginx else []):
-            process.terminate()
-        for process in self.procs + ([self.nginx] if self.nginx else []):
-            process.wait(timeout=30)
-
-
-def nginx_config(port: int, upstreams: list[int], folder: Path) -> str:
-    """The shipped nginx config (deploy/nginx.conf), with this run's ports and a private folder."""
-    text = NGINX_TEMPLATE.read_text()
-    servers = "\n".join(f"        server 127.0.0.1:{p};" for p in upstreams)
-    text = text.replace("        server 127.0.0.1:8501;\n        server 127.0.0.1:8502;", servers)
-    text = text.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    return text.replace("/var/log/nginx", str(folder)).replace("/run/nginx.pid", str(folder / "nginx.pid"))
 
 
 # -- the measurements -------------------------------------------------------------------------------
@@ -322,8 +234,8 @@ def cpu_per_view(servers: Servers, log: Path, schools: list[School], latest: int
         of_phase = [s for s in schools if s.phase == phase]
         chosen += [Visit(s.urn, latest, phase) for s in rng.sample(of_phase, min(per_phase, len(of_phase)))]
     log.write_text("")
-    order = [(PAGE_NAMES.get(page, page), visit.phase, again) for again, visits in enumerate((chosen, chosen))
-             for visit in visits for page in SCENARIO]
+    order = [(step.name, visit.phase, again) for again, visits in enumerate((chosen, chosen))
+             for visit in visits for step in SCENARIO]
     asyncio.run(one_at_a_time(servers.url, chosen + chosen))
     lines = [line.split("\t") for line in log.read_text().splitlines() if line.strip()]
     if len(lines) != len(order):

@@ -108,12 +108,18 @@ def test_a_server_warms_every_year_before_it_listens(small_demo_path, monkeypatc
     """ui.serve opens the visitors' pages for a school of each phase in every year: each year's pools of similar
     schools are then in the shared caches before anyone arrives."""
     from benchmarking.similarity import SimilarityIndex
+    from benchmarking.phases import phase
+    from benchmarking.va_report import PupilValueAdded
     from ui import data, serve
 
     monkeypatch.setenv("BENCHMARKING_DB", str(small_demo_path))
     assert serve.warm_up().startswith("warmed 2026, 2025, 2024, 2023, 2022 in ")
     pools = {(v.year, v.phase) for v in data.shared_values() if isinstance(v, SimilarityIndex)}
     assert {(year, phase) for year in range(2022, 2027) for phase in ("primary", "secondary")} <= pools
+    # Value added's section on the pupils was opened: the latest year's pupils' value added (primaries': the
+    # secondaries have no Progress 8 in 2026) is worked out before the first visitor opens it.
+    pupils = {(v.year, v.measure, v.lens) for v in data.shared_values() if isinstance(v, PupilValueAdded)}
+    assert (2026, phase("primary").value_added[0], "official") in pupils, pupils
 
 
 def test_a_server_without_a_store_starts_without_warming(tmp_path, monkeypatch):

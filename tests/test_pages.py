@@ -380,28 +380,3 @@ def test_only_those_who_may_act_for_a_school_can_record_its_targets(open_page, s
     assert not at.exception
     assert not [w for w in list(at.button) + list(at.toggle) if w.label.startswith("Record")]
     assert any("Only the school's own users" in c.value for c in at.caption)
-
-
-def test_value_addeds_sections_of_detail_are_worked_out_sent_and_recorded_only_once_opened(open_page, school_names,
-                                                                                           app_db):
-    from benchmarking import audit
-
-    urn = first_secondary(school_names)
-    viewed = lambda: [e for e in audit.entries(app_db).to_dict("records")  # noqa: E731
-                      if e["action"] == "viewed pupils" and e["urn"] == urn]
-    before = len(viewed())
-    closed = open_page("pages/value_added.py", urn=urn, year=2024)
-    text = page_text(closed)
-    assert "Each pupil: expected against actual" not in text and "Same group nationally" not in text
-    assert "Pooled score" not in text and "Pupils' group" not in text and len(closed.get("plotly_chart")) == 3  # club, expected against actual, funnel
-    assert len(viewed()) == before  # no pupil was shown, so no view of pupils is recorded
-
-    opened = open_page("pages/value_added.py", urn=urn, year=2024, **{key: True for key in SECTIONS["pages/value_added.py"]})
-    assert not opened.exception, [e.message for e in opened.exception]
-    text = page_text(opened)
-    assert "Each pupil: expected against actual" in text and len(opened.get("plotly_chart")) == 4
-    columns = [list(t.value.columns) for t in opened.dataframe]
-    assert ["Grouping", "Group", "Pupils", "This school", "95% CI", "Same group nationally",
-            "Same group in the club"] in columns
-    assert any("Pooled score" in c for c in columns) and any("Pupils' group" in c for c in columns)  # pooled, inclusion
-    assert len(viewed()) == before + 1  # the pupils, once opened, are recorded as seen

@@ -16,6 +16,7 @@ class PageSpec:
     section: str
     managers_only: bool = False  # shown to admins (and in the open demo) only
     opens_anonymised: bool = False  # arriving turns anonymised mode on (a visitor may switch it off there)
+    sections: tuple[str, ...] = ()  # the keys of its sections that open on request (ui.widgets.section)
 
     @property
     def slug(self) -> str:
@@ -27,9 +28,10 @@ class PageSpec:
 
 
 PAGES = (
-    PageSpec("my_school", "pages/my_school.py", "My school", "Schools"),
+    PageSpec("my_school", "pages/my_school.py", "My school", "Schools", sections=("ms_targets",)),
     PageSpec("similar", "pages/similar_schools.py", "Similar schools", "Schools"),
-    PageSpec("value_added", "pages/value_added.py", "Value added", "Schools"),
+    PageSpec("value_added", "pages/value_added.py", "Value added", "Schools",
+             sections=("va_pupils", "va_published", "va_inclusion", "va_pooled")),
     PageSpec("la", "pages/la_overview.py", "LA overview", "Advisers and clubs"),
     PageSpec("meeting", "pages/club_meeting.py", "Club meeting", "Advisers and clubs", opens_anonymised=True),
     PageSpec("impact", "pages/club_impact.py", "Club impact", "Advisers and clubs"),

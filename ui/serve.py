@@ -2,10 +2,10 @@
 
 `streamlit run dashboard.py` starts listening at once, and the first heads to arrive pay for loading the year:
 its results, value added, attainment in context, pools of similar schools and pupil groups (seconds each at
-national scale). This opens the pages a visitor opens, once for a school of each phase in the year the dashboard
-opens on, before the server listens, then the same for every earlier year the store holds (one head in five looks
-back): those tables are then in the process's shared caches, and the first visitor of the morning waits no longer
-than the hundredth.
+national scale). This opens the pages a visitor opens, with their sections that open on request opened, once for
+a school of each phase in the year the dashboard opens on, before the server listens, then the same for every
+earlier year the store holds (one head in five looks back): those tables are then in the process's shared caches,
+and the first visitor of the morning waits no longer than the hundredth.
 
 Deployments run one of these per core behind nginx (deploy/nginx.conf); the load test (`bench --sessions`) does.
 """
@@ -52,6 +52,8 @@ def warm_up() -> str:
             for key in WARM_PAGES if year == years[0] else EARLIER_YEARS_PAGES:
                 app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
                 app.query_params["urn"], app.query_params["year"] = str(int(having["urn"].min())), str(year)
+                for section in PAGE[key].sections:  # opened: what a visitor opens is warm too
+                    app.session_state[section] = True
                 app.switch_page(PAGE[key].file).run()
     return f"warmed {', '.join(map(str, years))} in {time.perf_counter() - started:.1f} s"
 

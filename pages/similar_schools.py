@@ -21,7 +21,7 @@ from ui.app import require_entry
 from ui.format import ci_text, fmt, plain
 from ui.navigation import page_file
 from ui.selection import anonymiser, school_selection
-from ui.widgets import chart, context_table, figure, held_table, table
+from ui.widgets import chart, context_table, figure, held_table, section, table
 
 require_entry()
 
@@ -30,35 +30,47 @@ anon = anonymiser(sel)
 st.title(f"Schools like {plain(sel.name)}")
 st.caption("Nearest neighbours on intake and context, from every LA in the store. Change the settings and the group recomputes at once.")
 
-with st.expander("Settings: group size, weights and LAs", expanded=False):
-    k = st.slider("Schools in the group", K_RANGE[0], K_RANGE[1], phase(sel.phase).default_k)
-    cols = st.columns(3)
-    weights = {f: cols[i % 3].slider(FEATURE_LABELS[f], 0.0, 3.0, float(DEFAULT_WEIGHTS[f]), 0.1, key=f"weight_{f}")
-               for i, f in enumerate(FEATURES)}
-    if not any(weights.values()):
-        st.error("At least one weight must be above zero.")
-        st.stop()
-    la_choice = st.radio("Where from", ["All LAs", "Only chosen LAs", "At most N from our own LA"], horizontal=True)
-    index = data.similarity_index(sel.year, sel.phase, weights, sel.mainstream)
-    las, max_own = None, None
-    if la_choice == "Only chosen LAs":
-        la_names = index.frame.drop_duplicates("la_code").set_index("la_name")["la_code"].sort_index()
-        chosen = st.multiselect("LAs", la_names.index.tolist(), default=[sel.la_name] if sel.la_name in la_names else [])
-        las = {int(la_names[n]) for n in chosen} or None
-    elif la_choice == "At most N from our own LA":
-        max_own = st.number_input("Most from our own LA", 0, 60, 3)
-    # On by default for girls', boys' and selective schools; the key carries the school, so that a default
-    # follows the school picked.
-    try:
-        defaults = index.matching(sel.urn)
-    except BenchmarkingError:
-        defaults = {"sex": False, "admissions": False}
-    match_sex = st.checkbox("Only schools with the same sex of entry (boys, girls or mixed)", defaults["sex"],
-                            key=f"match_sex_{sel.urn}")
-    match_admissions = st.checkbox("Only schools with the same admissions (selective or not)", defaults["admissions"],
-                                   key=f"match_admissions_{sel.urn}")
-
+WHERE = ["All LAs", "Only chosen LAs", "At most N from our own LA"]
+# The settings are drawn only while their section is open (eight sliders were a fifth of every view); what the
+# visitor set is kept here meanwhile.
+kept = st.session_state.setdefault("_similar_settings", {})
+k, weights = kept.get("k", phase(sel.phase).default_k), kept.get("weights", DEFAULT_WEIGHTS)
+where, named, most = kept.get("where", WHERE[0]), kept.get("named"), kept.get("most", 3)
+settings = section("Settings: group size, weights and LAs", "similar_settings")
+if settings:
+    with settings:
+        k = st.slider("Schools in the group", K_RANGE[0], K_RANGE[1], k)
+        cols = st.columns(3)
+        weights = {f: cols[i % 3].slider(FEATURE_LABELS[f], 0.0, 3.0, float(weights[f]), 0.1, key=f"weight_{f}")
+                   for i, f in enumerate(FEATURES)}
+        if not any(weights.values()):
+            st.error("At least one weight must be above zero.")
+            st.stop()
+        where = st.radio("Where from", WHERE, index=WHERE.index(where), horizontal=True)
 index = data.similarity_index(sel.year, sel.phase, weights, sel.mainstream)
+try:
+    defaults = index.matching(sel.urn)  # on by default for girls', boys' and selective schools
+except BenchmarkingError:
+    defaults = {"sex": False, "admissions": False}
+match = kept.get("match", {}).get(sel.urn, (defaults["sex"], defaults["admissions"]))  # a default follows the school
+la_codes = index.frame.drop_duplicates("la_code").set_index("la_name")["la_code"].sort_index() if where == WHERE[1] else None
+if settings:
+    with settings:
+        if where == WHERE[1]:
+            named = st.multiselect("LAs", la_codes.index.tolist(), default=[n for n in (
+                [sel.la_name] if named is None else named) if n in la_codes.index])
+        elif where == WHERE[2]:
+            most = st.number_input("Most from our own LA", 0, 60, most)
+        match = (st.checkbox("Only schools with the same sex of entry (boys, girls or mixed)", match[0],
+                             key=f"match_sex_{sel.urn}"),
+                 st.checkbox("Only schools with the same admissions (selective or not)", match[1],
+                             key=f"match_admissions_{sel.urn}"))
+    kept.update(k=k, weights=weights, where=where, named=named, most=most)
+    kept.setdefault("match", {})[sel.urn] = match
+las = ({int(la_codes[n]) for n in named or [] if n in la_codes.index} or None) if where == WHERE[1] else None
+max_own = most if where == WHERE[2] else None
+match_sex, match_admissions = match
+
 settings_default = (k == phase(sel.phase).default_k and weights == DEFAULT_WEIGHTS and las is None and max_own is None
                     and {"sex": match_sex, "admissions": match_admissions} == defaults)
 try:

@@ -40,3 +40,21 @@ def test_value_addeds_sections_are_worked_out_sent_and_recorded_only_once_opened
             "Same group in the club"] in columns
     assert any("Pooled score" in c for c in columns) and any("Pupils' group" in c for c in columns)  # pooled, inclusion
     assert len(viewed()) == before + 1  # the pupils, once opened, are recorded as seen
+
+
+def test_similar_schools_settings_are_drawn_once_opened_and_kept_while_closed(open_page, school_names):  # noqa: F811
+    from benchmarking.similarity import FEATURES
+
+    at = open_page("pages/similar_schools.py", urn=first_secondary(school_names), year=2024)
+    assert not at.slider and "The group of 20" in [h.value for h in at.header]  # closed: no slider is drawn
+    at.session_state["similar_settings"] = True
+    at.run()
+    at.slider[0].set_value(10).run()  # the group's size
+    at.slider(key=f"weight_{FEATURES[0]}").set_value(3.0).run()  # and a weight
+    assert "The group of 10" in [h.value for h in at.header] and len(at.slider) == 1 + len(FEATURES)
+    at.session_state["similar_settings"] = False  # closed again: the group keeps the size chosen
+    at.run()
+    assert not at.exception and not at.slider and "The group of 10" in [h.value for h in at.header]
+    at.session_state["similar_settings"] = True  # opened again: the slider shows it
+    at.run()
+    assert at.slider[0].value == 10 and at.slider(key=f"weight_{FEATURES[0]}").value == 3.0

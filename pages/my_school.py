@@ -132,16 +132,19 @@ else:
             zip(results["national_percentile"], results["percentile_low"], results["percentile_high"])],
     }), f"headline-{sel.urn}-{sel.year}.csv", sel.projector)
 
-st.header("Inclusion")
-included = data.inclusion(viewer(), sel.urn, sel.year, sel.phase, club)
-if included.empty:
-    st.info(inclusion_nothing_to_show(sel.phase, sel.year))
-else:
-    st.caption(INCLUSION_CAPTION)
-    table(held_table(included, lambda: inclusion_columns(included)), f"inclusion-{sel.urn}-{sel.year}.csv",
-          sel.projector)
-    if over_years := data.inclusion_trend_words(sel.urn, main):
-        st.markdown(plain(over_years))
+inclusion_section = section("Inclusion: disadvantaged, SEN and EAL pupils against the same pupils in similar schools",
+                            "ms_inclusion")  # worked out and drawn once opened
+if inclusion_section:
+    with inclusion_section:
+        included = data.inclusion(viewer(), sel.urn, sel.year, sel.phase, club)
+        if included.empty:
+            st.info(inclusion_nothing_to_show(sel.phase, sel.year))
+        else:
+            st.caption(INCLUSION_CAPTION)
+            table(held_table(included, lambda: inclusion_columns(included)), f"inclusion-{sel.urn}-{sel.year}.csv",
+                  sel.projector)
+            if over_years := data.inclusion_trend_words(sel.urn, main):
+                st.markdown(plain(over_years))
 
 left, right = st.columns(2)
 with left:

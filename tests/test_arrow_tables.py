@@ -67,6 +67,7 @@ def test_every_table_the_pages_hold_is_the_one_streamlit_would_make(small_demo_p
     from benchmarking.store import open_store
     from tests.conftest import ROOT
     from ui import widgets
+    from ui.navigation import PAGES
 
     monkeypatch.setenv("BENCHMARKING_DB", str(small_demo_path))
     widgets._TABLES.clear()
@@ -76,7 +77,7 @@ def test_every_table_the_pages_hold_is_the_one_streamlit_would_make(small_demo_p
         for page in ("my_school", "similar_schools", "value_added"):
             at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
             at.query_params["urn"], at.query_params["year"] = str(urn), "2024"
-            for section in ("va_pupils", "va_published", "va_inclusion", "va_pooled"):  # Value added's, opened
+            for section in (s for spec in PAGES for s in spec.sections):  # every section that opens on request, opened
                 at.session_state[section] = True
             assert not at.switch_page(f"pages/{page}.py").run().exception
     held = [value for value, _ in widgets._TABLES._values.values() if value.arrow is not None]

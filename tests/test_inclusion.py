@@ -182,6 +182,7 @@ def test_my_school_shows_the_inclusion_table_and_the_trend_on_the_real_files(rea
     monkeypatch.setenv("BENCHMARKING_DB", str(real_la_db))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     at.query_params["urn"], at.query_params["year"] = "115851", "2019"
+    at.session_state["ms_inclusion"] = True  # the section, opened
     at.switch_page("pages/my_school.py").run()
     assert not at.exception
     table = next(d.value for d in at.dataframe if "Pupils' group" in d.value.columns)

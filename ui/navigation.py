@@ -28,7 +28,7 @@ class PageSpec:
 
 
 PAGES = (
-    PageSpec("my_school", "pages/my_school.py", "My school", "Schools", sections=("ms_targets",)),
+    PageSpec("my_school", "pages/my_school.py", "My school", "Schools", sections=("ms_inclusion", "ms_targets")),
     PageSpec("similar", "pages/similar_schools.py", "Similar schools", "Schools", sections=("similar_settings",)),
     PageSpec("value_added", "pages/value_added.py", "Value added", "Schools",
              sections=("va_pupils", "va_published", "va_inclusion", "va_pooled")),

@@ -26,7 +26,7 @@ from ui import data
 from ui.app import require_entry
 from ui.format import fmt, plain
 from ui.selection import anonymiser, request_anonymise, school_selection
-from ui.widgets import chart, document_download, page_script, table
+from ui.widgets import chart, document_download, held_table, page_script, table
 
 require_entry()
 
@@ -117,17 +117,21 @@ def named(frame: pd.DataFrame) -> pd.DataFrame:
 def show(slide) -> None:
     """One slide of the deck."""
     if slide.kind == "glance":
-        pool = data.similarity_index(year, sel.phase, mainstream=sel.mainstream)
-        rows = anon.coarsen(pool.frame.iloc[sorted(pool.position[u] for u in set(members) if u in pool.position)][
-            ["urn", "la_name", "pct_disadvantaged", "pct_eal", "pct_sen_support", "pupils_on_roll"]],
-            context_columns=["pct_disadvantaged", "pct_eal", "pct_sen_support", "pupils_on_roll"])
-        glance, digits = named(rows), 0 if anon.enabled and anon.round_context else 1  # rounded: no false precision
-        table(pd.DataFrame({"School": glance["name"], "LA": glance["la_name"],
-                            FEATURE_LABELS["pct_disadvantaged"]: [fmt(v, digits) for v in glance["pct_disadvantaged"]],
-                            FEATURE_LABELS["pct_eal"]: [fmt(v, digits) for v in glance["pct_eal"]],
-                            FEATURE_LABELS["pct_sen_support"]: [fmt(v, digits) for v in glance["pct_sen_support"]],
-                            "Pupils on roll": [fmt(v, 0) for v in glance["pupils_on_roll"]]}),
-              f"club-{year}.csv", sel.projector)
+        def glance_columns() -> dict[str, list]:
+            pool = data.similarity_index(year, sel.phase, mainstream=sel.mainstream)
+            rows = anon.coarsen(pool.frame.iloc[sorted(pool.position[u] for u in set(members) if u in pool.position)][
+                ["urn", "la_name", "pct_disadvantaged", "pct_eal", "pct_sen_support", "pupils_on_roll"]],
+                context_columns=["pct_disadvantaged", "pct_eal", "pct_sen_support", "pupils_on_roll"])
+            glance, digits = named(rows), 0 if anon.enabled and anon.round_context else 1  # rounded: no false precision
+            return {"School": glance["name"].tolist(), "LA": glance["la_name"].tolist(),
+                    FEATURE_LABELS["pct_disadvantaged"]: [fmt(v, digits) for v in glance["pct_disadvantaged"]],
+                    FEATURE_LABELS["pct_eal"]: [fmt(v, digits) for v in glance["pct_eal"]],
+                    FEATURE_LABELS["pct_sen_support"]: [fmt(v, digits) for v in glance["pct_sen_support"]],
+                    "Pupils on roll": [fmt(v, 0) for v in glance["pupils_on_roll"]]}
+
+        # Built once per deck and the labels and masking that show it (a meeting's heads share them), not each view.
+        table(held_table(held, glance_columns, "glance", sel.mainstream, tuple(labelled["name"]), anon.enabled,
+                         anon.hide_las, anon.round_context), f"club-{year}.csv", sel.projector)
     elif slide.kind == "ranked":
         spec = MEASURES_BY_CODE[slide.measure]
         values = named(ranked_values(members_results, members, slide.measure,

@@ -380,3 +380,15 @@ def test_only_those_who_may_act_for_a_school_can_record_its_targets(open_page, s
     assert not at.exception
     assert not [w for w in list(at.button) + list(at.toggle) if w.label.startswith("Record")]
     assert any("Only the school's own users" in c.value for c in at.caption)
+
+
+def test_a_club_meetings_first_slide_is_built_once_for_the_room_and_shown_the_same(open_page, school_names):
+    from ui import widgets
+
+    urn = first_secondary(school_names)
+    glances = lambda: [k for k in widgets._TABLES._values if len(k) > 1 and k[1] == "glance"]  # noqa: E731
+    first = open_page("pages/club_meeting.py", urn=urn, year=2024)
+    built = glances()
+    second = open_page("pages/club_meeting.py", urn=urn, year=2024)  # another head, the same link
+    assert len(built) >= 1 and glances() == built
+    assert first.dataframe[0].value.equals(second.dataframe[0].value) and "School A" in first.dataframe[0].value.to_csv()

@@ -250,9 +250,7 @@ def wait_for_app(page) -> None:
 def open_sections(page) -> None:
     """Open every section of detail on the page (a collapsed expander that draws its content once opened), one
     after another, as a visitor clicks each header, and wait for the page to draw it."""
-    for index in range(page.locator('[data-testid="stExpander"] details:not([open]) > summary').count()):
-        closed = page.locator('[data-testid="stExpander"] details:not([open]) > summary')
-        if not closed.count():
-            break
+    closed = page.locator('[data-testid="stExpander"] details:not([open]) > summary')  # found again at each use
+    for _ in range(closed.count()):  # one click a section: a section that fails to open cannot loop for ever
         closed.first.click()
         wait_for_app(page)

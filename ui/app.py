@@ -7,9 +7,11 @@ frame (and the page within it) itself.
 """
 from __future__ import annotations
 
+import copy
 import threading
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui import access
 from ui.cpu_log import page_view_cpu
@@ -37,13 +39,19 @@ def run_app() -> None:
         _run.inside = False
 
 
+_MADE: dict[tuple, dict] = {}  # each set of pages' st.Page, made once per process (and entry script's folder)
+
+
 def _pages(specs) -> dict:
-    """The session's st.Page of each page it may see, made on its first run: making one resolves its file on disk
-    (eight pages, most of a millisecond of every view). Kept per session, as navigation marks the page it runs."""
+    """The session's st.Page of each page it may see. Making one resolves its file on disk (eight pages took most
+    of a millisecond of a session's first view), so each set is made once per process and each session holds
+    copies of its own: navigation marks the page it runs on the session's copy, never on another's."""
     made = st.session_state.get("_pages")
     if made is None or tuple(made) != specs:
-        made = st.session_state["_pages"] = {page: st.Page(page.file, title=page.title, default=page.key == "my_school")
-                                             for page in specs}
+        key = (specs, str(get_script_run_ctx().pages_manager.main_script_parent))  # where page files resolve from
+        if key not in _MADE:
+            _MADE[key] = {page: st.Page(page.file, title=page.title, default=page.key == "my_school") for page in specs}
+        made = st.session_state["_pages"] = {page: copy.copy(made_page) for page, made_page in _MADE[key].items()}
     return made
 
 

@@ -82,8 +82,7 @@ else:  # no score: why, in DfE's words, from the school's own row where DfE publ
 
 st.header("Value added" if not no_progress else "Attainment in context")
 if no_progress:
-    context = data.in_context(sel.year, sel.phase) if mainstream else pd.DataFrame()
-    ours = context[context["urn"] == sel.urn] if not context.empty else context
+    ours = data.school_in_context(sel.urn, sel.year, sel.phase) if mainstream else pd.DataFrame()
     if ours.empty:
         st.info("No attainment in context for this school this year (it is worked out for mainstream schools "
                 "with results and intake figures).")
@@ -103,9 +102,9 @@ else:
         st.info(f"DfE published no value added for this school in {sel.year}.")
     for col, card in zip(st.columns(max(len(cards), 1)), cards):
         col.metric(card.label, card.score, help="The school's score against pupils with the same prior attainment nationally")
-        col.markdown(card.detail)
-        if card.steadier:
-            col.caption(card.steadier, help=f"{STEADIER_CAVEATS[THREE_YEAR]} {STEADIER_CAVEATS[SHRUNKEN]}")
+        # The steadier estimates in small grey type beneath the interval: one element, not a caption of its own.
+        col.markdown(card.detail + (f"  \n:gray[:small[{card.steadier}]]" if card.steadier else ""),
+                     help=f"{STEADIER_CAVEATS[THREE_YEAR]} {STEADIER_CAVEATS[SHRUNKEN]}" if card.steadier else None)
 
 st.header("Headline results")
 if not mainstream:

@@ -115,6 +115,12 @@ def in_context(year: int, phase: str) -> pd.DataFrame:
     return va_table(year, phase, ATTAINMENT_LENS)
 
 
+def school_in_context(urn: int, year: int, phase: str) -> pd.DataFrame:
+    """One school's rows of in_context, in the table's order: a slice, not a scan of every school's on each view
+    of My school in a year without a progress measure."""
+    return school_va(urn, year, phase, ATTAINMENT_LENS)
+
+
 def measures_for(year: int, phase: str) -> tuple[tuple[str, ...], str | None]:
     """The measures that say how a school did this year: the phase's value-added measures, or in a year DfE
     published no progress measure its attainment measures in context; and why there is no progress measure."""

@@ -59,12 +59,13 @@ def significantly_higher(school: pd.Series, others: pd.DataFrame, alpha: float =
 PARTNER_COLUMNS = ["urn", "name", "la_name", "distance", "value", "ci_low", "ci_high", "n", "difference", "z", "p_value"]
 
 
-def partners_among(group: SimilarGroup, scores: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
-    """The group's schools whose score (`scores`: urn, value, ci_low, ci_high, n) is significantly higher than
-    the group's school's (as significantly_higher), best first, with their distance. Empty when the school's own
-    score is missing. Worked on the club's arrays, one frame built at the end: a page asks for every school."""
+def partners_among(group: SimilarGroup, scores: pd.DataFrame, alpha: float = ALPHA, score: str = "value") -> pd.DataFrame:
+    """The group's schools whose score (`scores`: urn, the `score` column, ci_low, ci_high, n) is significantly
+    higher than the group's school's (as significantly_higher), best first, with their distance and the score as
+    "value". Empty when the school's own score is missing. Worked on the club's arrays, one frame built at the end:
+    a page asks for every school."""
     position = {int(u): i for i, u in enumerate(scores["urn"].to_numpy())}
-    value, low, high = (floats(scores[c]) for c in ("value", "ci_low", "ci_high"))
+    value, low, high = (floats(scores[c]) for c in (score, "ci_low", "ci_high"))
     own = position.get(int(group.urn))
     if own is None or np.isnan(value[own]):
         return pd.DataFrame(columns=PARTNER_COLUMNS)
@@ -80,7 +81,7 @@ def partners_among(group: SimilarGroup, scores: pd.DataFrame, alpha: float = ALP
     urns = neighbours["urn"].to_numpy()[rows]
     order = np.lexsort((urns, -difference[chosen]))  # the largest difference first; then by URN
     columns = {c: neighbours[c].array.take(rows[order]) for c in ("urn", "name", "la_name", "distance")}
-    columns |= {c: scores[c].array.take(at[order]) for c in ("value", "ci_low", "ci_high", "n")}
+    columns |= {c: scores[score if c == "value" else c].array.take(at[order]) for c in ("value", "ci_low", "ci_high", "n")}
     columns |= {"difference": difference[chosen][order], "z": z[chosen][order], "p_value": p_value[chosen][order]}
     return pd.DataFrame(columns)  # PARTNER_COLUMNS, in order: no copy to reorder them
 
@@ -106,4 +107,4 @@ def partners_this_year(store: Store, group: SimilarGroup, in_context: pd.DataFra
     on the main attainment measure in context (`in_context`: that measure's scores, va with its CI and n)."""
     if in_context is None:
         return partner_candidates(store, group, results=results)
-    return partners_among(group, in_context.rename(columns={"va": "value"})[["urn", "value", "ci_low", "ci_high", "n"]])
+    return partners_among(group, in_context, score="va")  # read where they are: no renamed copy of the rows

@@ -157,6 +157,9 @@ def test_partners_from_the_club_s_arrays_are_significantly_higher_s_choice_neare
     assert named > 10  # the weakest schools of the demo do have partners
     no_score = group.neighbours["urn"].iloc[0]
     assert partners_among(index.neighbours(int(no_score), 20), scores.assign(value=np.nan)).empty
+    # A score read from another column (attainment in context's "va") gives the same partners, named "value".
+    found = partners_among(group, scores.rename(columns={"value": "va"}).assign(value=np.nan), score="va")
+    pd.testing.assert_frame_equal(found, partners_among(group, scores))
 
 
 def test_clubs_commands_form_list_show_and_edit(small_demo_path, tmp_path):

@@ -57,9 +57,10 @@ if not sel.is_open:
             "given targets.")
 
 no_progress = data.va_table(sel.year, sel.phase).attrs.get("no_progress")
-va_rows = data.school_value_added(sel.urn, sel.year, sel.phase)  # each measure's score, or DfE's reason for none
 main = p.main_value_added
-main_row = va_rows.loc[main] if main in va_rows.index else None
+if not no_progress:  # each measure's score, or DfE's reason for none (a year without the measure has neither)
+    va_rows = data.school_value_added(sel.urn, sel.year, sel.phase)
+    main_row = va_rows.loc[main] if main in va_rows.index else None
 mainstream = bool(sel.mainstream)
 results = data.headline(sel.urn, sel.year, sel.phase, mainstream, club)
 if no_progress:

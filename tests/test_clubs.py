@@ -8,7 +8,7 @@ import pytest
 
 from benchmarking import club_store, clubs
 from benchmarking.errors import BenchmarkingError
-from benchmarking.partners import holm, partner_candidates, partners_among, significantly_higher
+from benchmarking.partners import PARTNER_COLUMNS, holm, partner_candidates, partners_among, significantly_higher
 from benchmarking.similarity import SimilarityIndex, load_features, similar_schools
 from benchmarking.store import open_store
 from benchmarking.writer import writing
@@ -156,7 +156,11 @@ def test_partners_from_the_club_s_arrays_are_significantly_higher_s_choice_neare
         named += len(found)
     assert named > 10  # the weakest schools of the demo do have partners
     no_score = group.neighbours["urn"].iloc[0]
-    assert partners_among(index.neighbours(int(no_score), 20), scores.assign(value=np.nan)).empty
+    none = partners_among(index.neighbours(int(no_score), 20), scores.assign(value=np.nan))
+    assert none.empty and none.columns.tolist() == PARTNER_COLUMNS
+    none["urn"] = []  # each caller's own empty frame: changing one leaves the next as it was
+    assert partners_among(index.neighbours(int(no_score), 20), scores.assign(value=np.nan)).equals(
+        pd.DataFrame(columns=PARTNER_COLUMNS))
     # A score read from another column (attainment in context's "va") gives the same partners, named "value".
     found = partners_among(group, scores.rename(columns={"value": "va"}).assign(value=np.nan), score="va")
     pd.testing.assert_frame_equal(found, partners_among(group, scores))

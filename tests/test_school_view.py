@@ -8,6 +8,18 @@ from benchmarking.school_view import group_trend, headline_results, rank_among, 
 from benchmarking.store import open_store
 
 
+
+def test_a_club_s_median_of_known_values_is_numpys_median_of_them():
+    from benchmarking.percentiles import median_of_known
+
+    rng = np.random.default_rng(3)
+    for size in range(0, 40):
+        values = rng.normal(size=size) * rng.choice([1e-3, 1.0, 1e6])
+        values[rng.random(size) < 0.2] = np.nan
+        known = values[~np.isnan(values)]
+        assert median_of_known(values) == (float(np.median(known)) if known.size else pytest.approx(np.nan, nan_ok=True))
+
+
 def test_rank_counts_only_schools_with_a_value_and_ties_share_the_better_rank():
     assert rank_among(50.0, [60.0, 60.0, np.nan, 40.0], True) == (3, 4)
     assert rank_among(60.0, [50.0, 60.0, np.nan, 40.0], True) == (1, 4)

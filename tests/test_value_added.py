@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarking.value_added import (ks2_prior_group, ks4_prior_group, national_estimates, pupil_scores,
+from benchmarking.value_added import (floats, ks2_prior_group, ks4_prior_group, national_estimates, pupil_scores,
                                       school_value_added)
 
 
@@ -177,3 +177,17 @@ def test_rows_are_found_in_32_bit_keys_whatever_integers_are_asked_for():
     at, found = positions_in(schools, [100007, 100002, 2 ** 40, 100001])
     assert found.tolist() == [True, False, False, True] and at[found].tolist() == [2, 0]
     assert not positions_in(np.array([], dtype=np.int32), 100001)[1]
+
+
+def test_floats_of_any_column_are_a_new_array_of_floats_with_nan_for_what_is_missing_or_not_a_number():
+    columns = [pd.Series([1.5, np.nan]), pd.Series([1, 2]), pd.Series([1, None], dtype="Int64"),
+               pd.Series([1.0, None], dtype="Float64"), pd.Series(["1", "SUPP"]), pd.Series([True, False]),
+               np.array([3, 4]), [5, "x"]]
+    for column in columns:
+        got = floats(column)
+        assert got.dtype == float
+        assert got.tolist() == pytest.approx(pd.to_numeric(pd.Series(column), errors="coerce").astype(float).tolist(),
+                                             nan_ok=True)
+    held = pd.Series([1.5, 2.5])
+    floats(held)[0] = 9.0  # a caller may change what it got: the column it came from stays as it was
+    assert held.tolist() == [1.5, 2.5]

@@ -237,6 +237,22 @@ def value_added_cards(rows: pd.DataFrame, steadier_words) -> list[ValueAddedCard
     return cards
 
 
+def in_context_cards(rows: list[dict], as_text=str) -> list[ValueAddedCard]:
+    """A card for each of the school's rows of attainment in context (records of va_table's in-context lens, in
+    its order), as My school shows them in a year without a progress measure: the score against a similar intake
+    and its sentence (in_context_sentence, shown through `as_text`: a page escapes it), or why there is none."""
+    cards = []
+    for row in rows:
+        spec = MEASURES_BY_CODE[row["measure"]]
+        va = row.get("va")
+        scored = va is not None and pd.notna(va)
+        cards.append(ValueAddedCard(row["measure"], f"{spec.label}: against a similar intake",
+                                    number(va, spec.digits, sign=True),
+                                    as_text(in_context_sentence(spec.label, spec.digits, va, row["ci_low"], row["ci_high"]))
+                                    if scored else no_score_text(row.get("n"), row.get("reason")), None))
+    return cards
+
+
 def unscored_sentence(label: str, n, reason: str | None) -> str:
     """My school's one line when the school has no score: "Progress 8: low coverage: under half the pupils
     included (29 pupils)." rather than a bare "no Progress 8"."""

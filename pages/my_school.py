@@ -15,9 +15,7 @@ from benchmarking.phases import phase
 from benchmarking.rank_interval import percentile_cell, rank_cell
 from benchmarking.school_view import (
     attainment_sentence,
-    in_context_sentence,
     missing_reason,
-    no_score_text,
     school_description,
     unscored_sentence,
     value_added_sentence,
@@ -83,18 +81,14 @@ else:  # no score: why, in DfE's words, from the school's own row where DfE publ
 
 st.header("Value added" if not no_progress else "Attainment in context")
 if no_progress:
-    ours = data.school_in_context(sel.urn, sel.year, sel.phase) if mainstream else pd.DataFrame()
-    if ours.empty:
+    ours = data.in_context_cards(sel.urn, sel.year, sel.phase) if mainstream else []
+    if not ours:
         st.info("No attainment in context for this school this year (it is worked out for mainstream schools "
                 "with results and intake figures).")
     else:
-        cols = st.columns(len(ours))
-        for col, row in zip(cols, ours.itertuples()):
-            spec = MEASURES_BY_CODE[row.measure]
-            col.metric(f"{spec.label}: against a similar intake", fmt(row.va, spec.digits, sign=True),
-                       help="The school's result minus what schools with a similar intake achieved this year")
-            col.markdown(plain(in_context_sentence(spec.label, spec.digits, row.va, row.ci_low, row.ci_high))
-                         if pd.notna(row.va) else no_score_text(row.n, getattr(row, "reason", None)))
+        for col, card in zip(st.columns(len(ours)), ours):
+            col.metric(card.label, card.score, help="The school's result minus what schools with a similar intake achieved this year")
+            col.markdown(card.detail)
         st.caption(CAVEAT)
 else:
     # Every value-added measure of the phase the school has a row for: its score, or DfE's reason for none.

@@ -4,8 +4,12 @@ import pytest
 
 from benchmarking.directory import default_school, school_directory
 from benchmarking.percentiles import national_percentile
-from benchmarking.school_view import group_trend, headline_results, rank_among, values_by_measure
+from benchmarking.measures import MEASURES_BY_CODE
+from benchmarking.numbers import number
+from benchmarking.school_view import (group_trend, headline_results, in_context_sentence, no_score_text, rank_among,
+                                     values_by_measure)
 from benchmarking.store import open_store
+from ui.format import plain
 
 
 
@@ -366,3 +370,22 @@ def test_a_school_s_attainment_in_context_is_its_own_rows_of_the_year_s_table_in
         expected = every[every["urn"] == urn].reset_index(drop=True)
         pd.testing.assert_frame_equal(mine, expected)
         assert (len(mine) == 0) == (urn == 999_999)
+        cards = data.in_context_cards(urn, 2026, "secondary")  # what My school draws: made once per school
+        assert [c.measure for c in cards] == mine["measure"].tolist() and data.in_context_cards(urn, 2026, "secondary") is cards
+        for card, row in zip(cards, mine.itertuples()):
+            spec = MEASURES_BY_CODE[row.measure]
+            assert card.score == number(row.va, spec.digits, sign=True)
+            assert card.detail == (plain(in_context_sentence(spec.label, spec.digits, row.va, row.ci_low, row.ci_high))
+                                   if pd.notna(row.va) else no_score_text(row.n, getattr(row, "reason", None)))
+
+
+def test_attainment_in_context_cards_say_the_score_in_words_or_why_there_is_none():
+    from benchmarking.school_view import in_context_cards
+
+    rows = [{"measure": "ks4_att8", "va": 2.34, "ci_low": 0.4, "ci_high": 4.2, "n": 120, "reason": None},
+            {"measure": "ks4_basics_94", "va": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": 4, "reason": "SUPP"}]
+    scored, unscored = in_context_cards(rows, lambda text: text.upper())
+    assert (scored.label, scored.score) == ("Attainment 8: against a similar intake", "+2.3")
+    assert scored.detail == in_context_sentence("Attainment 8", 1, 2.34, 0.4, 4.2).upper()  # shown as the page asks
+    assert unscored.score == "–" and unscored.detail == no_score_text(4, "SUPP") and unscored.steadier is None
+    assert in_context_cards([]) == []

@@ -16,6 +16,7 @@ from benchmarking.school_view import rank_in_club
 from benchmarking.value_added import relative_to_group
 from benchmarking.va_report import NoProgressMeasure, pool_rows, school_value_added_table
 
+from ..format import plain
 from .cache import SCHOOLS, YEARS, data_key, shared, store, urns_key
 from .schools import names_by_urn, school_names, school_year_results
 
@@ -116,9 +117,21 @@ def in_context(year: int, phase: str) -> pd.DataFrame:
 
 
 def school_in_context(urn: int, year: int, phase: str) -> pd.DataFrame:
-    """One school's rows of in_context, in the table's order: a slice, not a scan of every school's on each view
-    of My school in a year without a progress measure."""
+    """One school's rows of in_context, in the table's order: a slice, not a scan of every school's."""
     return school_va(urn, year, phase, ATTAINMENT_LENS)
+
+
+@shared(max_entries=SCHOOLS)
+def _in_context_cards(key: str, urn: int, year: int, phase: str) -> list:
+    from benchmarking.school_view import in_context_cards
+
+    return in_context_cards(_va_rows(key, year, phase, ATTAINMENT_LENS).records(urn), plain)
+
+
+def in_context_cards(urn: int, year: int, phase: str) -> list:
+    """My school's card for each of the school's measures in context (school_view.in_context_cards), in a year
+    without a progress measure: worked out once per school, not on every view. Shared: read it, never change it."""
+    return _in_context_cards(data_key(), urn, year, phase)
 
 
 def measures_for(year: int, phase: str) -> tuple[tuple[str, ...], str | None]:

@@ -201,13 +201,19 @@ class SimilarGroup:
         }
 
 
+def _column_values(column: pd.Series):
+    """A column's values to take a club's rows from: a numpy array where pandas holds one (a frame is made from it
+    quicker than from pandas' wrapper of it), else pandas' own array (text)."""
+    return column.array if isinstance(column.dtype, pd.api.extensions.ExtensionDtype) else column.to_numpy()
+
+
 class SimilarityIndex:
     """Standardised, weighted features of one pool of schools, ready for nearest-neighbour queries."""
 
     def __init__(self, features: pd.DataFrame, weights: dict[str, float] | None = None):
         self.weights = check_weights(dict(weights or {}))
         self.frame = features.reset_index(drop=True)
-        self._columns = {column: self.frame[column].array for column in self.frame.columns}
+        self._columns = {column: _column_values(self.frame[column]) for column in self.frame.columns}
         coverage = self.frame.reindex(columns=list(FEATURES)).notna().mean() if len(self.frame) else pd.Series(0.0, index=FEATURES)
         # Optional context that most of the pool lacks is not used at all (and says so), rather than
         # flagging nearly every school as matched without it.

@@ -347,11 +347,12 @@ def trend_from_years(urn: int, measure: str, years: dict[int, RowsByUrn]) -> pd.
     def scores(name: str) -> np.ndarray:
         return np.array([found.get(name, np.nan) for _, found in rows], dtype=float)
 
-    frame = pd.DataFrame({"year": [year for year, _ in rows], "va": scores("value"), "ci_low": scores("ci_low"),
-                          "ci_high": scores("ci_high"), "n": [found.get("n") for _, found in rows],
-                          "reason": [found.get("reason") for _, found in rows]},
-                         columns=["year", "va", "ci_low", "ci_high", "n", "reason"])  # the columns even of no rows
-    return with_gaps(frame, measure, None)
+    columns = {"year": [year for year, _ in rows], "va": scores("value"), "ci_low": scores("ci_low"),
+               "ci_high": scores("ci_high"), "n": [found.get("n") for _, found in rows],
+               "reason": [found.get("reason") for _, found in rows]}
+    # The notes from the lists, and the frame made once with them: a column added to a frame costs a third as much.
+    columns["note"] = _gap_notes(measure, columns["year"], columns["va"], columns["reason"])
+    return pd.DataFrame(columns, columns=["year", "va", "ci_low", "ci_high", "n", "reason", "note"])
 
 
 def with_gaps(frame: pd.DataFrame, measure: str, years: list[int] | None) -> pd.DataFrame:
@@ -359,10 +360,16 @@ def with_gaps(frame: pd.DataFrame, measure: str, years: list[int] | None) -> pd.
     year without a score."""
     if years:
         frame = frame.set_index("year").reindex(sorted(set(years) | set(frame["year"]))).rename_axis("year").reset_index()
-    key_stage = MEASURES_BY_CODE[measure].key_stage
-    frame["note"] = [no_progress_reason(key_stage, y) if measure in VALUE_ADDED and no_progress_reason(key_stage, y)
-                     else missing_reason(r) if pd.isna(v) else None for y, v, r in zip(frame["year"], frame["va"], frame["reason"])]
+    frame["note"] = _gap_notes(measure, frame["year"], frame["va"], frame["reason"])
     return frame
+
+
+def _gap_notes(measure: str, years, scores, reasons) -> list[str | None]:
+    """Why each year without a score has none (DfE published no progress measure, suppressed, ...); None where
+    there is a score."""
+    key_stage = MEASURES_BY_CODE[measure].key_stage
+    return [no_progress_reason(key_stage, y) if measure in VALUE_ADDED and no_progress_reason(key_stage, y)
+            else missing_reason(r) if pd.isna(v) else None for y, v, r in zip(years, scores, reasons)]
 
 
 def group_trend(store: Store, urns: list[int], measure: str) -> pd.DataFrame:

@@ -60,9 +60,9 @@ def median_of_known(values: np.ndarray) -> float:
     """The median of the values there are, NaN when there are none (np.nanmedian's, without its warning): a club's
     median of a measure or of a context feature."""
     known = np.sort(values[~np.isnan(values)])  # a club's few values: sorted, np.median's answer at a fifth of its cost
-    middle = known.size // 2
     if not known.size:
         return np.nan
+    middle = known.size // 2
     return float(known[middle]) if known.size % 2 else float((known[middle - 1] + known[middle]) / 2)
 
 

@@ -350,7 +350,7 @@ def trend_from_years(urn: int, measure: str, years: dict[int, RowsByUrn]) -> pd.
     columns = {"year": [year for year, _ in rows], "va": scores("value"), "ci_low": scores("ci_low"),
                "ci_high": scores("ci_high"), "n": [found.get("n") for _, found in rows],
                "reason": [found.get("reason") for _, found in rows]}
-    # The notes from the lists, and the frame made once with them: a column added to a frame costs a third as much.
+    # The notes worked out from the lists, and the frame made once: a column added to a made frame cost a third more.
     columns["note"] = _gap_notes(measure, columns["year"], columns["va"], columns["reason"])
     return pd.DataFrame(columns, columns=["year", "va", "ci_low", "ci_high", "n", "reason", "note"])
 

@@ -7,7 +7,7 @@ from .schools import (directory, directory_record, headline, imported_pupils_pre
                       recorded_targets, school_labels, school_name, school_names, school_ref, school_trend, school_year_results,
                       schools_year_results, summary, synthetic, target_levels, viewer_for_email, year_results, year_values,
                       every_school_values, every_school_errors, measure_reach)
-from .scores import (club_dots, club_standing, concern, floor, funnel, funnel_backdrop, in_context, expected_actual, kind_scores, kind_scores_of, school_value_added, school_in_context, in_context_cards, schools_va, measures_for, pooled,
+from .scores import (club_dots, club_standing, concern, floor, funnel, funnel_backdrop, in_context, expected_actual, kind_scores, kind_scores_of, school_value_added, in_context_cards, schools_va, measures_for, pooled,
                      school_va, school_score, scores_of, scores_table, steadier_rows, va_table, value_added_cards)
 from .similar import (against_clubs, club_group, club_with_results, club_impact, clubs, clubs_of_phase, context_backdrop, partners, similar_las,
                       similarity_index, weights_key)

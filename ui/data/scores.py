@@ -116,11 +116,6 @@ def in_context(year: int, phase: str) -> pd.DataFrame:
     return va_table(year, phase, ATTAINMENT_LENS)
 
 
-def school_in_context(urn: int, year: int, phase: str) -> pd.DataFrame:
-    """One school's rows of in_context, in the table's order: a slice, not a scan of every school's."""
-    return school_va(urn, year, phase, ATTAINMENT_LENS)
-
-
 @shared(max_entries=SCHOOLS)
 def _in_context_cards(key: str, urn: int, year: int, phase: str) -> list:
     from benchmarking.school_view import in_context_cards
